@@ -1,0 +1,3 @@
+from materia.cli import main
+
+main()

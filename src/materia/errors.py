@@ -1,0 +1,37 @@
+"""One error tree for materia.
+
+MateriaError
+ ├── ReadError          a file could not be read into a Document (names the file and why)
+ │    └── TooLargeError  over the configured size limit
+ ├── VocabularyError    a lexicon file is missing or malformed (a packaging bug)
+ └── StoreError         the knowledge base could not be opened or written
+      └── NotFoundError  no such substance / document in the knowledge base
+"""
+from __future__ import annotations
+
+
+class MateriaError(Exception):
+    """Base of every error materia raises on purpose."""
+
+
+class ReadError(MateriaError):
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class TooLargeError(ReadError):
+    pass
+
+
+class VocabularyError(MateriaError):
+    pass
+
+
+class StoreError(MateriaError):
+    pass
+
+
+class NotFoundError(StoreError):
+    pass

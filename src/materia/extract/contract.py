@@ -1,0 +1,42 @@
+"""Extraction -> the JSON object of ../shared/contract/EXTRACT.md (one per file)."""
+from __future__ import annotations
+
+from typing import Any
+
+from materia.types import Extraction
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 6)
+
+
+def to_contract(x: Extraction) -> dict[str, Any]:
+    doc = x.document
+    return {
+        "source": doc.source,
+        "sha256": doc.sha256,
+        "kind": doc.kind,
+        "title": doc.title,
+        "modified": _date(doc.modified),
+        "substance": x.substance,
+        "doses": [{"substance": d.substance, "low": _number(d.low), "high": _number(d.high), "unit": d.unit,
+                   "per": d.per, "times_per_day": list(d.times_per_day) if d.times_per_day else None,
+                   "route": d.route, "context": d.context, "span": d.span.as_list()} for d in x.doses],
+        "effects": [{"name": e.name, "span": e.span.as_list(), "negated": e.negated, "serious": e.serious}
+                    for e in x.effects],
+        "red_flags": [{"name": r.name, "span": r.span.as_list()} for r in x.red_flags],
+        "uses": [{"name": u.name, "span": u.span.as_list(), "stance": u.stance, "evidence": u.evidence,
+                  "refs": list(u.refs)} for u in x.uses],
+        "precautions": [{"name": p.name, "span": p.span.as_list()} for p in x.precautions],
+        "references": [{"n": r.n, "authors": list(r.authors), "title": r.title, "journal": r.journal,
+                        "year": r.year, "volume": r.volume, "pages": r.pages, "pmid": r.pmid, "doi": r.doi,
+                        "span": r.span.as_list()} for r in x.references],
+        "posts": [{"author": p.author, "location": p.location, "date": _date(p.date), "rating": p.rating,
+                   "topic": p.topic, "span": p.span.as_list()} for p in x.posts],
+    }

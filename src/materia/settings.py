@@ -1,0 +1,53 @@
+"""One Settings object, built at start-up (never at import time).
+
+Every field has a default, an environment variable and a line of help;
+tests/test_settings.py checks that each is documented in the README.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+
+def _default_db() -> str:
+    return str(Path(platformdirs.user_data_dir("materia")) / "materia.sqlite")
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = field(default_factory=_default_db, metadata={
+        "env": "MATERIA_DB",
+        "help": "Knowledge base: an SQLite file path or an SQLAlchemy URL (postgresql+psycopg://...).",
+    })
+    max_file_mb: float = field(default=64.0, metadata={
+        "env": "MATERIA_MAX_FILE_MB",
+        "help": "Files larger than this many MiB are refused unread, to keep memory bounded.",
+    })
+    max_query_chars: int = field(default=200, metadata={
+        "env": "MATERIA_MAX_QUERY_CHARS",
+        "help": "Longest search query the web site and API accept.",
+    })
+    page_size: int = field(default=50, metadata={
+        "env": "MATERIA_PAGE_SIZE",
+        "help": "Most rows one API or search page returns.",
+    })
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
+        """Defaults, then environment variables, then explicit overrides (CLI flags)."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            env = f.metadata["env"]
+            if env in environ and environ[env] != "":
+                kind = type(f.default) if f.default is not field and not callable(f.default_factory) else str  # type: ignore[misc]
+                values[f.name] = kind(environ[env])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
