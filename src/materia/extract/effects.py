@@ -1,13 +1,227 @@
-"""Adverse effects and red-flag symptoms. (Filled in by the extraction work.)"""
+"""Adverse effects and red-flag symptoms.
+
+Candidates come from one Aho-Corasick automaton over a token-normalised copy of the text
+(lower case, every run of non-alphanumerics one space), so every hit sits on word
+boundaries and the longest leftmost match wins. A candidate is kept as an effect only in
+side-effect context (an effect section or heading, or a sentence with an effect cue), and
+not when the clause presents it as what the substance is used for or as the patient's
+condition. Negation, hypothetical and serious follow ConText-style cues scoped to the
+clause. Symptoms in "stop and call your doctor" sentences or sections are red flags instead.
+"""
 from __future__ import annotations
 
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import ahocorasick
+
 from materia.extract.parse import Parsed
-from materia.types import Effect, RedFlag
+from materia.lexicons import effects as lexicon
+from materia.types import Effect, RedFlag, Span
+
+EFFECT_SECTIONS = frozenset({"side_effects", "warnings", "boxed_warning", "precautions"})
+_TOKEN = re.compile(r"[^\W_]+")
+_HEADING = re.compile(r"(?:^|\n)[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?([A-Z][^\n.!?;:•*]{1,78}?)(?:\*\*)?:?[ \t]*(?=\n)")
+_LIST_GAP = re.compile(r"^[\s,/&]*(?:(?:and|or|and/or|nor)\b[\s,]*)?$", re.IGNORECASE)
 
 
-def find(parsed: Parsed) -> list[Effect]:
-    return []
+def normalise(surface: str) -> str:
+    """The form keys and text share: lower-case tokens joined by single spaces."""
+    return " ".join(_TOKEN.findall(surface.lower()))
 
 
-def find_red_flags(parsed: Parsed) -> list[RedFlag]:
-    return []
+def _variants(key: str) -> Iterable[str]:
+    yield key
+    last = key.rsplit(" ", 1)[-1]
+    if len(last) > 3 and last.isalpha():
+        if last.endswith("y") and last[-2] not in "aeiou":
+            yield key[:-1] + "ies"
+        elif last.endswith(("s", "x", "ch", "sh")):
+            yield key + "es"
+        else:
+            yield key + "s"
+
+
+@dataclass(frozen=True, eq=False)
+class Matcher:
+    """Longest, word-bounded, non-overlapping vocabulary hits in a text."""
+
+    automaton: ahocorasick.Automaton
+
+    @classmethod
+    def build(cls, vocabulary: Mapping[str, str], skip: Iterable[str] = ()) -> "Matcher":
+        cues = lexicon.cues()
+        drop = {normalise(s) for s in skip} | {normalise(s) for s in cues.stop_terms}
+        automaton = ahocorasick.Automaton()
+        for surface, canonical in vocabulary.items():
+            key = normalise(surface)
+            if not key or key in drop or len(key) < 3 or key.split(" ", 1)[0] in cues.modifiers:
+                continue
+            for variant in _variants(key):
+                if variant not in drop:
+                    # existing keys win: curated and exact forms before generated plurals
+                    if automaton.get(f" {variant} ", None) is None or variant == key:
+                        automaton.add_word(f" {variant} ", (len(variant), canonical))
+        if len(automaton) == 0:
+            automaton.add_word(" \x00 ", (1, ""))
+        automaton.make_automaton()
+        return cls(automaton)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, canonical) in `text` offsets, sorted, non-overlapping."""
+        starts: list[int] = []
+        ends: list[int] = []
+        norm_starts: list[int] = []
+        parts: list[str] = []
+        pos = 1
+        for m in _TOKEN.finditer(text):
+            tok = m.group().lower()
+            starts.append(m.start())
+            ends.append(m.end())
+            norm_starts.append(pos)
+            parts.append(tok)
+            pos += len(tok) + 1
+        if not parts:
+            return []
+        norm = " " + " ".join(parts) + " "
+        hits: list[tuple[int, int, str]] = []
+        for end_idx, (length, canonical) in self.automaton.iter(norm):
+            first = end_idx - length  # position of the key's first character
+            i = bisect.bisect_left(norm_starts, first)
+            j = bisect.bisect_right(norm_starts, end_idx - 1) - 1
+            hits.append((i, j, canonical))
+        hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+        out: list[tuple[int, int, str]] = []
+        last = -1
+        for i, j, canonical in hits:
+            if i > last:
+                out.append((starts[i], ends[j], canonical))
+                last = j
+        return out
+
+
+@functools.lru_cache(maxsize=1)
+def default_matcher() -> Matcher:
+    return Matcher.build(lexicon.vocabulary())
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    start: int
+    end: int
+    name: str
+    sentence: Span | None
+    clause_start: int
+    use: bool
+    red_flag: bool
+    effect_context: bool
+
+
+def _headings(text: str) -> list[tuple[int, str]]:
+    """(offset, title) of lines that look like headings: short, alone, no sentence punctuation."""
+    return [(m.start(1), m.group(1).strip()) for m in _HEADING.finditer(text) if len(m.group(1).split()) <= 10]
+
+
+def _regions(text: str, pattern: re.Pattern[str]) -> list[Span]:
+    """Spans from a heading matching `pattern` to the next heading."""
+    heads = _headings(text)
+    out = []
+    for k, (start, title) in enumerate(heads):
+        if pattern.search(title):
+            end = heads[k + 1][0] if k + 1 < len(heads) else len(text)
+            out.append(Span(start, end))
+    return out
+
+
+def _inside(regions: list[Span], offset: int) -> bool:
+    return any(r.start <= offset < r.end for r in regions)
+
+
+def _clause_start(text: str, lo: int, at: int, terminators: re.Pattern[str]) -> int:
+    start = lo
+    for m in terminators.finditer(text, lo, at):
+        start = m.end()
+    return start
+
+
+def _mentions(parsed: Parsed, matcher: Matcher | None = None) -> list[_Mention]:
+    text = parsed.text
+    cues = lexicon.cues()
+    hits = (matcher or default_matcher()).find(text)
+    if not hits:
+        return []
+    effect_regions = _regions(text, cues.effect_headings)
+    flag_regions = _regions(text, cues.red_flag_headings)
+    out: list[_Mention] = []
+    previous: _Mention | None = None
+    sentence_cache: dict[Span, tuple[bool, bool]] = {}
+    for start, end, name in hits:
+        sentence = parsed.sentence_at(start)
+        lo = sentence.start if sentence else max(0, text.rfind("\n", 0, start) + 1)
+        hi = sentence.end if sentence else len(text)
+        key = Span(lo, hi)
+        if key not in sentence_cache:
+            s_text = text[lo:hi]
+            sentence_cache[key] = (bool(cues.effect.search(s_text)), bool(cues.red_flag.search(s_text)))
+        has_effect_cue, has_flag_cue = sentence_cache[key]
+        clause = _clause_start(text, lo, start, cues.terminators)
+        before = text[clause:start]
+        use = bool(cues.use.search(before) or cues.patient.search(before))
+        if not use and previous is not None and previous.clause_start == clause and previous.use \
+                and _LIST_GAP.match(text[previous.end:start]):
+            use = True  # "reduce nausea, vomiting and diarrhea": the list shares its verb
+        section = parsed.section_at(start)
+        in_effect_section = section is not None and (section.type in EFFECT_SECTIONS
+                                                     or bool(cues.effect_headings.search(section.title)))
+        red = has_flag_cue or _inside(flag_regions, start)
+        context = in_effect_section or has_effect_cue or _inside(effect_regions, start)
+        mention = _Mention(start, end, name, sentence, clause, use, red, context)
+        out.append(mention)
+        previous = mention
+    return out
+
+
+def _negated(text: str, m: _Mention, cues: lexicon.Cues) -> bool:
+    if cues.negation.search(text, m.clause_start, m.start):
+        return True
+    hi = m.sentence.end if m.sentence else len(text)
+    stop = cues.terminators.search(text, m.end, hi)
+    return bool(cues.negation_post.search(text, m.end, stop.start() if stop else hi))
+
+
+def _hypothetical(text: str, m: _Mention, cues: lexicon.Cues) -> bool:
+    lo = m.sentence.start if m.sentence else m.clause_start
+    return bool(cues.hypothetical.search(text, lo, m.start))
+
+
+def _serious(text: str, m: _Mention, cues: lexicon.Cues) -> bool | None:
+    lo = m.sentence.start if m.sentence else m.clause_start
+    if m.name in cues.serious_terms or cues.serious.search(text, lo, m.end):
+        return True
+    return None
+
+
+def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
+    """Adverse effects attributed to the substance, in text order."""
+    text = parsed.text
+    cues = lexicon.cues()
+    out = []
+    for m in _mentions(parsed, matcher):
+        if m.use or m.red_flag or not m.effect_context:
+            continue
+        out.append(Effect(name=m.name, span=Span(m.start, m.end), negated=_negated(text, m, cues),
+                          hypothetical=_hypothetical(text, m, cues), serious=_serious(text, m, cues),
+                          sentence=m.sentence))
+    return out
+
+
+def find_red_flags(parsed: Parsed, matcher: Matcher | None = None) -> list[RedFlag]:
+    """Symptoms the text says mean: stop and call a doctor, or seek medical help."""
+    text = parsed.text
+    cues = lexicon.cues()
+    return [RedFlag(name=m.name, span=Span(m.start, m.end), sentence=m.sentence)
+            for m in _mentions(parsed, matcher)
+            if m.red_flag and not m.use and not _negated(text, m, cues)]

