@@ -1,0 +1,60 @@
+"""Load the dose-unit vocabulary (units.yaml) strictly, once."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib.resources import files
+
+import yaml
+
+from materia.errors import VocabularyError
+
+_TOP_KEYS = {"units", "case_sensitive"}
+_ENTRY_KEYS = {"pint", "forms"}
+
+
+@dataclass(frozen=True, slots=True)
+class Units:
+    """Surface form -> canonical symbol, and canonical symbol -> pint unit name (None: not convertible)."""
+
+    folded: dict[str, str]      # lower-cased surface form -> canonical
+    exact: dict[str, str]       # surface form that only counts in this exact case -> canonical
+    pint_names: dict[str, str | None]
+
+    def canonical(self, surface: str) -> str | None:
+        return self.exact.get(surface) or self.folded.get(surface.lower())
+
+
+def parse_units(data: object) -> Units:
+    if not isinstance(data, dict) or set(data) - _TOP_KEYS or "units" not in data:
+        raise VocabularyError(f"units.yaml: top-level keys must be among {sorted(_TOP_KEYS)}")
+    case_sensitive = data.get("case_sensitive") or []
+    if not isinstance(case_sensitive, list):
+        raise VocabularyError("units.yaml: case_sensitive must be a list")
+    folded: dict[str, str] = {}
+    exact: dict[str, str] = {}
+    pint_names: dict[str, str | None] = {}
+    for name, entry in (data["units"] or {}).items():
+        if not isinstance(entry, dict) or set(entry) - _ENTRY_KEYS or "forms" not in entry:
+            raise VocabularyError(f"units.yaml: {name}: keys must be among {sorted(_ENTRY_KEYS)}")
+        pint_name = entry.get("pint")
+        if pint_name is not None and not isinstance(pint_name, str):
+            raise VocabularyError(f"units.yaml: {name}.pint must be a string or null")
+        pint_names[str(name)] = pint_name
+        for form in entry["forms"]:
+            if not isinstance(form, str):
+                raise VocabularyError(f"units.yaml: {name}: form {form!r} is not a string")
+            if form in case_sensitive:
+                exact[form] = str(name)
+            else:
+                folded[form.lower()] = str(name)
+    return Units(folded, exact, pint_names)
+
+
+@functools.cache
+def units() -> Units:
+    try:
+        text = files("materia.lexicons").joinpath("units.yaml").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise VocabularyError(f"units.yaml: {exc}") from exc
+    return parse_units(yaml.safe_load(text))
