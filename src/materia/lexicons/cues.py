@@ -111,7 +111,7 @@ def precaution_lexicon() -> tuple[dict[str, str], dict[str, Patterns]]:
     """Precaution names (surface -> canonical) and the cues of precaution sentences and headings."""
     data = _read("precautions.yaml", frozenset({"concepts", "cues"}))
     cues = _groups("precautions.yaml cues", data.get("cues", {}),
-                   frozenset({"sentence", "heading", "not_sentence"}))
+                   frozenset({"sentence", "heading", "not_sentence", "not_heading"}))
     return _concepts("precautions.yaml", data.get("concepts")), cues
 
 
