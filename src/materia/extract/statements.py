@@ -1,9 +1,59 @@
-"""Practical statements (timing, long-term safety, ...). (Filled in by the extraction work.)"""
+"""Practical statements (timing, long-term safety, onset, storage, preparation) and their stance.
+
+Cue rules are data (lexicons/statements.yaml). A question takes no position, so in a sentence
+holding a question and its answer only the answer is read; when one sentence gives two positions
+on a topic ("often on an empty stomach, but may be better tolerated with food"), the first one,
+its main clause, is the stance.
+"""
 from __future__ import annotations
 
+import re
+
 from materia.extract.parse import Parsed
-from materia.types import Statement
+from materia.lexicons.cues import statement_rules
+from materia.types import Span, Statement
+
+__all__ = ["find"]
+
+_SKIP_SECTIONS = frozenset({"references", "boilerplate", "disclaimer"})
+_ANSWER_LEAD = re.compile(r"[\s*_\"”’)\]]*(?:A\s*[:.][\s*_]*)?")
+
+
+def _answer(text: str, sentence: Span) -> Span | None:
+    """The part of a sentence after its last question mark (all of it when there is none)."""
+    chunk = sentence.of(text)
+    q = chunk.rfind("?")
+    if q < 0:
+        return sentence
+    lead = _ANSWER_LEAD.match(chunk, q + 1)
+    start = sentence.start + (lead.end() if lead else q + 1)
+    return Span(start, sentence.end) if start < sentence.end and text[start:sentence.end].strip() else None
 
 
 def find(parsed: Parsed) -> list[Statement]:
-    return []
+    """One statement per topic and sentence, in document order."""
+    text = parsed.text
+    rules = statement_rules()
+    out: list[Statement] = []
+    for sentence in parsed.sentences:
+        section = parsed.section_at(sentence.start)
+        if section is not None and section.type in _SKIP_SECTIONS:
+            continue
+        clause = _answer(text, sentence)
+        if clause is None:
+            continue
+        chunk = clause.of(text)
+        first: dict[str, tuple[int, str]] = {}
+        for topic, stance, pattern in rules:
+            match = pattern.search(chunk)
+            if match is None or (topic in first and first[topic][0] <= match.start()):
+                continue
+            if stance == "$d":
+                found = match.groupdict().get("d")
+                if not found:
+                    continue
+                stance = re.sub(r"\s+", " ", found.strip())
+            first[topic] = (match.start(), stance)
+        for topic, (_, stance) in sorted(first.items(), key=lambda kv: kv[1][0]):
+            out.append(Statement(topic, stance, clause))  # type: ignore[arg-type]
+    return out
