@@ -28,7 +28,7 @@ _EVIDENCE_RANK: dict[str, int] = {
     "meta_analysis": 6, "rct": 5, "clinical": 4, "observational": 3, "in_vitro": 2, "anecdote": 1, "none": 0,
 }
 _SKIP_SECTIONS = frozenset({"side_effects", "precautions", "interactions", "contraindications", "warnings",
-                            "boxed_warning", "references", "disclaimer", "boilerplate", "dosage"})
+                            "boxed_warning", "references", "disclaimer", "boilerplate"})
 _BULLET = re.compile(r"[ \t]*(?:[•*\-–·▪◦]|\d{1,2}[.)]|[a-z][.)])\s")
 _HEADING = re.compile(r"[ \t]*(?:#{1,6}[ \t]+)?(?:\d{1,2}[.)][ \t]+)?[^\n]{1,90}")
 _END_PUNCT = re.compile(r"[.!?;,:]\W*$")
@@ -239,10 +239,11 @@ def _judge(parsed: Parsed, index: int, mention: _Mention, cues: dict[str, Any],
     lead_text = lead.of(text) if lead else ""
     if _any(cues["not_context"], sent_text) or (lead_text and _any(cues["not_context"], lead_text)):
         return None
-    usage_section = section is not None and section.type == "usage"
-    in_context = (usage_section or _any(cues["context"], sent_text)
+    if section is not None and section.title:
+        head_texts.append(section.title)
+    in_context = (_any(cues["context"], sent_text)
                   or bool(lead_text and _any(cues["context"], lead_text))
-                  or bool(head_texts and _any(cues["heading"], head_texts[0])))
+                  or any(_any(cues["heading"], h) for h in head_texts[:1] + head_texts[-1:]))
     if not in_context:
         return None
     window = _window(parsed, index)
