@@ -1,0 +1,109 @@
+"""Markdown, with or without YAML front matter.
+
+`Document.text` is the whole file as decoded, so offsets index the raw file (front matter
+included); markdown-it gives the heading lines, python-frontmatter the metadata.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import frontmatter
+import yaml
+from markdown_it import MarkdownIt
+
+from materia.ingest.cues import cues
+from materia.ingest.registry import RawFile, reader
+from materia.ingest.structure import guess_kind, parse_date
+from materia.types import Document, DocumentKind, Section, SectionType, Span
+
+_FRONT = re.compile(r"\A(?:\ufeff)?---[^\S\n]*\r?\n(?:.*?\r?\n)?---[^\S\n]*(?:\r?\n|\Z)", re.S)
+_ATX = re.compile(r"^#{1,6}[^\S\n]+\S", re.M)
+_MONOGRAPH_LAYOUT = re.compile(r"medicine|monograph|drug|supplement|herb", re.I)
+_MD = MarkdownIt("commonmark")
+
+
+def sniff(raw: RawFile) -> bool:
+    """Front matter fenced by --- lines, or at least two ATX headings."""
+    m = _FRONT.match(raw.text)
+    if m is not None and re.search(r"^\w[\w-]*:", m.group(0)[3:], re.M):
+        return True
+    return raw.suffix in (".md", ".markdown") or len(_ATX.findall(raw.text, 0, 200_000)) >= 2
+
+
+def _metadata(text: str) -> tuple[dict[str, object], int]:
+    """Front-matter fields (safe YAML) and where the Markdown body starts."""
+    m = _FRONT.match(text)
+    if m is None:
+        return {}, 0
+    try:
+        post = frontmatter.loads(m.group(0) + "\n")
+        meta = dict(post.metadata)
+    except (yaml.YAMLError, ValueError, TypeError):
+        meta = {}
+    return meta, m.end()
+
+
+def _date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return parse_date(str(value)) if value else None
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer(r"\n", text))
+    return starts
+
+
+def markdown_sections(text: str, body_start: int) -> list[Section]:
+    """One section per heading, running to the next heading; types from the heading words."""
+    c = cues()
+    lines = _line_starts(text)
+    first_line = next(i for i, s in enumerate(lines) if s >= body_start) if body_start < len(text) else len(lines)
+    tokens = _MD.parse(text[body_start:])
+    heads: list[tuple[int, int, int, str]] = []  # start, end of heading line, level, title
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.map is not None:
+            line = first_line + tok.map[0]
+            end_line = first_line + tok.map[1]
+            start = lines[line]
+            end = lines[end_line] - 1 if end_line < len(lines) else len(text)
+            heads.append((start, max(start, end), int(tok.tag[1]), tokens[i + 1].content.strip()))
+    sections: list[Section] = []
+    inherited: SectionType = "other"
+    for i, (start, head_end, level, title) in enumerate(heads):
+        end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+        end = len(text[:end].rstrip())
+        end = max(end, head_end)
+        named = None if title.endswith("?") else c.heading_type(title)
+        kind: SectionType = named or (inherited if level > 2 and sections else "other")
+        if named:
+            inherited = named
+        body_start = min(head_end + 1, end)
+        while body_start < end and text[body_start].isspace():
+            body_start += 1
+        sections.append(Section(title=title, type=kind, span=Span(start, end), body=Span(body_start, end),
+                                level=level))
+    return sections
+
+
+@reader("markdown", sniff=sniff, suffixes=(".md", ".markdown"))
+def read_markdown(raw: RawFile) -> Document:
+    text = raw.text
+    meta, body_start = _metadata(text)
+    sections = markdown_sections(text, body_start)
+    title = str(meta["title"]) if meta.get("title") else next((s.title for s in sections if s.level == 1), None)
+    kind: DocumentKind = guess_kind(sections)
+    layout = str(meta.get("layout") or meta.get("type") or "")
+    types = {s.type for s in sections}
+    if _MONOGRAPH_LAYOUT.search(layout) or {"dosage", "side_effects"} <= types:
+        kind = "monograph"
+    modified = _date(meta.get("modified") or meta.get("updated") or meta.get("lastmod") or meta.get("date"))
+    published = _date(meta.get("date") or meta.get("published"))
+    author = str(meta["author"]) if meta.get("author") else None
+    return Document(source=raw.source, sha256=raw.sha256, text=text, kind=kind, format="markdown", title=title,
+                    modified=modified, published=published, author=author, sections=tuple(sections),
+                    metadata={str(k): str(v) for k, v in meta.items()}, encoding=raw.encoding, notes=raw.notes)

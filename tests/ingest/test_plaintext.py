@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from materia.ingest import read_path
+
+
+def test_plaintext_seed_article_sections(seeds):
+    doc = read_path(str(seeds["000"]))
+    assert doc.kind == "article"
+    assert doc.title is None  # the first line is a whole paragraph, not a title
+    types = [s.type for s in doc.sections]
+    assert types == ["other", "references", "boilerplate", "disclaimer"]
+    refs = next(s for s in doc.sections if s.type == "references")
+    assert refs.span.of(doc.text).lstrip().startswith("1.")
+    assert "Consensus" in next(s for s in doc.sections if s.type == "boilerplate").span.of(doc.text)
+
+
+def test_plaintext_heading_lines_become_typed_sections(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Magnesium\n\nMagnesium is a mineral.\n\nSide Effects\n\nMagnesium may cause diarrhea.\n\n"
+                    "Dosage\n\nTake 300 mg a day.\n\nThis content is for informational purposes only.\n",
+                    encoding="utf-8")
+    doc = read_path(str(path))
+    assert doc.title == "Magnesium"
+    assert [(s.title, s.type) for s in doc.sections] == [
+        ("", "other"), ("Side Effects", "side_effects"), ("Dosage", "dosage"), ("", "disclaimer")]
+    for s in doc.sections:
+        assert s.span.contains(s.body)
