@@ -1,0 +1,211 @@
+"""Review data sets (TSV, CSV, JSON Lines): one Post per record.
+
+`Document.text` is the whole decoded file; each Post's span covers its record and its
+body the review text. Columns are recognised by name (rating, review, drug, condition...),
+never configured. TSV files whose unquoted fields hold bare line breaks (as DrugLib's do)
+are split at lines that start a record (`^<id><tab>`), since the csv module would misread them.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, replace
+from typing import Iterator
+
+from materia.errors import ReadError
+from materia.ingest.registry import RawFile, reader
+from materia.ingest.structure import parse_date
+from materia.types import Document, Post, Section, Span
+
+_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("side_effect_severity", re.compile(r"^side_?effects?(_?severity)?$")),
+    ("effectiveness", re.compile(r"^effectiveness$")),
+    ("drug", re.compile(r"^(url)?_?(drug|medicine|medication|product|supplement)_?(name)?$")),
+    ("condition", re.compile(r"^(condition|indication|disease)$")),
+    ("rating", re.compile(r"^(rating|score|stars?|overall_?rating)$")),
+    ("author", re.compile(r"^(author|user|user_?name|reviewer)$")),
+    ("date", re.compile(r"^(date|review_?date|posted)$")),
+    ("text", re.compile(r"(review|comment|text|body|content)")),
+)
+_LINE = re.compile(r"[^\n]*\n?")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    value: str
+    span: Span | None
+
+
+def _roles(columns: list[str]) -> dict[int, str]:
+    """Column index -> role, by the column's name."""
+    roles: dict[int, str] = {}
+    for i, name in enumerate(columns):
+        key = re.sub(r"[^a-z0-9_]", "", name.strip().lower().replace(" ", "_"))
+        for role, pattern in _ROLES:
+            if key and pattern.search(key):
+                roles[i] = role
+                break
+    return roles
+
+
+def _header(text: str) -> tuple[list[str], str, int]:
+    """Column names, delimiter and where the data starts."""
+    first = _LINE.match(text)
+    line = first.group(0) if first else ""
+    delimiter = "\t" if "\t" in line else (";" if line.count(";") > line.count(",") else ",")
+    columns = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+    return columns, delimiter, len(line)
+
+
+def sniff(raw: RawFile) -> bool:
+    head = raw.text[:4096]
+    if raw.suffix == ".jsonl" or _jsonl_like(head):
+        return True
+    columns, _, _ = _header(head)
+    roles = set(_roles(columns).values())
+    return len(columns) >= 3 and "text" in roles and bool(roles & {"rating", "drug", "condition"})
+
+
+def _jsonl_like(head: str) -> bool:
+    lines = [line for line in head.splitlines() if line.strip()][:3]
+    if len(lines) < 2 or not all(line.lstrip().startswith("{") for line in lines):
+        return False
+    try:
+        return isinstance(json.loads(lines[0]), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def _records_by_id(text: str, start: int, delimiter: str, n: int) -> Iterator[tuple[Span, list[Field]]]:
+    """Records that start at lines beginning `<digits><delimiter>`; the last field runs to the record's end."""
+    starts = [m.start() for m in re.finditer(rf"(?m)^\d+{re.escape(delimiter)}", text[start:])]
+    starts = [s + start for s in starts] + [len(text)]
+    for a, b in zip(starts, starts[1:]):
+        end = len(text[:b].rstrip())
+        fields: list[Field] = []
+        pos = a
+        for i in range(n):
+            nxt = text.find(delimiter, pos, end) if i < n - 1 else -1
+            if nxt < 0:
+                nxt = end
+            fields.append(Field(text[pos:nxt].strip().strip('"'), Span(pos, nxt)))
+            pos = min(nxt + 1, end)
+        yield Span(a, end), fields
+
+
+def _records_csv(text: str, start: int, delimiter: str) -> Iterator[tuple[Span, list[Field]]]:
+    """Records read by the csv module, with the line range each one came from."""
+    ends: list[int] = []
+
+    def lines() -> Iterator[str]:
+        pos = start
+        while pos < len(text):
+            m = _LINE.match(text, pos)
+            if m is None or not m.group(0):
+                return
+            pos = m.end()
+            ends.append(pos)
+            yield m.group(0)
+
+    prev = start
+    for row in csv.reader(lines(), delimiter=delimiter):
+        end = ends[-1] if ends else prev
+        span_end = len(text[:end].rstrip())
+        if row and any(cell.strip() for cell in row):
+            record = Span(prev, max(prev, span_end))
+            fields = []
+            for cell in row:
+                at = text.find(cell, prev, end) if cell else -1
+                fields.append(Field(cell.strip(), Span(at, at + len(cell)) if at >= 0 else None))
+            yield record, fields
+        prev = end
+
+
+def _records_jsonl(text: str) -> Iterator[tuple[Span, dict[str, Field]]]:
+    decoder = json.JSONDecoder()
+    for m in _LINE.finditer(text):
+        line = m.group(0)
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(obj, dict):
+            continue
+        fields: dict[str, Field] = {}
+        for key, value in obj.items():
+            literal = None
+            k = re.search(re.escape(json.dumps(key)) + r"\s*:\s*", line)
+            if k is not None:
+                try:
+                    _, stop = decoder.raw_decode(line, k.end())
+                    literal = Span(m.start() + k.end(), m.start() + stop)
+                except json.JSONDecodeError:
+                    literal = None
+            fields[str(key)] = Field("" if value is None else str(value), literal)
+        yield Span(m.start(), m.start() + len(line.rstrip())), fields
+
+
+def _post(record: Span, named: dict[str, list[Field]]) -> Post:
+    def first(role: str) -> str | None:
+        values = [f.value for f in named.get(role, []) if f.value]
+        return values[0] if values else None
+
+    texts = [f.span for f in named.get("text", []) if f.span is not None]
+    body = Span(min(s.start for s in texts), max(s.end for s in texts)) if texts else None
+    rating = first("rating")
+    try:
+        score = int(float(rating)) if rating is not None else None
+    except ValueError:
+        score = None
+    when = first("date")
+    return Post(span=record, body=body, rating=score, drug=first("drug"), condition=first("condition"),
+                effectiveness=first("effectiveness"), side_effect_severity=first("side_effect_severity"),
+                author=first("author"), date=parse_date(when) if when else None)
+
+
+def parse_records(text: str, jsonl: bool) -> list[Post]:
+    posts: list[Post] = []
+    if jsonl:
+        for record, by_key in _records_jsonl(text):
+            roles = _roles(list(by_key))
+            named: dict[str, list[Field]] = {}
+            for i, key in enumerate(by_key):
+                if i in roles:
+                    named.setdefault(roles[i], []).append(by_key[key])
+            posts.append(_post(record, named))
+    else:
+        columns, delimiter, start = _header(text)
+        roles = _roles(columns)
+        id_first = columns and columns[0].strip().lower() in ("", "id", "#") and \
+            re.match(rf"\d+{re.escape(delimiter)}", text[start:start + 64]) is not None
+        rows = _records_by_id(text, start, delimiter, len(columns)) if id_first and delimiter == "\t" \
+            else _records_csv(text, start, delimiter)
+        for record, fields in rows:
+            named = {}
+            for i, f in enumerate(fields):
+                if i in roles:
+                    named.setdefault(roles[i], []).append(f)
+            posts.append(_post(record, named))
+    scale = 10 if any((p.rating or 0) > 5 for p in posts) else 5
+    return [_with_scale(p, scale) for p in posts]
+
+
+def _with_scale(post: Post, scale: int) -> Post:
+    return replace(post, rating_scale=scale)
+
+
+@reader("reviews", sniff=sniff, suffixes=(".tsv", ".csv", ".jsonl"))
+def read_reviews(raw: RawFile) -> Document:
+    text = raw.text
+    jsonl = raw.suffix == ".jsonl" or _jsonl_like(text[:4096])
+    posts = parse_records(text, jsonl)
+    if not posts:
+        raise ReadError(raw.source, "no records found in the review table")
+    span = Span(posts[0].span.start, posts[-1].span.end)
+    section = Section(title="Reviews", type="posts", span=span, body=span)
+    fmt = "jsonl" if jsonl else ("tsv" if "\t" in text[:4096].split("\n", 1)[0] else "csv")
+    return Document(source=raw.source, sha256=raw.sha256, text=text, kind="review", format=fmt,
+                    sections=(section,), posts=tuple(posts), encoding=raw.encoding, notes=raw.notes)
