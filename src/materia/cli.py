@@ -68,6 +68,127 @@ def seeds() -> None:
         out.print(str(path))
 
 
+def open_store(db: Optional[str]):
+    """The knowledge base named by --db, else MATERIA_DB, else the default path."""
+    from materia.store import connect
+
+    return connect(Settings.from_env(db=db).db)
+
+
+def to_json(value: object) -> str:
+    """Frozen dataclasses (dates as ISO strings) as indented JSON."""
+    import dataclasses
+
+    data = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else (  # type: ignore[arg-type]
+        [dataclasses.asdict(v) for v in value] if isinstance(value, list) else value)  # type: ignore[arg-type]
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files, directories (walked recursively) or globs to store."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Read, extract and store PATHS in the knowledge base (unchanged files are skipped)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    settings = Settings.from_env(db=db)
+    store = open_store(db)
+    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}"), console=err, transient=True,
+                  disable=not err.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(path: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=Path(path).name[:40])
+
+        report = store.ingest(paths, settings, progress=progress)
+    store.close()
+    for path, note in report.notes:
+        fail(path, note)
+    for path, reason in report.failed:
+        fail(path, reason)
+    out.print(f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+              f"{len(report.failed)} failed")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def show(
+    substance: str = typer.Argument(..., help="Substance name (synonyms such as L-glutamine resolve)."),
+    as_json: bool = typer.Option(False, "--json", help="The monograph as JSON."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Everything the knowledge base says about SUBSTANCE, each statement with its sources."""
+    from materia.knowledge import monograph
+    from materia.render import monograph_view
+
+    with open_store(db) as store:
+        m = monograph(store, substance)
+    if as_json:
+        sys.stdout.write(to_json(m) + "\n")
+    else:
+        out.print(monograph_view(m))
+
+
+@app.command()
+def conflicts(
+    substance: str = typer.Argument(..., help="Substance name."),
+    as_json: bool = typer.Option(False, "--json", help="JSON array as in EXTRACT.md."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Topics on which the sources about SUBSTANCE disagree."""
+    from materia.knowledge import conflicts as find_conflicts
+    from materia.render import conflicts_view
+
+    with open_store(db) as store:
+        found = find_conflicts(store, substance)
+    if as_json:
+        data = [{"topic": c.topic, "positions": [{"source": p.source, "stance": p.stance, "span": list(p.span),
+                                                  "text": p.text} for p in c.positions]} for c in found]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.print(conflicts_view(found))
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="Words to look for."),
+    limit: int = typer.Option(20, "--limit", min=1, help="Most results to show."),
+    as_json: bool = typer.Option(False, "--json", help="Results as JSON."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Substances, statements and documents matching QUERY."""
+    from materia.knowledge import search as run_search
+    from materia.render import search_view
+
+    with open_store(db) as store:
+        hits = run_search(store, query, limit=limit)
+    if as_json:
+        sys.stdout.write(to_json(hits) + "\n")
+    else:
+        out.print(search_view(query, hits))
+
+
+@app.command()
+def export(
+    substance: str = typer.Argument(..., help="Substance name."),
+    fmt: str = typer.Option("markdown", "--format", help="markdown | jsonld | csv"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """The monograph of SUBSTANCE as Markdown, JSON-LD (schema.org) or CSV, on stdout."""
+    from materia.knowledge import monograph
+    from materia.knowledge.export import FORMATS, export as run_export
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"one of {', '.join(FORMATS)}", param_hint="--format")
+    with open_store(db) as store:
+        m = monograph(store, substance)
+    sys.stdout.write(run_export(m, fmt))
+    if not fmt == "csv":
+        sys.stdout.write("\n")
+
+
 def main() -> None:
     try:
         app()

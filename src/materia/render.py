@@ -1,7 +1,10 @@
 """Human-readable terminal output (rich renderables) for the CLI."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -53,3 +56,75 @@ def extraction_summary(x: Extraction) -> Panel:
             parts.append(Text(f"  {p.author or 'anonymous'} ({p.location or '?'}) {p.date or ''} "
                               f"{'★' * (p.rating or 0)} {p.topic or ''}"))
     return Panel(Group(*parts), expand=False)
+
+
+def _cites(citations) -> str:
+    return "; ".join(f"{Path(c.source).name} [{c.span[0]}–{c.span[1]}]" for c in citations)
+
+
+def monograph_view(m) -> Panel:  # m: materia.knowledge.Monograph
+    """Sections in monograph order, each statement with its sources and spans."""
+    parts: list = [Text.assemble((m.substance.title(), "bold"), f"   {len(m.sources)} sources")]
+    for s in m.sources:
+        parts.append(Text(f"  • {s.source}  [{s.source_kind}]  {s.title or ''}"[:140], style="dim"))
+    grades = {u.name: u for u in m.uses}
+    for section in m.sections:
+        parts.append(Text(f"\n{section.title}", style="bold underline"))
+        if section.title == "Dosage" and m.doses:
+            for d in m.doses:
+                ranges = ", ".join(
+                    (f"{r.low_g_per_day:g}–" if r.low_g_per_day is not None and r.low_g_per_day != r.high_g_per_day
+                     else "") + f"{r.high_g_per_day:g} g/day" for r in d.ranges if r.high_g_per_day is not None)
+                head = Text.assemble(("  " + d.purpose, "bold"), f": {ranges or 'see sources'}",
+                                     " (supervised)" if d.supervised else "")
+                parts.append(head)
+                for r in d.ranges:
+                    parts.append(Text(f"      “{' '.join(r.text.split())[:110]}” — {Path(r.source).name} "
+                                      f"[{r.span[0]}–{r.span[1]}]", style="dim"))
+            continue
+        if not section.claims:
+            parts.append(Text("  nothing found in the sources", style="dim"))
+            continue
+        for c in section.claims:
+            label = c.name if c.topic not in ("timing", "long_term_safety", "onset", "storage", "preparation") \
+                else c.topic.replace("_", " ")
+            extra = ""
+            if c.topic == "use" and c.name in grades:
+                extra = f"  evidence: {grades[c.name].grade} ({grades[c.name].reason})"
+            parts.append(Text.assemble(f"  • {label}", (f" [{c.stance}]" if c.stance else "", "italic"), extra))
+            parts.append(Text(f"      {_cites(c.citations)}", style="dim"))
+    if m.conflicts:
+        parts += [Text("\nWhere sources disagree", style="bold underline"), conflicts_view(m.conflicts)]
+    if m.community.n_posts:
+        c = m.community
+        mean = f", mean rating {c.mean_rating}" if c.mean_rating is not None else ""
+        parts.append(Text(f"\nCommunity reports: {c.n_posts}{mean}", style="bold underline"))
+        for cond in c.conditions[:8]:
+            parts.append(Text(f"  • {cond.condition}: {cond.count} reports"
+                              + (f", mean {cond.mean_rating}" if cond.mean_rating is not None else "")))
+        if c.side_effects:
+            parts.append(Text("  side effects mentioned: " + ", ".join(f"{n} ({k})" for n, k in c.side_effects[:10])))
+    parts.append(Text("\nmateria informs; it never advises.", style="dim italic"))
+    return Panel(Group(*parts), expand=False)
+
+
+def conflicts_view(conflicts) -> Group:
+    if not conflicts:
+        return Group(Text("The sources do not disagree on any topic materia compares."))
+    parts: list = []
+    for c in conflicts:
+        parts.append(Text(f"  {c.topic}", style="bold"))
+        for p in c.positions:
+            parts.append(Text(f"    {p.stance:>14}  “{' '.join(p.text.split())[:100]}” — {Path(p.source).name} "
+                              f"[{p.span[0]}–{p.span[1]}]"))
+    return Group(*parts)
+
+
+def search_view(query: str, hits) -> Group:
+    if not hits:
+        return Group(Text(f"Nothing matches {query!r}."))
+    table = Table("kind", "title", "snippet", "where", box=None, pad_edge=False)
+    for h in hits:
+        where = f"doc {h.document_id}" if h.document_id else (h.substance or "")
+        table.add_row(h.kind, escape(h.title[:50]), escape(h.snippet[:100]), escape(where))
+    return Group(table)

@@ -1,0 +1,31 @@
+"""Dose amounts normalised to grams per day, where the text gives enough to do so."""
+from __future__ import annotations
+
+from typing import Any
+
+TO_GRAMS = {"mcg": 1e-6, "µg": 1e-6, "ug": 1e-6, "mg": 1e-3, "g": 1.0, "kg": 1e3}
+
+
+def grams_per_day(dose: dict[str, Any]) -> tuple[float | None, float] | None:
+    """(low, high) g/day for a stored dose payload, or None when unit or frequency is unknown.
+
+    "2–5 g 1–2×/day" -> (2, 10): the low end times the fewest doses, the high end times the most.
+    """
+    factor = TO_GRAMS.get(str(dose.get("unit") or "").lower())
+    high = dose.get("high")
+    if factor is None or high is None or dose.get("per_kg"):
+        return None
+    low = dose.get("low")
+    per = dose.get("per")
+    times = dose.get("times_per_day")
+    t_low, t_high = (times[0], times[1]) if times else (1, 1)
+    if per == "week":
+        scale_low = scale_high = 1 / 7
+    elif per == "day" and not times:
+        scale_low = scale_high = 1.0
+    elif times:
+        scale_low, scale_high = float(t_low), float(t_high)
+    else:
+        return None
+    lo = None if low is None else round(float(low) * factor * scale_low, 6)
+    return lo, round(float(high) * factor * scale_high, 6)

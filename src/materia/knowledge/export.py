@@ -1,0 +1,126 @@
+"""A monograph as Markdown (front matter + footnote citations), JSON-LD (schema.org) or CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from materia.knowledge.model import Citation, Monograph
+
+FORMATS = ("markdown", "jsonld", "csv")
+
+
+def _fmt_g(v: float | None) -> str:
+    return "?" if v is None else f"{v:g} g"
+
+
+def _quote(text: str, limit: int = 200) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= limit else t[:limit - 1] + "…"
+
+
+def markdown(m: Monograph) -> str:
+    """Front matter, one section per topic, every statement footnoted to its source and span."""
+    notes: dict[tuple[str, tuple[int, int]], int] = {}
+    note_text: list[str] = []
+
+    def cite(c: Citation) -> str:
+        key = (c.source, c.span)
+        if key not in notes:
+            notes[key] = len(notes) + 1
+            note_text.append(f"[^{notes[key]}]: {c.source}, characters {c.span[0]}–{c.span[1]} "
+                             f"({c.source_kind}): “{_quote(c.text)}”")
+        return f"[^{notes[key]}]"
+
+    modified = [s.modified for s in m.sources if s.modified]
+    lines = ["---", f"title: {json.dumps(m.substance.title())}", f"substance: {json.dumps(m.substance)}",
+             f"sources: {len(m.sources)}",
+             f"modified: {max(modified).isoformat() if modified else date.today().isoformat()}",
+             "generator: materia", "---", "", f"# {m.substance.title()}", "",
+             "> materia informs; it never advises. Every statement below names its source.", ""]
+    grades = {u.name: u for u in m.uses}
+    for section in m.sections:
+        lines += [f"## {section.title}", ""]
+        if section.title == "Dosage" and m.doses:
+            for d in m.doses:
+                high = f"; highest documented {_fmt_g(d.highest_g_per_day)}/day" if d.highest_g_per_day else ""
+                sup = " (under supervision)" if d.supervised else ""
+                refs = "".join(cite(Citation(r.source, r.document_id, r.span, r.text)) for r in d.ranges)
+                lines.append(f"- **{d.purpose}**{sup}{high}{refs}")
+            lines.append("")
+            continue
+        if not section.claims:
+            lines += ["_Nothing found in the sources._", ""]
+            continue
+        for c in section.claims:
+            extra = ""
+            if c.topic == "use" and c.name in grades:
+                g = grades[c.name]
+                extra = f" — evidence {g.grade} ({g.reason})"
+            stance = f" ({c.stance})" if c.stance and c.topic != "use" else f" [{c.stance}]" if c.stance else ""
+            lines.append(f"- {c.name}{stance}{extra}{''.join(cite(x) for x in c.citations)}")
+        lines.append("")
+    if m.conflicts:
+        lines += ["## Where sources disagree", ""]
+        for conflict in m.conflicts:
+            lines.append(f"- **{conflict.topic}**: " + "; ".join(
+                f"{p.stance}{cite(Citation(p.source, p.document_id, p.span, p.text))}" for p in conflict.positions))
+        lines.append("")
+    if note_text:
+        lines += note_text + [""]
+    return "\n".join(lines)
+
+
+def jsonld(m: Monograph) -> dict:
+    """schema.org DietarySupplement (or Drug when every source is a label)."""
+    kind = "Drug" if m.sources and all(s.kind == "label" for s in m.sources) else "DietarySupplement"
+    intake = []
+    maximum = []
+    for d in m.doses:
+        for r in d.ranges:
+            if r.high_g_per_day is None:
+                continue
+            intake.append({"@type": "RecommendedDoseSchedule", "name": d.purpose, "doseValue": r.high_g_per_day,
+                           "minValue": r.low_g_per_day, "doseUnit": "g", "frequency": "daily",
+                           "citation": r.source})
+        if d.highest_g_per_day is not None:
+            maximum.append({"@type": "MaximumDoseSchedule", "name": d.purpose, "doseValue": d.highest_g_per_day,
+                            "doseUnit": "g", "frequency": "daily"})
+    by_title = {s.title: s for s in m.sections}
+    safety = [c.name for c in by_title.get("Precautions").claims] if "Precautions" in by_title else []
+    adverse = [c.name for c in by_title.get("Side Effects").claims] if "Side Effects" in by_title else []
+    return {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "name": m.substance,
+        "recommendedIntake": intake,
+        "maximumIntake": maximum,
+        "safetyConsideration": safety,
+        "adverseOutcome": [{"@type": "MedicalEntity", "name": a} for a in adverse],
+        "citation": [{"@type": "CreativeWork", "name": s.title or s.source, "url": s.source,
+                      "genre": s.source_kind} for s in m.sources],
+    }
+
+
+def csv_rows(m: Monograph) -> str:
+    """One row per (statement, source): section, topic, name, stance, source, span, evidence text."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["section", "topic", "name", "stance", "source", "source_kind", "start", "end", "text"])
+    for section in m.sections:
+        for c in section.claims:
+            for x in c.citations:
+                w.writerow([section.title, c.topic, c.name, c.stance or "", x.source, x.source_kind,
+                            x.span[0], x.span[1], " ".join(x.text.split())])
+    return buf.getvalue()
+
+
+def export(m: Monograph, fmt: str) -> str:
+    if fmt == "markdown":
+        return markdown(m)
+    if fmt == "jsonld":
+        return json.dumps(jsonld(m), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return csv_rows(m)
+    raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

@@ -1,0 +1,50 @@
+"""Evidence grades (GRADE-like) for uses, and what kind of source a document is."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+DESIGN_NAMES = {"meta_analysis": ("meta-analysis", "meta-analyses"), "rct": ("RCT", "RCTs"),
+                "clinical": ("clinical study", "clinical studies"),
+                "observational": ("observational study", "observational studies"),
+                "in_vitro": ("laboratory study", "laboratory studies"), "anecdote": ("user report", "user reports")}
+LEVELS = ("very low", "low", "moderate", "high")
+
+
+def source_kind(kind: str, has_references: bool) -> str:
+    """Label, community report, referenced article, or unreferenced monograph."""
+    if kind == "label":
+        return "label"
+    if kind == "community":
+        return "community report"
+    return "referenced article" if has_references else "unreferenced monograph"
+
+
+def grade(evidence: Sequence[str], stances: Sequence[str]) -> tuple[str, str]:
+    """(grade, reason) from the study designs cited for a use and the stances taken.
+
+    Start from the best design (meta-analysis or two RCTs: high; one RCT: moderate;
+    clinical or observational: low; otherwise very low), then go down one level when
+    the sources do not all report a benefit.
+    """
+    designs = Counter(e for e in evidence if e and e != "none")
+    if designs["meta_analysis"] or designs["rct"] >= 2:
+        level = 3
+    elif designs["rct"]:
+        level = 2
+    elif designs["clinical"] or designs["observational"]:
+        level = 1
+    else:
+        level = 0
+    parts = [f"{n} {DESIGN_NAMES[d][0 if n == 1 else 1]}" for d, n in
+             sorted(designs.items(), key=lambda kv: ("meta_analysis", "rct", "clinical", "observational",
+                                                      "in_vitro", "anecdote").index(kv[0]))
+             if d in DESIGN_NAMES]
+    reason = ", ".join(parts) if parts else "no study cited"
+    against = [s for s in stances if s != "benefit"]
+    if against and level > 0:
+        level -= 1
+    if against:
+        n = len(against)
+        reason += f"; {'one source' if n == 1 else f'{n} sources'} not showing a clear benefit"
+    return LEVELS[level], reason

@@ -1,0 +1,131 @@
+"""Items of many documents -> one monograph per substance (pure over stored items)."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from materia.knowledge import conflicts as conflict_rules
+from materia.knowledge.conditions import canonical
+from materia.knowledge.doses import grams_per_day
+from materia.knowledge.grading import grade, source_kind
+from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, DoseRange, DoseSummary,
+                                     Monograph, MonographSection, SourceInfo, UseGrade)
+from materia.store import DocumentInfo, StoredItem
+
+# (section title, topics in it), in the order of a typical monograph
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Usage", ("use",)),
+    ("Dosage", ("dose",)),
+    ("Side Effects", ("effect", "red_flag")),
+    ("How it Works", ("mechanism",)),
+    ("Precautions", ("precaution", "long_term_safety")),
+    ("FAQs and practical matters", ("timing", "administration", "onset", "storage", "preparation")),
+)
+_ALL = {t for _, topics in SECTIONS for t in topics}
+
+
+def topic_of(item: StoredItem) -> str:
+    return item.name if item.category == "statement" else item.category
+
+
+def citation(item: StoredItem) -> Citation:
+    d = item.document
+    return Citation(d.source, d.id, conflict_rules.evidence_span(item), item.text,
+                    source_kind(d.kind, d.has_references))
+
+
+def claims(items: Sequence[StoredItem]) -> list[Claim]:
+    """Items saying the same thing (topic, name, stance) merged, keeping every source."""
+    groups: dict[tuple[str, str, str | None], list[StoredItem]] = defaultdict(list)
+    for item in items:
+        if item.category in ("reference", "post") or (item.category == "effect" and item.stance == "negated"):
+            continue
+        topic = topic_of(item)
+        name = canonical(item.name) if item.category in ("use", "precaution", "effect", "red_flag") else item.name
+        groups[(topic, name if item.category != "statement" else topic, item.stance)].append(item)
+    out = []
+    for (topic, name, stance), group in groups.items():
+        cites = list(dict.fromkeys(citation(i) for i in group))
+        out.append(Claim(topic, name, stance, tuple(cites)))
+    return out
+
+
+def sections(all_claims: Sequence[Claim]) -> tuple[MonographSection, ...]:
+    out = []
+    for title, topics in SECTIONS:
+        chosen = [c for c in all_claims if c.topic in topics]
+        if title.startswith("FAQs"):
+            chosen += [c for c in all_claims if c.topic not in _ALL]
+        chosen.sort(key=lambda c: (topics.index(c.topic) if c.topic in topics else 99, -len(c.citations), c.name))
+        out.append(MonographSection(title, tuple(chosen)))
+    return tuple(out)
+
+
+def dose_summaries(items: Sequence[StoredItem]) -> tuple[DoseSummary, ...]:
+    by_purpose: dict[str, list[StoredItem]] = defaultdict(list)
+    for item in items:
+        if item.category == "dose":
+            by_purpose[(item.payload.get("context") or "general").lower()].append(item)
+    out = []
+    for purpose, group in sorted(by_purpose.items()):
+        ranges = []
+        for i in group:
+            g = grams_per_day(i.payload)
+            ranges.append(DoseRange(i.document.source, i.document.id, i.text,
+                                    (i.span.start, i.span.end), None if g is None else g[0],
+                                    None if g is None else g[1], bool(i.payload.get("supervised"))))
+        highs = [r.high_g_per_day for r in ranges if r.high_g_per_day is not None]
+        out.append(DoseSummary(purpose, tuple(ranges), max(highs) if highs else None,
+                               any(r.supervised for r in ranges)))
+    return tuple(out)
+
+
+def use_grades(items: Sequence[StoredItem]) -> tuple[UseGrade, ...]:
+    by_name: dict[str, list[StoredItem]] = defaultdict(list)
+    for item in items:
+        if item.category == "use":
+            by_name[canonical(item.name)].append(item)
+    out = []
+    for name, group in by_name.items():
+        level, reason = grade([i.evidence or "none" for i in group], [i.stance or "unclear" for i in group])
+        out.append(UseGrade(name, level, reason, tuple(sorted({i.stance or "unclear" for i in group})),
+                            tuple(dict.fromkeys(citation(i) for i in group))))
+    order = {"high": 0, "moderate": 1, "low": 2, "very low": 3}
+    return tuple(sorted(out, key=lambda u: (order[u.grade], -len(u.citations), u.name)))
+
+
+def _distribution(ratings: Sequence[int]) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted(Counter(ratings).items()))
+
+
+def community(items: Sequence[StoredItem]) -> Community:
+    """Posts counted per condition with their ratings; side effects counted by posts mentioning them."""
+    posts = [i for i in items if i.category == "post"]
+    ratings = [int(p.payload["rating"]) for p in posts if p.payload.get("rating") is not None]
+    by_condition: dict[str, list[StoredItem]] = defaultdict(list)
+    for p in posts:
+        by_condition[str(p.payload.get("condition") or p.payload.get("topic") or "unspecified")].append(p)
+    conditions = []
+    for cond, group in sorted(by_condition.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        rs = [int(p.payload["rating"]) for p in group if p.payload.get("rating") is not None]
+        conditions.append(ConditionReports(cond, len(group), round(sum(rs) / len(rs), 2) if rs else None,
+                                           _distribution(rs)))
+    mentions: Counter[str] = Counter()
+    post_spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for p in posts:
+        post_spans[p.document.id].append((p.span.start, p.span.end))
+    for e in items:
+        if e.category != "effect" or e.stance == "negated":
+            continue
+        inside = {s for s in post_spans.get(e.document.id, []) if s[0] <= e.span.start < s[1]}
+        if inside:
+            mentions[canonical(e.name)] += len(inside)
+    return Community(len(posts), round(sum(ratings) / len(ratings), 2) if ratings else None,
+                     _distribution(ratings), tuple(conditions), tuple(mentions.most_common()))
+
+
+def build(substance: str, documents: Sequence[DocumentInfo], items: Sequence[StoredItem]) -> Monograph:
+    sources = tuple(SourceInfo(d.id, d.source, d.title, d.kind, source_kind(d.kind, d.has_references), d.modified)
+                    for d in documents)
+    return Monograph(substance, sources, sections(claims(items)), dose_summaries(items), use_grades(items),
+                     tuple(conflict_rules.find(items)), community(items))

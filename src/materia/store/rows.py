@@ -1,0 +1,69 @@
+"""Plain values the store hands out (no SQLAlchemy types leave the store package)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from materia.types import Span
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What one `Store.ingest` call did, file by file."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()  # (path, reason)
+    notes: tuple[tuple[str, str], ...] = ()  # (path, what the reader repaired)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    id: int
+    source: str
+    kind: str
+    title: str | None
+    modified: date | None
+    substance: str | None
+    has_references: bool
+    n_items: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """One extracted item as stored, with the document it came from."""
+
+    id: int
+    document: DocumentInfo
+    category: str
+    substance: str | None
+    name: str
+    stance: str | None
+    evidence: str | None
+    text: str
+    span: Span
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SubstanceCounts:
+    name: str
+    n_sources: int
+    n_statements: int
+    n_reports: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawHit:
+    kind: str  # substance | statement | document
+    title: str
+    snippet: str
+    document_id: int | None = None
+    item_id: int | None = None
+    substance: str | None = None

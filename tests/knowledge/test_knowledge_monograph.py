@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import dataclasses
+
+from materia.knowledge.conditions import canonical, lineage
+from materia.knowledge.monograph import build
+from materia.knowledge import normalise_substance
+from kb_helpers import make_doc, make_item
+
+
+def test_monograph_sections_in_order_with_all_sources() -> None:
+    a, b = make_doc(1, refs=True), make_doc(2, kind="monograph")
+    items = [make_item(a, "use", "diarrhoea", "benefit", "rct"), make_item(b, "use", "diarrhea", "benefit", "none"),
+             make_item(a, "dose", "diarrhea", span=(3, 9), low=5, high=10, unit="g", per="day", context="diarrhea"),
+             make_item(b, "effect", "headache"), make_item(b, "effect", "nausea", "negated"),
+             make_item(a, "statement", "timing", "with food")]
+    m = build("glutamine", [a, b], items)
+    assert [s.title for s in m.sections][:3] == ["Usage", "Dosage", "Side Effects"]
+    usage = m.sections[0].claims
+    assert len(usage) == 1 and len(usage[0].citations) == 2
+    assert [c.name for c in m.sections[2].claims] == ["headache"]
+    assert m.doses[0].highest_g_per_day == 10
+    assert m.uses[0].grade == "moderate"
+    assert m.sources[0].source_kind == "referenced article"
+    dataclasses.asdict(m)
+
+
+def test_monograph_community_counts_posts_and_side_effects() -> None:
+    c = make_doc(3, kind="community")
+    items = [make_item(c, "post", "ann", "5", span=(0, 100), rating=5, condition="anxiety"),
+             make_item(c, "post", "bob", "3", span=(100, 200), rating=3, condition="anxiety"),
+             make_item(c, "effect", "headache", span=(120, 128))]
+    m = build("glutamine", [c], items)
+    assert m.community.n_posts == 2 and m.community.mean_rating == 4
+    assert m.community.conditions[0].distribution == ((3, 1), (5, 1))
+    assert m.community.side_effects == (("headache", 1),)
+
+
+def test_monograph_names_normalise() -> None:
+    assert normalise_substance("L-Glutamine") == "glutamine"
+    assert canonical("Leaky Gut") == "intestinal permeability"
+    assert lineage("Crohn’s")[:2] == ("crohn's disease", "inflammatory bowel disease")

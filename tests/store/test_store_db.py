@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from materia.errors import NotFoundError, StoreError
+from materia.settings import Settings
+from materia.store import connect
+from materia.types import Document, Extraction, Span, Statement, Use
+
+# Third-party vocabularies loaded by the extractors leave files unclosed (not ours to fix).
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning", "ignore::ResourceWarning")
+
+TEXT = "Take it with food. It helps diarrhea in two trials. Long-term safety is unknown."
+
+
+def _extraction(source: str, sha: str, uses: tuple[Use, ...]) -> Extraction:
+    doc = Document(source=source, sha256=sha, text=TEXT, kind="article", format="text", title="T")
+    return Extraction(document=doc, substance="Glutamine", uses=uses,
+                      statements=(Statement("timing", "with food", Span(0, 18)),))
+
+
+def test_db_connect_creates_parent_dirs_and_migrates(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "kb.sqlite"
+    with connect(str(path)) as s:
+        assert s.substances() == []
+    assert path.exists()
+    with connect(str(path)) as s:  # a second open runs no migration twice
+        assert s.check() == []
+
+
+def test_db_connect_bad_url_is_store_error() -> None:
+    with pytest.raises(StoreError):
+        connect("nosuchdialect://x/y")
+
+
+def test_db_put_is_idempotent_and_replaces_atomically(store) -> None:
+    use = Use("diarrhea", Span(19, 51), "benefit", "rct")
+    assert store.put(_extraction("a.txt", "1", (use,))) == "added"
+    assert store.put(_extraction("a.txt", "1", (use,))) == "unchanged"
+    other = Use("constipation", Span(19, 51), "no_benefit", "rct")
+    assert store.put(_extraction("a.txt", "2", (other,))) == "updated"
+    items = store.items("glutamine")
+    assert sorted(i.name for i in items) == ["constipation", "timing"]
+    changes = {(k, c) for _, k, c, _ in store.history("a.txt")}
+    assert ("use|diarrhea|benefit", "removed") in changes
+    assert ("use|constipation|no_benefit", "added") in changes
+    assert store.check() == []
+
+
+def test_db_substances_counts(store) -> None:
+    store.put(_extraction("a.txt", "1", (Use("diarrhea", Span(19, 51)),)))
+    store.put(_extraction("b.txt", "2", ()))
+    [summary] = store.substances()
+    assert (summary.name, summary.n_sources, summary.n_statements, summary.n_reports) == ("glutamine", 2, 3, 0)
+
+
+def test_db_document_not_found(store) -> None:
+    with pytest.raises(NotFoundError):
+        store.document(12345)
+
+
+def test_db_search_finds_documents_and_statements(store) -> None:
+    store.put(_extraction("a.txt", "1", (Use("diarrhea", Span(19, 51), "benefit", "rct"),)))
+    hits = store.search("diarrhea trials")
+    kinds = {h.kind for h in hits}
+    assert {"statement", "document"} <= kinds
+    assert all("[" in h.snippet for h in hits if h.kind != "substance")
+    assert store.search("glutamine")[0].kind == "substance"
+    assert store.search("   ") == []
+    assert store.search('"; DROP TABLE items; --') == []  # quoted into plain words
+
+
+def test_db_ingest_seeds_twice_is_unchanged(store, seeds) -> None:
+    settings = Settings.from_env()
+    paths = [str(p) for p in seeds.values()]
+    first = store.ingest(paths, settings)
+    assert len(first.added) == 3 and first.ok
+    second = store.ingest(paths, settings)
+    assert len(second.unchanged) == 3 and not second.added
+    assert store.check() == []
+
+
+def test_db_ingest_reports_bad_files_and_keeps_going(store, tmp_path: Path, seeds) -> None:
+    good = tmp_path / "docs" / "good.txt"
+    good.parent.mkdir()
+    good.write_text(seeds["000"].read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "docs" / "empty.bin").write_bytes(b"\x00\x01\x02" * 10)
+    report = store.ingest([str(tmp_path / "docs"), str(tmp_path / "missing.txt"), str(tmp_path / "*.none")],
+                          Settings.from_env())
+    assert str(good) in report.added
+    failed = dict(report.failed)
+    assert failed[str(tmp_path / "missing.txt")] == "no such file"
+    assert str(tmp_path / "*.none") in failed
+
+
+KILL_SCRIPT = """
+import sys
+from materia.store import connect
+from materia.settings import Settings
+store = connect(sys.argv[1])
+store.ingest([sys.argv[2]], Settings.from_env())
+"""
+
+
+def test_db_kill9_mid_ingest_leaves_consistent_store(tmp_path: Path, seeds) -> None:
+    docs = tmp_path / "many"
+    docs.mkdir()
+    texts = [p.read_text(encoding="utf-8") for p in seeds.values()]
+    for i in range(120):
+        (docs / f"{i:03d}.txt").write_text(texts[i % 3] + f"\n\nCopy {i}.\n", encoding="utf-8")
+    db = tmp_path / "kb.sqlite"
+    connect(str(db)).close()
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(db), str(docs)])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with connect(str(db)) as s:
+                if len(s.documents()) >= 5:
+                    break
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    with connect(str(db)) as s:
+        n = len(s.documents())
+        assert 5 <= n < 120
+        assert s.check() == []
+        report = s.ingest([str(docs)], Settings.from_env())  # resuming stores the rest, skips the stored
+        assert len(report.unchanged) == n and len(report.added) == 120 - n
+        assert s.check() == []
