@@ -25,6 +25,12 @@ from materia.types import Effect, RedFlag, Span
 EFFECT_SECTIONS = frozenset({"side_effects", "warnings", "boxed_warning", "precautions"})
 _TOKEN = re.compile(r"[^\W_]+")
 _HEADING = re.compile(r"(?:^|\n)[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?([A-Z][^\n.!?;:•*]{1,78}?)(?:\*\*)?:?[ \t]*(?=\n)")
+# a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
+_HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")
+_HEADING_AFTER = re.compile(r"[ \t]*(?:\n|$|[ \t]{2,}(?=[A-Z][\w-]*[ \t]+[a-z]))")
+# a use or patient cue does not reach across a verb or a list opener ("patients with X treated with Y are Z")
+_CUE_BREAK = re.compile(r"\b(?:are|is|were|was|include[sd]?|including|such as|reported|occurred|experienced|"
+                        r"develop(?:ed|s)?|e\.g)\b|[:(]", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^[\s,/&]*(?:(?:and|or|and/or|nor)\b[\s,]*)?$", re.IGNORECASE)
 
 
@@ -58,13 +64,16 @@ class Matcher:
         automaton = ahocorasick.Automaton()
         for surface, canonical in vocabulary.items():
             key = normalise(surface)
-            if not key or key in drop or len(key) < 3 or key.split(" ", 1)[0] in cues.modifiers:
+            first, _, rest = key.partition(" ")
+            if not key or key in drop or len(key) < 3 or (rest and first in cues.modifiers):
                 continue
             for variant in _variants(key):
                 if variant not in drop:
                     # existing keys win: curated and exact forms before generated plurals
                     if automaton.get(f" {variant} ", None) is None or variant == key:
                         automaton.add_word(f" {variant} ", (len(variant), canonical))
+        for blocker in cues.blockers:
+            automaton.add_word(f" {normalise(blocker)} ", (len(normalise(blocker)), ""))
         if len(automaton) == 0:
             automaton.add_word(" \x00 ", (1, ""))
         automaton.make_automaton()
@@ -98,7 +107,8 @@ class Matcher:
         last = -1
         for i, j, canonical in hits:
             if i > last:
-                out.append((starts[i], ends[j], canonical))
+                if canonical:
+                    out.append((starts[i], ends[j], canonical))
                 last = j
         return out
 
@@ -159,6 +169,8 @@ def _mentions(parsed: Parsed, matcher: Matcher | None = None) -> list[_Mention]:
     previous: _Mention | None = None
     sentence_cache: dict[Span, tuple[bool, bool]] = {}
     for start, end, name in hits:
+        if _HEADING_BEFORE.search(text, max(0, start - 60), start) and _HEADING_AFTER.match(text, end):
+            continue
         sentence = parsed.sentence_at(start)
         lo = sentence.start if sentence else max(0, text.rfind("\n", 0, start) + 1)
         hi = sentence.end if sentence else len(text)
@@ -169,7 +181,8 @@ def _mentions(parsed: Parsed, matcher: Matcher | None = None) -> list[_Mention]:
         has_effect_cue, has_flag_cue = sentence_cache[key]
         clause = _clause_start(text, lo, start, cues.terminators)
         before = text[clause:start]
-        use = bool(cues.use.search(before) or cues.patient.search(before))
+        cue = cues.use.search(before) or cues.patient.search(before)
+        use = bool(cue and not _CUE_BREAK.search(cue.group()))
         if not use and previous is not None and previous.clause_start == clause and previous.use \
                 and _LIST_GAP.match(text[previous.end:start]):
             use = True  # "reduce nausea, vomiting and diarrhea": the list shares its verb

@@ -27,10 +27,10 @@ PHENOTYPIC_ABNORMALITY = "HP:0000118"
 _CUE_KEYS = frozenset({
     "source", "licence", "negation", "negation_post", "terminators", "hypothetical", "serious",
     "serious_terms", "use", "patient", "effect", "effect_headings", "red_flag", "red_flag_headings",
-    "modifiers", "stop_terms",
+    "modifiers", "stop_terms", "blockers",
 })
 # after a use/patient cue: up to three list items ("for blood sugar, mood, or ...") then the term
-_LIST_TAIL = r"(?:[ \t]+[\w'-]+(?:[ \t]+[\w'-]+){0,2}[ \t]*,(?:[ \t]*(?:or|and)\b)?){0,3}\W*$"
+_LIST_TAIL = r"(?:[ \t]+[\w'-]+(?:[ \t]+[\w'-]+){0,3}[ \t]*,(?:[ \t]*(?:or|and)\b)?){0,3}\W*$"
 _LAY_KEYS = frozenset({"source", "licence", "terms"})
 
 
@@ -52,6 +52,7 @@ class Cues:
     red_flag_headings: re.Pattern[str]
     modifiers: frozenset[str]
     stop_terms: frozenset[str]
+    blockers: tuple[str, ...]
 
 
 def _data(name: str) -> str:
@@ -99,11 +100,13 @@ def cues() -> Cues:
         hypothetical=rx("hypothetical"), serious=rx("serious"),
         serious_terms=frozenset(t.lower() for t in _list(d, "serious_terms", name)),
         use=re.compile(_alternation(_list(d, "use", name), suffix=_LIST_TAIL), re.IGNORECASE),
-        patient=re.compile(_alternation(_list(d, "patient", name), suffix=_LIST_TAIL), re.IGNORECASE),
+        patient=re.compile(_alternation(_list(d, "patient", name), suffix=r"(?:[ \t]+[\w'-]+){0,2}" + _LIST_TAIL),
+                           re.IGNORECASE),
         effect=rx("effect", suffix=""), effect_headings=rx("effect_headings", suffix=""),
         red_flag=rx("red_flag"), red_flag_headings=rx("red_flag_headings", suffix=""),
         modifiers=frozenset(t.lower() for t in _list(d, "modifiers", name)),
         stop_terms=frozenset(t.lower() for t in _list(d, "stop_terms", name)),
+        blockers=tuple(t.lower() for t in _list(d, "blockers", name)),
     )
 
 

@@ -1,0 +1,236 @@
+"""TAC 2017 ADR benchmark: adverse-reaction spans in FDA drug-label sections.
+
+Every <Section> of ../shared/corpora/tac2017_adr/train_xml/*.xml becomes a plain-text
+document "Heading\\n\\nsection text" (gold offsets shift by len(heading) + 2) and runs
+through materia.extract.effects. Predicted effects and red flags (negated included) are
+scored against <Mention type="AdverseReaction">: STRICT (identical span) and lenient
+(overlap), micro P/R/F1. Discontinuous gold mentions ("start1,start2") count as gold.
+
+What is learned from the labels (mention strings to add, surface forms to drop) is
+scored by 5-fold cross-validation split by label file: learn from 4 folds, score the 5th.
+The production lexicon (`--write-lexicon`) learns from all labels; its F1 on the same
+labels would be optimistic and is not reported.
+
+    .venv/bin/python bench/tac_adr.py [--folds 5] [--labels N] [--write-lexicon] [--cli 3]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from materia.extract import effects
+from materia.extract.parse import parse
+from materia.lexicons import effects as lexicon
+from materia.types import Document, Section, SectionType, Span
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpora" / "tac2017_adr" / "train_xml"
+RESULTS = ROOT / "bench" / "results" / "tac_adr.json"
+LEXICON = ROOT / "src" / "materia" / "lexicons" / "effects_tac.tsv"
+SECTION_TYPES: dict[str, SectionType] = {
+    "adverse reactions": "side_effects", "warnings and precautions": "warnings",
+    "boxed warning": "boxed_warning", "warnings": "warnings", "precautions": "precautions",
+}
+MIN_DROP_HITS = 3
+MAX_DROP_PRECISION = 0.3
+
+
+@dataclass(frozen=True)
+class TacSection:
+    label: str
+    heading: str
+    document: Document
+    gold: frozenset[tuple[int, int]]  # contiguous mentions, document offsets
+    gold_parts: tuple[tuple[tuple[int, int], ...], ...]  # discontinuous mentions: their parts
+
+
+def corpus_sha256(corpus: Path = CORPUS) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(corpus.glob("*.xml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load(corpus: Path = CORPUS) -> list[TacSection]:
+    """Sections of every label, as Documents with gold spans in document offsets."""
+    out = []
+    for path in sorted(corpus.glob("*.xml")):
+        root = ET.parse(path).getroot()
+        mentions: dict[str, list[tuple[str, str]]] = {}
+        for m in root.iter("Mention"):
+            if m.get("type") == "AdverseReaction":
+                mentions.setdefault(m.get("section", ""), []).append((m.get("start", ""), m.get("len", "")))
+        for sec in root.iter("Section"):
+            body = sec.text or ""
+            heading = (sec.get("name") or "section").title()
+            shift = len(heading) + 2
+            text = heading + "\n\n" + body
+            gold, parts = set(), []
+            for starts, lens in mentions.get(sec.get("id", ""), []):
+                spans = tuple((int(s) + shift, int(s) + shift + int(n)) for s, n in zip(starts.split(","), lens.split(",")))
+                if len(spans) == 1:
+                    gold.add(spans[0])
+                else:
+                    parts.append(spans)
+            doc = Document(source=f"{path.stem}:{sec.get('id')}", sha256="", text=text, kind="label", format="text",
+                           title=heading, sections=(Section(title=heading, type=SECTION_TYPES.get(heading.lower(), "warnings"),
+                                                            span=Span(0, len(text)), body=Span(shift, len(text))),))
+            out.append(TacSection(path.stem, heading, doc, frozenset(gold), tuple(parts)))
+    return out
+
+
+def predict(section: TacSection, matcher: effects.Matcher | None) -> set[tuple[int, int]]:
+    parsed = parse(section.document)
+    spans = {(e.span.start, e.span.end) for e in effects.find(parsed, matcher)}
+    spans |= {(r.span.start, r.span.end) for r in effects.find_red_flags(parsed, matcher)}
+    return spans
+
+
+def score(sections: list[TacSection], predictions: list[set[tuple[int, int]]]) -> dict[str, float]:
+    tp_s = tp_l_pred = tp_l_gold = n_pred = n_gold = 0
+    for sec, pred in zip(sections, predictions):
+        gold_all = [((a, b),) for a, b in sec.gold] + [p for p in sec.gold_parts]
+        n_pred += len(pred)
+        n_gold += len(gold_all)
+        tp_s += len(pred & sec.gold)
+        tp_l_pred += sum(any(s < b and a < e for g in gold_all for a, b in g) for s, e in pred)
+        tp_l_gold += sum(any(s < b and a < e for s, e in pred for a, b in g) for g in gold_all)
+
+    def f1(p: float, r: float) -> float:
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    sp, sr = tp_s / max(n_pred, 1), tp_s / max(n_gold, 1)
+    lp, lr = tp_l_pred / max(n_pred, 1), tp_l_gold / max(n_gold, 1)
+    return {"strict_p": sp, "strict_r": sr, "strict_f1": f1(sp, sr), "lenient_p": lp, "lenient_r": lr,
+            "lenient_f1": f1(lp, lr), "predicted": n_pred, "gold": n_gold}
+
+
+def base_vocabulary() -> dict[str, str]:
+    """HPO and curated lay names: what the extractor knows without the TAC labels."""
+    vocab = dict(lexicon.hpo_terms())
+    vocab.update(lexicon.lay_terms())
+    return vocab
+
+
+def learn(train: list[TacSection]) -> tuple[dict[str, str], set[str]]:
+    """Mention strings to add and surface forms to drop, from the training sections only."""
+    base = base_vocabulary()
+    learned: dict[str, str] = {}
+    for sec in train:
+        for s, e in sec.gold:
+            surface = effects.normalise(sec.document.text[s:e])
+            if surface and surface not in base:
+                learned.setdefault(surface, surface)
+    matcher = effects.Matcher.build({**learned, **base})
+    hits: Counter[str] = Counter()
+    good: Counter[str] = Counter()
+    for sec in train:
+        for span in predict(sec, matcher):
+            surface = effects.normalise(sec.document.text[span[0]:span[1]])
+            hits[surface] += 1
+            good[surface] += span in sec.gold
+    drops = {s for s, n in hits.items() if n >= MIN_DROP_HITS and good[s] / n < MAX_DROP_PRECISION}
+    return {s: c for s, c in learned.items() if s not in drops}, drops
+
+
+def matcher_for(learned: dict[str, str], drops: set[str]) -> effects.Matcher:
+    return effects.Matcher.build({**learned, **base_vocabulary()}, skip=drops)
+
+
+def cross_validate(sections: list[TacSection], folds: int = 5, labels: int | None = None) -> dict[str, float]:
+    """Learn from k-1 folds of label files, score the held-out fold; micro scores over all folds."""
+    names = sorted({s.label for s in sections})
+    if labels:
+        names = names[:labels]
+        sections = [s for s in sections if s.label in set(names)]
+    fold_of = {name: i % folds for i, name in enumerate(names)}
+    ordered: list[TacSection] = []
+    predictions: list[set[tuple[int, int]]] = []
+    for k in range(folds):
+        train = [s for s in sections if fold_of[s.label] != k]
+        test = [s for s in sections if fold_of[s.label] == k]
+        matcher = matcher_for(*learn(train))
+        ordered.extend(test)
+        predictions.extend(predict(s, matcher) for s in test)
+    return score(ordered, predictions)
+
+
+def write_lexicon(sections: list[TacSection], path: Path = LEXICON) -> int:
+    learned, drops = learn(sections)
+    header = "".join(line + "\n" for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
+    rows = [f"{s}\t{c}\tlearned\n" for s, c in sorted(learned.items())]
+    rows += [f"{s}\t{s}\tdrop\n" for s in sorted(drops)]
+    path.write_text(header + "".join(rows), encoding="utf-8")
+    return len(rows)
+
+
+def cli_agreement(sections: list[TacSection], n: int) -> dict[str, object]:
+    """Run `materia extract --json` on n sections as plain-text files; compare effect spans."""
+    picks = [s for s in sections if s.gold][:: max(1, len(sections) // max(n, 1))][:n]
+    same = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, sec in enumerate(picks):
+            p = Path(tmp) / f"tac_{i}.txt"
+            p.write_text(sec.document.text, encoding="utf-8")
+            paths.append(p)
+        proc = subprocess.run([sys.executable, "-m", "materia", "extract", *map(str, paths), "--json"],
+                              capture_output=True, text=True, timeout=600, cwd=ROOT)
+        rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    details = []
+    for sec, row in zip(picks, rows):
+        cli = {tuple(e["span"]) for e in row.get("effects", []) + row.get("red_flags", [])}
+        lib = predict(sec, None)
+        same += cli == lib
+        details.append({"section": sec.document.source, "cli": len(cli), "library": len(lib),
+                        "common": len(cli & lib)})
+    return {"sections": len(picks), "identical": same, "details": details}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--labels", type=int, default=None, help="only the first N label files (sorted)")
+    ap.add_argument("--write-lexicon", action="store_true", help="learn from all labels into effects_tac.tsv")
+    ap.add_argument("--cli", type=int, default=3, help="sections to also run through `materia extract --json`")
+    args = ap.parse_args()
+    sections = load()
+    t0 = time.perf_counter()
+    cv = cross_validate(sections, args.folds, args.labels)
+    elapsed = time.perf_counter() - t0
+    print(f"TAC 2017 ADR, {len({s.label for s in sections})} labels, {len(sections)} sections, "
+          f"{args.folds}-fold CV by label ({elapsed:.1f} s)")
+    print(f"  strict   P={cv['strict_p']:.3f} R={cv['strict_r']:.3f} F1={cv['strict_f1']:.3f}")
+    print(f"  lenient  P={cv['lenient_p']:.3f} R={cv['lenient_r']:.3f} F1={cv['lenient_f1']:.3f}")
+    baseline = cross_validate_baseline(sections, args.folds)
+    print(f"  without learned lexicon (HPO + lay names only): strict F1={baseline['strict_f1']:.3f}")
+    result: dict[str, object] = {"corpus_sha256": corpus_sha256(), "folds": args.folds, "cv": cv,
+                                 "hpo_lay_only": baseline}
+    if args.write_lexicon:
+        print(f"  wrote {write_lexicon(sections)} rows to {LEXICON.relative_to(ROOT)}")
+    if args.cli:
+        agreement = cli_agreement(sections, args.cli)
+        print(f"  CLI path: {agreement['identical']}/{agreement['sections']} sections give identical spans")
+        result["cli_agreement"] = agreement
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+def cross_validate_baseline(sections: list[TacSection], folds: int) -> dict[str, float]:
+    """The same scoring with nothing learned from the labels."""
+    matcher = matcher_for({}, set())
+    return score(sections, [predict(s, matcher) for s in sections])
+
+
+if __name__ == "__main__":
+    main()
