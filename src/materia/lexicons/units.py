@@ -58,3 +58,61 @@ def units() -> Units:
     except OSError as exc:
         raise VocabularyError(f"units.yaml: {exc}") from exc
     return parse_units(yaml.safe_load(text))
+
+
+_CUE_KEYS = {"routes", "routes_exact", "populations", "times_words", "number_words", "context_skip", "context_stop",
+             "context_not_after"}
+
+
+@dataclass(frozen=True, slots=True)
+class DoseCues:
+    """Words read around a dose (units_cues.yaml)."""
+
+    routes: dict[str, tuple[str, ...]]
+    routes_exact: dict[str, tuple[str, ...]]
+    populations: dict[str, tuple[str, ...]]
+    times_words: dict[str, int]
+    number_words: dict[str, int]
+    context_skip: frozenset[str]
+    context_stop: frozenset[str]
+    context_not_after: frozenset[str]
+
+
+def _mapping_of_lists(data: dict[str, object], key: str) -> dict[str, tuple[str, ...]]:
+    table = data.get(key) or {}
+    if not isinstance(table, dict) or not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in table.values()):
+        raise VocabularyError(f"units_cues.yaml: {key} must map names to lists of strings")
+    return {str(k): tuple(v) for k, v in table.items()}
+
+
+def _mapping_of_ints(data: dict[str, object], key: str) -> dict[str, int]:
+    table = data.get(key) or {}
+    if not isinstance(table, dict) or not all(isinstance(v, int) for v in table.values()):
+        raise VocabularyError(f"units_cues.yaml: {key} must map words to integers")
+    return {str(k).lower(): int(v) for k, v in table.items()}
+
+
+def _word_set(data: dict[str, object], key: str) -> frozenset[str]:
+    words = data.get(key) or []
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise VocabularyError(f"units_cues.yaml: {key} must be a list of words")
+    return frozenset(w.lower() for w in words)
+
+
+def parse_cues(data: object) -> DoseCues:
+    if not isinstance(data, dict) or set(data) - _CUE_KEYS:
+        raise VocabularyError(f"units_cues.yaml: top-level keys must be among {sorted(_CUE_KEYS)}")
+    return DoseCues(_mapping_of_lists(data, "routes"), _mapping_of_lists(data, "routes_exact"),
+                    _mapping_of_lists(data, "populations"), _mapping_of_ints(data, "times_words"),
+                    _mapping_of_ints(data, "number_words"), _word_set(data, "context_skip"),
+                    _word_set(data, "context_stop"), _word_set(data, "context_not_after"))
+
+
+@functools.cache
+def dose_cues() -> DoseCues:
+    try:
+        text = files("materia.lexicons").joinpath("units_cues.yaml").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise VocabularyError(f"units_cues.yaml: {exc}") from exc
+    return parse_cues(yaml.safe_load(text))
