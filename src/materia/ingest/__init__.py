@@ -10,6 +10,7 @@ from materia.ingest.registry import READERS, RawFile, read_path, reader
 
 # Importing the reader modules registers them (order = sniffing priority).
 from materia.ingest import label  # noqa: E402,F401
+from materia.ingest import html  # noqa: E402,F401
 from materia.ingest import reviews  # noqa: E402,F401
 from materia.ingest import community  # noqa: E402,F401
 from materia.ingest import markdown  # noqa: E402,F401

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from materia.ingest.cues import cues
 from materia.ingest.registry import RawFile, reader
-from materia.ingest.structure import guess_kind, parse_date
+from materia.ingest.structure import guess_kind, parse_date, split_disclaimers
 from materia.types import Document, DocumentKind, Section, SectionType, Span
 
 _FRONT = re.compile(r"\A(?:\ufeff)?---[^\S\n]*\r?\n(?:.*?\r?\n)?---[^\S\n]*(?:\r?\n|\Z)", re.S)
@@ -78,7 +78,8 @@ def markdown_sections(text: str, body_start: int) -> list[Section]:
         end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
         end = len(text[:end].rstrip())
         end = max(end, head_end)
-        named = None if title.endswith("?") else c.heading_type(title)
+        # a level-1 heading is the page's title: it names the whole page, not one part
+        named = None if title.endswith("?") or level == 1 else c.heading_type(title)
         kind: SectionType = named or (inherited if level > 2 and sections else "other")
         if named:
             inherited = named
@@ -87,7 +88,7 @@ def markdown_sections(text: str, body_start: int) -> list[Section]:
             body_start += 1
         sections.append(Section(title=title, type=kind, span=Span(start, end), body=Span(body_start, end),
                                 level=level))
-    return sections
+    return split_disclaimers(text, sections)
 
 
 @reader("markdown", sniff=sniff, suffixes=(".md", ".markdown"))

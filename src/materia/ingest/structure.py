@@ -185,6 +185,32 @@ def build_sections(text: str, start: int = 0, end: int | None = None, title: str
     return sections
 
 
+def split_disclaimers(text: str, sections: list[Section]) -> list[Section]:
+    """Cut trailing accuracy/medical-advice paragraphs out of each section into a disclaimer section."""
+    c = cues()
+    out: list[Section] = []
+    for s in sections:
+        paras = paragraphs(text, s.body.start, s.body.end) if s.type != "disclaimer" else []
+        cut = len(paras)
+        while cut > 0 and c.is_disclaimer(paras[cut - 1].text):
+            cut -= 1
+        if cut == len(paras):
+            out.append(s)
+            continue
+        if cut == 0 and not s.title:
+            out.append(Section(s.title, "disclaimer", s.span, s.body, s.level))
+            continue
+        if cut:
+            keep_end = paras[cut - 1].span.end
+        else:  # only the heading line stays
+            keep_end = max(s.span.start, len(text[:s.body.start].rstrip()))
+        out.append(Section(s.title, s.type, Span(s.span.start, keep_end),
+                           Span(min(s.body.start, keep_end), keep_end), s.level))
+        tail = Span(paras[cut].span.start, s.span.end)
+        out.append(Section("", "disclaimer", tail, tail, s.level))
+    return out
+
+
 def guess_kind(sections: list[Section] | tuple[Section, ...], posts: tuple[Post, ...] = ()) -> DocumentKind:
     """community when it has posts, monograph when it has both dosage and side-effect sections."""
     if posts:
