@@ -132,9 +132,12 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
 
     @app.get("/substances/{name}", response_class=HTMLResponse, include_in_schema=False)
     def monograph_page(request: Request, name: str) -> HTMLResponse:
-        mono = base.monograph(name)
+        mono = to_plain(base.monograph(name))
+        # The monograph already carries its conflicts; ask separately only if it does not.
+        conflicts = mono.get("conflicts") if isinstance(mono, dict) and "conflicts" in mono else to_plain(
+            base.conflicts(name))
         reports = base.reports(name) if hasattr(base, "reports") else []
-        model = views.monograph_view(to_plain(mono), to_plain(base.conflicts(name)), to_plain(reports))
+        model = views.monograph_view(mono, conflicts, to_plain(reports))
         return page(request, "monograph.html", {"m": model, "jsonld": views.jsonld(model)})
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)

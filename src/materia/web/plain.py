@@ -18,12 +18,16 @@ def to_plain(value: Any) -> Any:
     """Recursively convert dataclasses, mappings, sequences and dates to JSON types."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return to_plain(value.value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        return {name: to_plain(getattr(value, name)) for name in value.__dataclass_fields__}
     if isinstance(value, Mapping):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):

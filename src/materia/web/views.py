@@ -29,7 +29,7 @@ _SECTION_ALIASES = {
 
 def pick(obj: Any, *keys: str, default: Any = None) -> Any:
     """The first present, non-None value among `keys` of a mapping."""
-    if not isinstance(obj, Mapping):
+    if not isinstance(obj, dict):
         return default
     for key in keys:
         value = obj.get(key)
@@ -44,7 +44,7 @@ def as_list(value: Any) -> list[Any]:
 
 def span_of(obj: Any) -> tuple[int, int] | None:
     """(start, end) from a {start, end} dict or a [start, end] list."""
-    if isinstance(obj, Mapping) and isinstance(obj.get("start"), int) and isinstance(obj.get("end"), int):
+    if isinstance(obj, dict) and isinstance(obj.get("start"), int) and isinstance(obj.get("end"), int):
         return obj["start"], obj["end"]
     if isinstance(obj, (list, tuple)) and len(obj) == 2 and all(isinstance(v, int) for v in obj):
         return obj[0], obj[1]
@@ -91,7 +91,7 @@ def statement(st: Any, grades: Mapping[str, str] | None = None) -> dict[str, Any
         sources = [st]
     name = str(pick(st, "name", "text", "summary", default=""))
     grade = (grades or {}).get(name.lower(), "") if pick(st, "topic") in ("use", None) else ""
-    cites = [citation(s) for s in sources if isinstance(s, Mapping)]
+    cites = [citation(s) for s in sources if isinstance(s, dict)]
     for c in cites:
         c["grade"] = c["grade"] or grade
     return {
@@ -106,7 +106,7 @@ def statement(st: Any, grades: Mapping[str, str] | None = None) -> dict[str, Any
 def _sections(mono: Mapping[str, Any], grades: Mapping[str, str]) -> list[dict[str, Any]]:
     grouped: dict[str, list[dict[str, Any]]] = {}
     raw = pick(mono, "sections", default=None)
-    if isinstance(raw, Mapping):
+    if isinstance(raw, dict):
         for key, items in raw.items():
             grouped.setdefault(section_key(key), []).extend(statement(s, grades) for s in as_list(items))
     else:
@@ -125,12 +125,12 @@ def dose_bars(mono: Mapping[str, Any]) -> list[DoseBar]:
     merged: dict[tuple[str, str], DoseBar] = {}
     flat: list[Mapping[str, Any]] = []
     for d in as_list(pick(mono, "doses", "dose_ranges", default=[])):
-        if isinstance(d, Mapping) and "ranges" in d:
-            flat.extend({**r, "purpose": d.get("purpose")} for r in as_list(d["ranges"]) if isinstance(r, Mapping))
-        elif isinstance(d, Mapping):
+        if isinstance(d, dict) and "ranges" in d:
+            flat.extend({**r, "purpose": d.get("purpose")} for r in as_list(d["ranges"]) if isinstance(r, dict))
+        elif isinstance(d, dict):
             flat.append(d)
     for d in flat:
-        src = citation(pick(d, "source", default=d) if isinstance(pick(d, "source"), Mapping) else d)
+        src = citation(pick(d, "source", default=d) if isinstance(pick(d, "source"), dict) else d)
         unit = pick(d, "unit", default="g")
         per = pick(d, "per", default="day")
         tpd = pick(d, "times_per_day")
@@ -165,7 +165,7 @@ def conflict(c: Any) -> dict[str, Any]:
     """A conflict as its sides: positions grouped by stance, each with its sources."""
     sides: dict[str, list[dict[str, Any]]] = {}
     for pos in as_list(pick(c, "positions", "sides", default=[])):
-        if isinstance(pos, Mapping):
+        if isinstance(pos, dict):
             sides.setdefault(str(pick(pos, "stance", default="")), []).append(citation(pos))
     return {"topic": str(pick(c, "topic", default="")).replace("_", " "),
             "sides": [{"stance": k, "sources": v} for k, v in sides.items()]}
@@ -177,7 +177,7 @@ def community(mono: Mapping[str, Any], extra_reports: list[Any] | None = None) -
     dist = pick(comm, "distribution", "rating_distribution", default=None)
     if isinstance(dist, list):
         dist = {str(p[0]): p[1] for p in dist if isinstance(p, list) and len(p) == 2}
-    if not isinstance(dist, Mapping):
+    if not isinstance(dist, dict):
         counts: dict[str, int] = {}
         for r in reports:
             rating = pick(r, "rating")
@@ -189,7 +189,7 @@ def community(mono: Mapping[str, Any], extra_reports: list[Any] | None = None) -
             for k, v in sorted(dist.items(), key=lambda kv: str(kv[0]), reverse=True) if isinstance(v, int)]
     return {
         "distribution": bars,
-        "reports": [_report(r) for r in reports if isinstance(r, Mapping)],
+        "reports": [_report(r) for r in reports if isinstance(r, dict)],
         "side_effects": [{"name": p[0], "count": p[1]} if isinstance(p, list) else {"name": p, "count": ""}
                          for p in as_list(pick(comm, "side_effects", default=[]))],
         "n_posts": pick(comm, "n_posts", default=len(reports)),
@@ -215,9 +215,9 @@ def _report(r: Mapping[str, Any]) -> dict[str, Any]:
 
 def monograph_view(mono: Any, conflicts: Any, reports: Any = None) -> dict[str, Any]:
     """Everything the monograph page draws, in section order."""
-    mono = mono if isinstance(mono, Mapping) else {}
+    mono = mono if isinstance(mono, dict) else {}
     grades = {str(pick(u, "name", default="")).lower(): str(pick(u, "grade", default=""))
-              for u in as_list(pick(mono, "uses", default=[])) if isinstance(u, Mapping)}
+              for u in as_list(pick(mono, "uses", default=[])) if isinstance(u, dict)}
     sections = _sections(mono, grades)
     red = [st for sec in sections for st in sec["statements"] if st["topic"] == "red flag"]
     bars = dose_bars(mono)
@@ -228,14 +228,14 @@ def monograph_view(mono: Any, conflicts: Any, reports: Any = None) -> dict[str, 
         "sections": sections,
         "chart": chart,
         "bars": bars,
-        "conflicts": [conflict(c) for c in as_list(conflicts) if isinstance(c, Mapping)],
-        "red_flags": red + [statement(r) for r in as_list(pick(mono, "red_flags", default=[])) if isinstance(r, Mapping)],
+        "conflicts": [conflict(c) for c in as_list(conflicts) if isinstance(c, dict)],
+        "red_flags": red + [statement(r) for r in as_list(pick(mono, "red_flags", default=[])) if isinstance(r, dict)],
         "uses": [{"name": pick(u, "name"), "grade": pick(u, "grade"), "reason": pick(u, "reason", default="")}
-                 for u in as_list(pick(mono, "uses", default=[])) if isinstance(u, Mapping)],
+                 for u in as_list(pick(mono, "uses", default=[])) if isinstance(u, dict)],
         "community": community(mono, as_list(reports)),
         "sources": [citation(s) | {"href": f"/documents/{pick(s, 'document_id', 'id')}",
                                    "title": pick(s, "title", default=short_source(str(pick(s, "source", default=""))))}
-                    for s in as_list(pick(mono, "sources", "documents", default=[])) if isinstance(s, Mapping)],
+                    for s in as_list(pick(mono, "sources", "documents", default=[])) if isinstance(s, dict)],
     }
 
 
@@ -264,7 +264,7 @@ def _category(raw: Any) -> str:
 
 def document_view(doc: Any, evidence: Iterable[tuple[int, int]] = ()) -> dict[str, Any]:
     """The source text as tokens with every extracted item and its sentence marked."""
-    doc = doc if isinstance(doc, Mapping) else {}
+    doc = doc if isinstance(doc, dict) else {}
     inner = pick(doc, "document", default=doc)
     text = str(pick(inner, "text", default=pick(doc, "text", default="")))
     marks: list[Mark] = [Mark(s, e, "sentence", "") for s, e in evidence]
@@ -297,7 +297,7 @@ def document_view(doc: Any, evidence: Iterable[tuple[int, int]] = ()) -> dict[st
 def hits_view(hits: Iterable[Any]) -> list[dict[str, Any]]:
     out = []
     for h in hits:
-        if not isinstance(h, Mapping):
+        if not isinstance(h, dict):
             continue
         kind = pick(h, "kind", default="")
         doc_id, sub = pick(h, "document_id"), pick(h, "substance")
