@@ -14,6 +14,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Iterable, Mapping
 
 import ahocorasick
@@ -24,6 +25,7 @@ from materia.types import Effect, RedFlag, Span
 
 EFFECT_SECTIONS = frozenset({"side_effects", "warnings", "boxed_warning", "precautions"})
 _TOKEN = re.compile(r"[^\W_]+")
+_SPLIT = re.compile(r"([^\W_]+)")
 _HEADING = re.compile(r"(?:^|\n)[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?([A-Z][^\n.!?;:•*]{1,78}?)(?:\*\*)?:?[ \t]*(?=\n)")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
 _HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")
@@ -81,21 +83,16 @@ class Matcher:
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical) in `text` offsets, sorted, non-overlapping."""
-        starts: list[int] = []
-        ends: list[int] = []
-        norm_starts: list[int] = []
-        parts: list[str] = []
-        pos = 1
-        for m in _TOKEN.finditer(text):
-            tok = m.group().lower()
-            starts.append(m.start())
-            ends.append(m.end())
-            norm_starts.append(pos)
-            parts.append(tok)
-            pos += len(tok) + 1
-        if not parts:
+        lower = text.lower()
+        if len(lower) != len(text):  # a few characters lower-case to two; keep offsets exact
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        pieces = _SPLIT.split(lower)  # separator, token, separator, ..., separator
+        tokens = pieces[1::2]
+        if not tokens:
             return []
-        norm = " " + " ".join(parts) + " "
+        bounds = list(accumulate(map(len, pieces), initial=0))  # token i spans bounds[2i+1]:bounds[2i+2]
+        norm_starts = list(accumulate(map((1).__add__, map(len, tokens)), initial=1))
+        norm = " " + " ".join(tokens) + " "
         hits: list[tuple[int, int, str]] = []
         for end_idx, (length, canonical) in self.automaton.iter(norm):
             first = end_idx - length  # position of the key's first character
@@ -108,7 +105,7 @@ class Matcher:
         for i, j, canonical in hits:
             if i > last:
                 if canonical:
-                    out.append((starts[i], ends[j], canonical))
+                    out.append((bounds[2 * i + 1], bounds[2 * j + 2], canonical))
                 last = j
         return out
 
@@ -135,13 +132,12 @@ def _headings(text: str) -> list[tuple[int, str]]:
     return [(m.start(1), m.group(1).strip()) for m in _HEADING.finditer(text) if len(m.group(1).split()) <= 10]
 
 
-def _regions(text: str, pattern: re.Pattern[str]) -> list[Span]:
+def _regions(heads: list[tuple[int, str]], length: int, pattern: re.Pattern[str]) -> list[Span]:
     """Spans from a heading matching `pattern` to the next heading."""
-    heads = _headings(text)
     out = []
     for k, (start, title) in enumerate(heads):
         if pattern.search(title):
-            end = heads[k + 1][0] if k + 1 < len(heads) else len(text)
+            end = heads[k + 1][0] if k + 1 < len(heads) else length
             out.append(Span(start, end))
     return out
 
@@ -157,14 +153,20 @@ def _clause_start(text: str, lo: int, at: int, terminators: re.Pattern[str]) -> 
     return start
 
 
-def _mentions(parsed: Parsed, matcher: Matcher | None = None) -> list[_Mention]:
+@functools.lru_cache(maxsize=4)  # find() and find_red_flags() of one document share the work
+def _mentions(parsed: Parsed, matcher: Matcher | None = None) -> tuple[_Mention, ...]:
+    return tuple(_scan(parsed, matcher))
+
+
+def _scan(parsed: Parsed, matcher: Matcher | None) -> list[_Mention]:
     text = parsed.text
     cues = lexicon.cues()
     hits = (matcher or default_matcher()).find(text)
     if not hits:
         return []
-    effect_regions = _regions(text, cues.effect_headings)
-    flag_regions = _regions(text, cues.red_flag_headings)
+    heads = _headings(text)
+    effect_regions = _regions(heads, len(text), cues.effect_headings)
+    flag_regions = _regions(heads, len(text), cues.red_flag_headings)
     out: list[_Mention] = []
     previous: _Mention | None = None
     sentence_cache: dict[Span, tuple[bool, bool]] = {}
@@ -180,7 +182,7 @@ def _mentions(parsed: Parsed, matcher: Matcher | None = None) -> list[_Mention]:
             sentence_cache[key] = (bool(cues.effect.search(s_text)), bool(cues.red_flag.search(s_text)))
         has_effect_cue, has_flag_cue = sentence_cache[key]
         clause = _clause_start(text, lo, start, cues.terminators)
-        before = text[clause:start]
+        before = text[max(clause, start - 120):start]  # cues reach a few words, never a paragraph
         cue = cues.use.search(before) or cues.patient.search(before)
         use = bool(cue and not _CUE_BREAK.search(cue.group()))
         if not use and previous is not None and previous.clause_start == clause and previous.use \

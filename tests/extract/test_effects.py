@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from materia.errors import VocabularyError
+from materia.extract import effects, parse
+from materia.lexicons import effects as lexicon
+from materia.types import Document, Section, Span
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "effects"
+
+
+def _doc(text: str, sections: tuple[Section, ...] = ()) -> Document:
+    return Document(source="t.txt", sha256="0", text=text, kind="article", format="text", sections=sections)
+
+
+def _names(text: str) -> dict[str, effects.Effect]:
+    return {e.name: e for e in effects.find(parse(_doc(text)))}
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Side effects may include an upset stomach.", "upset stomach"),
+    ("Some users report feeling wired.", "overstimulation"),
+    ("It may cause nausea in some people.", "nausea"),
+    ("Reported side effects: headaches and brain fog.", "headache"),
+    ("Common side effects include gas.", "gas"),
+    ("Some people feel shaky after a dose.", "shakiness"),
+])
+def test_effects_lay_names_in_side_effect_context(text: str, name: str) -> None:
+    assert name in _names(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Glutamine may improve diarrhoea in HIV patients.",
+    "It is used for the treatment of nausea.",
+    "Patients with hypertension were enrolled; side effects were rare.",
+    "Nausea is common in early pregnancy.",  # no side-effect cue, no effect section
+])
+def test_effects_uses_and_conditions_are_not_effects(text: str) -> None:
+    assert not _names(text)
+
+
+def test_effects_lists_share_a_use_verb() -> None:
+    assert not _names("Users take it to reduce nausea, vomiting and diarrhea, and it has few side effects.")
+
+
+def test_effects_negation_scopes_to_the_clause() -> None:
+    found = _names("It does not cause drowsiness, but side effects such as headache were reported.")
+    assert found["drowsiness"].negated
+    assert not found["headache"].negated
+
+
+def test_effects_hypothetical_and_serious() -> None:
+    found = _names("If you experience a rash, stop. Serious side effects include anaphylaxis.")
+    assert found["rash"].hypothetical
+    assert found["anaphylaxis"].serious is True
+
+
+def test_effects_section_type_gives_context() -> None:
+    text = "Reactions\n\nnausea, vomiting and dizziness"
+    section = Section(title="Reactions", type="side_effects", span=Span(0, len(text)), body=Span(11, len(text)))
+    names = {e.name for e in effects.find(parse(_doc(text, (section,))))}
+    assert {"nausea", "vomiting", "dizziness"} <= names
+
+
+def test_effects_longest_match_and_modifiers() -> None:
+    found = _names("Adverse reactions: severe upper respiratory tract infection.")
+    (effect,) = found.values()
+    assert effect.name == "upper respiratory tract infection"
+
+
+def test_effects_red_flags_are_not_effects() -> None:
+    text = "Side effects include nausea. Stop taking it and call your doctor if you develop chest pain or dark urine."
+    parsed = parse(_doc(text))
+    assert {e.name for e in effects.find(parsed)} == {"nausea"}
+    assert {r.name for r in effects.find_red_flags(parsed)} == {"chest pain", "dark urine"}
+
+
+def test_effects_red_flag_heading_section() -> None:
+    text = "When to See a Doctor\n\nPersistent vomiting, jaundice or confusion.\n"
+    assert {r.name for r in effects.find_red_flags(parse(_doc(text)))} == {"vomiting", "jaundice", "confusion"}
+
+
+def test_effects_vocabulary_loads_strictly() -> None:
+    vocab = lexicon.vocabulary()
+    assert vocab["bloating"] == "bloating" and vocab["nausea"] == "nausea"
+    assert lexicon.cues().negation.search("does not cause")
+
+
+def test_effects_unknown_lexicon_key_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexicon, "_data", lambda name: "source: x\nlicence: y\nbogus: []\n")
+    with pytest.raises(VocabularyError):
+        lexicon._yaml("context_cues.yaml", frozenset({"source", "licence"}))
+
+
+def _as_json(text: str) -> dict[str, object]:
+    parsed = parse(_doc(text))
+    return {
+        "effects": [{"name": e.name, "text": e.span.of(text), "span": e.span.as_list(), "negated": e.negated,
+                     "hypothetical": e.hypothetical, "serious": e.serious} for e in effects.find(parsed)],
+        "red_flags": [{"name": r.name, "text": r.span.of(text), "span": r.span.as_list()}
+                      for r in effects.find_red_flags(parsed)],
+    }
+
+
+@pytest.mark.parametrize("case", sorted(p.stem for p in GOLDEN.glob("*.txt")))
+def test_effects_golden(case: str, update_golden: bool) -> None:
+    text = (GOLDEN / f"{case}.txt").read_text(encoding="utf-8")
+    got = _as_json(text)
+    expected = GOLDEN / f"{case}.json"
+    if update_golden or not expected.exists():
+        expected.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert got == json.loads(expected.read_text(encoding="utf-8"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+       | st.lists(st.sampled_from(["nausea", "side effects", " ", ",", "no", "İ", "\n", "severe", "call your doctor",
+                                   "and", "upset stomach", "ß", ".", "Headache"]), max_size=40).map("".join))
+def test_effects_never_raise_and_spans_index_text(text: str) -> None:
+    parsed = parse(_doc(text))
+    for item in [*effects.find(parsed), *effects.find_red_flags(parsed)]:
+        assert 0 <= item.span.start < item.span.end <= len(text)
+        assert asdict(item)["name"]
