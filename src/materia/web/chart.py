@@ -69,6 +69,10 @@ def _nice_max(value: float) -> float:
     return 10 * exp
 
 
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
 def _fmt(value: float) -> str:
     return f"{value:g}"
 
@@ -91,7 +95,7 @@ def layout(bars: list[DoseBar], width: int = 640, left: int = 230, bar_height: i
         rng = _fmt(bar.high) if low == bar.high else f"{_fmt(low)}–{_fmt(bar.high)}"
         rects.append(Rect(
             x=round(x0, 1), y=10 + i * (bar_height + gap), width=round(w, 1),
-            label=f"{bar.source} · {bar.purpose}"[:40],
+            label=_clip(f"{bar.source} · {bar.purpose}", 34),
             title=f"{bar.source}, {bar.purpose}: {rng} g/day",
             href=bar.href, is_max=bar.high == top,
         ))

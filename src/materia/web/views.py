@@ -120,8 +120,21 @@ def _sections(mono: Mapping[str, Any], grades: Mapping[str, str]) -> list[dict[s
     return out
 
 
+def source_titles(mono: Mapping[str, Any]) -> dict[Any, str]:
+    """document id -> a readable name: its title when it has one, else the file name."""
+    out = {}
+    for s in as_list(pick(mono, "sources", default=[])):
+        title = str(pick(s, "title", default="")).strip()
+        if not any(ch.isalpha() for ch in title):
+            title = short_source(str(pick(s, "source", default="")))
+        out[pick(s, "document_id", "id")] = title
+    seen = list(out.values())
+    return {k: f"{v} (#{k})" if seen.count(v) > 1 else v for k, v in out.items()}
+
+
 def dose_bars(mono: Mapping[str, Any]) -> list[DoseBar]:
     """One bar per source and purpose, amounts converted to g/day."""
+    titles = source_titles(mono)
     merged: dict[tuple[str, str], DoseBar] = {}
     flat: list[Mapping[str, Any]] = []
     for d in as_list(pick(mono, "doses", "dose_ranges", default=[])):
@@ -144,7 +157,7 @@ def dose_bars(mono: Mapping[str, Any]) -> list[DoseBar]:
             low = grams_per_day(float(low_raw), unit, per, tpd_t) if isinstance(low_raw, (int, float)) else None
         if not isinstance(high, (int, float)) or pick(d, "per_kg", default=False):
             continue
-        label = short_source(str(src["source"] or src["title"] or f"document {src['doc_id']}"))
+        label = titles.get(src["doc_id"]) or short_source(str(src["source"] or f"document {src['doc_id']}"))
         purpose = str(pick(d, "purpose", "context", "use", "population", default="general") or "general")
         key = (label, purpose)
         lo = float(low) if isinstance(low, (int, float)) else float(high)
@@ -213,13 +226,25 @@ def _report(r: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _group_by_quote(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Red flags named in one sentence become one entry listing every name."""
+    groups: dict[str, dict[str, Any]] = {}
+    for st in statements:
+        key = st["quote"] or st["text"]
+        if key in groups:
+            groups[key]["text"] += f", {st['text']}"
+        else:
+            groups[key] = dict(st)
+    return list(groups.values())
+
+
 def monograph_view(mono: Any, conflicts: Any, reports: Any = None) -> dict[str, Any]:
     """Everything the monograph page draws, in section order."""
     mono = mono if isinstance(mono, dict) else {}
     grades = {str(pick(u, "name", default="")).lower(): str(pick(u, "grade", default=""))
               for u in as_list(pick(mono, "uses", default=[])) if isinstance(u, dict)}
     sections = _sections(mono, grades)
-    red = [st for sec in sections for st in sec["statements"] if st["topic"] == "red flag"]
+    red = _group_by_quote([st for sec in sections for st in sec["statements"] if st["topic"] == "red flag"])
     bars = dose_bars(mono)
     chart: Chart | None = layout(bars)
     return {
@@ -234,7 +259,7 @@ def monograph_view(mono: Any, conflicts: Any, reports: Any = None) -> dict[str, 
                  for u in as_list(pick(mono, "uses", default=[])) if isinstance(u, dict)],
         "community": community(mono, as_list(reports)),
         "sources": [citation(s) | {"href": f"/documents/{pick(s, 'document_id', 'id')}",
-                                   "title": pick(s, "title", default=short_source(str(pick(s, "source", default=""))))}
+                                   "title": source_titles(mono).get(pick(s, "document_id", "id"), "")}
                     for s in as_list(pick(mono, "sources", "documents", default=[])) if isinstance(s, dict)],
     }
 
