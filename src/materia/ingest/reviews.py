@@ -54,7 +54,10 @@ def _header(text: str) -> tuple[list[str], str, int]:
     first = _LINE.match(text)
     line = first.group(0) if first else ""
     delimiter = "\t" if "\t" in line else (";" if line.count(";") > line.count(",") else ",")
-    columns = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+    try:
+        columns = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+    except csv.Error:
+        columns = []
     return columns, delimiter, len(line)
 
 
@@ -201,7 +204,10 @@ def _with_scale(post: Post, scale: int) -> Post:
 def read_reviews(raw: RawFile) -> Document:
     text = raw.text
     jsonl = raw.suffix == ".jsonl" or _jsonl_like(text[:4096])
-    posts = parse_records(text, jsonl)
+    try:
+        posts = parse_records(text, jsonl)
+    except csv.Error as exc:
+        raise ReadError(raw.source, f"malformed table: {exc}") from None
     if not posts:
         raise ReadError(raw.source, "no records found in the review table")
     span = Span(posts[0].span.start, posts[-1].span.end)
