@@ -35,3 +35,11 @@ def test_highlight_tokens_cover_text_and_balance(text: str, raw: list[tuple[int,
         depth += {"open": 1, "close": -1, "text": 0}[t.kind]
         assert depth >= 0
     assert depth == 0
+
+
+def test_highlight_snippet_parts_mark_only_query_words() -> None:
+    from materia.web.views import snippet_parts
+
+    parts = snippet_parts("see [1] for [Nausea], bloating", "nausea")
+    assert parts == [("see [1] for ", False), ("Nausea", True), (", bloating", False)]
+    assert snippet_parts("", "x") == []

@@ -150,7 +150,7 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
     def search_page(request: Request, q: str = q_page, offset: int = offset_q) -> HTMLResponse:
         q = q.strip()
         hits = to_plain(base.search(q, settings.page_size, offset)) if q else []
-        return page(request, "search.html", {"q": q, "hits": views.hits_view(hits), "offset": offset,
+        return page(request, "search.html", {"q": q, "hits": views.hits_view(hits, q), "offset": offset,
                                              "page_size": settings.page_size})
 
     # ---- API -------------------------------------------------------------------

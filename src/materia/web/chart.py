@@ -79,7 +79,7 @@ def _fmt(value: float) -> str:
 
 def layout(bars: list[DoseBar], width: int = 640, left: int = 230, bar_height: int = 18) -> Chart | None:
     """Place each bar; None when there is nothing to draw."""
-    bars = [b for b in bars if b.high > 0]
+    bars = [b for b in bars if b.high > 1e-9]  # below a nanogram is a parsing slip, not a dose
     if not bars:
         return None
     top = max(b.high for b in bars)

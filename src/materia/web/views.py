@@ -6,6 +6,7 @@ empty panel instead of a crash.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Mapping
 
 from materia.web.chart import Chart, DoseBar, grams_per_day, layout
@@ -319,7 +320,27 @@ def document_view(doc: Any, evidence: Iterable[tuple[int, int]] = ()) -> dict[st
     }
 
 
-def hits_view(hits: Iterable[Any]) -> list[dict[str, Any]]:
+_BRACKETED = re.compile(r"\[([^\[\]]{1,80})\]")
+
+
+def snippet_parts(snippet: str, query: str) -> list[tuple[str, bool]]:
+    """Split a search snippet into (text, is_match) runs. The store brackets matches as
+    [word]; only bracketed words that contain a query word count, so brackets that were in
+    the source text stay as they were."""
+    words = [w for w in re.findall(r"\w+", query.lower()) if w]
+    parts: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _BRACKETED.finditer(snippet):
+        inner = m.group(1)
+        if words and any(w in inner.lower() for w in words):
+            parts.append((snippet[pos:m.start()], False))
+            parts.append((inner, True))
+            pos = m.end()
+    parts.append((snippet[pos:], False))
+    return [p for p in parts if p[0]]
+
+
+def hits_view(hits: Iterable[Any], query: str = "") -> list[dict[str, Any]]:
     out = []
     for h in hits:
         if not isinstance(h, dict):
@@ -335,6 +356,7 @@ def hits_view(hits: Iterable[Any]) -> list[dict[str, Any]]:
             href = f"/substances/{sub}"
         else:
             href = ""
-        out.append({"kind": kind, "title": pick(h, "title", default=""), "snippet": pick(h, "snippet", default=""),
+        snippet = str(pick(h, "snippet", default=""))
+        out.append({"kind": kind, "title": pick(h, "title", default=""), "snippet": snippet_parts(snippet, query),
                     "href": href, "substance": sub})
     return out
