@@ -1,0 +1,102 @@
+"""Evaluation gate: extraction quality may not drop below the floors in tests/eval_baseline.json.
+
+Scored through the library (no subprocess):
+  seeds  effects / red_flags recall and precision on the three bundled seeds, by the scoring
+         of ../shared/acceptance/check_extract.py against seeds.gold.yaml
+  tac    TAC 2017 ADR strict F1 of adverse-reaction spans, 5-fold cross-validated by label
+         (bench/tac_adr.py), pinned to the corpus's SHA-256
+
+A score below its floor (minus a small tolerance) fails. To accept a regression on purpose,
+run with MATERIA_ALLOW_REGRESSION=1 MATERIA_UPDATE_BASELINE=1 (the floor is lowered to the
+score); MATERIA_UPDATE_BASELINE=1 alone only raises floors. Review the diff of the baseline.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+from materia.extract import extract
+from materia.extract.contract import to_contract
+from materia.ingest import read_path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = Path(__file__).resolve().parent / "eval_baseline.json"
+TOLERANCE = 0.005
+
+
+def _module(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _seed_scores(seeds: dict[str, Path], acceptance: Path) -> dict[str, float]:
+    check = _module("check_extract", acceptance / "check_extract.py")
+    gold = yaml.safe_load((acceptance / "seeds.gold.yaml").read_text(encoding="utf-8"))["documents"]
+    tally: dict[str, list[bool]] = defaultdict(list)
+    for path in seeds.values():
+        row = to_contract(extract(read_path(str(path))))
+        for cat in ("effects", "red_flags"):
+            check.score_concepts(cat, gold[path.name], row, tally)
+    out = {}
+    for cat in ("effects", "red_flags"):
+        for short, key in (("recall", "r"), ("precision", "p")):
+            values = tally[f"{cat}.{key}"]
+            out[f"seeds.{cat}.{short}"] = sum(values) / len(values) if values else 1.0
+    return out
+
+
+def _tac_scores(corpus: Path) -> tuple[dict[str, float], str]:
+    tac = _module("tac_adr", ROOT / "bench" / "tac_adr.py")
+    folder = corpus / "tac2017_adr" / "train_xml"
+    cv = tac.cross_validate(tac.load(folder), folds=5)
+    return {"tac.cv.strict_f1": cv["strict_f1"], "tac.cv.lenient_f1": cv["lenient_f1"]}, tac.corpus_sha256(folder)
+
+
+def _gate(scores: dict[str, float], sha: str) -> list[str]:
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else {"floors": {}}
+    floors: dict[str, float] = baseline.get("floors", {})
+    allow = os.environ.get("MATERIA_ALLOW_REGRESSION") == "1"
+    update = os.environ.get("MATERIA_UPDATE_BASELINE") == "1"
+    failures = []
+    if baseline.get("tac_corpus_sha256") not in (None, sha) and not update:
+        failures.append(f"TAC corpus changed (sha256 {sha}); re-pin with MATERIA_UPDATE_BASELINE=1")
+    for name, score in sorted(scores.items()):
+        floor = floors.get(name)
+        if floor is not None and score < floor - TOLERANCE and not allow:
+            failures.append(f"{name}: {score:.4f} < floor {floor:.4f}")
+        if update and (floor is None or score > floor or allow):
+            floors[name] = round(score, 4)
+    if update:
+        BASELINE.write_text(json.dumps({"tac_corpus_sha256": sha, "tolerance": TOLERANCE, "floors": floors},
+                                       indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return failures
+
+
+def test_eval_gate_floors_hold(seeds: dict[str, Path], corpora: Path) -> None:
+    acceptance = corpora.parent / "acceptance"
+    if not (acceptance / "check_extract.py").exists():
+        pytest.skip("../shared/acceptance is not beside the project")
+    scores = _seed_scores(seeds, acceptance)
+    tac, sha = _tac_scores(corpora)
+    scores.update(tac)
+    failures = _gate(scores, sha)
+    assert not failures, "extraction quality regressed:\n" + "\n".join(failures)
+
+
+def test_eval_gate_baseline_is_pinned() -> None:
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    assert len(baseline["tac_corpus_sha256"]) == 64
+    assert {"seeds.effects.recall", "seeds.effects.precision", "seeds.red_flags.recall",
+            "tac.cv.strict_f1"} <= set(baseline["floors"])
