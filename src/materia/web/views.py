@@ -182,7 +182,7 @@ def conflict(c: Any) -> dict[str, Any]:
         if isinstance(pos, dict):
             sides.setdefault(str(pick(pos, "stance", default="")), []).append(citation(pos))
     return {"topic": str(pick(c, "topic", default="")).replace("_", " "),
-            "sides": [{"stance": k, "sources": v} for k, v in sides.items()]}
+            "sides": [{"stance": k.replace("_", " "), "sources": v} for k, v in sides.items()]}
 
 
 def community(mono: Mapping[str, Any], extra_reports: list[Any] | None = None) -> dict[str, Any]:
@@ -227,6 +227,15 @@ def _report(r: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _titled(conflicts: list[dict[str, Any]], titles: Mapping[Any, str]) -> list[dict[str, Any]]:
+    """Name each conflict source by its document title rather than its file path."""
+    for c in conflicts:
+        for side in c["sides"]:
+            for src in side["sources"]:
+                src["title"] = titles.get(src["doc_id"]) or src["title"]
+    return conflicts
+
+
 def _group_by_quote(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Red flags named in one sentence become one entry listing every name."""
     groups: dict[str, dict[str, Any]] = {}
@@ -254,7 +263,7 @@ def monograph_view(mono: Any, conflicts: Any, reports: Any = None) -> dict[str, 
         "sections": sections,
         "chart": chart,
         "bars": bars,
-        "conflicts": [conflict(c) for c in as_list(conflicts) if isinstance(c, dict)],
+        "conflicts": _titled([conflict(c) for c in as_list(conflicts) if isinstance(c, dict)], source_titles(mono)),
         "red_flags": red + [statement(r) for r in as_list(pick(mono, "red_flags", default=[])) if isinstance(r, dict)],
         "uses": [{"name": pick(u, "name"), "grade": pick(u, "grade"), "reason": pick(u, "reason", default="")}
                  for u in as_list(pick(mono, "uses", default=[])) if isinstance(u, dict)],
