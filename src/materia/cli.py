@@ -189,6 +189,18 @@ def export(
         sys.stdout.write("\n")
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Serve the web site and the read-only JSON API (/api/v1, docs at /docs)."""
+    from materia.web import serve as run_server
+
+    run_server(host, port, db)
+
+
 def main() -> None:
     try:
         app()
