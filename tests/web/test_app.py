@@ -205,3 +205,17 @@ def test_app_internal_errors_hide_details() -> None:
         api = c.get("/api/v1/search", params={"q": "x"})
         assert api.status_code == 500 and api.json() == {"ok": False, "status": 500, "error": api.json()["error"]}
         assert "secret" not in api.text
+
+
+def test_app_docs_page_alone_gets_the_swagger_policy(client: TestClient) -> None:
+    """Swagger UI needs its inline bootstrap; only /docs is relaxed, and it is never a page of ours."""
+    docs = client.get("/docs").headers["content-security-policy"]
+    assert "'unsafe-inline'" in docs and "object-src 'none'" in docs
+    assert "'unsafe-inline'" not in client.get("/openapi.json").headers["content-security-policy"]
+
+
+def test_app_search_pages_forward(client: TestClient, web_db: Settings) -> None:
+    first = client.get("/search", params={"q": "glutamine"}).text
+    if first.count('class="hit"') >= web_db.page_size:
+        assert f"offset={web_db.page_size}" in first
+    assert client.get("/search", params={"q": "glutamine", "offset": -1}).status_code == 422
