@@ -60,9 +60,10 @@ def grams_per_day(amount: float, unit: str, per: str | None, times_per_day: tupl
 
 
 def _nice_max(value: float) -> float:
+    """The axis end: the smallest 1, 2, 2.5, 5 x 10^k at or above `value`."""
     if value <= 0:
         return 1.0
-    exp = 10 ** math.floor(math.log10(value))
+    exp: float = 10.0 ** math.floor(math.log10(value))
     for step in (1, 2, 2.5, 5, 10):
         if step * exp >= value:
             return step * exp
