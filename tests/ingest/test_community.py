@@ -41,3 +41,12 @@ def test_community_several_posts_split_at_topics(tmp_path):
     assert (b.author, b.location, b.rating, b.topic, b.author_post_count) == ("Bob", None, None, "Nausea", 12)
     assert a.span.end <= b.span.start
     assert b.body is not None and b.body.of(doc.text) == "Made me sick."
+
+
+def test_community_editors_choice_without_blank_line(tmp_path):
+    path = tmp_path / "e.txt"
+    path.write_text("Iron\n\nAbout iron.\n\nFatigue\n\nPosted by Cy (Rome) on 05/06/2019\n★★★★☆\nEditor's Choice\n"
+                    "Iron fixed my fatigue.\n", encoding="utf-8")
+    (post,) = read_path(str(path)).posts
+    assert post.editors_choice and post.rating == 4 and post.location == "Rome"
+    assert post.body is not None and post.body.of(path.read_text(encoding="utf-8")) == "Iron fixed my fatigue."

@@ -52,3 +52,10 @@ def test_label_xml_with_entities_is_refused(tmp_path):
                     '<document xmlns="urn:hl7-org:v3"><title>&lol2;</title></document>\n', encoding="utf-8")
     with pytest.raises(ReadError, match="entit"):
         read_path(str(path))
+
+
+def test_label_other_json_is_unknown_format(tmp_path):
+    path = tmp_path / "config.json"
+    path.write_text('{"name": "x", "values": [1, 2, 3]}\n', encoding="utf-8")
+    with pytest.raises(ReadError, match="unknown format"):
+        read_path(str(path))

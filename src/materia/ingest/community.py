@@ -52,10 +52,12 @@ def find_posts(text: str) -> tuple[list[Post], int | None]:
         if stars is not None and stars.end() <= limit:
             rating = stars.group("stars").count("★")
             cursor = stars.end()
+        lead = paragraphs(text, cursor, limit)[:1]
+        choice = _EDITORS.match(text, lead[0].span.start) if lead else None
+        editors = choice is not None
+        if choice is not None:
+            cursor = choice.end()
         body_paras = paragraphs(text, cursor, limit)
-        editors = bool(body_paras) and _EDITORS.fullmatch(body_paras[0].text) is not None
-        if editors:
-            body_paras = body_paras[1:]
         end = body_paras[-1].span.end if body_paras else cursor
         body = Span(body_paras[0].span.start, end) if body_paras else None
         count = h.group("count")

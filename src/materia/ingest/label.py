@@ -176,7 +176,7 @@ def read_openfda(raw: RawFile) -> Document:
         raise ReadError(raw.source, f"malformed JSON: {exc.msg} at line {exc.lineno}") from None
     if isinstance(data, dict) and isinstance(data.get("results"), list) and data["results"]:
         data = data["results"][0]
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not any(_LABEL_KEYS.match(json.dumps(k) + ":") for k in data):
         raise ReadError(raw.source, "JSON but not an openFDA label; unknown format")
     c = cues()
     texts = {k: _field_text(v) for k, v in data.items() if not k.endswith("_table") and k != "openfda"}
