@@ -219,3 +219,10 @@ def test_app_search_pages_forward(client: TestClient, web_db: Settings) -> None:
     if first.count('class="hit"') >= web_db.page_size:
         assert f"offset={web_db.page_size}" in first
     assert client.get("/search", params={"q": "glutamine", "offset": -1}).status_code == 422
+
+
+def test_app_monograph_draws_dose_chart_with_maximum(client: TestClient) -> None:
+    page = client.get(f"/substances/{SUBSTANCE}").text
+    svg = re.search(r'<svg class="dose-chart".*?</svg>', page, re.S)
+    assert svg and "<rect" in svg.group(0) and 'class="max-line"' in svg.group(0)
+    assert re.search(r"max [\d.]+ g/day", svg.group(0))

@@ -69,8 +69,9 @@ def test_browser_citation_lands_on_highlighted_sentence(base_url: str) -> None:
             assert page.locator("h1").inner_text().lower() == "glutamine"
             assert page.locator("section#conflicts").count() == 1
             assert page.locator("section#doses").count() == 1
-            if page.locator("section#doses svg.dose-chart").count():
-                assert page.locator("svg.dose-chart rect").count() >= 1
+            assert page.locator("section#doses svg.dose-chart").is_visible()
+            assert page.locator("svg.dose-chart rect").count() >= 1
+            assert page.locator("svg.dose-chart .max-line").count() == 1
             page.screenshot(path=str(ARTIFACTS / "monograph.png"), full_page=True)
             badge = page.locator("section#usage a.badge").first
             href = badge.get_attribute("href") or ""
