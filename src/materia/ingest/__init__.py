@@ -3,6 +3,15 @@
 A small registry of readers. Each reader says which content it recognises (`sniff`,
 tried first, in registration order) and which file suffixes it claims (tried second);
 the plain-text reader takes whatever text is left. The user never names the format.
+
+    label      SPL XML (HL7 v3) and openFDA label JSON   kind "label"
+    html       trafilatura main text + metadata          article / monograph / community
+    reviews    TSV / CSV / JSON Lines review tables      kind "review", one Post per record
+    community  "Posted by NAME (PLACE) on DATE" pages    kind "community"
+    markdown   Markdown, YAML front matter               monograph / article
+    text       anything else that decodes as text        article / monograph
+
+Section types come from headings.yaml (cues.py); plain-text structure from structure.py.
 """
 from __future__ import annotations
 
