@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 
-## Set up, then run materia on the bundled seed documents and show the L-glutamine result.
+## Set up, store the bundled seed documents in $(MATERIA_DB), then show what they say about L-glutamine.
 run: $(STAMP)
-	$(BIN)/materia extract $$($(BIN)/materia seeds)
+	$(BIN)/materia ingest $$($(BIN)/materia seeds)
+	$(BIN)/materia show glutamine
 
 ## Run the whole test suite.
 test: $(STAMP)
