@@ -42,6 +42,7 @@ SECTION_TYPES: dict[str, SectionType] = {
 }
 MIN_DROP_HITS = 3
 MAX_DROP_PRECISION = 0.3
+MIN_LEFT_SEEN = 2
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def load(corpus: Path = CORPUS) -> list[TacSection]:
 
 def predict(section: TacSection, matcher: effects.Matcher | None) -> set[tuple[int, int]]:
     parsed = parse(section.document)
-    spans = {(e.span.start, e.span.end) for e in effects.find(parsed, matcher)}
+    # hypothetical mentions ("if anaphylaxis occurs, stop") are not reported reactions in these labels
+    spans = {(e.span.start, e.span.end) for e in effects.find(parsed, matcher) if not e.hypothetical}
     spans |= {(r.span.start, r.span.end) for r in effects.find_red_flags(parsed, matcher)}
     return spans
 
@@ -122,8 +124,8 @@ def base_vocabulary() -> dict[str, str]:
     return vocab
 
 
-def learn(train: list[TacSection]) -> tuple[dict[str, str], set[str]]:
-    """Mention strings to add and surface forms to drop, from the training sections only."""
+def learn(train: list[TacSection]) -> tuple[dict[str, str], set[str], set[str]]:
+    """Mention strings to add, surface forms to drop and left-modifier words, from the training sections only."""
     base = base_vocabulary()
     learned: dict[str, str] = {}
     for sec in train:
@@ -140,11 +142,31 @@ def learn(train: list[TacSection]) -> tuple[dict[str, str], set[str]]:
             hits[surface] += 1
             good[surface] += span in sec.gold
     drops = {s for s, n in hits.items() if n >= MIN_DROP_HITS and good[s] / n < MAX_DROP_PRECISION}
-    return {s: c for s, c in learned.items() if s not in drops}, drops
+    learned = {s: c for s, c in learned.items() if s not in drops}
+    return learned, drops, _left_words(train, {**learned, **base})
 
 
-def matcher_for(learned: dict[str, str], drops: set[str]) -> effects.Matcher:
-    return effects.Matcher.build({**learned, **base_vocabulary()}, skip=drops)
+def _left_words(train: list[TacSection], vocabulary: dict[str, str]) -> set[str]:
+    """Words the gold mentions take in at their left more often than they leave them out:
+    "acute" in "acute renal failure" counts for, "severe" before "nausea" counts against."""
+    inside: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
+    for sec in train:
+        text = sec.document.text
+        for a, b in sec.gold:
+            words = effects.normalise(text[a:b]).split(" ")
+            if len(words) > 1 and " ".join(words[1:]) in vocabulary:
+                inside[words[0]] += 1
+            before = text[max(0, a - 30):a]
+            if before[-1:] in (" ", "-"):
+                prev = effects.normalise(before).rsplit(" ", 1)[-1]
+                if prev.isalpha():
+                    outside[prev] += 1
+    return {w for w, n in inside.items() if n >= MIN_LEFT_SEEN and n > outside[w]}
+
+
+def matcher_for(learned: dict[str, str], drops: set[str], left: set[str] = frozenset()) -> effects.Matcher:  # type: ignore[assignment]
+    return effects.Matcher.build({**learned, **base_vocabulary()}, skip=drops, left_words=left)
 
 
 def cross_validate(sections: list[TacSection], folds: int = 5, labels: int | None = None) -> dict[str, float]:
@@ -166,10 +188,11 @@ def cross_validate(sections: list[TacSection], folds: int = 5, labels: int | Non
 
 
 def write_lexicon(sections: list[TacSection], path: Path = LEXICON) -> int:
-    learned, drops = learn(sections)
+    learned, drops, left = learn(sections)
     header = "".join(line + "\n" for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
     rows = [f"{s}\t{c}\tlearned\n" for s, c in sorted(learned.items())]
     rows += [f"{s}\t{s}\tdrop\n" for s in sorted(drops)]
+    rows += [f"{w}\t{w}\tleft\n" for w in sorted(left)]
     path.write_text(header + "".join(rows), encoding="utf-8")
     return len(rows)
 

@@ -25,6 +25,7 @@ from materia.types import Effect, RedFlag, Span
 
 EFFECT_SECTIONS = frozenset({"side_effects", "warnings", "boxed_warning", "precautions"})
 _TOKEN = re.compile(r"[^\W_]+")
+_JOINERS = frozenset({" ", "-", "  "})
 _SPLIT = re.compile(r"([^\W_]+)")
 _HEADING = re.compile(r"(?:^|\n)[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?([A-Z][^\n.!?;:•*]{1,78}?)(?:\*\*)?:?[ \t]*(?=\n)")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
@@ -58,9 +59,11 @@ class Matcher:
     """Longest, word-bounded, non-overlapping vocabulary hits in a text."""
 
     automaton: ahocorasick.Automaton
+    left_words: frozenset[str] = frozenset()  # words a mention takes in from its left ("acute", "local")
 
     @classmethod
-    def build(cls, vocabulary: Mapping[str, str], skip: Iterable[str] = ()) -> "Matcher":
+    def build(cls, vocabulary: Mapping[str, str], skip: Iterable[str] = (),
+              left_words: Iterable[str] = ()) -> "Matcher":
         cues = lexicon.cues()
         drop = {normalise(s) for s in skip} | {normalise(s) for s in cues.stop_terms}
         automaton = ahocorasick.Automaton()
@@ -79,7 +82,7 @@ class Matcher:
         if len(automaton) == 0:
             automaton.add_word(" \x00 ", (1, ""))
         automaton.make_automaton()
-        return cls(automaton)
+        return cls(automaton, frozenset(left_words))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical) in `text` offsets, sorted, non-overlapping."""
@@ -104,6 +107,12 @@ class Matcher:
         last = -1
         for i, j, canonical in hits:
             if i > last:
+                # take in learned left modifiers ("acute renal failure"), never across punctuation
+                k = 0
+                while k < 3 and i - 1 > last and tokens[i - 1] in self.left_words \
+                        and pieces[2 * i] in _JOINERS:
+                    i -= 1
+                    k += 1
                 if canonical:
                     out.append((bounds[2 * i + 1], bounds[2 * j + 2], canonical))
                 last = j
@@ -112,7 +121,7 @@ class Matcher:
 
 @functools.lru_cache(maxsize=1)
 def default_matcher() -> Matcher:
-    return Matcher.build(lexicon.vocabulary())
+    return Matcher.build(lexicon.vocabulary(), left_words=lexicon.tac_left_words())
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,7 +146,7 @@ def lay_terms() -> dict[str, str]:
 @functools.lru_cache(maxsize=1)
 def _tac_rows() -> tuple[tuple[str, str, str], ...]:
     rows = tuple((s, c, k) for s, c, k in _tsv("effects_tac.tsv", 3))
-    bad = {k for _, _, k in rows} - {"learned", "drop"}
+    bad = {k for _, _, k in rows} - {"learned", "drop", "left"}
     if bad:
         raise VocabularyError(f"effects_tac.tsv: unknown kinds {sorted(bad)}")
     return rows
@@ -155,6 +155,11 @@ def _tac_rows() -> tuple[tuple[str, str, str], ...]:
 def tac_terms() -> dict[str, str]:
     """Mention strings learned from the TAC 2017 ADR labels -> canonical name."""
     return {s: c for s, c, k in _tac_rows() if k == "learned"}
+
+
+def tac_left_words() -> frozenset[str]:
+    """Words the labels include at the left of a mention ("acute" renal failure, "local" skin reactions)."""
+    return frozenset(s for s, _, k in _tac_rows() if k == "left")
 
 
 def tac_drops() -> frozenset[str]:
