@@ -17,6 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS_CASES = {
     "druglib_test": "druglib_reviews/drugLibTest_raw.tsv",
     "spl_cough": "fda_spl_samples/cough.spl.xml",
+    "tac_adcetris": "tac2017_adr/train_xml/ADCETRIS.xml",
     "spl_humira": "fda_spl_samples/humira.spl.xml",
     "openfda_humira": "fda_spl_samples/humira-2c9fb32d.text.json",
 }

@@ -5,6 +5,7 @@ tried first, in registration order) and which file suffixes it claims (tried sec
 the plain-text reader takes whatever text is left. The user never names the format.
 
     label      SPL XML (HL7 v3) and openFDA label JSON   kind "label"
+    tac-label  TAC 2017 ADR label XML                    kind "label"
     html       trafilatura main text + metadata          article / monograph / community
     reviews    TSV / CSV / JSON Lines review tables      kind "review", one Post per record
     community  "Posted by NAME (PLACE) on DATE" pages    kind "community"
@@ -19,6 +20,7 @@ from materia.ingest.registry import READERS, RawFile, read_path, reader
 
 # Importing the reader modules registers them (order = sniffing priority).
 from materia.ingest import label  # noqa: E402,F401
+from materia.ingest import tac  # noqa: E402,F401
 from materia.ingest import html  # noqa: E402,F401
 from materia.ingest import reviews  # noqa: E402,F401
 from materia.ingest import community  # noqa: E402,F401
