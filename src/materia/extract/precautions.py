@@ -43,22 +43,25 @@ def find(parsed: Parsed) -> list[Precaution]:
     heads = headings(parsed)
     head_starts = [h.start for h in heads]
     low = lowered(text)
+    found: dict[int, list[tuple[str, Span]]] = {}  # sentence index -> names; context is read only there
+    starts = [s.start for s in parsed.sentences]
+    for m in _matcher().finditer(low):
+        found.setdefault(bisect.bisect_right(starts, m.start()) - 1, []).append(
+            (concepts[m.group(0)], Span(m.start(), m.end())))
+    for m in _COORDINATED.finditer(low):
+        first = f"{m.group(1)} {m.group(2).split(' ', 1)[1]}"
+        if first in concepts:
+            found.setdefault(bisect.bisect_right(starts, m.start()) - 1, []).append(
+                (concepts[first], Span(m.start(1), m.end())))
     out: list[Precaution] = []
-    seen: set[tuple[str, int]] = set()
-    for sentence in parsed.sentences:
-        if not _in_context(parsed, sentence, heads, head_starts, cues):
+    for index in sorted(found):
+        sentence = parsed.sentences[index] if index >= 0 else None
+        if sentence is None or not _in_context(parsed, sentence, heads, head_starts, cues):
             continue
-        chunk = low[sentence.start:sentence.end]
-        found: list[tuple[str, Span]] = []
-        for m in _matcher().finditer(chunk):
-            found.append((concepts[m.group(0)], Span(sentence.start + m.start(), sentence.start + m.end())))
-        for m in _COORDINATED.finditer(chunk):
-            first = f"{m.group(1)} {m.group(2).split(' ', 1)[1]}"
-            if first in concepts:
-                found.append((concepts[first], Span(sentence.start + m.start(1), sentence.start + m.end())))
-        for name, span in sorted(found, key=lambda f: f[1].start):
-            if (name, sentence.start) not in seen:
-                seen.add((name, sentence.start))
+        seen: set[str] = set()
+        for name, span in sorted(found[index], key=lambda f: f[1].start):
+            if name not in seen and sentence.contains(span):
+                seen.add(name)
                 out.append(Precaution(name, span, sentence))
     return out
 

@@ -7,10 +7,11 @@ its main clause, is the stance.
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from materia.extract.parse import Parsed
-from materia.lexicons.cues import statement_rules
+from materia.lexicons.cues import statement_rules, statement_triggers
 from materia.types import Span, Statement
 
 __all__ = ["find"]
@@ -34,8 +35,11 @@ def find(parsed: Parsed) -> list[Statement]:
     """One statement per topic and sentence, in document order."""
     text = parsed.text
     rules = statement_rules()
+    starts = [s.start for s in parsed.sentences]
+    candidates = sorted({bisect.bisect_right(starts, m.start()) - 1
+                         for m in statement_triggers().finditer(text)} - {-1})
     out: list[Statement] = []
-    for sentence in parsed.sentences:
+    for sentence in (parsed.sentences[i] for i in candidates):
         section = parsed.section_at(sentence.start)
         if section is not None and section.type in _SKIP_SECTIONS:
             continue

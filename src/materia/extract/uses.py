@@ -39,6 +39,7 @@ _POST_START = re.compile(r"^[ \t]*Posted by\b.*$", re.MULTILINE)
 _POST_GOOD = re.compile(r"\b(?:improv\w*|helped|helps|better|relie\w+|healed|cured|works?)\b", re.IGNORECASE)
 _POST_BAD = re.compile(r"\b(?:did(?:n't| not) (?:help|work)|no (?:effect|difference|change)|worse)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w")
+_LONG = 800
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,15 +115,19 @@ def lead_of(parsed: Parsed, index: int) -> Span | None:
     """For a list item, the sentence introducing the list (ending in a colon), if any."""
     text = parsed.text
     j = index
-    while j >= 0 and _BULLET.match(text, parsed.sentences[j].start):
+    while j >= 0 and j > index - 60 and _BULLET.match(text, parsed.sentences[j].start):
         j -= 1
     if j == index or j < 0:
         return None
     lead = parsed.sentences[j]
+    if lead.end - lead.start > _LONG:
+        return None
     return lead if text[lead.start:lead.end].rstrip().endswith(":") else None
 
 
+@lru_cache(maxsize=4096)
 def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
+    """Cached: a sentence holding many names is tested once per cue list."""
     return any(p.search(text) for p in patterns)
 
 
@@ -216,6 +221,9 @@ def _judge(parsed: Parsed, index: int, mention: _Mention, cues: dict[str, Any],
     """The use a mention stands for, or None when its context is not a use."""
     text = parsed.text
     sentence = parsed.sentences[index]
+    if sentence.end - sentence.start > _LONG:  # unsplit text: read only the mention's neighbourhood
+        sentence = Span(max(sentence.start, mention.span.start - _LONG // 2),
+                        min(sentence.end, mention.span.end + _LONG // 2))
     sent_text = sentence.of(text)
     if any(r.contains(mention.span) for r in ref_spans) or _REFERENCE_ENTRY.search(sent_text):
         return None
@@ -276,7 +284,7 @@ def _window(parsed: Parsed, index: int) -> list[Span]:
     here = parsed.sentences[index]
     for j in range(index + 1, min(index + 3, len(parsed.sentences))):
         nxt = parsed.sentences[j]
-        if not _same_paragraph(text, here, nxt) or _BULLET.match(text, nxt.start):
+        if nxt.end - nxt.start > _LONG or not _same_paragraph(text, here, nxt) or _BULLET.match(text, nxt.start):
             break
         out.append(nxt)
         if _mentions(lowered(nxt.of(text))):

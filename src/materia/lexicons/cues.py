@@ -117,9 +117,19 @@ def precaution_lexicon() -> tuple[dict[str, str], dict[str, Patterns]]:
 
 
 @lru_cache(maxsize=1)
+def statement_triggers() -> re.Pattern[str]:
+    """A pattern every statement rule needs, to skip the other sentences cheaply."""
+    data = _read("statements.yaml", frozenset({"rules", "triggers"}))
+    try:
+        return re.compile(str(data.get("triggers") or "(?!)"), re.IGNORECASE)
+    except re.error as exc:
+        raise VocabularyError(f"statements.yaml: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
 def statement_rules() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-    """(topic, stance, pattern) in priority order; stance "$duration" takes the matched text."""
-    data = _read("statements.yaml", frozenset({"rules"}))
+    """(topic, stance, pattern) in priority order; stance "$d" takes the pattern's group "d"."""
+    data = _read("statements.yaml", frozenset({"rules", "triggers"}))
     rules = data.get("rules")
     if not isinstance(rules, list):
         raise VocabularyError("statements.yaml: rules must be a list")
