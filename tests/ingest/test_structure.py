@@ -33,3 +33,9 @@ def test_structure_title_is_a_short_first_line_only():
 ])
 def test_structure_heading_lines(line, heading):
     assert looks_like_heading(line) is heading
+
+
+def test_structure_hard_wrapped_prose_has_no_title():
+    text = "Zinc is an essential mineral that supports the immune system and the\nhealing of wounds, and people take it for colds.\n"
+    assert first_line_title(text) is None
+    assert first_line_title("Zinc\nHealth Benefits\n\nZinc is a mineral.") == "Zinc"

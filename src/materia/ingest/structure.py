@@ -96,11 +96,19 @@ def find_modified(text: str) -> date | None:
 
 
 def first_line_title(text: str) -> str | None:
-    """The first line when it is short enough to be a title, else None (not a whole paragraph)."""
-    for line in text.splitlines():
+    """The first line when it is short enough to be a title, else None (not a whole paragraph).
+
+    A first line that runs on into more text on the next line is a title only when that
+    next line is short too (a subtitle or site name), so hard-wrapped prose is not a title.
+    """
+    lines = iter(text.splitlines())
+    for line in lines:
         if line.strip():
             line = line.strip()
-            return line if looks_like_heading(line) and len(line) <= 80 else None
+            if not (looks_like_heading(line) and len(line) <= 80):
+                return None
+            following = next(lines, "").strip()
+            return line if not following or len(following.split()) <= 6 else None
     return None
 
 
