@@ -20,7 +20,7 @@ import ahocorasick
 
 from materia.extract.parse import Parsed
 from materia.lexicons.cues import disease_ontology_names, use_concepts, use_cues
-from materia.types import Evidence, Reference, Span, Stance, Use
+from materia.types import Evidence, Reference, Section, Span, Stance, Use
 
 __all__ = ["find", "headings", "lead_of", "lowered"]
 
@@ -40,6 +40,7 @@ _POST_GOOD = re.compile(r"\b(?:improv\w*|helped|helps|better|relie\w+|healed|cur
 _POST_BAD = re.compile(r"\b(?:did(?:n't| not) (?:help|work)|no (?:effect|difference|change)|worse)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w")
 _LONG = 800
+_THREE_LETTERS = re.compile(r"(?:[^\W\d_][^a-zA-Z]*){3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +101,7 @@ def headings(parsed: Parsed) -> list[Span]:
             continue
         if _BULLET.match(chunk) and not re.match(r"[ \t]*\d{1,2}[.)]\s", chunk):
             continue
-        if sum(c.isalpha() for c in chunk) < 3:
+        if not _THREE_LETTERS.search(chunk):
             continue
         out.append(s)
     return out
@@ -202,11 +203,12 @@ def find(parsed: Parsed, references: tuple[Reference, ...]) -> list[Use]:
     posts = _post_spans(parsed)
     sent_starts = [s.start for s in parsed.sentences]
     best: dict[str, tuple[int, int, Use]] = {}
+    memo: dict[tuple[int, int], _Reading | None] = {}
     for order, mention in enumerate(_mentions(lowered(text))):
         index = bisect.bisect_right(sent_starts, mention.span.start) - 1
         if index < 0 or not parsed.sentences[index].contains(mention.span):
             continue
-        use = _judge(parsed, index, mention, cues, refs_by_n, ref_spans, heads, head_starts, posts)
+        use = _judge(parsed, index, mention, cues, refs_by_n, ref_spans, heads, head_starts, posts, memo)
         if use is None:
             continue
         rank = _EVIDENCE_RANK[use.evidence]
@@ -217,7 +219,7 @@ def find(parsed: Parsed, references: tuple[Reference, ...]) -> list[Use]:
 
 def _judge(parsed: Parsed, index: int, mention: _Mention, cues: dict[str, Any],
            refs_by_n: dict[int, Reference], ref_spans: list[Span], heads: list[Span],
-           head_starts: list[int], posts: list[Span]) -> Use | None:
+           head_starts: list[int], posts: list[Span], memo: dict[tuple[int, int], _Reading | None]) -> Use | None:
     """The use a mention stands for, or None when its context is not a use."""
     text = parsed.text
     sentence = parsed.sentences[index]
@@ -240,6 +242,24 @@ def _judge(parsed: Parsed, index: int, mention: _Mention, cues: dict[str, Any],
         if not (_POST_GOOD.search(body) or _POST_BAD.search(body)):
             return None
         return Use(mention.name, mention.span, stance, "anecdote", _refs(sent_text), sentence)
+    key = (sentence.start, sentence.end)
+    if key not in memo:
+        memo[key] = _reading(parsed, index, sentence, section, cues, refs_by_n, heads, head_starts)
+    reading = memo[key]
+    if reading is None:
+        return None
+    stance, evidence, refs, evidence_sentence = reading
+    return Use(mention.name, mention.span, stance, evidence, refs, evidence_sentence)
+
+
+_Reading = tuple[Stance, Evidence, tuple[int, ...], Span]
+
+
+def _reading(parsed: Parsed, index: int, sentence: Span, section: Section | None, cues: dict[str, Any],
+             refs_by_n: dict[int, Reference], heads: list[Span], head_starts: list[int]) -> _Reading | None:
+    """What a sentence says about the uses it names (the same for every name in it), or None."""
+    text = parsed.text
+    sent_text = sentence.of(text)
     head_texts = _heading_texts(parsed, heads, head_starts, sentence.start)
     if head_texts and _any(cues["not_heading"], head_texts[0]):
         return None
@@ -274,7 +294,7 @@ def _judge(parsed: Parsed, index: int, mention: _Mention, cues: dict[str, Any],
                 or "none")
     refs = own_refs or window_refs
     evidence_sentence = Span(sentence.start, max(sentence.end, stance_span.end))
-    return Use(mention.name, mention.span, stance or "benefit", evidence, refs, evidence_sentence)
+    return (stance or "benefit"), evidence, refs, evidence_sentence
 
 
 def _window(parsed: Parsed, index: int) -> list[Span]:
