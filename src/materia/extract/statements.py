@@ -35,11 +35,16 @@ def find(parsed: Parsed) -> list[Statement]:
     """One statement per topic and sentence, in document order."""
     text = parsed.text
     rules = statement_rules()
+    triggers = statement_triggers()
     starts = [s.start for s in parsed.sentences]
-    candidates = sorted({bisect.bisect_right(starts, m.start()) - 1
-                         for m in statement_triggers().finditer(text)} - {-1})
+    hits: dict[int, set[str]] = {}  # sentence index -> topics whose trigger it holds
+    for topic, trigger in triggers.items():
+        for m in trigger.finditer(text):
+            hits.setdefault(bisect.bisect_right(starts, m.start()) - 1, set()).add(topic)
+    candidates = sorted(i for i in hits if i >= 0)
     out: list[Statement] = []
-    for sentence in (parsed.sentences[i] for i in candidates):
+    for index in candidates:
+        sentence = parsed.sentences[index]
         section = parsed.section_at(sentence.start)
         if section is not None and section.type in _SKIP_SECTIONS:
             continue
@@ -49,6 +54,8 @@ def find(parsed: Parsed) -> list[Statement]:
         chunk = clause.of(text)
         first: dict[str, tuple[int, str]] = {}
         for topic, stance, pattern in rules:
+            if topic in triggers and topic not in hits[index]:
+                continue
             match = pattern.search(chunk)
             if match is None or (topic in first and first[topic][0] <= match.start()):
                 continue

@@ -120,11 +120,14 @@ def precaution_lexicon() -> tuple[dict[str, str], dict[str, Patterns]]:
 
 
 @lru_cache(maxsize=1)
-def statement_triggers() -> re.Pattern[str]:
-    """A pattern every statement rule needs, to skip the other sentences cheaply."""
+def statement_triggers() -> dict[str, re.Pattern[str]]:
+    """Per topic, a pattern every rule of that topic needs, to skip other sentences cheaply."""
     data = _read("statements.yaml", frozenset({"rules", "triggers"}))
+    triggers = data.get("triggers")
+    if not isinstance(triggers, dict) or not all(isinstance(v, str) for v in triggers.values()):
+        raise VocabularyError("statements.yaml: triggers must map topic -> pattern")
     try:
-        return re.compile(str(data.get("triggers") or "(?!)"), re.IGNORECASE)
+        return {str(k): re.compile(v, re.IGNORECASE) for k, v in triggers.items()}
     except re.error as exc:
         raise VocabularyError(f"statements.yaml: {exc}") from exc
 
