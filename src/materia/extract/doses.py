@@ -33,6 +33,18 @@ _TIMES_NUM = r"\d{1,2}|one|two|three|four|five|six"
 _DAY = r"(?:a|per|each|every|/)\s*day\b|daily\b|/\s*d\b|/\s*24\s*h(?:ours?)?\b|in\s+24\s+hours\b"
 
 
+# Words just before an amount that change its meaning: "daily dose of 8 g", "up to 40 g", "between 5 and 30 g".
+# Matched on a short window ending at the number rather than inside the main regex, which keeps
+# the scan anchored on digits (several times faster on long texts).
+_PRE = re.compile(
+    r"""\b(?:(?:(?:total\s+)?daily\s+(?:dose|dosage|intake|amount)s?\s+(?:of\s+)?|(?:a\s+)?dose\s+of\s+|
+            up\s+to\s+|no\s+more\s+than\s+|not\s+(?:to\s+)?exceed(?:ing)?\s+|(?:a\s+)?maximum\s+(?:of\s+)?|
+            at\s+most\s+|between\s+|from\s+)+)$""", re.IGNORECASE | re.VERBOSE)
+_PRE_WINDOW = 60
+_CAP = re.compile(r"up\s+to|no\s+more|exceed|maximum|at\s+most", re.IGNORECASE)
+_SPAN_FROM_PRE = re.compile(r"daily|up\s+to|between|maximum|exceed|most|more", re.IGNORECASE)
+
+
 @functools.cache
 def _pattern() -> re.Pattern[str]:
     """The dose regex, built once from the unit vocabulary."""
@@ -41,11 +53,7 @@ def _pattern() -> re.Pattern[str]:
     unit = "|".join(re.escape(f) for f in forms)
     return re.compile(
         rf"""
-        (?P<pre>\b(?:(?:total\s+)?daily\s+(?:dose|dosage|intake|amount)s?\s+(?:of\s+)?|
-                    (?:a\s+)?dose\s+of\s+|
-                    up\s+to\s+|no\s+more\s+than\s+|not\s+(?:to\s+)?exceed(?:ing)?\s+|(?:a\s+)?maximum\s+(?:of\s+)?|
-                    at\s+most\s+|between\s+|from\s+)+)?
-        (?<![\w.,/])(?P<low>{_NUM})
+        (?P<low>{_NUM})
         (?:\s*(?P<unit1>{unit})(?![A-Za-z]))?
         (?:\s*(?:-|–|—|to|and|or)\s*(?P<high>{_NUM}))?
         \s*(?P<unit>{unit})(?![A-Za-z0-9])
@@ -95,7 +103,7 @@ def _times(match: re.Match[str]) -> tuple[int, int] | None:
     return None
 
 
-def _per(match: re.Match[str]) -> Per | None:
+def _per(match: re.Match[str], pre: str) -> Per | None:
     per = (match.group("per") or "").lower()
     if "week" in per or "wk" in per:
         return "week"
@@ -103,8 +111,7 @@ def _per(match: re.Match[str]) -> Per | None:
         return "dose"
     if per:
         return "day"
-    pre = (match.group("pre") or "").lower()
-    return "day" if "daily" in pre else None
+    return "day" if "daily" in pre.lower() else None
 
 
 @functools.cache
@@ -136,12 +143,13 @@ def _body_weight(text: str, start: int, end: int) -> bool:
             or after.lstrip().startswith(("body", "bw", "of body")))
 
 
-def _amounts(text: str, start: int, end: int) -> list[tuple[re.Match[str], float | None, float, str]]:
+def _amounts(text: str, start: int, end: int) -> list[tuple[re.Match[str], re.Match[str] | None, float | None, float, str]]:
     """Regex matches with their numbers and canonical unit, lab values and body weights dropped."""
     out = []
     table = units()
     for match in _pattern().finditer(text, start, end):
-        if match.group("bad"):
+        if match.group("bad") or (match.start() > 0 and (text[match.start() - 1].isalnum()
+                                                         or text[match.start() - 1] in "_.,/")):
             continue
         unit = table.canonical(match.group("unit"))
         if unit is None:
@@ -161,33 +169,34 @@ def _amounts(text: str, start: int, end: int) -> list[tuple[re.Match[str], float
                 low *= factor
         if not (math.isfinite(low) and math.isfinite(high)) or high <= 0 or low > high:
             continue
-        pre = (match.group("pre") or "").lower()
-        capped = bool(re.search(r"up\s+to|no\s+more|exceed|maximum|at\s+most", pre)) and not match.group("high")
-        out.append((match, None if capped else low, high, unit))
+        pre = _PRE.search(text, max(start, match.start() - _PRE_WINDOW), match.start())
+        capped = pre is not None and bool(_CAP.search(pre.group())) and not match.group("high")
+        out.append((match, pre, None if capped else low, high, unit))
     return out
 
 
 @functools.cache
-def _route_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _route_pattern() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One regex for every route (a named group each), so a sentence is searched once."""
     cues = dose_cues()
-    out = []
-    for route in dict.fromkeys([*cues.routes, *cues.routes_exact]):
+    names = tuple(dict.fromkeys([*cues.routes, *cues.routes_exact]))
+    groups = []
+    for i, route in enumerate(names):
         parts = []
         if cues.routes.get(route):
             parts.append("(?i:" + "|".join(cues.routes[route]) + ")")
         if cues.routes_exact.get(route):
             parts.append("|".join(map(re.escape, cues.routes_exact[route])))
-        out.append((route, re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")))
-    return tuple(out)
+        groups.append(f"(?P<r{i}>" + "|".join(parts) + ")")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + r")(?![\w-])"), names
 
 
 def _route(*texts: str) -> str | None:
+    pattern, names = _route_pattern()
     for text in texts:
-        if not text:
-            continue
-        for route, pattern in _route_patterns():
-            if pattern.search(text):
-                return route
+        match = pattern.search(text) if text else None
+        if match and match.lastgroup:
+            return names[int(match.lastgroup[1:])]
     return None
 
 
@@ -252,19 +261,17 @@ def _purpose(sentence: str) -> str | None:
     return None
 
 
-def _dose_at(text: str, match: re.Match[str], low: float | None, high: float, unit: str,
+def _dose_at(text: str, match: re.Match[str], pre: re.Match[str] | None, low: float | None, high: float, unit: str,
              sentence: Span | None, substance: str | None) -> Dose:
     times = _times(match)
-    per = _per(match)
+    per = _per(match, pre.group() if pre else "")
     if times == (1, 1) and per in (None, "day"):
         per = "day"  # "once daily" is a daily amount
     elif times is not None and per in (None, "dose"):
         per = "dose"
     elif times is not None and per == "day" and times != (1, 1):
         per = "dose"  # "500 mg daily, twice a day" -> each intake
-    span = Span(match.start("pre") if match.group("pre") and "daily" in match.group("pre").lower()
-                or (match.group("pre") and re.search(r"up\s+to|between|maximum|exceed|most|more", match.group("pre"), re.I))
-                else match.start("low"), match.end())
+    span = Span(pre.start() if pre and _SPAN_FROM_PRE.search(pre.group()) else match.start(), match.end())
     span = _trim(text, span)
     sentence_text = text[sentence.start:sentence.end] if sentence else text[span.start:span.end]
     label = _line_label(text, span.start)
@@ -308,12 +315,12 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
     mentions = substances.find(parsed)
     starts = [span.start for _, span in mentions]
     out: list[Dose] = []
-    for match, low, high, unit in _amounts(text, 0, len(text)):
+    for match, pre, low, high, unit in _amounts(text, 0, len(text)):
         section = parsed.section_at(match.start())
         if section is not None and section.type in _SKIP_SECTIONS:
             continue
         sentence = parsed.sentence_at(match.start("low"))
-        dose = _dose_at(text, match, low, high, unit, sentence, None)
+        dose = _dose_at(text, match, pre, low, high, unit, sentence, None)
         named = _nearest(mentions, starts, dose.span, sentence)
         section_route = _route(section.title) if section is not None and dose.route is None else None
         out.append(replace(dose, substance=named or substance, route=dose.route or section_route))
@@ -323,7 +330,8 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
 def find_in(text: str, substance: str | None = None) -> list[Dose]:
     """Doses in a bare string (whole string as the sentence): for tests, label snippets, parse_dose."""
     whole = Span(0, len(text)) if text else None
-    return [_dose_at(text, m, low, high, unit, whole, substance) for m, low, high, unit in _amounts(text, 0, len(text))]
+    return [_dose_at(text, m, pre, low, high, unit, whole, substance)
+            for m, pre, low, high, unit in _amounts(text, 0, len(text))]
 
 
 def parse_dose(text: str) -> Dose | None:

@@ -17,7 +17,8 @@ __all__ = ["find", "parse_entry"]
 
 _MARKER = re.compile(r"^[ \t]*(?:\[(\d{1,3})\]|(\d{1,3})[.)])[ \t]+(?=\S)", re.MULTILINE)
 _BLANK = re.compile(r"\n[ \t]*\n")
-_MAX_GAP = 2000          # longest entry (chars) before a numbered run is considered broken
+_MAX_GAP = 2000          # widest gap (chars) between entries before a numbered run is considered broken
+_MAX_ENTRY = 1500        # no citation is longer; bounds the work per entry on huge unbroken texts
 _MIN_CITATION_SHARE = 0.6
 
 _SURNAME = r"(?:(?:van|von|de|der|den|da|di|du|le|la|del|dos) )*[A-Z][A-Za-z'’\-]*(?:[ \-](?:[A-Z][A-Za-z'’\-]+|van|von|de|der|den|la|le|da|di|du))*"
@@ -55,8 +56,12 @@ def _entries(text: str) -> list[list[_Entry]]:
         n = int(match.group(1) or match.group(2))
         start = match.start() + len(match.group()) - len(match.group().lstrip())
         limit = markers[i + 1].start() if i + 1 < len(markers) else len(text)
+        limit = min(limit, start + _MAX_ENTRY)
         blank = _BLANK.search(text, start, limit)
         end = blank.start() if blank else limit
+        if not blank and end - start >= _MAX_ENTRY:  # too long for a citation: keep its first line
+            newline = text.find("\n", start, end)
+            end = newline if newline > 0 else end
         while end > start and text[end - 1].isspace():
             end -= 1
         entry = _Entry(n, Span(start, end))
@@ -97,7 +102,7 @@ def _split_title(rest: str) -> tuple[str | None, str, re.Match[str] | None]:
 
 def parse_entry(n: int, body: str, span: Span) -> Reference:
     """Fields of one citation; what cannot be read stays None."""
-    text = _clean(_MARKER.sub("", body, count=1))
+    text = _clean(_MARKER.sub("", body[:_MAX_ENTRY], count=1))
     doi_match = _DOI.search(text) or _DOI_URL.search(text)
     doi = doi_match.group(1).rstrip(".,;)") if doi_match else None
     pmid_match = _PMID.search(text)
