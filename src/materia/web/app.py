@@ -132,6 +132,13 @@ def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None
 
     @app.get("/substances/{name}", response_class=HTMLResponse, include_in_schema=False)
     def monograph_page(request: Request, name: str) -> HTMLResponse:
+        def render() -> bytes:
+            return bytes(_monograph_page(request, name).body)
+        cached = getattr(base, "cached", None)
+        body = cached("monograph_html", name, render) if cached else render()
+        return HTMLResponse(body, headers=_headers(request.url.path))
+
+    def _monograph_page(request: Request, name: str) -> HTMLResponse:
         mono = to_plain(base.monograph(name))
         # The monograph already carries its conflicts; ask separately only if it does not.
         conflicts = mono.get("conflicts") if isinstance(mono, dict) and "conflicts" in mono else to_plain(
