@@ -124,7 +124,7 @@ def base_vocabulary() -> dict[str, str]:
     return vocab
 
 
-def learn(train: list[TacSection]) -> tuple[dict[str, str], set[str], set[str]]:
+def learn(train: list[TacSection]) -> tuple[dict[str, str], set[str], set[str], set[str]]:
     """Mention strings to add, surface forms to drop and left-modifier words, from the training sections only."""
     base = base_vocabulary()
     learned: dict[str, str] = {}
@@ -143,11 +143,12 @@ def learn(train: list[TacSection]) -> tuple[dict[str, str], set[str], set[str]]:
             good[surface] += span in sec.gold
     drops = {s for s, n in hits.items() if n >= MIN_DROP_HITS and good[s] / n < MAX_DROP_PRECISION}
     learned = {s: c for s, c in learned.items() if s not in drops}
-    return learned, drops, _left_words(train, {**learned, **base})
+    vocab = {**learned, **base}
+    return learned, drops, _side_words(train, vocab, left=True), _side_words(train, vocab, left=False)
 
 
-def _left_words(train: list[TacSection], vocabulary: dict[str, str]) -> set[str]:
-    """Words the gold mentions take in at their left more often than they leave them out:
+def _side_words(train: list[TacSection], vocabulary: dict[str, str], *, left: bool) -> set[str]:
+    """Words the gold mentions take in at one side more often than they leave them out:
     "acute" in "acute renal failure" counts for, "severe" before "nausea" counts against."""
     inside: Counter[str] = Counter()
     outside: Counter[str] = Counter()
@@ -155,18 +156,21 @@ def _left_words(train: list[TacSection], vocabulary: dict[str, str]) -> set[str]
         text = sec.document.text
         for a, b in sec.gold:
             words = effects.normalise(text[a:b]).split(" ")
-            if len(words) > 1 and " ".join(words[1:]) in vocabulary:
-                inside[words[0]] += 1
-            before = text[max(0, a - 30):a]
-            if before[-1:] in (" ", "-"):
-                prev = effects.normalise(before).rsplit(" ", 1)[-1]
-                if prev.isalpha():
-                    outside[prev] += 1
+            edge, rest = (words[0], words[1:]) if left else (words[-1], words[:-1])
+            if rest and " ".join(rest) in vocabulary:
+                inside[edge] += 1
+            near = text[max(0, a - 30):a] if left else text[b:b + 30]
+            if (near[-1:] if left else near[:1]) in (" ", "-"):
+                near_words = effects.normalise(near).split(" ")
+                word = near_words[-1] if left else near_words[0]
+                if word.isalpha():
+                    outside[word] += 1
     return {w for w, n in inside.items() if n >= MIN_LEFT_SEEN and n > outside[w]}
 
 
-def matcher_for(learned: dict[str, str], drops: set[str], left: set[str] = frozenset()) -> effects.Matcher:  # type: ignore[assignment]
-    return effects.Matcher.build({**learned, **base_vocabulary()}, skip=drops, left_words=left)
+def matcher_for(learned: dict[str, str], drops: set[str], left: set[str] = frozenset(),  # type: ignore[assignment]
+                right: set[str] = frozenset()) -> effects.Matcher:  # type: ignore[assignment]
+    return effects.Matcher.build({**learned, **base_vocabulary()}, skip=drops, left_words=left, right_words=right)
 
 
 def cross_validate(sections: list[TacSection], folds: int = 5, labels: int | None = None) -> dict[str, float]:
@@ -188,11 +192,12 @@ def cross_validate(sections: list[TacSection], folds: int = 5, labels: int | Non
 
 
 def write_lexicon(sections: list[TacSection], path: Path = LEXICON) -> int:
-    learned, drops, left = learn(sections)
+    learned, drops, left, right = learn(sections)
     header = "".join(line + "\n" for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
     rows = [f"{s}\t{c}\tlearned\n" for s, c in sorted(learned.items())]
     rows += [f"{s}\t{s}\tdrop\n" for s in sorted(drops)]
     rows += [f"{w}\t{w}\tleft\n" for w in sorted(left)]
+    rows += [f"{w}\t{w}\tright\n" for w in sorted(right)]
     path.write_text(header + "".join(rows), encoding="utf-8")
     return len(rows)
 
@@ -213,7 +218,9 @@ def cli_agreement(sections: list[TacSection], n: int) -> dict[str, object]:
     details = []
     for sec, row in zip(picks, rows):
         cli = {tuple(e["span"]) for e in row.get("effects", []) + row.get("red_flags", [])}
-        lib = predict(sec, None)
+        parsed = parse(sec.document)  # the section-typed Document, every effect (hypothetical too)
+        lib = {(e.span.start, e.span.end) for e in effects.find(parsed)}
+        lib |= {(r.span.start, r.span.end) for r in effects.find_red_flags(parsed)}
         same += cli == lib
         details.append({"section": sec.document.source, "cli": len(cli), "library": len(lib),
                         "common": len(cli & lib)})

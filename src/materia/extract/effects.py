@@ -60,10 +60,11 @@ class Matcher:
 
     automaton: ahocorasick.Automaton
     left_words: frozenset[str] = frozenset()  # words a mention takes in from its left ("acute", "local")
+    right_words: frozenset[str] = frozenset()  # and from its right ("infection" after "jc virus")
 
     @classmethod
     def build(cls, vocabulary: Mapping[str, str], skip: Iterable[str] = (),
-              left_words: Iterable[str] = ()) -> "Matcher":
+              left_words: Iterable[str] = (), right_words: Iterable[str] = ()) -> "Matcher":
         cues = lexicon.cues()
         drop = {normalise(s) for s in skip} | {normalise(s) for s in cues.stop_terms}
         automaton = ahocorasick.Automaton()
@@ -82,7 +83,7 @@ class Matcher:
         if len(automaton) == 0:
             automaton.add_word(" \x00 ", (1, ""))
         automaton.make_automaton()
-        return cls(automaton, frozenset(left_words))
+        return cls(automaton, frozenset(left_words), frozenset(right_words))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical) in `text` offsets, sorted, non-overlapping."""
@@ -113,6 +114,11 @@ class Matcher:
                         and pieces[2 * i] in _JOINERS:
                     i -= 1
                     k += 1
+                k = 0
+                while k < 2 and j + 1 < len(tokens) and tokens[j + 1] in self.right_words \
+                        and pieces[2 * j + 2] in _JOINERS:
+                    j += 1
+                    k += 1
                 if canonical:
                     out.append((bounds[2 * i + 1], bounds[2 * j + 2], canonical))
                 last = j
@@ -121,7 +127,8 @@ class Matcher:
 
 @functools.lru_cache(maxsize=1)
 def default_matcher() -> Matcher:
-    return Matcher.build(lexicon.vocabulary(), left_words=lexicon.tac_left_words())
+    return Matcher.build(lexicon.vocabulary(), left_words=lexicon.tac_side_words("left"),
+                         right_words=lexicon.tac_side_words("right"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,7 +146,7 @@ def lay_terms() -> dict[str, str]:
 @functools.lru_cache(maxsize=1)
 def _tac_rows() -> tuple[tuple[str, str, str], ...]:
     rows = tuple((s, c, k) for s, c, k in _tsv("effects_tac.tsv", 3))
-    bad = {k for _, _, k in rows} - {"learned", "drop", "left"}
+    bad = {k for _, _, k in rows} - {"learned", "drop", "left", "right"}
     if bad:
         raise VocabularyError(f"effects_tac.tsv: unknown kinds {sorted(bad)}")
     return rows
@@ -157,9 +157,9 @@ def tac_terms() -> dict[str, str]:
     return {s: c for s, c, k in _tac_rows() if k == "learned"}
 
 
-def tac_left_words() -> frozenset[str]:
-    """Words the labels include at the left of a mention ("acute" renal failure, "local" skin reactions)."""
-    return frozenset(s for s, _, k in _tac_rows() if k == "left")
+def tac_side_words(side: str) -> frozenset[str]:
+    """Words the labels include at the left ("acute" renal failure) or right ("jc virus" infection) of a mention."""
+    return frozenset(s for s, _, k in _tac_rows() if k == side)
 
 
 def tac_drops() -> frozenset[str]:
