@@ -191,3 +191,9 @@ def test_doses_dose_like_noise_never_raises(parts: list[str]) -> None:
     for dose in doses.find(parse(_doc(text)), None):
         assert dose.span.of(text)
         assert dose.low is None or dose.low <= dose.high
+
+
+def test_doses_label_doses_are_of_the_drug() -> None:
+    text = "Take 10 mg of atorvastatin calcium once daily."
+    doc = Document(source="l.xml", sha256="0", text=text, kind="label", format="spl", title="Lipitor")
+    assert [d.substance for d in doses.find(parse(doc), "atorvastatin")] == ["atorvastatin"]

@@ -67,3 +67,9 @@ def test_substances_vocabulary_rejects_unknown_keys() -> None:
 def test_substances_find_never_raises_and_spans_index_text(text: str) -> None:
     for name, span in substances.find(parse(_doc(text))):
         assert name and 0 <= span.start < span.end <= len(text)
+
+
+def test_substances_main_subject_of_a_label_is_its_drug() -> None:
+    text = "LIPITOR (atorvastatin calcium) tablets. Take 10 mg of atorvastatin calcium once daily."
+    doc = Document(source="l.xml", sha256="0", text=text, kind="label", format="spl", title="Lipitor")
+    assert substances.main_subject(parse(doc)) == "atorvastatin"

@@ -313,6 +313,7 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
     """Every dose in the document; `substance` (the main subject) fills in when a sentence names none."""
     text = parsed.text
     mentions = substances.find(parsed)
+    label_document = parsed.document.kind == "label"
     starts = [span.start for _, span in mentions]
     out: list[Dose] = []
     for match, pre, low, high, unit in _amounts(text, 0, len(text)):
@@ -321,7 +322,8 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
             continue
         sentence = parsed.sentence_at(match.start("low"))
         dose = _dose_at(text, match, pre, low, high, unit, sentence, None)
-        named = _nearest(mentions, starts, dose.span, sentence)
+        # a label's doses are of its drug, whatever salt or excipient the sentence also names
+        named = None if label_document and substance else _nearest(mentions, starts, dose.span, sentence)
         section_route = _route(section.title) if section is not None and dose.route is None else None
         out.append(replace(dose, substance=named or substance, route=dose.route or section_route))
     return out

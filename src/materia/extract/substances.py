@@ -131,6 +131,10 @@ def main_subject(parsed: Parsed) -> str | None:
     """The substance the document is about: named in its title/first heading, else the most mentioned.
 
     Among several named in the headline, the one mentioned most in the body wins."""
+    if parsed.document.kind == "label":  # a label is about its drug; "atorvastatin calcium" is not calcium
+        drug = _drug_subject(parsed)
+        if drug:
+            return drug
     counts = _counted(parsed, find(parsed))
     in_headline = [name for name, _ in find_in(_headline(parsed))]
     if in_headline:
