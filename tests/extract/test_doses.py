@@ -36,6 +36,9 @@ def _one(text: str) -> Dose:
     ("400 mcg a day", 400, 400, "mcg", "day"),
     ("15 mL per week", 15, 15, "mL", "week"),
     ("500 mg to 1.5 g", 0.5, 1.5, "g", None),
+    ("1 capsule of 10 mg. per day.", 10, 10, "mg", "day"),
+    ("70 mg of Accutane a day.", 70, 70, "mg", "day"),
+    ("75 mcg/daily", 75, 75, "mcg", "day"),
 ])
 def test_doses_amounts_units_and_per(text: str, low: float | None, high: float, unit: str, per: str | None) -> None:
     dose = _one(text)
@@ -50,6 +53,7 @@ def test_doses_amounts_units_and_per(text: str, low: float | None, high: float, 
     ("10 mg once daily", "day", (1, 1)),
     ("200 mg every 6 to 8 hours", "dose", (3, 4)),
     ("100 mg t.i.d.", "dose", (3, 3)),
+    ("Prescribed 875mg 2x/day", "dose", (2, 2)),
 ])
 def test_doses_times_per_day(text: str, per: str, times: tuple[int, int]) -> None:
     dose = _one(text)

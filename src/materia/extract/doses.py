@@ -59,12 +59,14 @@ def _pattern() -> re.Pattern[str]:
         \s*(?P<unit>{unit})(?![A-Za-z0-9])
         (?P<bad>\s*/\s*(?:dl|l|ml|m2|m²|h|hr|hour|min|kg\s*/\s*(?:h|min))\b|\s*%)?
         (?P<perkg>\s*/\s*kg\b|\s+per\s+kg\b(?:\s+(?:of\s+)?body\s*weight)?)?
-        (?:\s+of\s+(?P<of>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?))??
-        (?P<per>\s*(?:{_DAY})|\s*(?:/|per)\s*dose\b|\s*(?:a|per|each|every|/)\s*(?:week|wk)\b|\s+weekly\b)?
+        (?:\s+of\s+(?P<of>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)(?=\s*(?:{_DAY})))?
+        (?:\.(?=\s*per\s))?
+        (?P<per>\s*(?:{_DAY})|\s*/\s*daily\b|\s*(?:/|per)\s*dose\b|\s*(?:a|per|each|every|/)\s*(?:week|wk)\b|\s+weekly\b)?
         (?P<times>,?\s*(?:\(|taken\s+)?
           (?:(?P<t1>{_TIMES_NUM})\s*(?:-|–|—|to|or)\s*(?P<t2>{_TIMES_NUM})\s*times|
              (?P<t3>{_TIMES_NUM})\s*(?P<more>or\s+more\s+)?times|
-             (?P<tw>once|twice|thrice))
+             (?P<tw>once|twice|thrice)|
+             (?P<tx>\d)\s*x(?=\s*(?:/|a\s|per\s|daily)))
           \s*(?:{_DAY}|a\s+day|per\s+day)|
           ,?\s*(?P<abbr>b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?i\.?d\.?)(?![A-Za-z])|
           ,?\s*every\s+(?P<h1>\d{{1,2}})(?:\s*(?:-|–|to)\s*(?P<h2>\d{{1,2}}))?\s*(?:hours|hrs?|h)\b)?
@@ -86,8 +88,8 @@ def _times(match: re.Match[str]) -> tuple[int, int] | None:
     cues = dose_cues()
     if match.group("t1"):
         return (_times_value(match.group("t1")), _times_value(match.group("t2")))
-    if match.group("t3"):
-        n = _times_value(match.group("t3"))
+    if match.group("t3") or match.group("tx"):
+        n = _times_value(match.group("t3") or match.group("tx"))
         return (n, n)
     if match.group("tw"):
         n = cues.times_words[match.group("tw").lower()]
@@ -307,7 +309,7 @@ def _dose_at(text: str, match: re.Match[str], pre: re.Match[str] | None, low: fl
 
 def _trim(text: str, span: Span) -> Span:
     start, end = span.start, span.end
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",("):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",(."):
         end -= 1
     while start < end and text[start].isspace():
         start += 1
