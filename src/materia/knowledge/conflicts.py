@@ -30,10 +30,16 @@ def _position(item: StoredItem) -> Position:
     return Position(item.document.source, item.stance or "", evidence_span(item), item.text, item.document.id)
 
 
-def _opposed_pairs(items: Sequence[StoredItem], opposed) -> set[tuple[int, int]]:
-    """Pairs of item ids from two different sources taking opposed stances."""
-    return {(a.id, b.id) for a in items for b in items
-            if a.document.id != b.document.id and opposed(a.stance or "", b.stance or "")}
+Side = tuple[int, str]  # (document id, stance)
+
+
+def _opposed_pairs(items: Sequence[StoredItem], opposed) -> set[tuple[Side, Side]]:
+    """Pairs of (source, stance) from two different sources taking opposed stances.
+
+    Compared over distinct (source, stance) pairs, not items, so thousands of
+    community reports cost no more than a handful of sources."""
+    sides = {(i.document.id, i.stance or "") for i in items}
+    return {(a, b) for a in sides for b in sides if a[0] != b[0] and opposed(a[1], b[1])}
 
 
 def _disagree(items: Sequence[StoredItem], opposed) -> bool:
@@ -48,15 +54,26 @@ def _positions(items: Sequence[StoredItem]) -> tuple[Position, ...]:
     return tuple(sorted(seen.values(), key=lambda p: (p.source, p.span)))
 
 
+# Topics whose stances can contradict each other, and how: stance -> side. Stances of
+# other topics (preparation methods, onset times) are alternatives, not disagreements.
+SIDES: dict[str, dict[str, str]] = {
+    "timing": {"with food": "with food", "with meals": "with food", "empty stomach": "without food",
+               "without food": "without food", "before meals": "without food"},
+    "long_term_safety": {"safe": "safe", "unknown": "not shown safe", "unsafe": "not shown safe",
+                         "caution": "not shown safe", "supervised": "not shown safe"},
+}
+
+
 def statement_conflicts(items: Sequence[StoredItem]) -> list[Conflict]:
-    """Practical statements (timing, long-term safety, ...) whose stances differ between sources."""
+    """Practical statements (timing, long-term safety) taking opposite sides in different sources."""
     by_topic: dict[str, list[StoredItem]] = defaultdict(list)
     for item in items:
-        if item.category == "statement":
+        if item.category == "statement" and item.name in SIDES and (item.stance or "") in SIDES[item.name]:
             by_topic[item.name].append(item)
     out = []
     for topic, group in by_topic.items():
-        if _disagree(group, lambda a, b: a != b):
+        sides = SIDES[topic]
+        if _disagree(group, lambda a, b, sides=sides: sides[a] != sides[b]):
             out.append(Conflict(STATEMENT_TOPICS.get(topic, topic.replace("_", " ")), _positions(group)))
     return out
 

@@ -1,6 +1,7 @@
 """Items of many documents -> one monograph per substance (pure over stored items)."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -111,15 +112,18 @@ def community(items: Sequence[StoredItem]) -> Community:
         conditions.append(ConditionReports(cond, len(group), round(sum(rs) / len(rs), 2) if rs else None,
                                            _distribution(rs)))
     mentions: Counter[str] = Counter()
-    post_spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for p in posts:
-        post_spans[p.document.id].append((p.span.start, p.span.end))
+        starts[p.document.id].append((p.span.start, p.span.end))
+    for spans in starts.values():
+        spans.sort()
     for e in items:
-        if e.category != "effect" or e.stance == "negated":
+        if e.category != "effect" or e.stance == "negated" or e.document.id not in starts:
             continue
-        inside = {s for s in post_spans.get(e.document.id, []) if s[0] <= e.span.start < s[1]}
-        if inside:
-            mentions[canonical(e.name)] += len(inside)
+        spans = starts[e.document.id]
+        i = bisect_right(spans, (e.span.start, 1 << 62)) - 1  # the last post starting at or before it
+        if i >= 0 and spans[i][0] <= e.span.start < spans[i][1]:
+            mentions[canonical(e.name)] += 1
     return Community(len(posts), round(sum(ratings) / len(ratings), 2) if ratings else None,
                      _distribution(ratings), tuple(conditions), tuple(mentions.most_common()))
 

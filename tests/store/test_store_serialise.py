@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from materia.store.serialise import records
+from materia.types import Document, Effect, Extraction, Post, Span, Statement, Use
+
+
+@st.composite
+def extractions(draw) -> Extraction:
+    text = draw(st.text(max_size=200))
+    n = len(text)
+
+    def span() -> Span:
+        a = draw(st.integers(0, n))
+        return Span(a, draw(st.integers(a, n)))
+
+    doc = Document("x.txt", "0", text, "article", "text")
+    return Extraction(
+        doc, draw(st.one_of(st.none(), st.text(max_size=10))),
+        effects=tuple(Effect(draw(st.text(max_size=12)), span(), sentence=span()) for _ in range(draw(st.integers(0, 3)))),
+        uses=tuple(Use(draw(st.text(max_size=12)), span()) for _ in range(draw(st.integers(0, 3)))),
+        posts=tuple(Post(span(), rating=draw(st.one_of(st.none(), st.integers(1, 5))))
+                    for _ in range(draw(st.integers(0, 2)))),
+        statements=tuple(Statement("timing", "with food", span()) for _ in range(draw(st.integers(0, 2)))),
+    )
+
+
+@given(extractions())
+def test_serialise_records_index_the_text_and_are_json(x: Extraction) -> None:
+    for r in records(x):
+        assert 0 <= r.span.start <= r.span.end <= len(x.document.text)
+        assert r.text in x.document.text
+        assert r.key.startswith(r.category + "|")
+        json.dumps(r.payload)
