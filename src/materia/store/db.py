@@ -14,7 +14,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, case, create_engine, delete, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from materia.errors import MateriaError, NotFoundError, StoreError
 from materia.settings import Settings
@@ -225,6 +225,7 @@ class Store:
         with Session(self.engine) as s:
             q = (select(ItemRow, DocumentRow).join(DocumentRow, ItemRow.document_id == DocumentRow.id)
                  .where(ItemRow.substance == substance)
+                 .options(defer(DocumentRow.text))  # never copy a document's text once per item
                  .order_by(DocumentRow.source, ItemRow.span_start, ItemRow.id))
             if categories is not None:
                 q = q.where(ItemRow.category.in_(list(categories)))
