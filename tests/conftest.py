@@ -29,3 +29,16 @@ def corpora() -> Path:
     if not CORPORA.exists():
         pytest.skip("../shared/corpora is not beside the project")
     return CORPORA
+
+
+@pytest.fixture
+def assert_golden(update_golden: bool):
+    """Compare `got` with the JSON golden file at `path`; `pytest --update` rewrites it instead."""
+    import json
+
+    def check(path: Path, got: object) -> None:
+        if update_golden or not path.exists():
+            path.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        assert got == json.loads(path.read_text(encoding="utf-8"))
+
+    return check

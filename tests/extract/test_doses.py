@@ -136,7 +136,7 @@ def test_doses_fda_label_sentences(corpora: Path) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(p.stem for p in GOLDEN.glob("*.txt")))
-def test_doses_golden(case: str, update_golden: bool) -> None:
+def test_doses_golden(case: str, assert_golden) -> None:
     text = (GOLDEN / f"{case}.txt").read_text(encoding="utf-8")
     parsed = parse(_doc(text))
     got = [{"text": d.span.of(text), "low": d.low, "high": d.high, "unit": d.unit, "per": d.per,
@@ -144,10 +144,7 @@ def test_doses_golden(case: str, update_golden: bool) -> None:
             "route": d.route, "population": d.population, "context": d.context, "supervised": d.supervised,
             "substance": d.substance, "span": d.span.as_list()}
            for d in doses.find(parsed, substances.main_subject(parsed))]
-    expected_path = GOLDEN / f"{case}.json"
-    if update_golden or not expected_path.exists():
-        expected_path.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert got == json.loads(expected_path.read_text(encoding="utf-8"))
+    assert_golden(GOLDEN / f"{case}.json", got)
 
 
 _AMOUNT = st.integers(min_value=1, max_value=500_000).map(lambda n: n / 100)

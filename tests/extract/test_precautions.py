@@ -50,14 +50,11 @@ def test_precautions_red_flag_and_plain_sentences_are_not_precautions() -> None:
 
 
 @pytest.mark.parametrize("case", sorted(p.stem for p in GOLDEN.glob("*.txt")))
-def test_precautions_golden(case: str, update_golden: bool) -> None:
+def test_precautions_golden(case: str, assert_golden) -> None:
     parsed = parse(registry.read_path(GOLDEN / f"{case}.txt"))
     got = [{"name": p.name, "span": p.span.as_list(), "text": p.span.of(parsed.text)}
            for p in precautions.find(parsed)]
-    expected_path = GOLDEN / f"{case}.json"
-    if update_golden or not expected_path.exists():
-        expected_path.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert got == json.loads(expected_path.read_text(encoding="utf-8"))
+    assert_golden(GOLDEN / f"{case}.json", got)
 
 
 @settings(max_examples=200, deadline=None)

@@ -68,13 +68,10 @@ def test_references_broken_numbering_splits_runs() -> None:
 
 
 @pytest.mark.parametrize("case", sorted(p.stem for p in GOLDEN.glob("*.txt")))
-def test_references_golden(case: str, update_golden: bool) -> None:
+def test_references_golden(case: str, assert_golden) -> None:
     text = (GOLDEN / f"{case}.txt").read_text(encoding="utf-8")
     got = _as_json(references.find(parse(_doc(text))))
-    expected_path = GOLDEN / f"{case}.json"
-    if update_golden or not expected_path.exists():
-        expected_path.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert got == json.loads(expected_path.read_text(encoding="utf-8"))
+    assert_golden(GOLDEN / f"{case}.json", got)
 
 
 @settings(max_examples=200, deadline=None)

@@ -91,15 +91,12 @@ def test_uses_community_post_reports_improvement() -> None:
 
 
 @pytest.mark.parametrize("case", sorted(p.stem for p in GOLDEN.glob("*.txt")))
-def test_uses_golden(case: str, update_golden: bool) -> None:
+def test_uses_golden(case: str, assert_golden) -> None:
     parsed = parse(registry.read_path(GOLDEN / f"{case}.txt"))
     found = uses.find(parsed, tuple(references.find(parsed)))
     got = [{"name": u.name, "stance": u.stance, "evidence": u.evidence, "refs": list(u.refs),
             "span": u.span.as_list(), "text": u.span.of(parsed.text)} for u in found]
-    expected_path = GOLDEN / f"{case}.json"
-    if update_golden or not expected_path.exists():
-        expected_path.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert got == json.loads(expected_path.read_text(encoding="utf-8"))
+    assert_golden(GOLDEN / f"{case}.json", got)
 
 
 @settings(max_examples=200, deadline=None)
