@@ -16,10 +16,19 @@ from typing import Literal, Mapping
 
 DocumentKind = Literal["article", "monograph", "community", "label", "abstract", "review", "other"]
 
+# What a section is for decides what a sentence in it can be (doses only from dosage text,
+# uses only from usage and efficacy text, animal findings never as benefits...).
 SectionType = Literal[
     "usage", "dosage", "side_effects", "mechanism", "precautions", "interactions",
     "contraindications", "warnings", "boxed_warning", "faq", "references", "posts",
     "disclaimer", "boilerplate", "other",
+    "clinical_studies",   # efficacy trials of the subject (label 14, an article's results)
+    "nonclinical",        # animal, carcinogenicity, mutagenicity, fertility, in vitro toxicology
+    "pharmacokinetics",   # absorption, levels, clearance; doses here are study doses, not advice
+    "overdosage",         # what too much does; amounts here are never recommended doses
+    "abuse",              # abuse and dependence
+    "product",            # description, strengths, how supplied, storage, ingredients, package label
+    "patient_info",       # patient counselling, medication guide, patient package insert
 ]
 
 Per = Literal["day", "dose", "week"]
