@@ -92,6 +92,8 @@ def ingest(
     """Read, extract and store PATHS in the knowledge base (unchanged files are skipped)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from materia.pipeline import ingest as run_ingest
+
     settings = Settings.from_env(db=db)
     store = open_store(db)
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -102,7 +104,7 @@ def ingest(
         def progress(path: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, description=Path(path).name[:40])
 
-        report = store.ingest(paths, settings, progress=progress)
+        report = run_ingest(store, paths, settings, progress=progress)
     store.close()
     for path, note in report.notes:
         fail(path, note)

@@ -16,7 +16,7 @@ Section types come from headings.yaml (cues.py); plain-text structure from struc
 """
 from __future__ import annotations
 
-from materia.ingest.registry import READERS, RawFile, read_path, reader
+from materia.ingest.registry import READERS, RawFile, load, read_documents, read_path, read_raw, reader
 
 # Importing the reader modules registers them (order = sniffing priority).
 from materia.ingest import label  # noqa: E402,F401
@@ -27,4 +27,4 @@ from materia.ingest import community  # noqa: E402,F401
 from materia.ingest import markdown  # noqa: E402,F401
 from materia.ingest import plaintext  # noqa: E402,F401  (last: the fallback)
 
-__all__ = ["READERS", "RawFile", "read_path", "reader"]
+__all__ = ["READERS", "RawFile", "load", "read_documents", "read_path", "read_raw", "reader"]

@@ -1,10 +1,10 @@
-"""Store: connection, migrations, ingestion and the queries the knowledge layer needs."""
+"""Store: connection, migrations, storing extractions and the queries the knowledge layer needs.
+
+It stores what it is given; reading and extracting files is materia.pipeline's job."""
 from __future__ import annotations
 
-import glob
-import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -16,15 +16,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
 
-from materia.errors import MateriaError, NotFoundError, StoreError
-from materia.settings import Settings
+from materia.errors import NotFoundError, StoreError
 from materia.store.models import DocumentRow, HistoryRow, ItemRow
-from materia.store.rows import DocumentInfo, IngestReport, RawHit, StoredItem, SubstanceCounts
+from materia.store.rows import DocumentInfo, RawHit, StoredItem, SubstanceCounts
 from materia.store.serialise import records
 from materia.types import Extraction, Span
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-Progress = Callable[[str, int, int], None]  # (path, done, total)
 
 
 def _url(url_or_path: str) -> str:
@@ -70,25 +68,6 @@ def connect(url_or_path: str) -> "Store":
     return Store(engine)
 
 
-def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Files named by `paths` (files, directories walked recursively, globs), and the misses."""
-    files: list[str] = []
-    missing: list[tuple[str, str]] = []
-    for p in paths:
-        if os.path.isdir(p):
-            found = sorted(str(f) for f in Path(p).rglob("*")
-                           if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts))
-            files.extend(found)
-        elif os.path.exists(p):
-            files.append(p)
-        elif glob.has_magic(p):
-            matched = sorted(m for m in glob.glob(p, recursive=True) if os.path.isfile(m))
-            files.extend(matched) if matched else missing.append((p, "no file matches"))
-        else:
-            missing.append((p, "no such file"))
-    return list(dict.fromkeys(files)), missing
-
-
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -125,43 +104,17 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------
 
-    def ingest(self, paths: list[str], settings: Settings | None = None,
-               progress: Progress | None = None) -> IngestReport:
-        """Read, extract and store each file in its own transaction; bad files are reported, not fatal."""
-        from materia.extract import extract
-        from materia.ingest import read_path
-
-        settings = settings or Settings.from_env()
-        files, failed = expand_paths(paths)
-        added: list[str] = []
-        updated: list[str] = []
-        unchanged: list[str] = []
-        notes: list[tuple[str, str]] = []
-        for i, path in enumerate(files):
-            if progress:
-                progress(path, i, len(files))
-            try:
-                document = read_path(path, settings)
-                notes.extend((path, n) for n in document.notes)
-                if self._unchanged(document.source, document.sha256):
-                    unchanged.append(path)
-                    continue
-                extraction = extract(document)
-            except MateriaError as exc:
-                failed.append((path, getattr(exc, "reason", str(exc))))
-                continue
-            except (ValueError, UnicodeError, RecursionError) as exc:  # an extractor choked: report, go on
-                failed.append((path, f"could not extract: {exc.__class__.__name__}: {exc}"))
-                continue
-            outcome = self.put(extraction)
-            (added if outcome == "added" else updated if outcome == "updated" else unchanged).append(path)
-        if progress:
-            progress("", len(files), len(files))
-        return IngestReport(tuple(added), tuple(updated), tuple(unchanged), tuple(failed), tuple(notes))
-
-    def _unchanged(self, source: str, sha256: str) -> bool:
+    def stored_sha256(self, source: str) -> str | None:
+        """The hash of the file stored as `source`, or None if it is not stored."""
         with Session(self.engine) as s:
-            return s.scalar(select(DocumentRow.sha256).where(DocumentRow.source == source)) == sha256
+            return s.scalar(select(DocumentRow.sha256).where(DocumentRow.source == source).limit(1))
+
+    def put_all(self, source: str, sha256: str, extractions: Sequence[Extraction]) -> str:
+        """Store the extractions of one file; 'added', 'updated' or 'unchanged'."""
+        if len(extractions) != 1 or extractions[0].document.source != source \
+                or extractions[0].document.sha256 != sha256:
+            raise StoreError(f"{source}: expected the one document of this file")
+        return self.put(extractions[0])
 
     def put(self, x: Extraction) -> str:
         """Store one extraction atomically: 'added', 'updated' (items replaced, history kept) or 'unchanged'."""
@@ -198,7 +151,7 @@ class Store:
                           for k in sorted(new_keys - old_keys))
                 return outcome
         except SQLAlchemyError as exc:
-            raise StoreError(f"{doc.source}: could not store: {str(exc).splitlines()[0]}") from exc
+            raise StoreError(f"could not store: {str(exc).splitlines()[0]}") from exc
 
     # --- reading -------------------------------------------------------------------------
 

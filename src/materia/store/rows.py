@@ -9,21 +9,6 @@ from materia.types import Span
 
 
 @dataclass(frozen=True, slots=True)
-class IngestReport:
-    """What one `Store.ingest` call did, file by file."""
-
-    added: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    failed: tuple[tuple[str, str], ...] = ()  # (path, reason)
-    notes: tuple[tuple[str, str], ...] = ()  # (path, what the reader repaired)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-
-@dataclass(frozen=True, slots=True)
 class DocumentInfo:
     id: int
     source: str
