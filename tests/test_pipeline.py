@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,116 @@ def test_pipeline_cli_names_paths_as_typed(tmp_path: Path, zinc: Path, monkeypat
     assert result.exit_code == 1
     assert "materia: ./empty.txt: empty file" in result.output
     assert "1 added, 0 updated, 0 unchanged, 1 failed" in result.output
+
+
+# --- many-record files --------------------------------------------------------------------------
+
+BRANDS = {"biaxin": "clarithromycin", "lamictal": "lamotrigine", "lipitor": "atorvastatin", "zoloft": "sertraline",
+          "prozac": "fluoxetine", "xanax": "alprazolam", "neurontin": "gabapentin", "lexapro": "escitalopram"}
+
+
+@pytest.fixture(scope="module")
+def druglib_kb(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> tuple[str, Path]:
+    """`materia ingest` of a folder holding the DrugLib test table (1,036 reviews)."""
+    root = tmp_path_factory.mktemp("druglib")
+    folder = root / "reviews"
+    folder.mkdir()
+    (folder / "test.tsv").symlink_to(corpora / "druglib_reviews" / "drugLibTest_raw.tsv")
+    db = str(root / "kb.sqlite")
+    result = CliRunner().invoke(app, ["ingest", str(folder), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "1 added, 0 updated, 0 unchanged, 0 failed" in result.output
+    return db, folder
+
+
+def test_pipeline_every_review_is_filed_under_its_own_drug(druglib_kb: tuple[str, Path]) -> None:
+    db, _ = druglib_kb
+    with connect(db) as store:
+        docs = store.documents()
+        assert len(docs) == 1036 and all(d.kind == "review" for d in docs)
+        assert [d.record for d in docs[:3]] == ["row 1", "row 2", "row 3"]
+        assert len({d.source for d in docs}) == 1  # one file, every location pointing into it
+        assert all(d.substance for d in docs)
+        by_drug: dict[str, set[str | None]] = {}
+        for d in docs:
+            [post] = [i for i in store.document(d.id)[3] if i.category == "post"]
+            by_drug.setdefault(str(post.payload["drug"]), set()).add(d.substance)
+        assert all(len(subjects) == 1 for subjects in by_drug.values())  # one drug, one substance
+        for brand, generic in BRANDS.items():
+            assert by_drug[brand] == {generic}
+        assert len({d.substance for d in docs}) > 250
+
+
+def test_pipeline_show_counts_a_drugs_own_reviews(druglib_kb: tuple[str, Path], corpora: Path) -> None:
+    import json
+
+    db, _ = druglib_kb
+    shown = json.loads(CliRunner().invoke(app, ["show", "lamotrigine", "--json", "--db", db]).output)
+    rows = (corpora / "druglib_reviews" / "drugLibTest_raw.tsv").read_bytes().decode("utf-8")
+    lamictal_rows = len(re.findall(r"(?m)^\d+\t(?:lamictal|lamotrigine)\t", rows))  # records start "<id><TAB>"
+    assert shown["community"]["n_posts"] == lamictal_rows > 1
+    assert {s["record"].split()[0] for s in shown["sources"]} == {"row"}
+
+
+def test_pipeline_reingest_of_an_unchanged_table_parses_nothing(druglib_kb: tuple[str, Path], monkeypatch) -> None:
+    db, folder = druglib_kb
+
+    def must_not_parse(raw: object) -> list[object]:
+        raise AssertionError("an unchanged file was parsed")
+
+    monkeypatch.setattr(pipeline, "read_raw", must_not_parse)
+    with connect(db) as store:
+        report = ingest(store, [str(folder)], Settings.from_env({}))
+    assert report.unchanged == (str(folder / "test.tsv"),) and report.ok
+
+
+TABLE = ("drug,condition,rating,review\n"
+         "zinc,common cold,9,Shortened my cold. No side effects.\n"
+         "iron,anemia,3,Caused constipation and nausea.\n"
+         "magnesium,cramps,8,Helped my leg cramps.\n")
+
+
+def test_pipeline_changed_table_replaces_its_records_in_one_go(tmp_path: Path) -> None:
+    table = tmp_path / "reviews.csv"
+    table.write_text(TABLE, encoding="utf-8")
+    with connect(str(tmp_path / "kb.sqlite")) as store:
+        assert ingest(store, [str(table)], Settings.from_env({})).added == (str(table),)
+        assert sorted(d.substance or "" for d in store.documents()) == ["iron", "magnesium", "zinc"]
+        changed = TABLE.replace("iron,anemia,3,Caused constipation and nausea.\n", "")
+        table.write_text(changed.replace("Helped my leg cramps.", "Did nothing for my cramps."), encoding="utf-8")
+        assert ingest(store, [str(table)], Settings.from_env({})).updated == (str(table),)
+        docs = store.documents()
+        assert [(d.record, d.substance) for d in docs] == [("row 1", "zinc"), ("row 2", "magnesium")]
+        assert store.check() == []
+        removed = {k for _, k, c, _ in store.history(source_of(str(table))) if c == "removed"}
+        assert any(k.startswith("post|") for k in removed)  # the dropped row's report is in the history
+
+
+def test_pipeline_bc5cdr_abstracts_are_separate_documents(tmp_path: Path, corpora: Path) -> None:
+    sample = tmp_path / "cdr.PubTator.txt"
+    text = (corpora / "bc5cdr" / "CDR_DevelopmentSet.PubTator.txt").read_bytes().decode("utf-8")
+    sample.write_text("\n\n".join(text.split("\n\n")[:12]) + "\n", encoding="utf-8")
+    with connect(str(tmp_path / "kb.sqlite")) as store:
+        assert ingest(store, [str(sample)], Settings.from_env({})).ok
+        docs = store.documents()
+        assert len(docs) == 12 and all(d.kind == "abstract" and d.record.startswith("PMID ") for d in docs)
+        assert len({d.substance for d in docs}) >= 8  # not one substance for the whole file
+        for d in docs:
+            _, _, stored, items = store.document(d.id)
+            for item in items:  # provenance: the offset maps every span back into the file
+                assert text[d.offset + item.span.start:d.offset + item.span.end] == item.span.of(stored)
+
+
+def test_pipeline_extract_json_prints_one_object_per_record(tmp_path: Path, seeds: dict[str, Path]) -> None:
+    import json
+
+    table = tmp_path / "reviews.csv"
+    table.write_text(TABLE, encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", "--json", str(table), str(seeds["000"])])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["record"] for r in rows] == ["row 1", "row 2", "row 3", None]
+    assert [r["substance"] for r in rows[:3]] == ["zinc", "iron", "magnesium"]
+    assert {r["source"] for r in rows[:3]} == {str(table)} and len({r["sha256"] for r in rows[:3]}) == 1
+    effects = {e["name"]: e["span"] for e in rows[1]["effects"]}
+    assert TABLE[slice(*effects["constipation"])] == "constipation"  # spans index the file's text

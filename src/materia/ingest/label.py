@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -169,13 +169,21 @@ def _field_text(value: object) -> str:
 
 
 @reader("openfda", sniff=sniff_json, suffixes=(".json",))
-def read_openfda(raw: RawFile) -> Document:
+def read_openfda_file(raw: RawFile) -> list[Document]:
+    """One Document per label: a `results` list of several labels is several records ("label N")."""
     try:
         data = json.loads(raw.text)
     except json.JSONDecodeError as exc:
         raise ReadError(raw.source, f"malformed JSON: {exc.msg} at line {exc.lineno}") from None
-    if isinstance(data, dict) and isinstance(data.get("results"), list) and data["results"]:
-        data = data["results"][0]
+    labels = data["results"] if isinstance(data, dict) and isinstance(data.get("results"), list) \
+        and data["results"] else [data]
+    if len(labels) == 1:
+        return [read_openfda(raw, labels[0])]
+    return [replace(read_openfda(raw, label), record=f"label {n}") for n, label in enumerate(labels, 1)]
+
+
+def read_openfda(raw: RawFile, data: object) -> Document:
+    """One openFDA label object; its text is laid out from its fields, so `offset` stays 0."""
     if not isinstance(data, dict) or not any(_LABEL_KEYS.match(json.dumps(k) + ":") for k in data):
         raise ReadError(raw.source, "JSON but not an openFDA label; unknown format")
     c = cues()

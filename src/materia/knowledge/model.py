@@ -96,11 +96,15 @@ class Community:
 
 @dataclass(frozen=True, slots=True)
 class Position:
+    """One side of a conflict; `span` indexes the stored document's text, `offset + span` its file's."""
+
     source: str
     stance: str
     span: tuple[int, int]
     text: str
     document_id: int = 0
+    record: str | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,7 @@ class SourceInfo:
     kind: str
     source_kind: SourceKind
     modified: date | None
+    record: str | None = None  # which record of the file ("row 12", "PMID 1234"), if it holds many
 
 
 @dataclass(frozen=True, slots=True)

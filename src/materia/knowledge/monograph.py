@@ -129,7 +129,7 @@ def community(items: Sequence[StoredItem]) -> Community:
 
 
 def build(substance: str, documents: Sequence[DocumentInfo], items: Sequence[StoredItem]) -> Monograph:
-    sources = tuple(SourceInfo(d.id, d.source, d.title, d.kind, source_kind(d.kind, d.has_references), d.modified)
-                    for d in documents)
+    sources = tuple(SourceInfo(d.id, d.source, d.title, d.kind, source_kind(d.kind, d.has_references), d.modified,
+                               d.record) for d in documents)
     return Monograph(substance, sources, sections(claims(items)), dose_summaries(items), use_grades(items),
                      tuple(conflict_rules.find(items)), community(items))

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, case, create_engine, delete, event, func, select,
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.pool import NullPool
 
 from materia.errors import NotFoundError, StoreError
 from materia.store.models import DocumentRow, HistoryRow, ItemRow
@@ -50,18 +51,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def connect(url_or_path: str) -> "Store":
-    """Open the knowledge base at `url_or_path` and bring its schema up to date."""
-    url = _url(url_or_path)
+def _sqlite_migration_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys off while migrating: rebuilding a parent table (0002) must not cascade into items.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _migrate(url: str) -> None:
+    """Bring the schema at `url` to the latest revision, on a connection of its own."""
+    engine = create_engine(url, future=True, poolclass=NullPool)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_migration_pragmas)
     try:
-        engine = create_engine(url, future=True)
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with engine.begin() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+
+
+def connect(url_or_path: str) -> "Store":
+    """Open the knowledge base at `url_or_path` and bring its schema up to date."""
+    url = _url(url_or_path)
+    try:
+        _migrate(url)
+        engine = create_engine(url, future=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open the knowledge base {url_or_path}: {exc.__class__.__name__}: "
                          f"{str(exc).splitlines()[0]}") from exc
@@ -74,7 +95,7 @@ def _now() -> datetime:
 
 def _info(row: DocumentRow) -> DocumentInfo:
     return DocumentInfo(row.id, row.source, row.kind, row.title, row.modified, row.substance,
-                        bool(row.has_references), row.n_items)
+                        bool(row.has_references), row.n_items, row.record or None, row.text_offset)
 
 
 def _fts_query(query: str) -> str:
@@ -110,48 +131,81 @@ class Store:
             return s.scalar(select(DocumentRow.sha256).where(DocumentRow.source == source).limit(1))
 
     def put_all(self, source: str, sha256: str, extractions: Sequence[Extraction]) -> str:
-        """Store the extractions of one file; 'added', 'updated' or 'unchanged'."""
-        if len(extractions) != 1 or extractions[0].document.source != source \
-                or extractions[0].document.sha256 != sha256:
-            raise StoreError(f"{source}: expected the one document of this file")
-        return self.put(extractions[0])
-
-    def put(self, x: Extraction) -> str:
-        """Store one extraction atomically: 'added', 'updated' (items replaced, history kept) or 'unchanged'."""
-        doc = x.document
-        recs = records(x)
+        """Store every document of one file (one per record of a many-record file) in one transaction,
+        dropping records the file no longer has: 'added', 'updated' or 'unchanged'."""
+        if not extractions or any(x.document.source != source or x.document.sha256 != sha256 for x in extractions):
+            raise StoreError(f"{source}: expected the documents of this one file")
+        records = [x.document.record or "" for x in extractions]
+        if len(set(records)) != len(records):
+            raise StoreError(f"{source}: two documents of this file claim the same record")
         now = _now()
-        substance = x.substance.strip().lower() if x.substance else None
         try:
             with Session(self.engine) as s, s.begin():
-                row = s.scalar(select(DocumentRow).where(DocumentRow.source == doc.source))
-                if row is not None and row.sha256 == doc.sha256:
+                rows = {r.record: r for r in s.scalars(select(DocumentRow).where(DocumentRow.source == source))}
+                if set(rows) == set(records) and all(r.sha256 == sha256 for r in rows.values()):
                     return "unchanged"
-                outcome = "added" if row is None else "updated"
-                old_keys: set[str] = set()
-                if row is None:
-                    row = DocumentRow(source=doc.source, ingested_at=now)
-                    s.add(row)
-                else:
-                    old_keys = set(s.scalars(select(ItemRow.key).where(ItemRow.document_id == row.id)))
-                    s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
-                row.sha256, row.kind, row.format = doc.sha256, doc.kind, doc.format
-                row.title, row.modified, row.text = doc.title, doc.modified, doc.text
-                row.substance, row.has_references, row.n_items = substance, bool(x.references), len(recs)
-                row.ingested_at = now
-                s.flush()
-                s.add_all(ItemRow(document_id=row.id, category=r.category, substance=substance, name=r.name,
-                                  stance=r.stance, evidence=r.evidence, key=r.key, text=r.text, payload=r.payload,
-                                  span_start=r.span.start, span_end=r.span.end) for r in recs)
-                new_keys = {r.key for r in recs}
-                if outcome == "updated":
-                    s.add_all(HistoryRow(source=doc.source, item_key=k, change="removed", at=now)
-                              for k in sorted(old_keys - new_keys))
-                s.add_all(HistoryRow(source=doc.source, item_key=k, change="added", at=now)
-                          for k in sorted(new_keys - old_keys))
-                return outcome
+                for x in extractions:
+                    self._write(s, rows.get(x.document.record or ""), x, now)
+                for record in sorted(set(rows) - set(records)):
+                    self._drop(s, rows[record], now)
+                return "updated" if rows else "added"
         except SQLAlchemyError as exc:
             raise StoreError(f"could not store: {str(exc).splitlines()[0]}") from exc
+
+    def put(self, x: Extraction) -> str:
+        """Store one document atomically: 'added', 'updated' (items replaced, history kept) or 'unchanged'.
+
+        Other records of the same file are left as they are; `put_all` stores a whole file."""
+        doc = x.document
+        try:
+            with Session(self.engine) as s, s.begin():
+                row = s.scalar(select(DocumentRow).where(DocumentRow.source == doc.source,
+                                                         DocumentRow.record == (doc.record or "")))
+                if row is not None and row.sha256 == doc.sha256:
+                    return "unchanged"
+                self._write(s, row, x, _now())
+                return "added" if row is None else "updated"
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not store: {str(exc).splitlines()[0]}") from exc
+
+    @staticmethod
+    def _write(s: Session, row: DocumentRow | None, x: Extraction, now: datetime) -> None:
+        """Insert or replace one document and its items, recording which item keys came and went."""
+        doc = x.document
+        record = doc.record or ""
+        recs = records(x)
+        substance = x.substance.strip().lower() if x.substance else None
+        old_keys: set[str] = set()
+        updated = row is not None
+        if row is None:
+            row = DocumentRow(source=doc.source, record=record, ingested_at=now)
+            s.add(row)
+        else:
+            old_keys = set(s.scalars(select(ItemRow.key).where(ItemRow.document_id == row.id)))
+            s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
+        row.sha256, row.kind, row.format, row.text_offset = doc.sha256, doc.kind, doc.format, doc.offset
+        row.title, row.modified, row.text = doc.title, doc.modified, doc.text
+        row.substance, row.has_references, row.n_items = substance, bool(x.references), len(recs)
+        row.ingested_at = now
+        s.flush()
+        s.add_all(ItemRow(document_id=row.id, category=r.category, substance=substance, name=r.name,
+                          stance=r.stance, evidence=r.evidence, key=r.key, text=r.text, payload=r.payload,
+                          span_start=r.span.start, span_end=r.span.end) for r in recs)
+        new_keys = {r.key for r in recs}
+        if updated:
+            s.add_all(HistoryRow(source=doc.source, record=record, item_key=k, change="removed", at=now)
+                      for k in sorted(old_keys - new_keys))
+        s.add_all(HistoryRow(source=doc.source, record=record, item_key=k, change="added", at=now)
+                  for k in sorted(new_keys - old_keys))
+
+    @staticmethod
+    def _drop(s: Session, row: DocumentRow, now: datetime) -> None:
+        """Delete a record its file no longer has, keeping the removal in the history."""
+        keys = sorted(set(s.scalars(select(ItemRow.key).where(ItemRow.document_id == row.id))))
+        s.add_all(HistoryRow(source=row.source, record=row.record, item_key=k, change="removed", at=now)
+                  for k in keys)
+        s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
+        s.delete(row)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -179,7 +233,8 @@ class Store:
             q = (select(ItemRow, DocumentRow).join(DocumentRow, ItemRow.document_id == DocumentRow.id)
                  .where(ItemRow.substance == substance)
                  .options(defer(DocumentRow.text))  # never copy a document's text once per item
-                 .order_by(DocumentRow.source, ItemRow.span_start, ItemRow.id))
+                 .order_by(DocumentRow.source, DocumentRow.text_offset, DocumentRow.id, ItemRow.span_start,
+                           ItemRow.id))
             if categories is not None:
                 q = q.where(ItemRow.category.in_(list(categories)))
             out = []
@@ -193,7 +248,7 @@ class Store:
 
     def documents(self, substance: str | None = None) -> list[DocumentInfo]:
         with Session(self.engine) as s:
-            q = select(DocumentRow).order_by(DocumentRow.source)
+            q = select(DocumentRow).order_by(DocumentRow.source, DocumentRow.text_offset, DocumentRow.id)
             if substance is not None:
                 q = q.where(DocumentRow.substance == substance)
             return [_info(r) for r in s.scalars(q)]

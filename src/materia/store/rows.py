@@ -18,6 +18,8 @@ class DocumentInfo:
     substance: str | None
     has_references: bool
     n_items: int = 0
+    record: str | None = None  # which record of its file ("row 12"); None for a whole file
+    offset: int = 0  # where this document's text starts in its file's text
 
 
 @dataclass(frozen=True, slots=True)
