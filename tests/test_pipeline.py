@@ -234,3 +234,71 @@ def test_pipeline_extract_json_prints_one_object_per_record(tmp_path: Path, seed
     assert {r["source"] for r in rows[:3]} == {str(table)} and len({r["sha256"] for r in rows[:3]}) == 1
     effects = {e["name"]: e["span"] for e in rows[1]["effects"]}
     assert TABLE[slice(*effects["constipation"])] == "constipation"  # spans index the file's text
+
+
+# --- one source, one count ----------------------------------------------------------------------
+
+def test_pipeline_same_label_in_two_files_is_one_source_with_two_locations(tmp_path: Path, corpora: Path) -> None:
+    import json
+    import shutil
+
+    label = corpora / "fda_spl_samples" / "lipitor-orig.spl.xml"
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(label, tmp_path / folder / "lipitor.xml")
+    # The repackager's label is another label: its own set id and version (8, 2012) and text that
+    # differs from Pfizer's version 11 (2014) in a sixth of its lines; it stays a source of its own.
+    shutil.copy(corpora / "fda_spl_samples" / "lipitor-repack.spl.xml", tmp_path / "a" / "repack.xml")
+    db = str(tmp_path / "kb.sqlite")
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--db", db])
+    assert result.exit_code == 0 and "3 added" in result.output, result.output
+    shown = json.loads(CliRunner().invoke(app, ["show", "atorvastatin", "--json", "--db", db]).output)
+    assert len(shown["sources"]) == 2
+    pfizer = next(s for s in shown["sources"] if len(s["locations"]) == 2)
+    assert {"document_id", "title", "kind", "modified"} <= set(pfizer)  # the contract's fields stay
+    assert {loc["source"] for loc in pfizer["locations"]} == {str((tmp_path / f / "lipitor.xml").resolve())
+                                                             for f in ("a", "b")}
+    with connect(db) as store:
+        [counts] = [c for c in store.substances() if c.name == "atorvastatin"]
+        assert counts.n_sources == 2
+        keys = {d.content_key for d in store.documents()}
+        assert keys == {"label:c6e131fe-e7df-4876-83f7-9156fc4e8228:11", "label:17a163ef-b349-4e32-bc8c-b02bac7f65d6:8"}
+
+
+def test_pipeline_same_text_in_two_files_counts_once(tmp_path: Path, seeds: dict[str, Path]) -> None:
+    from materia.knowledge import list_substances, monograph
+
+    text = seeds["000"].read_text(encoding="utf-8")
+    (tmp_path / "one.txt").write_text(text, encoding="utf-8")
+    with connect(str(tmp_path / "kb1.sqlite")) as store:
+        ingest(store, [str(tmp_path / "one.txt")], Settings.from_env({}))
+        single = monograph(store, "glutamine")
+    (tmp_path / "copy.txt").write_text(text.replace("\n\n", "\n \n"), encoding="utf-8")  # layout differs only
+    with connect(str(tmp_path / "kb2.sqlite")) as store:
+        ingest(store, [str(tmp_path / "one.txt"), str(tmp_path / "copy.txt")], Settings.from_env({}))
+        double = monograph(store, "glutamine")
+        [counts] = list_substances(store)
+    assert counts.n_sources == 1
+    [source] = double.sources
+    assert [loc.source for loc in source.locations] == [str((tmp_path / n).resolve()) for n in ("copy.txt", "one.txt")]
+    assert [(u.name, u.grade, u.reason) for u in double.uses] == [(u.name, u.grade, u.reason) for u in single.uses]
+
+
+def test_pipeline_openfda_results_are_one_document_per_label(tmp_path: Path, corpora: Path) -> None:
+    import json
+
+    from materia.ingest import read_documents
+
+    label = json.loads((corpora / "fda_spl_samples" / "humira-2c9fb32d.text.json").read_text(encoding="utf-8"))
+    other = {"set_id": ["abc-1"], "version": ["3"], "indications_and_usage": ["Zinc is used for the common cold."],
+             "adverse_reactions": ["6 ADVERSE REACTIONS\nNausea."], "openfda": {"brand_name": ["ZINCO"]}}
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps({"meta": {}, "results": [label, other]}), encoding="utf-8")
+    first, second = read_documents(str(path))
+    assert (first.record, second.record) == ("label 1", "label 2")
+    assert (first.title, second.title) == ("HUMIRA", "ZINCO")
+    assert second.metadata == {"set_id": "abc-1", "version": "3"} and first.metadata == {}
+    assert "Zinc is used" in second.text and "Zinc is used" not in first.text  # each label its own text
+    with connect(str(tmp_path / "kb.sqlite")) as store:
+        assert ingest(store, [str(path)], Settings.from_env({})).ok
+        assert [d.record for d in store.documents()] == ["label 1", "label 2"]

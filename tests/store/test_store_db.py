@@ -21,8 +21,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptio
 TEXT = "Take it with food. It helps diarrhea in two trials. Long-term safety is unknown."
 
 
-def _extraction(source: str, sha: str, uses: tuple[Use, ...]) -> Extraction:
-    doc = Document(source=source, sha256=sha, text=TEXT, kind="article", format="text", title="T")
+def _extraction(source: str, sha: str, uses: tuple[Use, ...], text: str = TEXT) -> Extraction:
+    doc = Document(source=source, sha256=sha, text=text, kind="article", format="text", title="T")
     return Extraction(document=doc, substance="Glutamine", uses=uses,
                       statements=(Statement("timing", "with food", Span(0, 18)),))
 
@@ -57,9 +57,17 @@ def test_db_put_is_idempotent_and_replaces_atomically(store) -> None:
 
 def test_db_substances_counts(store) -> None:
     store.put(_extraction("a.txt", "1", (Use("diarrhea", Span(19, 51)),)))
-    store.put(_extraction("b.txt", "2", ()))
+    store.put(_extraction("b.txt", "2", (), TEXT + " Store it dry."))
     [summary] = store.substances()
     assert (summary.name, summary.n_sources, summary.n_statements, summary.n_reports) == ("glutamine", 2, 3, 0)
+
+
+def test_db_substances_count_one_source_for_one_text_in_two_files(store) -> None:
+    store.put(_extraction("a.txt", "1", ()))
+    store.put(_extraction("copy/a.txt", "2", (), "  " + TEXT.upper().replace(" ", "\n")))  # layout and case only
+    [summary] = store.substances()
+    assert summary.n_sources == 1
+    assert len({d.content_key for d in store.documents()}) == 1
 
 
 def test_db_document_not_found(store) -> None:

@@ -82,6 +82,7 @@ def test_store_records_migrates_a_knowledge_base_made_before_records(db_url: str
     from alembic.config import Config
 
     from materia.store.db import MIGRATIONS
+    from materia.store.serialise import normalised_text_key
 
     if "://" not in db_url:
         Path(db_url).parent.mkdir(parents=True, exist_ok=True)
@@ -103,6 +104,7 @@ def test_store_records_migrates_a_knowledge_base_made_before_records(db_url: str
     with connect(db_url) as store:
         [doc] = store.documents()
         assert (doc.source, doc.record, doc.offset, doc.n_items) == ("/old.txt", None, 0, 1)
+        assert doc.content_key == normalised_text_key("zinc  shortens\ncolds.")  # backfilled by 0003
         assert [i.name for i in store.items("zinc")] == ["common cold"]
         assert any(h.kind == "document" for h in store.search("shortens"))
         assert store.check() == []

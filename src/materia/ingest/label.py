@@ -155,7 +155,16 @@ def read_spl(raw: RawFile) -> Document:
     modified = parse_date(time_el.get("value", "")[:8]) if time_el is not None else None
     return Document(source=raw.source, sha256=raw.sha256, text=text, kind="label", format="spl-xml",
                     title=title or None, modified=modified, sections=tuple(sections),
-                    encoding=raw.encoding, notes=raw.notes)
+                    encoding=raw.encoding, notes=raw.notes, metadata=_spl_identity(root))
+
+
+def _spl_identity(root: etree._Element) -> dict[str, str]:
+    """The label's set id and version: what names one published version of one label."""
+    set_id = root.find("v3:setId", NS)
+    version = root.find("v3:versionNumber", NS)
+    if set_id is None or not set_id.get("root"):
+        return {}
+    return {"set_id": str(set_id.get("root")), "version": str(version.get("value", "")) if version is not None else ""}
 
 
 def sniff_json(raw: RawFile) -> bool:
@@ -177,9 +186,13 @@ def read_openfda_file(raw: RawFile) -> list[Document]:
         raise ReadError(raw.source, f"malformed JSON: {exc.msg} at line {exc.lineno}") from None
     labels = data["results"] if isinstance(data, dict) and isinstance(data.get("results"), list) \
         and data["results"] else [data]
-    if len(labels) == 1:
-        return [read_openfda(raw, labels[0])]
-    return [replace(read_openfda(raw, label), record=f"label {n}") for n, label in enumerate(labels, 1)]
+    documents = [replace(read_openfda(raw, label), record=f"label {n}" if len(labels) > 1 else None)
+                 for n, label in enumerate(labels, 1)]
+    for i, label in enumerate(labels):  # openFDA's set_id and version name the same label as SPL's
+        if isinstance(label, dict) and label.get("set_id"):
+            identity = {"set_id": _field_text(label["set_id"]), "version": _field_text(label.get("version", ""))}
+            documents[i] = replace(documents[i], metadata={**documents[i].metadata, **identity})
+    return documents
 
 
 def read_openfda(raw: RawFile, data: object) -> Document:

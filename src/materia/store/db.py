@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, case, create_engine, delete, event, func, select, text
+from sqlalchemy import Engine, String, case, cast, create_engine, delete, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 from materia.errors import NotFoundError, StoreError
 from materia.store.models import DocumentRow, HistoryRow, ItemRow
 from materia.store.rows import DocumentInfo, RawHit, StoredItem, SubstanceCounts
-from materia.store.serialise import records
+from materia.store.serialise import content_key, records
 from materia.types import Extraction, Span
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -95,7 +95,8 @@ def _now() -> datetime:
 
 def _info(row: DocumentRow) -> DocumentInfo:
     return DocumentInfo(row.id, row.source, row.kind, row.title, row.modified, row.substance,
-                        bool(row.has_references), row.n_items, row.record or None, row.text_offset)
+                        bool(row.has_references), row.n_items, row.record or None, row.text_offset,
+                        row.content_key)
 
 
 def _fts_query(query: str) -> str:
@@ -184,7 +185,7 @@ class Store:
             old_keys = set(s.scalars(select(ItemRow.key).where(ItemRow.document_id == row.id)))
             s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
         row.sha256, row.kind, row.format, row.text_offset = doc.sha256, doc.kind, doc.format, doc.offset
-        row.title, row.modified, row.text = doc.title, doc.modified, doc.text
+        row.title, row.modified, row.text, row.content_key = doc.title, doc.modified, doc.text, content_key(doc)
         row.substance, row.has_references, row.n_items = substance, bool(x.references), len(recs)
         row.ingested_at = now
         s.flush()
@@ -210,9 +211,11 @@ class Store:
     # --- reading -------------------------------------------------------------------------
 
     def substances(self) -> list[SubstanceCounts]:
-        """Every substance with how many sources, statements and community reports mention it."""
+        """Every substance with how many sources (distinct contents, not copies), statements and community
+        reports mention it."""
+        one_source = func.coalesce(DocumentRow.content_key, cast(DocumentRow.id, String))
         with Session(self.engine) as s:
-            n_sources = dict(s.execute(select(DocumentRow.substance, func.count(DocumentRow.id))
+            n_sources = dict(s.execute(select(DocumentRow.substance, func.count(func.distinct(one_source)))
                                        .where(DocumentRow.substance.is_not(None))
                                        .group_by(DocumentRow.substance)).all())
             posts = func.sum(case((ItemRow.category == "post", 1), else_=0))

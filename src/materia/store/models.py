@@ -25,6 +25,7 @@ class DocumentRow(Base):
     source: Mapped[str] = mapped_column(String(1024))
     record: Mapped[str] = mapped_column(String(200), default="")
     text_offset: Mapped[int] = mapped_column(Integer, default=0)  # where `text` starts in the file's text
+    content_key: Mapped[str | None] = mapped_column(String(120))  # what it says: one source across copies
     sha256: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
     format: Mapped[str] = mapped_column(String(32))

@@ -20,6 +20,7 @@ class DocumentInfo:
     n_items: int = 0
     record: str | None = None  # which record of its file ("row 12"); None for a whole file
     offset: int = 0  # where this document's text starts in its file's text
+    content_key: str | None = None  # documents with one content key are one source in several locations
 
 
 @dataclass(frozen=True, slots=True)
