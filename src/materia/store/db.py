@@ -3,8 +3,9 @@
 It stores what it is given; reading and extracting files is materia.pipeline's job."""
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, String, case, cast, create_engine, delete, event, func, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.pool import NullPool
 
@@ -42,33 +43,47 @@ def _url(url_or_path: str) -> str:
     return f"sqlite:///{path}"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, foreign_keys: bool = True) -> None:
+    # The driver's own transaction handling is off (isolation_level None): `_sqlite_begin` emits BEGIN,
+    # so a write transaction can take the write lock up front and never meet a stale snapshot.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL waits for other openers too
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.close()
 
 
-def _sqlite_migration_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_migration_pragmas(dbapi_connection: Any, record: Any) -> None:
     # Foreign keys off while migrating: rebuilding a parent table (0002) must not cascade into items.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=OFF")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+    _sqlite_pragmas(dbapi_connection, record, foreign_keys=False)
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """BEGIN IMMEDIATE for writers (the `write` execution option), plain BEGIN for readers."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+_MIGRATION_LOCK = 0x6D617465  # PostgreSQL advisory lock id: one migrating connection per database
 
 
 def _migrate(url: str) -> None:
-    """Bring the schema at `url` to the latest revision, on a connection of its own."""
-    engine = create_engine(url, future=True, poolclass=NullPool)
+    """Bring the schema at `url` to the latest revision, on a connection of its own.
+
+    Migrations are serialised: on SQLite the migration is one BEGIN IMMEDIATE transaction, on
+    PostgreSQL it holds a transaction-scoped advisory lock, so of several processes opening a new
+    database at once one migrates and the others wait, then find it at head and do nothing."""
+    engine = create_engine(url, future=True, poolclass=NullPool).execution_options(write=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_migration_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     try:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     finally:
@@ -83,10 +98,16 @@ def connect(url_or_path: str) -> "Store":
         engine = create_engine(url, future=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open the knowledge base {url_or_path}: {exc.__class__.__name__}: "
                          f"{str(exc).splitlines()[0]}") from exc
     return Store(engine)
+
+
+def _lock_key(source: str) -> int:
+    """A signed 64-bit advisory lock id for one source."""
+    return int.from_bytes(hashlib.blake2b(source.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def _now() -> datetime:
@@ -110,6 +131,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._writer = engine.execution_options(write=True)  # SQLite: BEGIN IMMEDIATE (see _sqlite_begin)
 
     @property
     def dialect(self) -> str:
@@ -139,35 +161,55 @@ class Store:
         records = [x.document.record or "" for x in extractions]
         if len(set(records)) != len(records):
             raise StoreError(f"{source}: two documents of this file claim the same record")
-        now = _now()
-        try:
-            with Session(self.engine) as s, s.begin():
-                rows = {r.record: r for r in s.scalars(select(DocumentRow).where(DocumentRow.source == source))}
-                if set(rows) == set(records) and all(r.sha256 == sha256 for r in rows.values()):
-                    return "unchanged"
-                for x in extractions:
-                    self._write(s, rows.get(x.document.record or ""), x, now)
-                for record in sorted(set(rows) - set(records)):
-                    self._drop(s, rows[record], now)
-                return "updated" if rows else "added"
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not store: {str(exc).splitlines()[0]}") from exc
+
+        def store(s: Session) -> str:
+            now = _now()
+            rows = {r.record: r for r in s.scalars(select(DocumentRow).where(DocumentRow.source == source))}
+            if set(rows) == set(records) and all(r.sha256 == sha256 for r in rows.values()):
+                return "unchanged"
+            for x in extractions:
+                self._write(s, rows.get(x.document.record or ""), x, now)
+            for record in sorted(set(rows) - set(records)):
+                self._drop(s, rows[record], now)
+            return "updated" if rows else "added"
+
+        return self._writing(source, store)
 
     def put(self, x: Extraction) -> str:
         """Store one document atomically: 'added', 'updated' (items replaced, history kept) or 'unchanged'.
 
         Other records of the same file are left as they are; `put_all` stores a whole file."""
         doc = x.document
-        try:
-            with Session(self.engine) as s, s.begin():
-                row = s.scalar(select(DocumentRow).where(DocumentRow.source == doc.source,
-                                                         DocumentRow.record == (doc.record or "")))
-                if row is not None and row.sha256 == doc.sha256:
-                    return "unchanged"
-                self._write(s, row, x, _now())
-                return "added" if row is None else "updated"
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not store: {str(exc).splitlines()[0]}") from exc
+
+        def store(s: Session) -> str:
+            row = s.scalar(select(DocumentRow).where(DocumentRow.source == doc.source,
+                                                     DocumentRow.record == (doc.record or "")))
+            if row is not None and row.sha256 == doc.sha256:
+                return "unchanged"
+            self._write(s, row, x, _now())
+            return "added" if row is None else "updated"
+
+        return self._writing(doc.source, store)
+
+    def _writing(self, source: str, store: Callable[[Session], str], attempts: int = 3) -> str:
+        """Run `store` in one write transaction that no other writer of `source` interleaves with.
+
+        SQLite: BEGIN IMMEDIATE takes the database's write lock first, so the transaction reads what
+        the last writer committed. PostgreSQL: a transaction-scoped advisory lock on the source. A
+        unique violation all the same (a writer that holds no such lock) is retried: the retry reads
+        the winner's rows and updates them, or finds them unchanged."""
+        for attempt in range(attempts):
+            try:
+                with Session(self._writer) as s, s.begin():
+                    if self.dialect == "postgresql":
+                        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(source)})
+                    return store(s)
+            except IntegrityError as exc:
+                if attempt == attempts - 1:
+                    raise StoreError(f"could not store: {str(exc).splitlines()[0]}") from exc
+            except SQLAlchemyError as exc:
+                raise StoreError(f"could not store: {str(exc).splitlines()[0]}") from exc
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _write(s: Session, row: DocumentRow | None, x: Extraction, now: datetime) -> None:
