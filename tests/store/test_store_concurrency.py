@@ -67,3 +67,34 @@ def test_store_concurrency_three_ingests_into_one_new_knowledge_base(db_url: str
         assert len(docs) == n_documents
         assert len({(d.source, d.record) for d in docs}) == n_documents  # each file (or row) once
         assert store.check() == []
+
+
+def test_store_concurrency_a_lost_insert_race_is_retried(db_url: str) -> None:
+    """A writer that bypasses the lock commits the same document first; the loser's unique
+    violation is retried and finds the document stored ('unchanged'), instead of failing."""
+    if "://" not in db_url:
+        pytest.skip("SQLite writers take the write lock before reading: no insert race can be lost")
+    import sqlalchemy as sa
+
+    from materia.types import Document, Extraction
+
+    doc = Document(source="/race.txt", sha256="1", text="Zinc.", kind="article", format="text")
+    with connect(db_url) as store:
+        real_write = store._write
+        raced: list[bool] = []
+
+        def write_after_a_rival(s, row, x, now):  # type: ignore[no-untyped-def]
+            if not raced:
+                raced.append(True)
+                rival = sa.create_engine(db_url)
+                with rival.begin() as conn:  # committed before our insert: ours violates the unique key
+                    conn.execute(sa.text(
+                        "INSERT INTO documents (source, record, text_offset, sha256, kind, format, text, "
+                        "has_references, n_items, ingested_at) VALUES ('/race.txt', '', 0, '1', 'article', "
+                        "'text', 'Zinc.', false, 0, now())"))
+                rival.dispose()
+            real_write(s, row, x, now)
+
+        store._write = write_after_a_rival  # type: ignore[method-assign]
+        assert store.put_all("/race.txt", "1", [Extraction(document=doc)]) == "unchanged"
+        assert raced and [d.source for d in store.documents()] == ["/race.txt"]
