@@ -34,30 +34,33 @@ def bundled_seeds() -> list[Path]:
 @app.command()
 def extract(
     files: list[str] = typer.Argument(..., help="Files to read; none are stored."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object per file (JSON Lines), as in EXTRACT.md."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per file, or per record of a many-record "
+                                                       "file (JSON Lines), as in EXTRACT.md."),
 ) -> None:
     """Extract doses, effects, uses, precautions, references and posts from FILES."""
     from materia.extract import extract as run_extract
     from materia.extract.contract import to_contract
-    from materia.ingest import read_path
+    from materia.ingest import read_documents
     from materia.render import extraction_summary
 
     settings = Settings.from_env()
     failed = False
     for path in files:
         try:
-            extraction = run_extract(read_path(path, settings))
+            documents = read_documents(path, settings)
         except ReadError as exc:
             fail(path, exc.reason)
             failed = True
             continue
-        for note in extraction.document.notes:
+        for note in dict.fromkeys(n for d in documents for n in d.notes):
             fail(path, note)
-        if as_json:
-            sys.stdout.write(json.dumps(to_contract(extraction), ensure_ascii=False) + "\n")
-            sys.stdout.flush()
-        else:
-            out.print(extraction_summary(extraction))
+        for document in documents:
+            extraction = run_extract(document)
+            if as_json:
+                sys.stdout.write(json.dumps(to_contract(extraction), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                out.print(extraction_summary(extraction))
     raise typer.Exit(1 if failed else 0)
 
 
@@ -92,6 +95,8 @@ def ingest(
     """Read, extract and store PATHS in the knowledge base (unchanged files are skipped)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from materia.pipeline import ingest as run_ingest
+
     settings = Settings.from_env(db=db)
     store = open_store(db)
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -102,7 +107,7 @@ def ingest(
         def progress(path: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, description=Path(path).name[:40])
 
-        report = store.ingest(paths, settings, progress=progress)
+        report = run_ingest(store, paths, settings, progress=progress)
     store.close()
     for path, note in report.notes:
         fail(path, note)
@@ -144,7 +149,9 @@ def conflicts(
     with open_store(db) as store:
         found = find_conflicts(store, substance)
     if as_json:
-        data = [{"topic": c.topic, "positions": [{"source": p.source, "stance": p.stance, "span": list(p.span),
+        # spans index the file as ingested (a record's offset added), as EXTRACT.md says
+        data = [{"topic": c.topic, "positions": [{"source": p.source, "stance": p.stance,
+                                                  "span": [p.span[0] + p.offset, p.span[1] + p.offset],
                                                   "text": p.text} for p in c.positions]} for c in found]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:

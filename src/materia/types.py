@@ -93,8 +93,11 @@ class Post:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Document:
-    """One source file as read. `text` is what every span indexes: the file's decoded
-    text for text formats, the extracted main text for HTML and XML."""
+    """One source file, or one record of a many-record file, as read. `text` is what every
+    span indexes: the file's decoded text for text formats, the extracted main text for HTML,
+    XML and JSON labels. A record ("row 12", "PMID 1234", "label 3") has its own `text`:
+    for text formats its slice of the file's decoded text starting at `offset`, so
+    `file_text[offset + start:offset + end]` is the evidence of a span in the file."""
 
     source: str
     sha256: str
@@ -110,6 +113,8 @@ class Document:
     metadata: Mapping[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"
     notes: tuple[str, ...] = ()  # what the reader assumed or repaired, for the user
+    record: str | None = None  # which record of a many-record file; None for a one-document file
+    offset: int = 0  # where `text` starts in the file's decoded text
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost section containing `offset`."""

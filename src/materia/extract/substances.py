@@ -130,7 +130,11 @@ def _headline(parsed: Parsed) -> str:
 def main_subject(parsed: Parsed) -> str | None:
     """The substance the document is about: named in its title/first heading, else the most mentioned.
 
-    Among several named in the headline, the one mentioned most in the body wins."""
+    Among several named in the headline, the one mentioned most in the body wins. A subject
+    stated in a structured field (metadata["subject"], e.g. a review row's drug column) comes first."""
+    stated = _stated_subject(parsed)
+    if stated:
+        return stated
     if parsed.document.kind == "label":  # a label is about its drug; "atorvastatin calcium" is not calcium
         drug = _drug_subject(parsed)
         if drug:
@@ -142,6 +146,15 @@ def main_subject(parsed: Parsed) -> str | None:
     if counts:
         return counts.most_common(1)[0][0]
     return _drug_subject(parsed)
+
+
+def _stated_subject(parsed: Parsed) -> str | None:
+    """metadata["subject"] as a canonical name: curated list, else the drug dictionary, else as stated."""
+    stated = " ".join(parsed.document.metadata.get("subject", "").split())
+    if not stated:
+        return None
+    named = find_in(stated) or _scan(_drug_dictionary(), stated)
+    return named[0][0] if named else stated.lower()
 
 
 def _drug_subject(parsed: Parsed) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -155,7 +155,16 @@ def read_spl(raw: RawFile) -> Document:
     modified = parse_date(time_el.get("value", "")[:8]) if time_el is not None else None
     return Document(source=raw.source, sha256=raw.sha256, text=text, kind="label", format="spl-xml",
                     title=title or None, modified=modified, sections=tuple(sections),
-                    encoding=raw.encoding, notes=raw.notes)
+                    encoding=raw.encoding, notes=raw.notes, metadata=_spl_identity(root))
+
+
+def _spl_identity(root: etree._Element) -> dict[str, str]:
+    """The label's set id and version: what names one published version of one label."""
+    set_id = root.find("v3:setId", NS)
+    version = root.find("v3:versionNumber", NS)
+    if set_id is None or not set_id.get("root"):
+        return {}
+    return {"set_id": str(set_id.get("root")), "version": str(version.get("value", "")) if version is not None else ""}
 
 
 def sniff_json(raw: RawFile) -> bool:
@@ -169,13 +178,25 @@ def _field_text(value: object) -> str:
 
 
 @reader("openfda", sniff=sniff_json, suffixes=(".json",))
-def read_openfda(raw: RawFile) -> Document:
+def read_openfda_file(raw: RawFile) -> list[Document]:
+    """One Document per label: a `results` list of several labels is several records ("label N")."""
     try:
         data = json.loads(raw.text)
     except json.JSONDecodeError as exc:
         raise ReadError(raw.source, f"malformed JSON: {exc.msg} at line {exc.lineno}") from None
-    if isinstance(data, dict) and isinstance(data.get("results"), list) and data["results"]:
-        data = data["results"][0]
+    labels = data["results"] if isinstance(data, dict) and isinstance(data.get("results"), list) \
+        and data["results"] else [data]
+    documents = [replace(read_openfda(raw, label), record=f"label {n}" if len(labels) > 1 else None)
+                 for n, label in enumerate(labels, 1)]
+    for i, label in enumerate(labels):  # openFDA's set_id and version name the same label as SPL's
+        if isinstance(label, dict) and label.get("set_id"):
+            identity = {"set_id": _field_text(label["set_id"]), "version": _field_text(label.get("version", ""))}
+            documents[i] = replace(documents[i], metadata={**documents[i].metadata, **identity})
+    return documents
+
+
+def read_openfda(raw: RawFile, data: object) -> Document:
+    """One openFDA label object; its text is laid out from its fields, so `offset` stays 0."""
     if not isinstance(data, dict) or not any(_LABEL_KEYS.match(json.dumps(k) + ":") for k in data):
         raise ReadError(raw.source, "JSON but not an openFDA label; unknown format")
     c = cues()

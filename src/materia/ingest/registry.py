@@ -1,4 +1,10 @@
-"""The reader registry and the one entry point, `read_path`."""
+"""The reader registry and its entry points.
+
+`read_documents(path)` returns every Document of a file: one, or one per record of a
+many-record file (a review table, a PubTator file, an openFDA `results` list). It is
+`read_raw(load(path))`, split so a caller can look at the bytes' hash before parsing.
+`read_path(path)` is the single-document form.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -31,7 +37,7 @@ class RawFile:
 @dataclass(frozen=True)
 class ReaderEntry:
     name: str
-    read: Callable[[RawFile], Document]
+    read: Callable[[RawFile], Document | list[Document]]
     sniff: Callable[[RawFile], bool] | None = None
     suffixes: tuple[str, ...] = ()
     fallback: bool = False
@@ -42,9 +48,10 @@ READERS: list[ReaderEntry] = []
 
 def reader(name: str, *, sniff: Callable[[RawFile], bool] | None = None,
            suffixes: tuple[str, ...] = (), fallback: bool = False):
-    """Register `read(raw) -> Document` under `name`."""
+    """Register `read(raw) -> Document | list[Document]` (a list: one Document per record) under `name`."""
 
-    def register(read: Callable[[RawFile], Document]) -> Callable[[RawFile], Document]:
+    def register(read: Callable[[RawFile], Document | list[Document]]) \
+            -> Callable[[RawFile], Document | list[Document]]:
         READERS.append(ReaderEntry(name, read, sniff, suffixes, fallback))
         return read
 
@@ -85,13 +92,29 @@ def load(path: str, settings: Settings) -> RawFile:
     return RawFile(path, data, text, encoding, hashlib.sha256(data).hexdigest(), notes)
 
 
-def read_path(path: str, settings: Settings | None = None) -> Document:
-    """Read one file into a Document, or raise ReadError naming the file and the reason."""
-    raw = load(path, settings or Settings())
+def read_raw(raw: RawFile) -> list[Document]:
+    """The Documents of a loaded file (one per record for many-record files), or ReadError."""
     entry = choose_reader(raw)
     try:
-        return entry.read(raw)
+        read = entry.read(raw)
     except ReadError:
         raise
     except Exception as exc:  # a reader bug or hostile input must not lose the other files
-        raise ReadError(path, f"could not read as {entry.name}: {type(exc).__name__}: {exc}") from exc
+        raise ReadError(raw.source, f"could not read as {entry.name}: {type(exc).__name__}: {exc}") from exc
+    documents = read if isinstance(read, list) else [read]
+    if not documents:
+        raise ReadError(raw.source, f"no records found (read as {entry.name})")
+    return documents
+
+
+def read_documents(path: str, settings: Settings | None = None) -> list[Document]:
+    """Every Document of one file, or raise ReadError naming the file and the reason."""
+    return read_raw(load(path, settings or Settings()))
+
+
+def read_path(path: str, settings: Settings | None = None) -> Document:
+    """The one Document of a single-document file; ReadError for a file of many records."""
+    documents = read_documents(path, settings)
+    if len(documents) > 1:
+        raise ReadError(path, f"holds {len(documents)} records; read it with read_documents")
+    return documents[0]
