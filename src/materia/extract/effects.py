@@ -2,11 +2,20 @@
 
 Candidates come from one Aho-Corasick automaton over a token-normalised copy of the text
 (lower case, every run of non-alphanumerics one space), so every hit sits on word
-boundaries and the longest leftmost match wins. A candidate is kept as an effect only in
-side-effect context (an effect section or heading, or a sentence with an effect cue), and
-not when the clause presents it as what the substance is used for or as the patient's
-condition. Negation, hypothetical and serious follow ConText-style cues scoped to the
-clause. Symptoms in "stop and call your doctor" sentences or sections are red flags instead.
+boundaries and the longest leftmost match wins; a hit never spans a comma, bracket or
+sentence stop. The section decides first: adverse-reaction, warning and precaution sections
+hold side effects; nonclinical (animal), overdosage, interactions, product, pharmacokinetic,
+contraindication and reference sections never do, nor do a label's indications and clinical
+studies (conditions treated or under study); elsewhere a candidate counts only in side-effect
+context (an effect heading, or a sentence with an effect cue). A clause presenting it as what
+the substance is used for or as the patient's condition rules it out. Negation, hypothetical
+and serious follow ConText-style cues scoped to the clause.
+
+Red flags come only from stop-and-get-help wording, wherever it stands: a sentence that says
+to seek medical or emergency help, or to call a doctor right away or after stopping the
+product, the list such a sentence opens ("Call your doctor right away if you have:"), and the
+paragraphs under a heading that says so. A sentence listing side effects ("common side effects
+include ...") gives effects, never red flags.
 """
 from __future__ import annotations
 
@@ -21,9 +30,16 @@ import ahocorasick
 
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
-from materia.types import Effect, RedFlag, Span
+from materia.types import Effect, RedFlag, Section, Span
 
+# What a section's type lets it hold. Labels' sections are typed from their LOINC codes, other
+# documents' from heading words, so "usage" and "clinical studies" (conditions under study or treated)
+# rule out effects on labels only; an article's "Research" section may well report side effects.
+# Overdosage is left out on purpose: what too much does is not a side effect of the product as used.
 EFFECT_SECTIONS = frozenset({"side_effects", "warnings", "boxed_warning", "precautions"})
+NO_EFFECT_SECTIONS = frozenset({"nonclinical", "overdosage", "interactions", "product", "pharmacokinetics",
+                                "contraindications", "references", "disclaimer", "boilerplate"})
+_LABEL_NO_EFFECT = frozenset({"usage", "clinical_studies"})
 _TOKEN = re.compile(r"[^\W_]+")
 _JOINERS = frozenset({" ", "-", "  "})
 _SPLIT = re.compile(r"([^\W_]+)")
@@ -35,6 +51,17 @@ _HEADING_AFTER = re.compile(r"[ \t]*(?:\n|$|[ \t]{2,}(?=[A-Z][\w-]*[ \t]+[a-z]))
 _CUE_BREAK = re.compile(r"\b(?:are|is|were|was|include[sd]?|including|such as|reported|occurred|experienced|"
                         r"develop(?:ed|s)?|e\.g)\b|[:(]", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^[\s,/&]*(?:(?:and|or|and/or|nor)\b[\s,]*)?$", re.IGNORECASE)
+# where stop-and-get-help wording may start: the sentence around it is then read in full
+_RF_ANCHOR = re.compile(r"\b(?:call|contact|tell|see|ask|notify|consult|inform|talk|seek|seeking|get|obtain|"
+                        r"emergency)\b", re.IGNORECASE)
+# a sentence that opens a list: "... if you have:", "... right away if you get"
+_LEAD_IN = re.compile(r"(?::|\b(?:if|have|has|get|develop|notice|experience|following|include|includes|"
+                      r"including))\W*$", re.IGNORECASE)
+_BULLET = re.compile(r"(?:[•*\-–·▪◦]|\d{1,2}[.)])\s")
+_INNER_STOP = re.compile(r"[.!?]\s+\S")
+_MAX_LIST_ITEMS = 40
+# a mention may not span these: "decreased, lymphocyte count" is two list items
+_BAD_JOIN = re.compile(r"[,;:()\[\]{}!?]|\.\s")
 
 
 def normalise(surface: str) -> str:
@@ -102,6 +129,8 @@ class Matcher:
             first = end_idx - length  # position of the key's first character
             i = bisect.bisect_left(norm_starts, first)
             j = bisect.bisect_right(norm_starts, end_idx - 1) - 1
+            if j > i and canonical and any(_BAD_JOIN.search(pieces[2 * k]) for k in range(i + 1, j + 1)):
+                continue  # blockers (canonical "") may: "Respiratory, thoracic and mediastinal disorders"
             hits.append((i, j, canonical))
         hits.sort(key=lambda h: (h[0], h[0] - h[1]))
         out: list[tuple[int, int, str]] = []
@@ -138,7 +167,8 @@ class _Mention:
     name: str
     sentence: Span | None
     clause_start: int
-    use: bool
+    use: bool  # what the substance is used for
+    condition: bool  # the patient's condition ("patients with X"); in a red-flag sentence "if you have X" is a symptom
     red_flag: bool
     effect_context: bool
 
@@ -169,9 +199,108 @@ def _clause_start(text: str, lo: int, at: int, terminators: re.Pattern[str]) -> 
     return start
 
 
+def _sentence_or_line(parsed: Parsed, offset: int) -> Span:
+    sentence = parsed.sentence_at(offset)
+    if sentence is not None:
+        return sentence
+    text = parsed.text
+    end = text.find("\n", offset)
+    return Span(text.rfind("\n", 0, offset) + 1, len(text) if end < 0 else end)
+
+
+def says_stop_and_get_help(sentence: str, cues: lexicon.Cues) -> bool:
+    """Whether a sentence tells the reader to stop and get help: help wording ("seek medical help",
+    "go to the emergency room"), or contact wording ("call your doctor") made urgent ("right away")
+    or joined to a stop ("stop taking it and call ..."); never "do not stop ... without talking to ..."."""
+    if cues.red_flag_not.search(sentence):
+        return False
+    if cues.red_flag_help.search(sentence):
+        return True
+    return bool(cues.red_flag_contact.search(sentence)
+                and (cues.red_flag_urgency.search(sentence) or cues.red_flag_stop.search(sentence)))
+
+
+def _list_after(text: str, pos: int, cues: lexicon.Cues) -> Span | None:
+    """The list a lead-in line ("Call your doctor right away if you have:") opens: the lines after it
+    that are list items (a bullet, a lower-case start, or a few words), up to a blank line or prose."""
+    newline = text.find("\n", pos)
+    if newline < 0 or text[pos:newline].strip():
+        return None  # the lead-in does not end its line: its list, if any, is inline
+    i, end, items = newline + 1, None, 0
+    while i < len(text) and items < _MAX_LIST_ITEMS:
+        j = text.find("\n", i)
+        j = len(text) if j < 0 else j
+        line = text[i:j].strip()
+        if not line:
+            if items:
+                break
+        elif _is_list_item(line, cues):
+            items += 1
+            end = j
+        else:
+            break
+        i = j + 1
+    return Span(newline + 1, end) if end is not None else None
+
+
+def _is_list_item(line: str, cues: lexicon.Cues) -> bool:
+    if line.endswith(":") or cues.effect_list.search(line):
+        return False  # a new lead-in
+    if _BULLET.match(line) or line[0].islower():
+        return True
+    return len(line.split()) <= 6 and not _INNER_STOP.search(line)
+
+
+def _red_flag_scopes(parsed: Parsed, heads: list[tuple[int, str]], cues: lexicon.Cues) -> list[Span]:
+    """Where symptoms are red flags: sentences that say stop and get help, the lists they open, and the
+    paragraphs under a heading that says so ("When to Stop and Call Your Doctor")."""
+    text = parsed.text
+    scopes: list[Span] = []
+    checked: set[Span] = set()
+    for m in _RF_ANCHOR.finditer(text):
+        sentence = _sentence_or_line(parsed, m.start())
+        if sentence in checked:
+            continue
+        checked.add(sentence)
+        words = text[sentence.start:sentence.end]
+        if not says_stop_and_get_help(words, cues):
+            continue
+        scopes.append(sentence)
+        if _LEAD_IN.search(words):
+            following = _list_after(text, sentence.end, cues)
+            if following is not None:
+                scopes.append(following)
+    for k, (start, title) in enumerate(heads):
+        if not title.endswith(":") and cues.red_flag_headings.search(title):
+            scopes.append(Span(start, heads[k + 1][0] if k + 1 < len(heads) else len(text)))
+    return scopes
+
+
+def _effect_allowed(parsed: Parsed, section: Section | None) -> bool | None:
+    """True: the section holds side effects; False: it never does; None: the sentence decides."""
+    if section is None:
+        return None
+    if section.type in EFFECT_SECTIONS:
+        return True
+    if section.type in NO_EFFECT_SECTIONS or (parsed.document.kind == "label" and section.type in _LABEL_NO_EFFECT):
+        return False
+    return None
+
+
 @functools.lru_cache(maxsize=4)  # find() and find_red_flags() of one document share the work
 def _mentions(parsed: Parsed, matcher: Matcher | None = None) -> tuple[_Mention, ...]:
     return tuple(_scan(parsed, matcher))
+
+
+def _cue_before(text: str, hits: list[tuple[int, int]], lo: int, at: int, tail: re.Pattern[str]) -> bool:
+    """Whether a cue occurrence in [lo, at) reaches the term at `at` (only list items between them)."""
+    k = bisect.bisect_left(hits, (lo, -1))
+    while k < len(hits) and hits[k][1] <= at:
+        start, end = hits[k]
+        if tail.fullmatch(text, end, at) and not _CUE_BREAK.search(text, start, at):
+            return True
+        k += 1
+    return False
 
 
 def _scan(parsed: Parsed, matcher: Matcher | None) -> list[_Mention]:
@@ -182,34 +311,44 @@ def _scan(parsed: Parsed, matcher: Matcher | None) -> list[_Mention]:
         return []
     heads = _headings(text)
     effect_regions = _regions(heads, len(text), cues.effect_headings)
-    flag_regions = _regions(heads, len(text), cues.red_flag_headings)
+    flag_scopes = _red_flag_scopes(parsed, heads, cues)
+    use_hits = [m.span() for m in cues.use.finditer(text)]
+    weak_hits = [m.span() for m in cues.use_weak.finditer(text)]
+    patient_hits = [m.span() for m in cues.patient.finditer(text)]
     out: list[_Mention] = []
     previous: _Mention | None = None
     sentence_cache: dict[Span, tuple[bool, bool]] = {}
     for start, end, name in hits:
-        if _HEADING_BEFORE.search(text, max(0, start - 60), start) and _HEADING_AFTER.match(text, end):
-            continue
+        if not text[start].islower() and _HEADING_BEFORE.search(text, max(0, start - 60), start) \
+                and _HEADING_AFTER.match(text, end):
+            continue  # a heading names a topic; a lower-case line is a list item
+        section = parsed.section_at(start)
+        allowed = _effect_allowed(parsed, section)
         sentence = parsed.sentence_at(start)
         lo = sentence.start if sentence else max(0, text.rfind("\n", 0, start) + 1)
         hi = sentence.end if sentence else len(text)
         key = Span(lo, hi)
         if key not in sentence_cache:
             s_text = text[lo:hi]
-            sentence_cache[key] = (bool(cues.effect.search(s_text)), bool(cues.red_flag.search(s_text)))
-        has_effect_cue, has_flag_cue = sentence_cache[key]
+            sentence_cache[key] = (bool(cues.effect.search(s_text)), bool(cues.effect_list.search(s_text))
+                                   and not says_stop_and_get_help(s_text, cues))
+        has_effect_cue, lists_effects = sentence_cache[key]
         clause = _clause_start(text, lo, start, cues.terminators)
-        before = text[max(clause, start - 120):start]  # cues reach a few words, never a paragraph
-        cue = cues.use.search(before) or cues.patient.search(before)
-        use = bool(cue and not _CUE_BREAK.search(cue.group()))
-        if not use and previous is not None and previous.clause_start == clause and previous.use \
+        reach = max(clause, start - 120)  # cues reach a few words, never a paragraph
+        use = _cue_before(text, use_hits, reach, start, cues.use_tail) \
+            or (allowed is not True and _cue_before(text, weak_hits, reach, start, cues.use_tail))
+        condition = _cue_before(text, patient_hits, reach, start, cues.patient_tail)
+        if previous is not None and previous.clause_start == clause and (previous.use or previous.condition) \
                 and _LIST_GAP.match(text[previous.end:start]):
-            use = True  # "reduce nausea, vomiting and diarrhea": the list shares its verb
-        section = parsed.section_at(start)
-        in_effect_section = section is not None and (section.type in EFFECT_SECTIONS
-                                                     or bool(cues.effect_headings.search(section.title)))
-        red = has_flag_cue or _inside(flag_regions, start)
-        context = in_effect_section or has_effect_cue or _inside(effect_regions, start)
-        mention = _Mention(start, end, name, sentence, clause, use, red, context)
+            # "reduce nausea, vomiting and diarrhea": the list shares its verb
+            use, condition = use or previous.use, condition or previous.condition
+        red = not lists_effects and _inside(flag_scopes, start)
+        if allowed is None:
+            context = has_effect_cue or _inside(effect_regions, start) \
+                or bool(section and cues.effect_headings.search(section.title))
+        else:
+            context = allowed
+        mention = _Mention(start, end, name, sentence, clause, use, condition, red, context)
         out.append(mention)
         previous = mention
     return out
@@ -241,7 +380,7 @@ def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
     cues = lexicon.cues()
     out = []
     for m in _mentions(parsed, matcher):
-        if m.use or m.red_flag or not m.effect_context:
+        if m.use or m.condition or m.red_flag or not m.effect_context:
             continue
         out.append(Effect(name=m.name, span=Span(m.start, m.end), negated=_negated(text, m, cues),
                           hypothetical=_hypothetical(text, m, cues), serious=_serious(text, m, cues),

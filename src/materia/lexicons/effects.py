@@ -26,11 +26,12 @@ from materia.errors import VocabularyError
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 _CUE_KEYS = frozenset({
     "source", "licence", "negation", "negation_post", "terminators", "hypothetical", "serious",
-    "serious_terms", "use", "patient", "effect", "effect_headings", "red_flag", "red_flag_headings",
+    "serious_terms", "use", "use_weak", "patient", "effect", "effect_headings", "effect_list", "red_flag_help",
+    "red_flag_contact", "red_flag_urgency", "red_flag_stop", "red_flag_not", "red_flag_headings",
     "modifiers", "stop_terms", "blockers",
 })
 # after a use/patient cue: up to three list items ("for blood sugar, mood, or ...") then the term
-_LIST_TAIL = r"(?:[ \t]+[\w'-]+(?:[ \t]+[\w'-]+){0,3}[ \t]*,(?:[ \t]*(?:or|and)\b)?){0,3}\W*$"
+_LIST_TAIL = r"(?:[ \t]+[\w'-]+(?:[ \t]+[\w'-]+){0,3}[ \t]*,(?:[ \t]*(?:or|and)\b)?){0,3}\W*"
 _LAY_KEYS = frozenset({"source", "licence", "terms"})
 
 
@@ -45,10 +46,18 @@ class Cues:
     serious: re.Pattern[str]
     serious_terms: frozenset[str]
     use: re.Pattern[str]
+    use_weak: re.Pattern[str]  # use cues that do not hold in side-effect text ("decreased appetite")
     patient: re.Pattern[str]
+    use_tail: re.Pattern[str]  # what may stand between a use cue and its term (fullmatch)
+    patient_tail: re.Pattern[str]
     effect: re.Pattern[str]
     effect_headings: re.Pattern[str]
-    red_flag: re.Pattern[str]
+    effect_list: re.Pattern[str]
+    red_flag_help: re.Pattern[str]
+    red_flag_contact: re.Pattern[str]
+    red_flag_urgency: re.Pattern[str]
+    red_flag_stop: re.Pattern[str]
+    red_flag_not: re.Pattern[str]
     red_flag_headings: re.Pattern[str]
     modifiers: frozenset[str]
     stop_terms: frozenset[str]
@@ -99,11 +108,14 @@ def cues() -> Cues:
         terminators=re.compile(r"[;.!?()\[\]]|" + _alternation(_list(d, "terminators", name)), re.IGNORECASE),
         hypothetical=rx("hypothetical"), serious=rx("serious"),
         serious_terms=frozenset(t.lower() for t in _list(d, "serious_terms", name)),
-        use=re.compile(_alternation(_list(d, "use", name), suffix=_LIST_TAIL), re.IGNORECASE),
-        patient=re.compile(_alternation(_list(d, "patient", name), suffix=r"(?:[ \t]+[\w'-]+){0,2}" + _LIST_TAIL),
-                           re.IGNORECASE),
+        use=rx("use"), use_weak=rx("use_weak"), patient=rx("patient"),
+        use_tail=re.compile(_LIST_TAIL, re.IGNORECASE),
+        patient_tail=re.compile(r"(?:[ \t]+[\w'-]+){0,2}" + _LIST_TAIL, re.IGNORECASE),
         effect=rx("effect", suffix=""), effect_headings=rx("effect_headings", suffix=""),
-        red_flag=rx("red_flag"), red_flag_headings=rx("red_flag_headings", suffix=""),
+        effect_list=rx("effect_list", suffix=""), red_flag_help=rx("red_flag_help"),
+        red_flag_contact=rx("red_flag_contact"), red_flag_urgency=rx("red_flag_urgency"),
+        red_flag_stop=rx("red_flag_stop"), red_flag_not=rx("red_flag_not"),
+        red_flag_headings=rx("red_flag_headings", suffix=""),
         modifiers=frozenset(t.lower() for t in _list(d, "modifiers", name)),
         stop_terms=frozenset(t.lower() for t in _list(d, "stop_terms", name)),
         blockers=tuple(t.lower() for t in _list(d, "blockers", name)),
