@@ -28,6 +28,7 @@ from typing import Iterable, Mapping
 
 import ahocorasick
 
+from materia.extract.effect_spans import SpanModel, Tokens, extend, keep_features, tokenise
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
 from materia.types import Effect, RedFlag, Section, Span
@@ -42,7 +43,6 @@ NO_EFFECT_SECTIONS = frozenset({"nonclinical", "overdosage", "interactions", "pr
 _LABEL_NO_EFFECT = frozenset({"usage", "clinical_studies"})
 _TOKEN = re.compile(r"[^\W_]+")
 _JOINERS = frozenset({" ", "-", "  "})
-_SPLIT = re.compile(r"([^\W_]+)")
 _HEADING = re.compile(r"(?:^|\n)[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?([A-Z][^\n.!?;:•*]{1,78}?)(?:\*\*)?:?[ \t]*(?=\n)")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
 _HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")
@@ -81,17 +81,22 @@ def _variants(key: str) -> Iterable[str]:
             yield key + "s"
 
 
+Hit = tuple[int, int, str]  # first token, last token, canonical name ("" for a blocker)
+
+
 @dataclass(frozen=True, eq=False)
 class Matcher:
-    """Longest, word-bounded, non-overlapping vocabulary hits in a text."""
+    """Word-bounded vocabulary hits in a text; on labels, the learned span model where it was learned."""
 
     automaton: ahocorasick.Automaton
     left_words: frozenset[str] = frozenset()  # words a mention takes in from its left ("acute", "local")
     right_words: frozenset[str] = frozenset()  # and from its right ("infection" after "jc virus")
+    model: SpanModel | None = None  # label adverse-reaction text: learned edges and keep decision
 
     @classmethod
     def build(cls, vocabulary: Mapping[str, str], skip: Iterable[str] = (),
-              left_words: Iterable[str] = (), right_words: Iterable[str] = ()) -> "Matcher":
+              left_words: Iterable[str] = (), right_words: Iterable[str] = (),
+              model: SpanModel | None = None) -> "Matcher":
         cues = lexicon.cues()
         drop = {normalise(s) for s in skip} | {normalise(s) for s in cues.stop_terms}
         automaton = ahocorasick.Automaton()
@@ -110,21 +115,17 @@ class Matcher:
         if len(automaton) == 0:
             automaton.add_word(" \x00 ", (1, ""))
         automaton.make_automaton()
-        return cls(automaton, frozenset(left_words), frozenset(right_words))
+        return cls(automaton, frozenset(left_words), frozenset(right_words), model)
 
-    def find(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, canonical) in `text` offsets, sorted, non-overlapping."""
-        lower = text.lower()
-        if len(lower) != len(text):  # a few characters lower-case to two; keep offsets exact
-            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-        pieces = _SPLIT.split(lower)  # separator, token, separator, ..., separator
-        tokens = pieces[1::2]
-        if not tokens:
+    def raw_hits(self, tokens: Tokens) -> list[Hit]:
+        """Every vocabulary hit, overlapping ones too, sorted by first token, longest first."""
+        words = tokens.words
+        if not words:
             return []
-        bounds = list(accumulate(map(len, pieces), initial=0))  # token i spans bounds[2i+1]:bounds[2i+2]
-        norm_starts = list(accumulate(map((1).__add__, map(len, tokens)), initial=1))
-        norm = " " + " ".join(tokens) + " "
-        hits: list[tuple[int, int, str]] = []
+        norm_starts = list(accumulate(map((1).__add__, map(len, words)), initial=1))
+        norm = " " + " ".join(words) + " "
+        pieces = tokens.pieces
+        hits: list[Hit] = []
         for end_idx, (length, canonical) in self.automaton.iter(norm):
             first = end_idx - length  # position of the key's first character
             i = bisect.bisect_left(norm_starts, first)
@@ -133,31 +134,39 @@ class Matcher:
                 continue  # blockers (canonical "") may: "Respiratory, thoracic and mediastinal disorders"
             hits.append((i, j, canonical))
         hits.sort(key=lambda h: (h[0], h[0] - h[1]))
-        out: list[tuple[int, int, str]] = []
+        return hits
+
+    def select(self, tokens: Tokens, hits: list[Hit]) -> list[Hit]:
+        """Longest leftmost non-overlapping hits, blockers included, with the learned side words."""
+        words, pieces = tokens.words, tokens.pieces
+        out: list[Hit] = []
         last = -1
         for i, j, canonical in hits:
             if i > last:
                 # take in learned left modifiers ("acute renal failure"), never across punctuation
                 k = 0
-                while k < 3 and i - 1 > last and tokens[i - 1] in self.left_words \
-                        and pieces[2 * i] in _JOINERS:
+                while k < 3 and i - 1 > last and words[i - 1] in self.left_words and pieces[2 * i] in _JOINERS:
                     i -= 1
                     k += 1
                 k = 0
-                while k < 2 and j + 1 < len(tokens) and tokens[j + 1] in self.right_words \
+                while k < 2 and j + 1 < len(words) and words[j + 1] in self.right_words \
                         and pieces[2 * j + 2] in _JOINERS:
                     j += 1
                     k += 1
-                if canonical:
-                    out.append((bounds[2 * i + 1], bounds[2 * j + 2], canonical))
+                out.append((i, j, canonical))
                 last = j
         return out
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, canonical) in `text` offsets, sorted, non-overlapping."""
+        tokens = tokenise(text)
+        return [(tokens.start(i), tokens.end(j), c) for i, j, c in self.select(tokens, self.raw_hits(tokens)) if c]
 
 
 @functools.lru_cache(maxsize=1)
 def default_matcher() -> Matcher:
     return Matcher.build(lexicon.vocabulary(), left_words=lexicon.tac_side_words("left"),
-                         right_words=lexicon.tac_side_words("right"))
+                         right_words=lexicon.tac_side_words("right"), model=lexicon.span_model())
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +180,7 @@ class _Mention:
     condition: bool  # the patient's condition ("patients with X"); in a red-flag sentence "if you have X" is a symptom
     red_flag: bool
     effect_context: bool
+    learned: bool = False  # kept by the learned span model, which read the cues above itself
 
 
 def _headings(text: str) -> list[tuple[int, str]]:
@@ -292,6 +302,13 @@ def _mentions(parsed: Parsed, matcher: Matcher | None = None) -> tuple[_Mention,
     return tuple(_scan(parsed, matcher))
 
 
+def learned_candidates(parsed: Parsed, matcher: Matcher) -> list[tuple[int, int, list[str]]]:
+    """(start, end, keep features) of every candidate the learned model scores: its training rows."""
+    rows: list[tuple[int, int, list[str]]] = []
+    _scan(parsed, matcher, rows)
+    return rows
+
+
 def _cue_before(text: str, hits: list[tuple[int, int]], lo: int, at: int, tail: re.Pattern[str]) -> bool:
     """Whether a cue occurrence in [lo, at) reaches the term at `at` (only list items between them)."""
     k = bisect.bisect_left(hits, (lo, -1))
@@ -303,24 +320,52 @@ def _cue_before(text: str, hits: list[tuple[int, int]], lo: int, at: int, tail: 
     return False
 
 
-def _scan(parsed: Parsed, matcher: Matcher | None) -> list[_Mention]:
+def _scan(parsed: Parsed, matcher: Matcher | None,
+          rows: list[tuple[int, int, list[str]]] | None = None) -> list[_Mention]:
     text = parsed.text
     cues = lexicon.cues()
-    hits = (matcher or default_matcher()).find(text)
-    if not hits:
+    matcher = matcher or default_matcher()
+    tokens = tokenise(text)
+    raw = matcher.raw_hits(tokens)
+    if not raw:
         return []
+    model = matcher.model if parsed.document.kind == "label" else None
+    selected = matcher.select(tokens, raw)
+    candidates: list[tuple[int, int, str, bool]] = []  # first token, last token, name, learned
+    if model is None:
+        candidates = [(i, j, c, False) for i, j, c in selected if c]
+    else:
+        learned_sections = [s.span for s in parsed.document.sections if s.type in EFFECT_SECTIONS]
+
+        def learned_here(i: int) -> bool:
+            return _inside(learned_sections, tokens.start(i))
+
+        blocked = [(i, j) for i, j, c in selected if not c]
+        candidates = [(i, j, c, False) for i, j, c in selected if c and not learned_here(i)]
+        seen: set[tuple[int, int]] = set()
+        for i, j, c in raw:
+            if not c or not learned_here(i) or any(a <= i and j <= b for a, b in blocked):
+                continue
+            span = extend(tokens, i, j, model, 0, len(tokens.words) - 1)
+            if span not in seen:
+                seen.add(span)
+                candidates.append((span[0], span[1], c, True))
+        candidates.sort(key=lambda h: (h[0], h[0] - h[1]))
     heads = _headings(text)
     effect_regions = _regions(heads, len(text), cues.effect_headings)
     flag_scopes = _red_flag_scopes(parsed, heads, cues)
     use_hits = [m.span() for m in cues.use.finditer(text)]
     weak_hits = [m.span() for m in cues.use_weak.finditer(text)]
     patient_hits = [m.span() for m in cues.patient.finditer(text)]
-    out: list[_Mention] = []
+    mentions: list[_Mention] = []
+    scores: list[float] = []
     previous: _Mention | None = None
     sentence_cache: dict[Span, tuple[bool, bool]] = {}
-    for start, end, name in hits:
-        if not text[start].islower() and _HEADING_BEFORE.search(text, max(0, start - 60), start) \
-                and _HEADING_AFTER.match(text, end):
+    for i, j, name, learned in candidates:
+        start, end = tokens.start(i), tokens.end(j)
+        heading = not text[start].islower() and bool(_HEADING_BEFORE.search(text, max(0, start - 60), start)) \
+            and bool(_HEADING_AFTER.match(text, end))
+        if heading and not learned:
             continue  # a heading names a topic; a lower-case line is a list item
         section = parsed.section_at(start)
         allowed = _effect_allowed(parsed, section)
@@ -335,8 +380,9 @@ def _scan(parsed: Parsed, matcher: Matcher | None) -> list[_Mention]:
         has_effect_cue, lists_effects = sentence_cache[key]
         clause = _clause_start(text, lo, start, cues.terminators)
         reach = max(clause, start - 120)  # cues reach a few words, never a paragraph
-        use = _cue_before(text, use_hits, reach, start, cues.use_tail) \
-            or (allowed is not True and _cue_before(text, weak_hits, reach, start, cues.use_tail))
+        use = _cue_before(text, use_hits, reach, start, cues.use_tail)
+        weak = _cue_before(text, weak_hits, reach, start, cues.use_tail)
+        use = use or (weak and allowed is not True)
         condition = _cue_before(text, patient_hits, reach, start, cues.patient_tail)
         if previous is not None and previous.clause_start == clause and (previous.use or previous.condition) \
                 and _LIST_GAP.match(text[previous.end:start]):
@@ -348,10 +394,38 @@ def _scan(parsed: Parsed, matcher: Matcher | None) -> list[_Mention]:
                 or bool(section and cues.effect_headings.search(section.title))
         else:
             context = allowed
-        mention = _Mention(start, end, name, sentence, clause, use, condition, red, context)
-        out.append(mention)
+        mention = _Mention(start, end, name, sentence, clause, use, condition, red, context, learned)
         previous = mention
-    return out
+        mentions.append(mention)
+        if learned and model is not None:
+            flags = [f for f, on in (("use", use), ("weak", weak), ("cond", condition), ("red", red),
+                                     ("eff", has_effect_cue), ("list", lists_effects), ("head", heading),
+                                     ("hyp", _hypothetical(text, mention, cues)), ("neg", _negated(text, mention, cues)))
+                     if on]
+            features = keep_features(tokens, i, j, name, flags, section.type if section else "none")
+            if rows is not None:
+                rows.append((start, end, features))
+            scores.append(model.keep_score(features))
+        else:
+            scores.append(1.0)
+    return _choose(mentions, scores)
+
+
+def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
+    """Learned candidates: the best-scoring non-overlapping ones above the threshold; the rest as found."""
+    if all(not m.learned for m in mentions):
+        return mentions
+    taken: list[_Mention] = [m for m in mentions if not m.learned]
+    spans: list[tuple[int, int]] = []
+    for score, m in sorted(((s, m) for s, m in zip(scores, mentions) if m.learned and s > 0),
+                           key=lambda sm: -sm[0]):
+        k = bisect.bisect_left(spans, (m.start, m.end))
+        if (k > 0 and spans[k - 1][1] > m.start) or (k < len(spans) and spans[k][0] < m.end):
+            continue
+        spans.insert(k, (m.start, m.end))
+        taken.append(m)
+    taken.sort(key=lambda m: m.start)
+    return taken
 
 
 def _negated(text: str, m: _Mention, cues: lexicon.Cues) -> bool:
@@ -380,7 +454,7 @@ def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
     cues = lexicon.cues()
     out = []
     for m in _mentions(parsed, matcher):
-        if m.use or m.condition or m.red_flag or not m.effect_context:
+        if m.red_flag or not m.effect_context or (not m.learned and (m.use or m.condition)):
             continue
         out.append(Effect(name=m.name, span=Span(m.start, m.end), negated=_negated(text, m, cues),
                           hypothetical=_hypothetical(text, m, cues), serious=_serious(text, m, cues),
@@ -394,4 +468,4 @@ def find_red_flags(parsed: Parsed, matcher: Matcher | None = None) -> list[RedFl
     cues = lexicon.cues()
     return [RedFlag(name=m.name, span=Span(m.start, m.end), sentence=m.sentence)
             for m in _mentions(parsed, matcher)
-            if m.red_flag and not m.use and not _negated(text, m, cues)]
+            if m.red_flag and (m.learned or not m.use) and not _negated(text, m, cues)]

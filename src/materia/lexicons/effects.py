@@ -17,11 +17,14 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import yaml
 
 from materia.errors import VocabularyError
+
+if TYPE_CHECKING:
+    from materia.extract.effect_spans import SpanModel
 
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 _CUE_KEYS = frozenset({
@@ -162,6 +165,35 @@ def _tac_rows() -> tuple[tuple[str, str, str], ...]:
     if bad:
         raise VocabularyError(f"effects_tac.tsv: unknown kinds {sorted(bad)}")
     return rows
+
+
+@functools.lru_cache(maxsize=1)
+def span_model() -> "SpanModel | None":
+    """The learned span model of label adverse-reaction text (effects_tac_model.tsv); None if not shipped."""
+    from materia.extract.effect_spans import SpanModel
+
+    name = "effects_tac_model.tsv"
+    try:
+        rows = _tsv(name, 3)
+    except VocabularyError:
+        return None
+    edge: dict[str, float] = {}
+    keep: dict[str, float] = {}
+    bias = 0.0
+    for kind, feature, weight in rows:
+        try:
+            value = float(weight)
+        except ValueError as exc:
+            raise VocabularyError(f"{name}: bad weight {weight!r}") from exc
+        if kind == "edge":
+            edge[feature] = value
+        elif kind == "keep":
+            keep[feature] = value
+        elif kind == "bias" and feature == "keep":
+            bias = value
+        else:
+            raise VocabularyError(f"{name}: unknown row kind {kind!r}")
+    return SpanModel(edge, keep, bias)
 
 
 def tac_terms() -> dict[str, str]:
