@@ -18,6 +18,7 @@ from materia.types import Document, DocumentKind, Section, SectionType, Span
 
 _FRONT = re.compile(r"\A(?:\ufeff)?---[^\S\n]*\r?\n(?P<yaml>.*?\r?\n)?---[^\S\n]*(?:\r?\n|\Z)", re.S)
 _FRONT_MAX = 256 * 1024  # characters of front matter read; real front matter is a few lines
+_NEWLINE = re.compile(r"\r\n?|\n")
 _ATX = re.compile(r"^#{1,6}[^\S\n]+\S", re.M)
 _MONOGRAPH_LAYOUT = re.compile(r"medicine|monograph|drug|supplement|herb", re.I)
 _MD = MarkdownIt("commonmark")
@@ -75,8 +76,9 @@ def _date(value: object) -> date | None:
 
 
 def _line_starts(text: str) -> list[int]:
+    """Where each line starts, counting lines as markdown-it does (\r\n, \r and \n end a line)."""
     starts = [0]
-    starts.extend(m.end() for m in re.finditer(r"\n", text))
+    starts.extend(m.end() for m in _NEWLINE.finditer(text))
     return starts
 
 
@@ -98,7 +100,8 @@ def markdown_sections(text: str, body_start: int) -> list[Section]:
     inherited: SectionType = "other"
     for i, (start, head_end, level, title) in enumerate(heads):
         end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
-        end = len(text[:end].rstrip())
+        while end > head_end and text[end - 1].isspace():  # not text[:end].rstrip(): a copy per heading
+            end -= 1
         end = max(end, head_end)
         # a level-1 heading is the page's title: it names the whole page, not one part
         named = None if title.endswith("?") or level == 1 else c.heading_type(title)
