@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
 from lxml import etree
 
@@ -143,7 +144,11 @@ def read_spl(raw: RawFile) -> Document:
     parts: list[Part] = []
     for section in root.iterfind("v3:component/v3:structuredBody/v3:component/v3:section", NS):
         _parts(section, 1, None, parts)
-    parts = [p for p in parts if p.title or p.body or p.descendants]
+    # empty sections are dropped; their ancestors' descendant counts must shrink with them
+    keep = [bool(p.title or p.body or p.descendants) for p in parts]
+    kept_before = list(accumulate(keep, initial=0))
+    parts = [Part(p.title, p.body, p.type, p.level, kept_before[i + 1 + p.descendants] - kept_before[i + 1])
+             for i, p in enumerate(parts) if keep[i]]
     text, sections = layout(parts)
     title_el = root.find("v3:title", NS)
     title = _block_text(title_el).replace("\n", " ") if title_el is not None else ""
