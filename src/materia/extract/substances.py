@@ -115,7 +115,7 @@ def _headlines(parsed: Parsed) -> list[str]:
     """Where a document names its subject outside any field: its title, then its first heading."""
     doc = parsed.document
     first_heading = next((section.title for section in doc.sections if section.title), "")
-    return [h for h in (doc.title or "", first_heading) if h.strip()]
+    return list(dict.fromkeys(h for h in (doc.title or "", first_heading) if h.strip()))
 
 
 def _stated(parsed: Parsed) -> tuple[str, ...] | None:
@@ -136,14 +136,14 @@ def _stated(parsed: Parsed) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(found)) or None
 
 
-def _dominant(counts: Counter[str]) -> str | None:
-    """The most mentioned substance when it clearly dominates: at least twice, and twice the next."""
+def _dominant(counts: Counter[str], least: int = 2) -> str | None:
+    """The most mentioned substance when it clearly dominates: `least` times, and twice the next."""
     ranked = counts.most_common(2)
     if not ranked:
         return None
     top, n = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    return top if n >= 2 and n >= 2 * runner_up else None
+    return top if n >= least and n >= 2 * runner_up else None
 
 
 def subjects(parsed: Parsed) -> tuple[str | None, tuple[str, ...]]:
@@ -166,8 +166,12 @@ def subjects(parsed: Parsed) -> tuple[str | None, tuple[str, ...]]:
             counts = _counted(parsed, find(parsed))
             best = max(in_headline, key=lambda name: (counts[name], -in_headline.index(name)))
             return best, (best,)
-    main = _dominant(_counted(parsed, find(parsed))) or \
-        _dominant(_counted(parsed, _scan(_drug_dictionary(), parsed.text)))
+    # a label is one drug's: the drug dictionary counts there ("atorvastatin calcium" is not calcium),
+    # and a part of it that names one drug once names its drug
+    if parsed.document.kind == "label":
+        main = _dominant(_counted(parsed, _scan(_drug_dictionary(), parsed.text)), least=1)
+    else:
+        main = _dominant(_counted(parsed, find(parsed)) or _counted(parsed, _scan(_drug_dictionary(), parsed.text)))
     return main, (main,) if main else ()
 
 
