@@ -68,6 +68,15 @@ def _phrase_pattern(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w'-])(?:{alternatives})(?![\w'-])")
 
 
+def _trailing(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?:\s+(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r"))+$")
+
+
+@functools.cache
+def _plant_parts() -> re.Pattern[str]:
+    return _trailing(name_grammar().plant_parts)
+
+
 @functools.cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(forms, routes and compendia anywhere; conjunctions; preparation words at the end)."""
@@ -76,9 +85,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     words = "|".join(re.escape(c) for c in g.conjunctions if c.isalpha())
     marks = "|".join(re.escape(c) for c in g.conjunctions if not c.isalpha())
     conjunction = re.compile(rf"\s*(?:{marks})(?:\s*(?:{words})\s+)?\s*|\s+(?:{words})\s+")
-    preparation = re.compile(r"(?:\s+(?:" + "|".join(re.escape(p) for p in sorted(g.preparations, key=len,
-                                                                                    reverse=True)) + r"))+$")
-    return removable, conjunction, preparation
+    return removable, conjunction, _trailing(g.preparations)
 
 
 def _tidy(text: str) -> str:
@@ -125,6 +132,7 @@ def _from_dictionary(canonical: str, depth: int) -> tuple[str, ...] | None:
     reduced = _tidy(removable.sub(" ", canonical))
     stripped = _strip_salts(reduced)
     bare = preparation.sub("", stripped) or stripped
+    bare = _plant_parts().sub("", bare) or bare
     if bare != canonical:
         again = _lookup(bare, depth - 1) if bare else None
         if again:
@@ -190,6 +198,10 @@ def _resolve_single(name: str, depth: int = _DEPTH) -> Resolved:
     _, _, preparation = _patterns()
     bare = preparation.sub("", stripped) or stripped
     found = _lookup(bare, depth) if bare != stripped else None
+    if found:
+        return Resolved(found, True)
+    part_less = _plant_parts().sub("", bare)
+    found = _lookup(part_less, depth) if part_less and part_less != bare else None
     if found:
         return Resolved(found, True)
     tokens = re.split(r"[\s-]+", bare)

@@ -82,6 +82,7 @@ _FIELD = re.compile(
     r"active substances?|active ingredients?)(?:[ \t]*\([^)\n]*\))?[ \t*_]*"
     r"(?::[ \t*_]*(?P<inline>\S[^\n]*?)|[ \t*_]*\n(?:[ \t]*\n)?[ \t>*_-]*(?P<next>[^#\s][^\n]*?))[ \t*_]*$")
 _FIELD_SCAN = 8000  # such fields stand at the top of a page
+_EMPTY_VALUE = re.compile(r"(?i)(?:none|n/?a|not applicable|not available|unknown|various|varies|-+|see \w+)\b")
 _LEADER = re.compile(r"\s*(?:\.{2,}|\t| {3,}).*$")  # "Ibuprofen 200 mg .......... Pain reliever"
 
 
@@ -93,7 +94,7 @@ def stated_fields(text: str) -> dict[str, str]:
     for m in _FIELD.finditer(text, 0, min(len(text), _FIELD_SCAN)):
         value = _LEADER.sub("", (m.group("inline") or m.group("next") or "").replace("**", "").replace("__", ""))
         value = value.strip(" \t*_.")
-        if not value or len(value) > 120:
+        if not value or len(value) > 120 or _EMPTY_VALUE.match(value):
             continue
         key = "ingredients" if m.group("label").lower().startswith("active ingredient") else "subject"
         if key == "ingredients":

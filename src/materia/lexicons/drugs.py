@@ -28,7 +28,7 @@ __all__ = ["NameGrammar", "drug_canonicals", "name_grammar"]
 _PACKAGE = "drug_named_entity_recognition"
 _CLASS_TREE = "D27"  # MeSH "Chemical Actions and Uses": pharmacological classes, not substances
 _GRAMMAR_KEYS = {"cations", "anion_endings", "anions", "hydrates", "forms", "routes", "compendia",
-                 "preparations", "release_suffixes", "conjunctions"}
+                 "preparations", "plant_parts", "release_suffixes", "conjunctions"}
 
 
 @functools.cache
@@ -72,6 +72,7 @@ class NameGrammar:
     routes: frozenset[str]
     compendia: tuple[str, ...]
     preparations: tuple[str, ...]
+    plant_parts: tuple[str, ...]
     release_suffixes: frozenset[str]
     conjunctions: tuple[str, ...]
 
@@ -94,7 +95,8 @@ def parse_name_grammar(data: object) -> NameGrammar:
         lists[key] = tuple(v.strip().lower() for v in value)
     return NameGrammar(frozenset(lists["cations"]), lists["anion_endings"], frozenset(lists["anions"]),
                        frozenset(lists["hydrates"]), lists["forms"], frozenset(lists["routes"]),
-                       lists["compendia"], lists["preparations"], frozenset(lists["release_suffixes"]),
+                       lists["compendia"], lists["preparations"], lists["plant_parts"],
+                       frozenset(lists["release_suffixes"]),
                        lists["conjunctions"])
 
 
