@@ -67,7 +67,8 @@ def test_names_dictionary_classes_are_not_substances() -> None:
 @pytest.mark.parametrize(("title", "head"), [("Simvastatin: Uses, Dosage, Side Effects", "Simvastatin"),
                                              ("L-Glutamine - Editor's Choice", "L-Glutamine"),
                                              ("Lipitor | Drugs.com", "Lipitor"),
-                                             ("Lisinopril and Hydrochlorothiazide", "Lisinopril and Hydrochlorothiazide")])
+                                             ("Lisinopril and Hydrochlorothiazide",
+                                              "Lisinopril and Hydrochlorothiazide")])
 def test_names_headline_name(title: str, head: str) -> None:
     assert headline_name(title) == head
 

@@ -79,4 +79,5 @@ def test_label_openfda_subject_fields(tmp_path):
                     '"substance_name": ["LISINOPRIL", "HYDROCHLOROTHIAZIDE"]}}', encoding="utf-8")
     doc = read_path(str(path))
     assert doc.title == "ZESTORETIC"
-    assert doc.metadata == {"subject": "LISINOPRIL AND HYDROCHLOROTHIAZIDE", "ingredients": "LISINOPRIL; HYDROCHLOROTHIAZIDE"}
+    assert doc.metadata == {"subject": "LISINOPRIL AND HYDROCHLOROTHIAZIDE",
+                            "ingredients": "LISINOPRIL; HYDROCHLOROTHIAZIDE"}

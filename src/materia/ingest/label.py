@@ -170,10 +170,12 @@ def _unique(values: list[object]) -> list[str]:
 def _spl_subject(root: etree._Element) -> dict[str, str]:
     """metadata["subject"]: the products' generic name (an indexing file's substance);
     metadata["ingredients"]: the active ingredients (classCode ACTI*, or the older activeIngredient)."""
-    generics = _unique(root.xpath("//v3:manufacturedProduct/*/v3:asEntityWithGeneric/v3:genericMedicine/v3:name/text()"
-                                  " | //v3:identifiedSubstance/v3:identifiedSubstance/v3:name/text()", namespaces=NS))
-    actives = _unique(root.xpath("//v3:ingredient[starts-with(@classCode, 'ACTI')]/v3:ingredientSubstance/v3:name/text()"
-                                 " | //v3:activeIngredient/v3:activeIngredientSubstance/v3:name/text()", namespaces=NS))
+    generics = _unique(root.xpath(
+        "//v3:manufacturedProduct/*/v3:asEntityWithGeneric/v3:genericMedicine/v3:name/text()"
+        " | //v3:identifiedSubstance/v3:identifiedSubstance/v3:name/text()", namespaces=NS))
+    actives = _unique(root.xpath(
+        "//v3:ingredient[starts-with(@classCode, 'ACTI')]/v3:ingredientSubstance/v3:name/text()"
+        " | //v3:activeIngredient/v3:activeIngredientSubstance/v3:name/text()", namespaces=NS))
     out = {"subject": generics[0]} if generics else {}
     if actives:
         out["ingredients"] = "; ".join(actives)
