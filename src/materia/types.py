@@ -208,6 +208,7 @@ class Statement:
 class Extraction:
     document: Document
     substance: str | None = None
+    substances: tuple[str, ...] = ()  # every active ingredient it is about, main first (combinations name all)
     doses: tuple[Dose, ...] = ()
     effects: tuple[Effect, ...] = ()
     red_flags: tuple[RedFlag, ...] = ()

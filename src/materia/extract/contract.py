@@ -33,6 +33,7 @@ def to_contract(x: Extraction) -> dict[str, Any]:
         "modified": _date(doc.modified),
         "substance": x.substance,
         "record": doc.record,
+        "substances": list(x.substances),
         "doses": [{"substance": d.substance, "low": _number(d.low), "high": _number(d.high), "unit": d.unit,
                    "per": d.per, "times_per_day": list(d.times_per_day) if d.times_per_day else None,
                    "route": d.route, "context": d.context, "span": at(d.span)} for d in x.doses],

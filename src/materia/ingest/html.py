@@ -16,7 +16,7 @@ from materia.errors import ReadError
 from materia.ingest.community import find_posts
 from materia.ingest.markdown import markdown_sections
 from materia.ingest.registry import RawFile, reader
-from materia.ingest.structure import build_sections, guess_kind, parse_date
+from materia.ingest.structure import build_sections, guess_kind, parse_date, stated_fields
 from materia.types import Document, DocumentKind, Section, Span
 
 _HTML = re.compile(r"<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]", re.I)
@@ -111,4 +111,5 @@ def read_html(raw: RawFile) -> Document:
     author = getattr(extracted, "author", None) or None
     return Document(source=raw.source, sha256=raw.sha256, text=text, kind=kind, format="html",
                     title=title, modified=modified, published=published, author=author,
-                    sections=tuple(sections), posts=tuple(posts), encoding=raw.encoding, notes=notes)
+                    sections=tuple(sections), posts=tuple(posts), metadata=stated_fields(text),
+                    encoding=raw.encoding, notes=notes)

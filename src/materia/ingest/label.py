@@ -160,7 +160,7 @@ def read_spl(raw: RawFile) -> Document:
     modified = parse_date(time_el.get("value", "")[:8]) if time_el is not None else None
     return Document(source=raw.source, sha256=raw.sha256, text=text, kind="label", format="spl-xml",
                     title=title or None, modified=modified, sections=tuple(sections),
-                    encoding=raw.encoding, notes=raw.notes, metadata=_spl_identity(root))
+                    encoding=raw.encoding, notes=raw.notes, metadata={**_spl_identity(root), **_spl_subject(root)})
 
 
 def _spl_identity(root: etree._Element) -> dict[str, str]:
@@ -170,6 +170,30 @@ def _spl_identity(root: etree._Element) -> dict[str, str]:
     if set_id is None or not set_id.get("root"):
         return {}
     return {"set_id": str(set_id.get("root")), "version": str(version.get("value", "")) if version is not None else ""}
+
+
+def _unique(values: list[object]) -> list[str]:
+    seen: dict[str, str] = {}
+    for v in values:
+        text = _SPACES.sub(" ", str(v)).strip()
+        if text:
+            seen.setdefault(text.lower(), text)
+    return list(seen.values())
+
+
+def _spl_subject(root: etree._Element) -> dict[str, str]:
+    """metadata["subject"]: the products' generic name (an indexing file's substance);
+    metadata["ingredients"]: the active ingredients (classCode ACTI*, or the older activeIngredient)."""
+    generics = _unique(root.xpath(
+        "//v3:manufacturedProduct/*/v3:asEntityWithGeneric/v3:genericMedicine/v3:name/text()"
+        " | //v3:identifiedSubstance/v3:identifiedSubstance/v3:name/text()", namespaces=NS))
+    actives = _unique(root.xpath(
+        "//v3:ingredient[starts-with(@classCode, 'ACTI')]/v3:ingredientSubstance/v3:name/text()"
+        " | //v3:activeIngredient/v3:activeIngredientSubstance/v3:name/text()", namespaces=NS))
+    out = {"subject": generics[0]} if generics else {}
+    if actives:
+        out["ingredients"] = "; ".join(actives)
+    return out
 
 
 def sniff_json(raw: RawFile) -> bool:
@@ -226,5 +250,19 @@ def read_openfda(raw: RawFile, data: object) -> Document:
         brand = _BRAND.search(text)
         title = brand.group(1) if brand else None
     modified = parse_date(_field_text(data.get("effective_time"))[:8]) if data.get("effective_time") else None
+    metadata = {}
+    if openfda:  # the label's own names: generic_name is the product's, substance_name its active ingredients
+        generic = [n for n in _as_list(openfda.get("generic_name")) if n]
+        if generic:
+            metadata["subject"] = generic[0]
+        substances = [n for n in _as_list(openfda.get("substance_name")) if n]
+        if substances:
+            metadata["ingredients"] = "; ".join(substances)
     return Document(source=raw.source, sha256=raw.sha256, text=text, kind="label", format="openfda-json",
-                    title=title, modified=modified, sections=tuple(sections), encoding=raw.encoding, notes=raw.notes)
+                    title=title, modified=modified, sections=tuple(sections), metadata=metadata,
+                    encoding=raw.encoding, notes=raw.notes)
+
+
+def _as_list(value: object) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return [str(v).strip() for v in values if isinstance(v, (str, int, float))]

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 
 from materia.ingest.cues import cues
 from materia.ingest.registry import RawFile, reader
-from materia.ingest.structure import guess_kind, parse_date, split_disclaimers
+from materia.ingest.structure import guess_kind, parse_date, split_disclaimers, stated_fields
 from materia.types import Document, DocumentKind, Section, SectionType, Span
 
 _FRONT = re.compile(r"\A(?:\ufeff)?---[^\S\n]*\r?\n(?P<yaml>.*?\r?\n)?---[^\S\n]*(?:\r?\n|\Z)", re.S)
@@ -130,7 +130,20 @@ def read_markdown(raw: RawFile) -> Document:
     modified = _date(meta.get("modified") or meta.get("updated") or meta.get("lastmod") or meta.get("date"))
     published = _date(meta.get("date") or meta.get("published"))
     author = str(meta["author"]) if meta.get("author") else None
+    metadata = {str(k): "; ".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in meta.items()}
+    metadata.update(_subject_fields(meta, text, monograph=bool(_MONOGRAPH_LAYOUT.search(layout))))
     return Document(source=raw.source, sha256=raw.sha256, text=text, kind=kind, format="markdown", title=title,
                     modified=modified, published=published, author=author, sections=tuple(sections),
-                    metadata={str(k): str(v) for k, v in meta.items()}, encoding=raw.encoding,
+                    metadata=metadata, encoding=raw.encoding,
                     notes=(*raw.notes, *notes))
+
+
+def _subject_fields(meta: dict[str, object], text: str, monograph: bool) -> dict[str, str]:
+    """metadata["subject"]: front matter `substance`, else the "Generic Name" field, else, on a page whose
+    layout says it is a monograph, its front-matter title (a blog post's title is a headline, not a name)."""
+    fields = stated_fields(text)
+    if meta.get("substance"):
+        fields["subject"] = str(meta["substance"])
+    elif "subject" not in fields and monograph and meta.get("title"):
+        fields["subject"] = str(meta["title"])
+    return fields

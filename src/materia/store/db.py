@@ -272,6 +272,13 @@ class Store:
         with Session(self.engine) as s:
             return sorted(n for n in s.scalars(select(DocumentRow.substance).distinct()) if n)
 
+    def titled_substances(self) -> list[tuple[str, str]]:
+        """(title, substance) of the documents that have both: the product names labels file under a generic."""
+        with Session(self.engine) as s:
+            rows = s.execute(select(DocumentRow.title, DocumentRow.substance).distinct()
+                             .where(DocumentRow.title.is_not(None), DocumentRow.substance.is_not(None))).all()
+            return [(str(title), str(substance)) for title, substance in rows]
+
     def items(self, substance: str, categories: Iterable[str] | None = None) -> list[StoredItem]:
         """Items of the documents whose main subject is `substance`, in document then text order."""
         with Session(self.engine) as s:
