@@ -24,8 +24,7 @@ from typing import Any
 import yaml
 
 from materia.extract import parse, substances
-from materia.ingest import read_path
-from materia.ingest.reviews import parse_records
+from materia.ingest import read_documents, read_path
 from materia.types import Document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,14 +75,12 @@ def load_cases(expected: Path = FIXTURES / "expected.yaml") -> list[Case]:
         cases += [_case("labels", name, read_path(str(LABELS / name)), entry)
                   for name, entry in spec["labels"].items()]
     if REVIEWS.exists():
-        text = REVIEWS.read_text(encoding="utf-8")
-        for i, post in enumerate(parse_records(text, jsonl=False)):
-            if i % REVIEW_STEP or not post.drug:
+        # the review reader gives one Document per row, its drug column as metadata["subject"]
+        for i, doc in enumerate(read_documents(str(REVIEWS))):
+            drug = doc.metadata.get("subject")
+            if i % REVIEW_STEP or not drug:
                 continue
-            row = text[post.span.start:post.span.end]
-            doc = Document(source=f"{REVIEWS.name}#{i}", sha256="", text=row, kind="review", format="tsv",
-                           metadata={"subject": post.drug})
-            cases.append(_case("reviews", f"row {i} ({post.drug})", doc, spec["reviews"][post.drug]))
+            cases.append(_case("reviews", f"row {i} ({drug})", doc, spec["reviews"][drug]))
     return cases
 
 
