@@ -158,7 +158,7 @@ def test_pipeline_every_review_is_filed_under_its_own_drug(druglib_kb: tuple[str
         assert all(len(subjects) == 1 for subjects in by_drug.values())  # one drug, one substance
         for brand, generic in BRANDS.items():
             assert by_drug[brand] == {generic}
-        assert len({d.substance for d in docs}) > 250
+        assert len({d.substance for d in docs}) > 200  # brands of one generic are one substance
 
 
 def test_pipeline_show_counts_a_drugs_own_reviews(druglib_kb: tuple[str, Path], corpora: Path) -> None:
