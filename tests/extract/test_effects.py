@@ -89,7 +89,7 @@ def test_effects_red_flag_heading_section() -> None:
 def test_effects_vocabulary_loads_strictly() -> None:
     vocab = lexicon.vocabulary()
     assert vocab["bloating"] == "bloating" and vocab["nausea"] == "nausea"
-    assert lexicon.cues().negation.search("does not cause")
+    assert "does not cause" in lexicon.cues().phrases["negation"]
 
 
 def test_effects_unknown_lexicon_key_raises(monkeypatch: pytest.MonkeyPatch) -> None:

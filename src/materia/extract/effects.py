@@ -23,12 +23,12 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from itertools import accumulate
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 import ahocorasick
 
-from materia.extract.effect_spans import SpanModel, Tokens, extend, keep_features, tokenise
+from materia.extract.effect_spans import (SpanModel, Tokens, abbreviations, extend, keep_features, list_items,
+                                          row_labels, tokenise)
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
 from materia.types import Effect, RedFlag, Section, Span
@@ -50,10 +50,9 @@ _HEADING_AFTER = re.compile(r"[ \t]*(?:\n|$|[ \t]{2,}(?=[A-Z][\w-]*[ \t]+[a-z]))
 # a use or patient cue does not reach across a verb or a list opener ("patients with X treated with Y are Z")
 _CUE_BREAK = re.compile(r"\b(?:are|is|were|was|include[sd]?|including|such as|reported|occurred|experienced|"
                         r"develop(?:ed|s)?|e\.g)\b|[:(]", re.IGNORECASE)
-_LIST_GAP = re.compile(r"^[\s,/&]*(?:(?:and|or|and/or|nor)\b[\s,]*)?$", re.IGNORECASE)
-# where stop-and-get-help wording may start: the sentence around it is then read in full
-_RF_ANCHOR = re.compile(r"\b(?:call|contact|tell|see|ask|notify|consult|inform|talk|seek|seeking|get|obtain|"
-                        r"emergency)\b", re.IGNORECASE)
+_LIST_GAP = re.compile(r"[\s,/&]*(?:(?:and|or|and/or|nor)\b[\s,]*)?$", re.IGNORECASE)  # match(): anchored
+# punctuation that ends a clause; cue words that do ("but", "however") are in the cue lists
+_CLAUSE_STOP = re.compile(r"[;.!?()\[\]]")
 # a sentence that opens a list: "... if you have:", "... right away if you get"
 _LEAD_IN = re.compile(r"(?::|\b(?:if|have|has|get|develop|notice|experience|following|include|includes|"
                       r"including))\W*$", re.IGNORECASE)
@@ -119,17 +118,12 @@ class Matcher:
 
     def raw_hits(self, tokens: Tokens) -> list[Hit]:
         """Every vocabulary hit, overlapping ones too, sorted by first token, longest first."""
-        words = tokens.words
-        if not words:
+        if not tokens.words:
             return []
-        norm_starts = list(accumulate(map((1).__add__, map(len, words)), initial=1))
-        norm = " " + " ".join(words) + " "
         pieces = tokens.pieces
         hits: list[Hit] = []
-        for end_idx, (length, canonical) in self.automaton.iter(norm):
-            first = end_idx - length  # position of the key's first character
-            i = bisect.bisect_left(norm_starts, first)
-            j = bisect.bisect_right(norm_starts, end_idx - 1) - 1
+        for end_idx, (length, canonical) in self.automaton.iter(tokens.norm):
+            i, j = tokens.span_of(end_idx - length, end_idx - 1)  # the key's first and last characters
             if j > i and canonical and any(_BAD_JOIN.search(pieces[2 * k]) for k in range(i + 1, j + 1)):
                 continue  # blockers (canonical "") may: "Respiratory, thoracic and mediastinal disorders"
             hits.append((i, j, canonical))
@@ -174,13 +168,72 @@ class _Mention:
     start: int
     end: int
     name: str
+    first: int  # first and last token
+    last: int
     sentence: Span | None
-    clause_start: int
+    sentence_first: int  # first and last token of the sentence, first of the clause
+    sentence_last: int
+    clause: int
     use: bool  # what the substance is used for
     condition: bool  # the patient's condition ("patients with X"); in a red-flag sentence "if you have X" is a symptom
     red_flag: bool
     effect_context: bool
     learned: bool = False  # kept by the learned span model, which read the cues above itself
+
+
+@functools.lru_cache(maxsize=1)
+def _cue_automaton() -> ahocorasick.Automaton:
+    """Every cue phrase as a word sequence, valued (key length, kinds)."""
+    kinds: dict[str, set[str]] = {}
+    for kind, phrases in lexicon.cues().phrases.items():
+        for phrase in phrases:
+            key = normalise(phrase)
+            if key:
+                kinds.setdefault(f" {key}" if kind in lexicon.PREFIX_KINDS else f" {key} ", set()).add(kind)
+    automaton = ahocorasick.Automaton()
+    for key, found in kinds.items():
+        automaton.add_word(key, (len(key), key.endswith(" "), frozenset(found)))
+    automaton.make_automaton()
+    return automaton
+
+
+class _CueIndex:
+    """Where each kind of cue occurs in one text, as token ranges sorted by first token."""
+
+    def __init__(self, tokens: Tokens) -> None:
+        found: list[tuple[int, int, frozenset[str]]] = []
+        for end_idx, (length, exact, kinds) in _cue_automaton().iter(tokens.norm):
+            found.append((*tokens.span_of(end_idx - length + 2, end_idx - 1 if exact else end_idx), kinds))
+        found.sort()
+        self.firsts: dict[str, list[int]] = {}
+        self.lasts: dict[str, list[int]] = {}
+        for i, j, kinds in found:
+            for kind in kinds:
+                self.firsts.setdefault(kind, []).append(i)
+                self.lasts.setdefault(kind, []).append(j)
+
+    def ranges(self, kind: str, lo: int, hi: int) -> Iterable[tuple[int, int]]:
+        """Cues of `kind` lying within tokens [lo, hi]."""
+        firsts = self.firsts.get(kind)
+        if not firsts:
+            return
+        lasts = self.lasts[kind]
+        k = bisect.bisect_left(firsts, lo)
+        while k < len(firsts) and firsts[k] <= hi:
+            if lasts[k] <= hi:
+                yield firsts[k], lasts[k]
+            k += 1
+
+    def within(self, kind: str, lo: int, hi: int) -> bool:
+        return next(iter(self.ranges(kind, lo, hi)), None) is not None
+
+
+def _clause_breaks(tokens: Tokens, cue_index: _CueIndex) -> list[int]:
+    """Tokens that start a clause: after ; . ! ? or a bracket, and after "but", "however", ..."""
+    breaks = [k for k, sep in enumerate(tokens.pieces[0:-1:2]) if sep != " " and _CLAUSE_STOP.search(sep)]
+    breaks += [j + 1 for _, j in cue_index.ranges("terminators", 0, len(tokens.words))]
+    breaks.sort()
+    return breaks
 
 
 def _headings(text: str) -> list[tuple[int, str]]:
@@ -202,32 +255,16 @@ def _inside(regions: list[Span], offset: int) -> bool:
     return any(r.start <= offset < r.end for r in regions)
 
 
-def _clause_start(text: str, lo: int, at: int, terminators: re.Pattern[str]) -> int:
-    start = lo
-    for m in terminators.finditer(text, lo, at):
-        start = m.end()
-    return start
-
-
-def _sentence_or_line(parsed: Parsed, offset: int) -> Span:
-    sentence = parsed.sentence_at(offset)
-    if sentence is not None:
-        return sentence
-    text = parsed.text
-    end = text.find("\n", offset)
-    return Span(text.rfind("\n", 0, offset) + 1, len(text) if end < 0 else end)
-
-
-def says_stop_and_get_help(sentence: str, cues: lexicon.Cues) -> bool:
-    """Whether a sentence tells the reader to stop and get help: help wording ("seek medical help",
+def _says_stop_and_get_help(cue_index: _CueIndex, lo: int, hi: int) -> bool:
+    """Whether tokens [lo, hi] tell the reader to stop and get help: help wording ("seek medical help",
     "go to the emergency room"), or contact wording ("call your doctor") made urgent ("right away")
     or joined to a stop ("stop taking it and call ..."); never "do not stop ... without talking to ..."."""
-    if cues.red_flag_not.search(sentence):
+    if cue_index.within("red_flag_not", lo, hi):
         return False
-    if cues.red_flag_help.search(sentence):
+    if cue_index.within("red_flag_help", lo, hi):
         return True
-    return bool(cues.red_flag_contact.search(sentence)
-                and (cues.red_flag_urgency.search(sentence) or cues.red_flag_stop.search(sentence)))
+    return cue_index.within("red_flag_contact", lo, hi) and (cue_index.within("red_flag_urgency", lo, hi)
+                                                             or cue_index.within("red_flag_stop", lo, hi))
 
 
 def _list_after(text: str, pos: int, cues: lexicon.Cues) -> Span | None:
@@ -261,23 +298,47 @@ def _is_list_item(line: str, cues: lexicon.Cues) -> bool:
     return len(line.split()) <= 6 and not _INNER_STOP.search(line)
 
 
-def _red_flag_scopes(parsed: Parsed, heads: list[tuple[int, str]], cues: lexicon.Cues) -> list[Span]:
+class _Sentences:
+    """The sentence (or, outside any, the line) around an offset, with its token range, cached."""
+
+    def __init__(self, parsed: Parsed, tokens: Tokens) -> None:
+        self.parsed = parsed
+        self.tokens = tokens
+        self.cache: dict[Span, tuple[int, int]] = {}
+
+    def at(self, offset: int) -> tuple[Span | None, Span, int, int]:
+        """(sentence or None, sentence or line span, first token, last token)."""
+        sentence = self.parsed.sentence_at(offset)
+        span = sentence
+        if span is None:
+            text = self.parsed.text
+            end = text.find("\n", offset)
+            span = Span(text.rfind("\n", 0, offset) + 1, len(text) if end < 0 else end)
+        if span not in self.cache:
+            starts = self.tokens.starts
+            self.cache[span] = (bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end) - 1)
+        lo, hi = self.cache[span]
+        return sentence, span, lo, hi
+
+
+def _red_flag_scopes(text: str, sentences: _Sentences, cue_index: _CueIndex, heads: list[tuple[int, str]],
+                     cues: lexicon.Cues) -> list[Span]:
     """Where symptoms are red flags: sentences that say stop and get help, the lists they open, and the
     paragraphs under a heading that says so ("When to Stop and Call Your Doctor")."""
-    text = parsed.text
     scopes: list[Span] = []
     checked: set[Span] = set()
-    for m in _RF_ANCHOR.finditer(text):
-        sentence = _sentence_or_line(parsed, m.start())
-        if sentence in checked:
+    anchors = sorted([*cue_index.ranges("red_flag_help", 0, len(sentences.tokens.words)),
+                      *cue_index.ranges("red_flag_contact", 0, len(sentences.tokens.words))])
+    for first, _ in anchors:
+        _, span, lo, hi = sentences.at(sentences.tokens.start(first))
+        if span in checked:
             continue
-        checked.add(sentence)
-        words = text[sentence.start:sentence.end]
-        if not says_stop_and_get_help(words, cues):
+        checked.add(span)
+        if not _says_stop_and_get_help(cue_index, lo, hi):
             continue
-        scopes.append(sentence)
-        if _LEAD_IN.search(words):
-            following = _list_after(text, sentence.end, cues)
+        scopes.append(span)
+        if _LEAD_IN.search(text, span.start, span.end):
+            following = _list_after(text, span.end, cues)
             if following is not None:
                 scopes.append(following)
     for k, (start, title) in enumerate(heads):
@@ -297,9 +358,18 @@ def _effect_allowed(parsed: Parsed, section: Section | None) -> bool | None:
     return None
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Read:
+    """What the scan of one document found: its mentions and what find() needs to qualify them."""
+
+    mentions: tuple[_Mention, ...]
+    cue_index: _CueIndex | None
+    breaks: tuple[int, ...]
+
+
 @functools.lru_cache(maxsize=4)  # find() and find_red_flags() of one document share the work
-def _mentions(parsed: Parsed, matcher: Matcher | None = None) -> tuple[_Mention, ...]:
-    return tuple(_scan(parsed, matcher))
+def _read(parsed: Parsed, matcher: Matcher | None = None) -> _Read:
+    return _scan(parsed, matcher)
 
 
 def learned_candidates(parsed: Parsed, matcher: Matcher) -> list[tuple[int, int, list[str]]]:
@@ -309,83 +379,108 @@ def learned_candidates(parsed: Parsed, matcher: Matcher) -> list[tuple[int, int,
     return rows
 
 
-def _cue_before(text: str, hits: list[tuple[int, int]], lo: int, at: int, tail: re.Pattern[str]) -> bool:
-    """Whether a cue occurrence in [lo, at) reaches the term at `at` (only list items between them)."""
-    k = bisect.bisect_left(hits, (lo, -1))
-    while k < len(hits) and hits[k][1] <= at:
-        start, end = hits[k]
-        if tail.fullmatch(text, end, at) and not _CUE_BREAK.search(text, start, at):
+def _cue_before(text: str, tokens: Tokens, cue_index: _CueIndex, kind: str, lo: int, i: int,
+                tail: re.Pattern[str]) -> bool:
+    """Whether a cue of `kind` in tokens [lo, i) reaches token i (only list items between them)."""
+    at = tokens.start(i)
+    for first, last in cue_index.ranges(kind, lo, i - 1):
+        if tail.fullmatch(text, tokens.end(last), at) and not _CUE_BREAK.search(text, tokens.start(first), at):
             return True
-        k += 1
     return False
 
 
+def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[tuple[int, int, str, str]]:
+    """(first token, last token, name, what proposed it) in text order: the rule-based hits ("" proposer),
+    and on labels, in adverse-reaction, warning and precaution sections, the learned model's candidates:
+    vocabulary hits with their edges, list items beside them, table row labels, defined abbreviations."""
+    raw = matcher.raw_hits(tokens)
+    selected = matcher.select(tokens, raw)
+    model = matcher.model if parsed.document.kind == "label" else None
+    if model is None:
+        return [(i, j, c, "") for i, j, c in selected if c]
+    starts = tokens.starts
+    learned_sections = [(bisect.bisect_left(starts, s.span.start), bisect.bisect_left(starts, s.span.end) - 1, s.span)
+                        for s in parsed.document.sections if s.type in EFFECT_SECTIONS]
+    learned_sections = [(lo, hi, span) for lo, hi, span in learned_sections if lo <= hi]
+
+    def section_of(i: int) -> tuple[int, int, Span] | None:
+        for lo, hi, span in learned_sections:
+            if lo <= i <= hi:
+                return lo, hi, span
+        return None
+
+    blocked = [(i, j) for i, j, c in selected if not c]
+    out = [(i, j, c, "") for i, j, c in selected if c and section_of(i) is None]
+    seen: set[tuple[int, int]] = set()
+    vocabulary: list[tuple[int, int]] = []
+    for i, j, c in raw:
+        where = section_of(i)
+        if not c or where is None or any(a <= i and j <= b for a, b in blocked):
+            continue
+        span = extend(tokens, i, j, model, where[0], where[1])
+        if span not in seen:
+            seen.add(span)
+            vocabulary.append(span)
+            out.append((span[0], span[1], c, "vocab"))
+    generated: list[tuple[int, int, str]] = []
+    for i, j in vocabulary:
+        where = section_of(i)
+        if where is not None:
+            generated += [(a, b, "list") for a, b in list_items(tokens, i, j, where[0], where[1])]
+    for lo, hi, span in learned_sections:
+        generated += [(a, b, "row") for a, b in row_labels(tokens, span.start, span.end)]
+        generated += [(a, b, "abbr") for a, b in abbreviations(tokens, vocabulary, lo, hi)]
+    for a, b, gen in generated:
+        if (a, b) not in seen and not any(x <= a and b <= y for x, y in blocked):
+            seen.add((a, b))
+            out.append((a, b, " ".join(tokens.words[a:b + 1]), gen))
+    out.sort(key=lambda h: (h[0], h[0] - h[1]))
+    return out
+
+
 def _scan(parsed: Parsed, matcher: Matcher | None,
-          rows: list[tuple[int, int, list[str]]] | None = None) -> list[_Mention]:
+          rows: list[tuple[int, int, list[str]]] | None = None) -> _Read:
     text = parsed.text
     cues = lexicon.cues()
     matcher = matcher or default_matcher()
     tokens = tokenise(text)
-    raw = matcher.raw_hits(tokens)
-    if not raw:
-        return []
-    model = matcher.model if parsed.document.kind == "label" else None
-    selected = matcher.select(tokens, raw)
-    candidates: list[tuple[int, int, str, bool]] = []  # first token, last token, name, learned
-    if model is None:
-        candidates = [(i, j, c, False) for i, j, c in selected if c]
-    else:
-        learned_sections = [s.span for s in parsed.document.sections if s.type in EFFECT_SECTIONS]
-
-        def learned_here(i: int) -> bool:
-            return _inside(learned_sections, tokens.start(i))
-
-        blocked = [(i, j) for i, j, c in selected if not c]
-        candidates = [(i, j, c, False) for i, j, c in selected if c and not learned_here(i)]
-        seen: set[tuple[int, int]] = set()
-        for i, j, c in raw:
-            if not c or not learned_here(i) or any(a <= i and j <= b for a, b in blocked):
-                continue
-            span = extend(tokens, i, j, model, 0, len(tokens.words) - 1)
-            if span not in seen:
-                seen.add(span)
-                candidates.append((span[0], span[1], c, True))
-        candidates.sort(key=lambda h: (h[0], h[0] - h[1]))
+    candidates = _candidates(parsed, matcher, tokens)
+    if not candidates:
+        return _Read((), None, ())
+    model = matcher.model
+    cue_index = _CueIndex(tokens)
+    breaks = _clause_breaks(tokens, cue_index)
+    sentences = _Sentences(parsed, tokens)
     heads = _headings(text)
     effect_regions = _regions(heads, len(text), cues.effect_headings)
-    flag_scopes = _red_flag_scopes(parsed, heads, cues)
-    use_hits = [m.span() for m in cues.use.finditer(text)]
-    weak_hits = [m.span() for m in cues.use_weak.finditer(text)]
-    patient_hits = [m.span() for m in cues.patient.finditer(text)]
+    flag_scopes = _red_flag_scopes(text, sentences, cue_index, heads, cues)
     mentions: list[_Mention] = []
     scores: list[float] = []
     previous: _Mention | None = None
-    sentence_cache: dict[Span, tuple[bool, bool]] = {}
-    for i, j, name, learned in candidates:
+    sentence_cues: dict[int, tuple[bool, bool]] = {}
+    for i, j, name, gen in candidates:
+        learned = bool(gen)
         start, end = tokens.start(i), tokens.end(j)
-        heading = not text[start].islower() and bool(_HEADING_BEFORE.search(text, max(0, start - 60), start)) \
-            and bool(_HEADING_AFTER.match(text, end))
+        heading = not text[start].islower() and bool(_HEADING_AFTER.match(text, end)) \
+            and bool(_HEADING_BEFORE.search(text, max(0, start - 60), start))
         if heading and not learned:
             continue  # a heading names a topic; a lower-case line is a list item
         section = parsed.section_at(start)
         allowed = _effect_allowed(parsed, section)
-        sentence = parsed.sentence_at(start)
-        lo = sentence.start if sentence else max(0, text.rfind("\n", 0, start) + 1)
-        hi = sentence.end if sentence else len(text)
-        key = Span(lo, hi)
-        if key not in sentence_cache:
-            s_text = text[lo:hi]
-            sentence_cache[key] = (bool(cues.effect.search(s_text)), bool(cues.effect_list.search(s_text))
-                                   and not says_stop_and_get_help(s_text, cues))
-        has_effect_cue, lists_effects = sentence_cache[key]
-        clause = _clause_start(text, lo, start, cues.terminators)
-        reach = max(clause, start - 120)  # cues reach a few words, never a paragraph
-        use = _cue_before(text, use_hits, reach, start, cues.use_tail)
-        weak = _cue_before(text, weak_hits, reach, start, cues.use_tail)
+        sentence, _, lo, hi = sentences.at(start)
+        if lo not in sentence_cues:
+            sentence_cues[lo] = (cue_index.within("effect", lo, hi), cue_index.within("effect_list", lo, hi)
+                                 and not _says_stop_and_get_help(cue_index, lo, hi))
+        has_effect_cue, lists_effects = sentence_cues[lo]
+        k = bisect.bisect_right(breaks, i) - 1
+        clause = max(lo, breaks[k]) if k >= 0 else lo
+        reach = max(clause, bisect.bisect_left(tokens.starts, start - 120))  # a few words, never a paragraph
+        use = _cue_before(text, tokens, cue_index, "use", reach, i, cues.use_tail)
+        weak = _cue_before(text, tokens, cue_index, "use_weak", reach, i, cues.use_tail)
         use = use or (weak and allowed is not True)
-        condition = _cue_before(text, patient_hits, reach, start, cues.patient_tail)
-        if previous is not None and previous.clause_start == clause and (previous.use or previous.condition) \
-                and _LIST_GAP.match(text[previous.end:start]):
+        condition = _cue_before(text, tokens, cue_index, "patient", reach, i, cues.patient_tail)
+        if previous is not None and previous.clause == clause and (previous.use or previous.condition) \
+                and _LIST_GAP.match(text, previous.end, start):
             # "reduce nausea, vomiting and diarrhea": the list shares its verb
             use, condition = use or previous.use, condition or previous.condition
         red = not lists_effects and _inside(flag_scopes, start)
@@ -394,21 +489,22 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
                 or bool(section and cues.effect_headings.search(section.title))
         else:
             context = allowed
-        mention = _Mention(start, end, name, sentence, clause, use, condition, red, context, learned)
+        mention = _Mention(start, end, name, i, j, sentence, lo, hi, clause, use, condition, red, context, learned)
         previous = mention
         mentions.append(mention)
         if learned and model is not None:
             flags = [f for f, on in (("use", use), ("weak", weak), ("cond", condition), ("red", red),
                                      ("eff", has_effect_cue), ("list", lists_effects), ("head", heading),
-                                     ("hyp", _hypothetical(text, mention, cues)), ("neg", _negated(text, mention, cues)))
+                                     ("hyp", _hypothetical(mention, cue_index)),
+                                     ("neg", _negated(mention, cue_index, breaks)))
                      if on]
-            features = keep_features(tokens, i, j, name, flags, section.type if section else "none")
+            features = keep_features(tokens, i, j, name, flags, section.type if section else "none", gen)
             if rows is not None:
                 rows.append((start, end, features))
             scores.append(model.keep_score(features))
         else:
             scores.append(1.0)
-    return _choose(mentions, scores)
+    return _Read(tuple(_choose(mentions, scores)), cue_index, tuple(breaks))
 
 
 def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
@@ -428,44 +524,48 @@ def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
     return taken
 
 
-def _negated(text: str, m: _Mention, cues: lexicon.Cues) -> bool:
-    if cues.negation.search(text, m.clause_start, m.start):
+def _negated(m: _Mention, cue_index: _CueIndex, breaks: Sequence[int]) -> bool:
+    """A negation cue earlier in the clause, or a post-negation ("was not observed") later in it."""
+    if cue_index.within("negation", m.clause, m.first - 1):
         return True
-    hi = m.sentence.end if m.sentence else len(text)
-    stop = cues.terminators.search(text, m.end, hi)
-    return bool(cues.negation_post.search(text, m.end, stop.start() if stop else hi))
+    k = bisect.bisect_right(breaks, m.last)
+    hi = min(m.sentence_last, breaks[k] - 1) if k < len(breaks) else m.sentence_last
+    return cue_index.within("negation_post", m.last + 1, hi)
 
 
-def _hypothetical(text: str, m: _Mention, cues: lexicon.Cues) -> bool:
-    lo = m.sentence.start if m.sentence else m.clause_start
-    return bool(cues.hypothetical.search(text, lo, m.start))
+def _hypothetical(m: _Mention, cue_index: _CueIndex) -> bool:
+    return cue_index.within("hypothetical", m.sentence_first, m.first - 1)
 
 
-def _serious(text: str, m: _Mention, cues: lexicon.Cues) -> bool | None:
-    lo = m.sentence.start if m.sentence else m.clause_start
-    if m.name in cues.serious_terms or cues.serious.search(text, lo, m.end):
+def _serious(m: _Mention, cue_index: _CueIndex, cues: lexicon.Cues) -> bool | None:
+    if m.name in cues.serious_terms or cue_index.within("serious", m.sentence_first, m.last):
         return True
     return None
 
 
 def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
     """Adverse effects attributed to the substance, in text order."""
-    text = parsed.text
+    read = _read(parsed, matcher)
+    if read.cue_index is None:
+        return []
     cues = lexicon.cues()
     out = []
-    for m in _mentions(parsed, matcher):
+    for m in read.mentions:
         if m.red_flag or not m.effect_context or (not m.learned and (m.use or m.condition)):
             continue
-        out.append(Effect(name=m.name, span=Span(m.start, m.end), negated=_negated(text, m, cues),
-                          hypothetical=_hypothetical(text, m, cues), serious=_serious(text, m, cues),
+        out.append(Effect(name=m.name, span=Span(m.start, m.end),
+                          negated=_negated(m, read.cue_index, read.breaks),
+                          hypothetical=_hypothetical(m, read.cue_index), serious=_serious(m, read.cue_index, cues),
                           sentence=m.sentence))
     return out
 
 
 def find_red_flags(parsed: Parsed, matcher: Matcher | None = None) -> list[RedFlag]:
     """Symptoms the text says mean: stop and call a doctor, or seek medical help."""
-    text = parsed.text
-    cues = lexicon.cues()
+    read = _read(parsed, matcher)
+    if read.cue_index is None:
+        return []
     return [RedFlag(name=m.name, span=Span(m.start, m.end), sentence=m.sentence)
-            for m in _mentions(parsed, matcher)
-            if m.red_flag and (m.learned or not m.use) and not _negated(text, m, cues)]
+            for m in read.mentions
+            if m.red_flag and (m.learned or not m.use)
+            and not _negated(m, read.cue_index, read.breaks)]

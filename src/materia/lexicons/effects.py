@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 import yaml
 
@@ -38,29 +38,24 @@ _LIST_TAIL = r"(?:[ \t]+[\w'-]+(?:[ \t]+[\w'-]+){0,3}[ \t]*,(?:[ \t]*(?:or|and)\
 _LAY_KEYS = frozenset({"source", "licence", "terms"})
 
 
+# cue kinds matched as word sequences in text; in PREFIX_KINDS the last word may begin a longer one
+# ("reaction" in "reactions", "include" in "included")
+CUE_KINDS = ("negation", "negation_post", "terminators", "hypothetical", "serious", "use", "use_weak", "patient",
+             "effect", "effect_list", "red_flag_help", "red_flag_contact", "red_flag_urgency", "red_flag_stop",
+             "red_flag_not")
+PREFIX_KINDS = frozenset({"effect", "effect_list"})
+
+
 @dataclass(frozen=True, slots=True)
 class Cues:
-    """Cue lists, as compiled regexes where they are matched against text."""
+    """Cue lists: word sequences by kind (matched on word tokens), regexes where text is matched directly."""
 
-    negation: re.Pattern[str]
-    negation_post: re.Pattern[str]
-    terminators: re.Pattern[str]
-    hypothetical: re.Pattern[str]
-    serious: re.Pattern[str]
+    phrases: Mapping[str, tuple[str, ...]]  # kind -> cue phrases as written
     serious_terms: frozenset[str]
-    use: re.Pattern[str]
-    use_weak: re.Pattern[str]  # use cues that do not hold in side-effect text ("decreased appetite")
-    patient: re.Pattern[str]
     use_tail: re.Pattern[str]  # what may stand between a use cue and its term (fullmatch)
     patient_tail: re.Pattern[str]
-    effect: re.Pattern[str]
     effect_headings: re.Pattern[str]
-    effect_list: re.Pattern[str]
-    red_flag_help: re.Pattern[str]
-    red_flag_contact: re.Pattern[str]
-    red_flag_urgency: re.Pattern[str]
-    red_flag_stop: re.Pattern[str]
-    red_flag_not: re.Pattern[str]
+    effect_list: re.Pattern[str]  # a line that opens a list of side effects
     red_flag_headings: re.Pattern[str]
     modifiers: frozenset[str]
     stop_terms: frozenset[str]
@@ -107,17 +102,11 @@ def cues() -> Cues:
         return re.compile(_alternation(_list(d, key, name), suffix=suffix), re.IGNORECASE)
 
     return Cues(
-        negation=rx("negation"), negation_post=rx("negation_post"),
-        terminators=re.compile(r"[;.!?()\[\]]|" + _alternation(_list(d, "terminators", name)), re.IGNORECASE),
-        hypothetical=rx("hypothetical"), serious=rx("serious"),
+        phrases={kind: tuple(_list(d, kind, name)) for kind in CUE_KINDS},
         serious_terms=frozenset(t.lower() for t in _list(d, "serious_terms", name)),
-        use=rx("use"), use_weak=rx("use_weak"), patient=rx("patient"),
         use_tail=re.compile(_LIST_TAIL, re.IGNORECASE),
         patient_tail=re.compile(r"(?:[ \t]+[\w'-]+){0,2}" + _LIST_TAIL, re.IGNORECASE),
-        effect=rx("effect", suffix=""), effect_headings=rx("effect_headings", suffix=""),
-        effect_list=rx("effect_list", suffix=""), red_flag_help=rx("red_flag_help"),
-        red_flag_contact=rx("red_flag_contact"), red_flag_urgency=rx("red_flag_urgency"),
-        red_flag_stop=rx("red_flag_stop"), red_flag_not=rx("red_flag_not"),
+        effect_headings=rx("effect_headings", suffix=""), effect_list=rx("effect_list", suffix=""),
         red_flag_headings=rx("red_flag_headings", suffix=""),
         modifiers=frozenset(t.lower() for t in _list(d, "modifiers", name)),
         stop_terms=frozenset(t.lower() for t in _list(d, "stop_terms", name)),
