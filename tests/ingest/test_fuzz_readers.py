@@ -10,9 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,6 +20,8 @@ from materia.errors import ReadError
 from materia.ingest import READERS, RawFile, read_documents
 from materia.settings import Settings
 from materia.types import Document
+
+from limits import time_limit
 
 EXAMPLES = int(os.environ.get("MATERIA_FUZZ_EXAMPLES", "0")) or None
 CASE_SECONDS = 20  # one read taking longer than this is a hang (the slowest real reads take well under 1 s)
@@ -156,25 +155,6 @@ def encoded(text: str, how: str, stray: list[tuple[int, int]]) -> bytes:
 ENCODINGS = st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16", "utf-16-be", "utf-32", "cp1252",
                              "latin-1"])
 STRAY = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0x80, 0xFF)), max_size=2)
-
-
-class Hang(Exception):
-    pass
-
-
-@contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging (SIGALRM: the main thread on POSIX, as pytest runs tests)."""
-    def expired(signum: int, frame: object) -> None:
-        raise Hang(f"no answer after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def check(doc: Document) -> None:

@@ -86,9 +86,12 @@ def read_html(raw: RawFile) -> Document:
     notes = raw.notes
     if markup is not raw.text:
         notes = (*notes, f"HTML nested {deepest} elements deep; tags below {_MAX_DEPTH} levels ignored, their text kept")
-    extracted = trafilatura.bare_extraction(markup, with_metadata=True, output_format="python",
-                                            include_formatting=True, include_comments=True, include_tables=True,
-                                            favor_recall=True)
+    try:
+        extracted = trafilatura.bare_extraction(markup, with_metadata=True, output_format="python",
+                                                include_formatting=True, include_comments=True,
+                                                include_tables=True, favor_recall=True)
+    except Exception as exc:  # trafilatura/htmldate/lxml trip over some broken markup (AssertionError, ValueError)
+        raise ReadError(raw.source, f"HTML could not be parsed ({type(exc).__name__} in trafilatura)") from exc
     text = str(getattr(extracted, "text", "") or "") if extracted is not None else ""
     if not text.strip():
         raise ReadError(raw.source, "HTML page with no main text")
