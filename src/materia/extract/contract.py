@@ -16,6 +16,11 @@ def _number(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else round(value, 6)
 
 
+# The contract's evidence kinds have no "animal" yet: animal work is reported there as in_vitro
+# (preclinical), and keeps its own kind inside materia (store, monographs, grades).
+_CONTRACT_EVIDENCE = {"animal": "in_vitro"}
+
+
 def to_contract(x: Extraction) -> dict[str, Any]:
     doc = x.document
     return {
@@ -31,7 +36,8 @@ def to_contract(x: Extraction) -> dict[str, Any]:
         "effects": [{"name": e.name, "span": e.span.as_list(), "negated": e.negated, "serious": e.serious}
                     for e in x.effects],
         "red_flags": [{"name": r.name, "span": r.span.as_list()} for r in x.red_flags],
-        "uses": [{"name": u.name, "span": u.span.as_list(), "stance": u.stance, "evidence": u.evidence,
+        "uses": [{"name": u.name, "span": u.span.as_list(), "stance": u.stance,
+                  "evidence": _CONTRACT_EVIDENCE.get(u.evidence, u.evidence),
                   "refs": list(u.refs)} for u in x.uses],
         "precautions": [{"name": p.name, "span": p.span.as_list()} for p in x.precautions],
         "references": [{"n": r.n, "authors": list(r.authors), "title": r.title, "journal": r.journal,

@@ -19,6 +19,7 @@ from typing import Iterable, Mapping
 
 import ahocorasick
 
+from materia.extract.conditions import under_study
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
 from materia.types import Effect, RedFlag, Span
@@ -241,8 +242,8 @@ def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
     cues = lexicon.cues()
     out = []
     for m in _mentions(parsed, matcher):
-        if m.use or m.red_flag or not m.effect_context:
-            continue
+        if m.use or m.red_flag or not m.effect_context or under_study(text, m.sentence, m.start, m.end):
+            continue  # a condition under study ("patients with sepsis", "reduce the risk of stroke") is no effect
         out.append(Effect(name=m.name, span=Span(m.start, m.end), negated=_negated(text, m, cues),
                           hypothetical=_hypothetical(text, m, cues), serious=_serious(text, m, cues),
                           sentence=m.sentence))
