@@ -45,6 +45,7 @@ from materia.extract.conditions import StudyRole, study_lead
 from materia.extract.effects import default_matcher
 from materia.extract.parse import Parsed
 from materia.extract.references import CitationIndex
+from materia.lexicons.effects import cues as effect_cues
 from materia.lexicons.cues import EVIDENCE_CUES, disease_ontology_names, use_concepts, use_cues
 from materia.types import Evidence, Reference, Section, Span, Stance, Use
 
@@ -311,7 +312,8 @@ def _studied_conditions(ctx: _Context, known: list[_Mention], regions: list[Span
     starts = [t[0] for t in taken]
     out: list[_Mention] = []
     matcher = default_matcher()
-    _, too_general = use_concepts()
+    _, excluded = use_concepts()
+    too_general = excluded | effect_cues().modifiers  # "pain", "death"; "fatal", "severe" alone
     for sentence in parsed.sentences:
         if sentence.end - sentence.start > _LONG * 2:
             continue
@@ -325,7 +327,7 @@ def _studied_conditions(ctx: _Context, known: list[_Mention], regions: list[Span
             continue
         for start, end, name in matcher.find(chunk):
             if name in too_general or chunk[start:end].lower() in too_general:
-                continue  # "pain", "death": too general to be a use on their own
+                continue  # too general to be a use on its own
             span = Span(sentence.start + start, sentence.start + end)
             i = bisect.bisect_right(starts, span.end) - 1
             if i >= 0 and taken[i][1] > span.start:
