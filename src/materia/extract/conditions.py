@@ -27,6 +27,7 @@ StudyRole = Literal["population", "object"]
 _REACH = 120  # chars from the end of a lead to the condition, at most
 _MAX_RUN = 5    # words between the lead and the condition or the first list item ("the frequency of")
 _MAX_ITEMS = 6  # list items before it ("reduce the risk of heart attack, stroke, ... and chest pain")
+# near leads ("for", "against") reach only over a few modifiers: "for moderate to severe X", not "for signs of X"
 _FRONTED = re.compile(r"[ \t]*(?:in|among)[ \t]+(?:[\w'’-]+[ \t]+){0,2}?", re.IGNORECASE)
 _FRONTED_END = re.compile(r"[ \t]*(?:\([^)]{0,40}\)[ \t]*)?,")
 
@@ -57,7 +58,7 @@ def _grammar() -> _Grammar:
     run = rf"(?:[ \t]+{word}){{0,{_MAX_RUN}}}"
     item = rf"{list_sep}{word}(?:[ \t]+{word}){{0,{_MAX_RUN - 1}}}"
     gap = re.compile(rf"{run}(?:{item}){{0,{_MAX_ITEMS}}}(?:{list_sep}|[ \t]+)", re.IGNORECASE)
-    near_gap = re.compile(rf"(?:[ \t]+{word}){{0,2}}[ \t]+", re.IGNORECASE)
+    near_gap = re.compile(rf"(?:[ \t]+(?!(?:of|signs?|symptoms?)\b){word}){{0,3}}[ \t]+", re.IGNORECASE)
     leads = tuple(("population" if kind == "population" else "object", kind == "object_near", rx)
                   for kind, _, rx in cues.leads)
     return _Grammar(automaton, leads, gap, near_gap, cues.after)
@@ -99,10 +100,13 @@ def study_lead(text: str, sentence: Span | None, start: int, end: int) -> tuple[
         return "population", lo  # "In cancer cachexia, ..."
     ends, roles = _leads(text, lo, hi)
     i = bisect.bisect_right(ends, start) - 1
-    if i >= 0 and start - ends[i] <= _REACH:
+    while i >= 0 and start - ends[i] <= _REACH:  # the nearest lead; past a near one ("risk for") the one before
         role, near = roles[i]
         if (grammar.near_gap if near else grammar.gap).fullmatch(text, ends[i], start):
             return role, ends[i]
+        if not near:
+            break
+        i -= 1
     return None
 
 

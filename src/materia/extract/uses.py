@@ -73,6 +73,7 @@ _POST_START = re.compile(r"^[ \t]*Posted by\b.*$", re.MULTILINE)
 _POST_GOOD = re.compile(r"\b(?:improv\w*|helped|helps|better|relie\w+|healed|cured|works?)\b", re.IGNORECASE)
 _POST_BAD = re.compile(r"\b(?:did(?:n't| not) (?:help|work)|no (?:effect|difference|change)|worse)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w")
+_CLINICAL_NAMED = re.compile(r"\bclinical\b", re.IGNORECASE)
 _LONG = 800
 _THREE_LETTERS = re.compile(r"(?:[^\W\d_][^a-zA-Z]*){3}")
 
@@ -449,6 +450,8 @@ class _Reading:
             i = bisect.bisect_left(ctx.mention_starts, other.start)
             if i < len(ctx.mention_starts) and ctx.mention_starts[i] < other.end:
                 continue  # it speaks of its own uses
+            if _any(ctx.cues["stance"].get("elliptic", ()), other.of(ctx.parsed.text)):
+                continue  # "but not sleep maintenance": its own object, unknown to the vocabulary
             if self.cues_in("no_benefit", other) or self.cues_in("worse", other) \
                     or self.cues_in("no_benefit_after", other):
                 return "mixed" if self.cues_in("other_studies", other) else "no_benefit"
@@ -488,7 +491,13 @@ def _read(ctx: _Context, index: int, sentence: Span, section: Section | None) ->
     window = [] if heading else _window(parsed, index)
     own_refs = ctx.citations.cited(sent_text)
     window_refs = tuple(n for w in window for n in ctx.citations.cited(w.of(text)))
-    evidence = (_evidence(sent_text, cues) or _ref_evidence(own_refs, ctx.refs_by_n, cues)
+    own_evidence = _evidence(sent_text, cues)
+    if own_evidence is None or (own_evidence == "clinical" and not _CLINICAL_NAMED.search(sent_text)):
+        # "the largest trial [18]": the cited title may name the design ("one clinical study [2]" names its own)
+        cited = _ref_evidence(own_refs, ctx.refs_by_n, cues)
+        if cited is not None and (own_evidence is None or _EVIDENCE_RANK[cited] > _EVIDENCE_RANK[own_evidence]):
+            own_evidence = cited
+    evidence = (own_evidence
                 or (_evidence(lead_text, cues) if lead_text else None)
                 or next((e for w in window if (e := _evidence(w.of(text), cues)) and e not in _PRECLINICAL), None)
                 or _ref_evidence(window_refs, ctx.refs_by_n, cues)

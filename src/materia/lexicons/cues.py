@@ -79,7 +79,7 @@ def use_concepts() -> tuple[dict[str, str], frozenset[str]]:
 _USE_KEYS = frozenset({"context", "heading", "not_context", "not_heading", "clause_breaks", "stance", "conclusion",
                        "human", "evidence", "under_study"})
 STANCE_CUES = frozenset({"no_benefit", "no_benefit_after", "worse", "harm", "safety", "mixed", "unclear",
-                         "follow_up", "other_studies"})
+                         "elliptic", "follow_up", "other_studies"})
 EVIDENCE_CUES = ("meta_analysis", "rct", "clinical", "observational", "animal", "in_vitro", "anecdote")
 
 
