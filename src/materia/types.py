@@ -33,7 +33,7 @@ SectionType = Literal[
 
 Per = Literal["day", "dose", "week"]
 Stance = Literal["benefit", "no_benefit", "mixed", "unclear"]
-Evidence = Literal["meta_analysis", "rct", "clinical", "observational", "in_vitro", "anecdote", "none"]
+Evidence = Literal["meta_analysis", "rct", "clinical", "observational", "animal", "in_vitro", "anecdote", "none"]
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-import json
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,9 +9,11 @@ from hypothesis import given, settings, strategies as st
 
 from materia.extract import parse
 from materia.extract import references
+from materia.extract.references import CitationIndex
 from materia.types import Document, Reference, Section, Span
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "references"
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "golden" / "references"
 
 
 def _doc(text: str, sections: tuple[Section, ...] = ()) -> Document:
@@ -65,6 +68,90 @@ def test_references_broken_numbering_splits_runs() -> None:
     text = "1. Alpha AB. T. J A 1: 1-2, 1990\n3. Beta C. T. J B 2: 3-4, 1991\n"
     refs = references.find(parse(_doc(text)))
     assert [r.n for r in refs] == [1, 3]  # two runs of one, each still a citation
+
+
+def test_references_run_together_list_after_a_heading() -> None:
+    text = ("Body text [2].\n\nReferences^Wu G, Morris SM Jr. Arginine metabolism: nitric oxide and beyond. "
+            "Biochem J. 1998 Nov 15;336(Pt 1):1-17.^Boger RH. The pharmacodynamics of L-arginine. J Nutr.(2007 Jun)"
+            "^Heyland DK, Novak F, Drover JW, et al. Should immunonutrition become routine in critically ill patients? "
+            "A systematic review of the evidence. JAMA. 2001 Aug 22-29;286(8):944-53. PMID: 11509059\n")
+    refs = references.find(parse(_doc(text)))
+    assert [r.n for r in refs] == [1, 2, 3]
+    assert refs[0].authors == ("Wu G", "Morris SM Jr") and refs[0].span.of(text).startswith("Wu G")
+    assert (refs[1].journal, refs[1].year, refs[1].volume) == ("J Nutr", 2007, None)
+    assert refs[2].title == "Should immunonutrition become routine in critically ill patients? A systematic review of the evidence"
+    assert (refs[2].journal, refs[2].year, refs[2].volume, refs[2].pages, refs[2].pmid) == (
+        "JAMA", 2001, "286", "944-53", "11509059")
+
+
+@pytest.mark.parametrize("marker", ["{n}. ", "[{n}] ", "{n}) "])
+def test_references_numbered_list_markers(marker: str) -> None:
+    lines = ["Smith AB, Jones C. A trial of things. N Engl J Med. 2010;362(9):800-11.",
+             "Lee K. Another trial. BMJ. 2011;342:d2901. doi:10.1136/bmj.d2901"]
+    text = "\n".join(marker.format(n=n) + line for n, line in enumerate(lines, 1)) + "\n"
+    refs = references.find(parse(_doc(text)))
+    assert [(r.n, r.journal, r.pages) for r in refs] == [(1, "N Engl J Med", "800-11"), (2, "BMJ", "d2901")]
+
+
+def test_references_author_year_harvard_and_apa() -> None:
+    text = ("Sleep improved (Hill and Blask, 1988; Smith et al., 2019).\n\nReferences\n\n"
+            "Hill, S. M., & Blask, D. E. (1988). Effects of melatonin on cancer cells in culture. Cancer Research, "
+            "48(21), 6121–6126.\n"
+            "Smith J, Doe A (2019). A title. Journal of Things 12:1-9.\n"
+            "Herxheimer A, Petrie KJ (2002). Melatonin for jet lag. Cochrane Database Syst Rev (2):CD001520.\n")
+    refs = references.find(parse(_doc(text)))
+    assert [r.n for r in refs] == [1, 2, 3]
+    assert (refs[0].authors, refs[0].year, refs[0].journal, refs[0].volume, refs[0].pages) == (
+        ("Hill SM", "Blask DE"), 1988, "Cancer Research", "48", "6121-6126")
+    assert (refs[1].authors, refs[1].title, refs[1].journal, refs[1].pages) == (
+        ("Smith J", "Doe A"), "A title", "Journal of Things", "1-9")
+    assert (refs[2].journal, refs[2].volume, refs[2].pages) == ("Cochrane Database Syst Rev", None, "CD001520")
+    assert CitationIndex.of(refs).cited(text.split("\n")[0]) == (1, 2)
+
+
+def test_references_group_author() -> None:
+    ref = references.parse_entry(1, "National Toxicology Program. Toxicology studies of L-arginine in mice. "
+                                    "Natl Toxicol Program Tech Rep Ser. 1995;452:1-280.", Span(0, 1))
+    assert (ref.authors, ref.title, ref.journal) == (("National Toxicology Program",),
+                                                     "Toxicology studies of L-arginine in mice",
+                                                     "Natl Toxicol Program Tech Rep Ser")
+
+
+@pytest.mark.parametrize(("sentence", "cited"), [
+    ("It reduced sepsis [12].", (12,)),
+    ("It reduced sepsis [3,4] and shock [5-7].", (3, 4, 5, 6, 7)),
+    ("It reduced sepsis [5–7].", (5, 6, 7)),
+    ("It reduced sepsis \\[12].", (12,)),
+    ("It reduced sepsis.¹² It did.", (12,)),
+    ("It reduced sepsis.¹⁻³", (1, 2, 3)),
+    ("It reduced sepsis.4", (4,)),
+    ("Body mass index above 30 kg/m² was common.", ()),
+    ("It reduced sepsis (Smith et al., 2019).", (1,)),
+    ("Smith and Doe (2019) found it reduced sepsis.", (1,)),
+    ("It reduced sepsis (Lee, 2020b; Smith 2019).", (3, 1)),
+    ("It reduced sepsis [99].", ()),  # not in the list
+])
+def test_references_inline_citations(sentence: str, cited: tuple[int, ...]) -> None:
+    refs = [Reference(n=1, span=Span(0, 1), authors=("Smith J", "Doe A"), year=2019),
+            Reference(n=2, span=Span(0, 1), authors=("Lee K",), year=2020),
+            Reference(n=3, span=Span(0, 1), authors=("Lee K",), year=2020),
+            *[Reference(n=n, span=Span(0, 1)) for n in range(4, 20)]]
+    assert CitationIndex.of(refs).cited(sentence) == cited
+
+
+def test_references_without_a_list_every_cited_number_counts() -> None:
+    assert CitationIndex().cited("It may help reduce muscle wasting [2, 3].") == (2, 3)
+
+
+def test_references_research_summaries_parse_as_written_by_hand() -> None:
+    """Entries whose every field matches the hand-written parse (*.expected.yaml): at least 90%."""
+    spec = importlib.util.spec_from_file_location("findings_bench", ROOT / "bench" / "findings.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["findings_bench"] = bench
+    spec.loader.exec_module(bench)
+    for stem, score in bench.score_references().items():
+        assert score["found"] == score["n"] and score["entries"] >= 0.9, (stem, score)
 
 
 @pytest.mark.parametrize("case", sorted(p.stem for p in GOLDEN.glob("*.txt")))

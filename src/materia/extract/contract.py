@@ -19,6 +19,11 @@ def _number(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else round(value, 6)
 
 
+# The contract's evidence kinds have no "animal" yet: animal work is reported there as in_vitro
+# (preclinical), and keeps its own kind inside materia (store, monographs, grades).
+_CONTRACT_EVIDENCE = {"animal": "in_vitro"}
+
+
 def to_contract(x: Extraction) -> dict[str, Any]:
     doc = x.document
 
@@ -40,7 +45,8 @@ def to_contract(x: Extraction) -> dict[str, Any]:
         "effects": [{"name": e.name, "span": at(e.span), "negated": e.negated, "serious": e.serious}
                     for e in x.effects],
         "red_flags": [{"name": r.name, "span": at(r.span)} for r in x.red_flags],
-        "uses": [{"name": u.name, "span": at(u.span), "stance": u.stance, "evidence": u.evidence,
+        "uses": [{"name": u.name, "span": at(u.span), "stance": u.stance,
+                  "evidence": _CONTRACT_EVIDENCE.get(u.evidence, u.evidence),
                   "refs": list(u.refs)} for u in x.uses],
         "precautions": [{"name": p.name, "span": at(p.span)} for p in x.precautions],
         "references": [{"n": r.n, "authors": list(r.authors), "title": r.title, "journal": r.journal,

@@ -29,6 +29,7 @@ import ahocorasick
 
 from materia.extract.effect_spans import (SpanModel, Tokens, abbreviations, extend, keep_features, list_items,
                                           row_labels, tokenise)
+from materia.extract.conditions import under_study
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
 from materia.types import Effect, RedFlag, Section, Span
@@ -553,6 +554,8 @@ def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
     for m in read.mentions:
         if m.red_flag or not m.effect_context or (not m.learned and (m.use or m.condition)):
             continue
+        if under_study(parsed.text, m.sentence, m.start, m.end):
+            continue  # a condition under study ("patients with sepsis", "reduce the risk of stroke") is no effect
         out.append(Effect(name=m.name, span=Span(m.start, m.end),
                           negated=_negated(m, read.cue_index, read.breaks),
                           hypothetical=_hypothetical(m, read.cue_index), serious=_serious(m, read.cue_index, cues),

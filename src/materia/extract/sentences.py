@@ -20,9 +20,10 @@ _BOUNDARY = re.compile(
     r"\n[ \t]*\n\s*"                                   # blank line
     rf"|\n(?=[ \t]*{_BULLET})"                          # line break before a list item
     r"|(?<=[.!?:])[\"”’)\]]*\n\s*"                      # line break after end punctuation
-    # sentence end inside a line; citation numbers glued to the full stop ("survival.1 Although",
-    # "weight.2 3 There") stay with the sentence they support
-    r"|(?<=[.!?])(?P<keep>[\"”’)\]]*(?:\d{1,3}(?:[ ,–-]\d{1,3})*(?=[ \t]+[A-Z]))?)[ \t]+(?=[\"“‘(\[]?[A-Z0-9•*])"
+    # sentence end inside a line; citations glued to the full stop ("survival.1 Although",
+    # "weight.2 3 There", "sepsis.[12] In", "sepsis.\\[12] In", "sepsis.¹² In") stay with the sentence they support
+    r"|(?<=[.!?])(?P<keep>[\"”’)\]]*(?:\d{1,3}(?:[ ,–-]\d{1,3})*(?=[ \t]+[A-Z])|\\?\[\d{1,3}(?:[ ,–-]{1,2}\d{1,3})*\\?\]"
+    r"|[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)?)[ \t]+(?=[\"“‘(\[]?[A-Z0-9•*])"
 )
 _LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[a-zA-Z]|[ivx]{1,4})[.)]?\s*$")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")

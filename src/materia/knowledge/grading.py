@@ -7,7 +7,8 @@ from collections.abc import Sequence
 DESIGN_NAMES = {"meta_analysis": ("meta-analysis", "meta-analyses"), "rct": ("RCT", "RCTs"),
                 "clinical": ("clinical study", "clinical studies"),
                 "observational": ("observational study", "observational studies"),
-                "in_vitro": ("laboratory study", "laboratory studies"), "anecdote": ("user report", "user reports")}
+                "animal": ("animal study", "animal studies"), "in_vitro": ("laboratory study", "laboratory studies"),
+                "anecdote": ("user report", "user reports")}
 LEVELS = ("very low", "low", "moderate", "high")
 
 
@@ -37,8 +38,7 @@ def grade(evidence: Sequence[str], stances: Sequence[str]) -> tuple[str, str]:
     else:
         level = 0
     parts = [f"{n} {DESIGN_NAMES[d][0 if n == 1 else 1]}" for d, n in
-             sorted(designs.items(), key=lambda kv: ("meta_analysis", "rct", "clinical", "observational",
-                                                      "in_vitro", "anecdote").index(kv[0]))
+             sorted(designs.items(), key=lambda kv: tuple(DESIGN_NAMES).index(kv[0]))
              if d in DESIGN_NAMES]
     reason = ", ".join(parts) if parts else "no study cited"
     against = [s for s in stances if s != "benefit"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import pickle
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -75,20 +76,63 @@ def use_concepts() -> tuple[dict[str, str], frozenset[str]]:
     return _concepts("uses.yaml", data.get("concepts")), frozenset(str(e).lower() for e in exclude)
 
 
+_USE_KEYS = frozenset({"context", "heading", "not_context", "not_heading", "clause_breaks", "stance", "conclusion",
+                       "human", "evidence", "under_study"})
+STANCE_CUES = frozenset({"no_benefit", "no_benefit_after", "worse", "harm", "safety", "mixed", "unclear",
+                         "elliptic", "follow_up", "other_studies"})
+EVIDENCE_CUES = ("meta_analysis", "rct", "clinical", "observational", "animal", "in_vitro", "anecdote")
+
+
 @lru_cache(maxsize=1)
 def use_cues() -> dict[str, Any]:
-    """Context, heading, stance and evidence cues for uses."""
-    keys = frozenset({"context", "heading", "not_context", "not_heading", "stance", "evidence"})
-    data = _read("cues_uses.yaml", keys)
+    """Context, heading, clause, stance, conclusion and evidence cues for uses."""
+    data = _read("cues_uses.yaml", _USE_KEYS)
     return {
         "context": _patterns("context", data.get("context", [])),
         "heading": _patterns("heading", data.get("heading", [])),
         "not_context": _patterns("not_context", data.get("not_context", [])),
         "not_heading": _patterns("not_heading", data.get("not_heading", [])),
-        "stance": _groups("stance", data.get("stance", {}), frozenset({"no_benefit", "mixed", "unclear"})),
-        "evidence": _groups("evidence", data.get("evidence", {}), frozenset(
-            {"meta_analysis", "rct", "clinical", "observational", "in_vitro", "anecdote"})),
+        "clause_breaks": _patterns("clause_breaks", data.get("clause_breaks", [])),
+        "stance": _groups("stance", data.get("stance", {}), STANCE_CUES),
+        "conclusion": _groups("conclusion", data.get("conclusion", {}), frozenset({"heading", "sentence"})),
+        "human": _patterns("human", data.get("human", [])),
+        "evidence": _groups("evidence", data.get("evidence", {}), frozenset(EVIDENCE_CUES)),
     }
+
+
+_ANCHORS = re.compile(r"\\b\(\?:([A-Za-z |-]+)\)")
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionCues:
+    """Leads of a condition under study, each with the anchor words it opens with."""
+
+    leads: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]  # (kind, anchors, expression)
+    after: re.Pattern[str]
+    gap_breaks: str  # a regular expression, spliced into the gap pattern
+
+
+@lru_cache(maxsize=1)
+def condition_cues() -> ConditionCues:
+    """The `under_study` cues of cues_uses.yaml; every lead must open with its anchor words."""
+    data = _read("cues_uses.yaml", _USE_KEYS).get("under_study")
+    kinds = ("population", "object", "object_near")
+    if not isinstance(data, dict) or set(data) != {*kinds, "after", "gap_breaks"}:
+        raise VocabularyError(f"cues_uses.yaml: under_study needs {', '.join(kinds)}, after and gap_breaks")
+    leads = []
+    for role in kinds:
+        _patterns(f"under_study.{role}", data[role])  # checks each entry compiles
+        for source in data[role]:
+            anchors = _ANCHORS.match(source)
+            if anchors is None:
+                raise VocabularyError(f"cues_uses.yaml: under_study.{role}: {source[:40]!r} does not open with "
+                                      "\\b(?:anchor|words)")
+            words = tuple(w.lower() for w in anchors.group(1).split("|") if w)
+            leads.append((role, words, re.compile(source, re.IGNORECASE)))
+    after = _patterns("under_study.after", data["after"])
+    breaks = _patterns("under_study.gap_breaks", data["gap_breaks"])
+    return ConditionCues(tuple(leads), after[0] if after else re.compile(r"(?!x)x"),
+                         breaks[0].pattern if breaks else r"(?!x)x")
 
 
 @lru_cache(maxsize=1)
