@@ -152,3 +152,24 @@ def _drug_subject(parsed: Parsed) -> str | None:
         return headline[0]
     counts = _counted(parsed, _scan(automaton, parsed.text))
     return counts.most_common(1)[0][0] if counts else None
+
+
+@functools.cache
+def _curated_names() -> dict[str, str]:
+    names = {}
+    for entry in substances():
+        for surface in (*entry.synonyms, *entry.forms, entry.name):
+            names[surface.lower()] = entry.name
+    return names
+
+
+def canonical_name(surface: str) -> str | None:
+    """The substance a name stands for ("L-Glutamine" -> glutamine, "Lipitor" -> atorvastatin), or None.
+
+    The curated list first; the drug dictionary (loaded on first need) for medicines it lacks."""
+    key = " ".join(surface.lower().split())
+    name = _curated_names().get(key) or _curated()[2].get(surface.strip())
+    if name is None and len(key) >= _MIN_DRUG_NAME and key.isascii():
+        found = _drug_dictionary().get(key, None)
+        name = found[1] if found else None
+    return name
