@@ -163,13 +163,14 @@ def _curated_names() -> dict[str, str]:
     return names
 
 
-def canonical_name(surface: str) -> str | None:
+def canonical_name(surface: str, dictionary: bool = True) -> str | None:
     """The substance a name stands for ("L-Glutamine" -> glutamine, "Lipitor" -> atorvastatin), or None.
 
-    The curated list first; the drug dictionary (loaded on first need) for medicines it lacks."""
+    The curated list first; then, unless `dictionary` is False, the drug dictionary (loaded on first
+    need) for medicines it lacks."""
     key = " ".join(surface.lower().split())
     name = _curated_names().get(key) or _curated()[2].get(surface.strip())
-    if name is None and len(key) >= _MIN_DRUG_NAME and key.isascii():
+    if name is None and dictionary and len(key) >= _MIN_DRUG_NAME and key.isascii():
         found = _drug_dictionary().get(key, None)
         name = found[1] if found else None
     return name
