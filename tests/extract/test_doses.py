@@ -298,14 +298,14 @@ def test_doses_stated_maximum_caps_the_daily_amount() -> None:
     assert grams_per_day(dose) == (0.8, 1.2)
 
 
-def test_doses_maximum_covers_its_paragraph_and_population() -> None:
+def test_doses_maximum_covers_its_section_and_population() -> None:
     text = ("**Adults:** 325–650 mg every 4 to 6 hours, or 1 g every 6 hours. Do not take more than 4 g in 24 hours.\n\n"
             "**Children:** 15 mg every 4 hours. Older adults: no more than 3 g per day.\n\n"
             "Some take 6 g a day.\n")
     found = doses.find(parse(_doc(text)), "acetaminophen")
     caps = {d.span.of(text): d.daily_cap for d in found}
     assert caps["325–650 mg every 4 to 6 hours"] == 4000 and caps["1 g every 6 hours"] == 4
-    assert caps["15 mg every 4 hours"] is None  # another paragraph's limit, and older adults are not children
+    assert caps["15 mg every 4 hours"] is None  # the adults' and the older adults' limits are not children's
     assert caps["6 g a day"] is None
 
 

@@ -18,8 +18,9 @@ is that substance's dose (Dose.substance), never the subject's.
 Limits. "not exceeding a maximum daily dose of 1200 mg", "do not take more than 4,000 mg in 24 hours",
 "a maximum of", "should not exceed", "no more than", "up to N per day", a "Maximum daily dose:" label:
 the amount is a stated maximum (Dose.maximum). A daily maximum caps the daily amount of the other
-doses it covers (Dose.daily_cap): those of its sentence for "up to", of its paragraph (on a label, its
-section) for the explicit limits; same substance, compatible population, both per kg or neither.
+doses it covers (Dose.daily_cap): those of its sentence for "up to", of its section for the explicit
+limits; same substance, same population and indication unless the limit names none, both per kg
+or neither.
 "no more than once a day" and "not more than 6 doses in 24 hours" bound the frequency of the doses
 of their paragraph the same way. "Doses above 10 mg", "increase by 500 mg" state a threshold or a
 step, not a dose, and are left out.
@@ -539,8 +540,9 @@ def _named_with(text: str, match: re.Match[str], sentence: Span | None) -> str |
 # --- limits -------------------------------------------------------------------------------------
 
 
-def _compatible(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or a == b
+def _covers(limit: str | None, dose: str | None) -> bool:
+    """A limit stated for no population covers every dose; one stated for children, children's only."""
+    return limit is None or limit == dose
 
 
 def _limit_frequency(dose: Dose, n: int) -> Dose:
@@ -553,8 +555,10 @@ def _limit_frequency(dose: Dose, n: int) -> Dose:
     return dose
 
 
-def _apply_limits(text: str, doses: list[Dose], blocks: list[Span], sentence_only: list[bool]) -> list[Dose]:
-    """Frequency limits of each paragraph, then daily maxima, onto the doses they cover."""
+def _apply_limits(text: str, doses: list[Dose], blocks: list[Span], scopes: list[Span],
+                  sentence_only: list[bool]) -> list[Dose]:
+    """Frequency limits onto the doses of their paragraph (`blocks`), then daily maxima onto the doses
+    of their section (`scopes`; "up to": of their sentence) with a compatible population and indication."""
     out = list(doses)
     for block in dict.fromkeys(blocks):
         for limit in _FREQUENCY_LIMIT.finditer(text, block.start, block.end):
@@ -564,7 +568,7 @@ def _apply_limits(text: str, doses: list[Dose], blocks: list[Span], sentence_onl
             line_start, line_end = _line(text, limit.start())
             who = _population(text[line_start:line_end])
             for i, dose in enumerate(out):
-                if blocks[i] == block and _compatible(who, dose.population):
+                if blocks[i] == block and _covers(who, dose.population):
                     out[i] = _limit_frequency(dose, n)
     for j, maximum in enumerate(out):
         if not maximum.maximum or maximum.per != "day":
@@ -574,12 +578,14 @@ def _apply_limits(text: str, doses: list[Dose], blocks: list[Span], sentence_onl
                 continue
             if sentence_only[j] and dose.sentence != maximum.sentence:
                 continue
-            if blocks[i] != blocks[j] or not _compatible(dose.population, maximum.population):
+            if scopes[i] != scopes[j] or not _covers(maximum.population, dose.population):
+                continue
+            if maximum.context is not None and maximum.context != dose.context:
                 continue
             factor = unit_factor(maximum.unit, dose.unit)
             if factor is None:
                 continue
-            cap = maximum.high * factor
+            cap = float(f"{maximum.high * factor:.12g}")  # 350 mg as 0.35 g, not 0.35000000000000003
             if dose.daily_cap is None or cap < dose.daily_cap:
                 out[i] = replace(dose, daily_cap=cap)
     return out
@@ -628,6 +634,7 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
     ingredients = frozenset(i.strip().lower() for i in document.metadata.get("ingredients", "").split(";") if i.strip())
     doses: list[Dose] = []
     blocks: list[Span] = []
+    scopes: list[Span] = []
     sentence_only: list[bool] = []
     for start, end, only_if_dosing in _regions(document):
         for found in _amounts(text, start, end):
@@ -659,8 +666,9 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
                                  route=dose.route or section_route))
             innermost = chain[-1].body if chain else Span(0, len(text))
             blocks.append(innermost if label_document else _paragraph(text, offset, innermost.start, innermost.end))
+            scopes.append(innermost)
             sentence_only.append(found.sentence_scope)
-    return _apply_limits(text, doses, blocks, sentence_only)
+    return _apply_limits(text, doses, blocks, scopes, sentence_only)
 
 
 def find_in(text: str, substance: str | None = None) -> list[Dose]:
@@ -668,7 +676,8 @@ def find_in(text: str, substance: str | None = None) -> list[Dose]:
     whole = Span(0, len(text)) if text else None
     found = _amounts(text, 0, len(text))
     doses = [_dose_at(text, f, whole, substance) for f in found]
-    return _apply_limits(text, doses, [Span(0, len(text))] * len(doses), [f.sentence_scope for f in found])
+    whole_text = [Span(0, len(text))] * len(doses)
+    return _apply_limits(text, doses, whole_text, whole_text, [f.sentence_scope for f in found])
 
 
 def parse_dose(text: str) -> Dose | None:
