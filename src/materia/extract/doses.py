@@ -59,10 +59,10 @@ _LABEL_SKIP_SECTIONS: frozenset[SectionType] = _SKIP_SECTIONS | {"pharmacokineti
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _TIMES_NUM = r"\d{1,2}|one|two|three|four|five|six"
+_INVERSE = r"(?:\(?[-−]1\)?|⁻¹)"  # "kg-1", "kg−1", "kg(-1)", "kg⁻¹"
 _DAY = (r"(?:a|per|each|every|/)\s*day\b|daily\b|/\s*d\b|/\s*24\s*h(?:ours?)?\b|in\s+24\s+hours\b"
-        r"|\s*[·⋅.]?\s*(?:day|d)\s*(?:-1|−1|⁻¹)")
+        rf"|\s*[·⋅.]?\s*(?:day|d){_INVERSE}")
 _ABBR = r"b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?i\.?d\.?"
-_INVERSE = r"(?:-1|−1|⁻¹)"
 
 
 # Words just before an amount that join its span and may say it is daily: "daily dose of 8 g",
@@ -87,7 +87,8 @@ _MAX_LABEL = re.compile(r"\bmax(?:imum)?\b|\bupper\s+(?:intake\s+)?limit|\bceili
 # Not a dose: a threshold ("doses above 10 mg", "more than 2 g a day") or a step ("increase by 500 mg").
 _NOT_A_DOSE = re.compile(
     r"""(?:\b(?:above|over|more\s+than|greater\s+than|higher\s+than|exceeding|in\s+excess\s+of|beyond)
-          |\bby|\bincrements?\s+of|\bsteps?\s+of)\s+(?:about\s+|approximately\s+|an?\s+)?$""",
+          |\b(?:increas|decreas|rais|lower|reduc|titrat|adjust)\w*\s+(?:\w+\s+){0,2}?by
+          |\bincrements?\s+of|\bsteps?\s+of)\s+(?:about\s+|approximately\s+|an?\s+(?:increment\s+of\s+)?)?$""",
     re.IGNORECASE | re.VERBOSE)
 _THRESHOLD_WINDOW = 40
 # "no more than once a day", "Do not take more than 6 doses in 24 hours",
@@ -121,7 +122,7 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(
         rf"""
         (?P<low>{_NUM})
-        (?:\s*(?P<unit1>{unit})(?![A-Za-z]))?
+        (?:\s*(?P<unit1>{unit})(?![A-Za-z])(?=\s*(?:-|–|—|to|and|or)\s*(?:{_NUM})))?
         (?:\s*(?:-|–|—|to|and|or)\s*(?P<high>{_NUM}))?
         \s*(?P<unit>{unit})(?![A-Za-z0-9])
         (?P<bad>\s*/\s*(?:dl|l|ml|m2|m²|h|hrs?|hours?|min(?:ute)?s?|kg\s*/\s*(?:h|min))\b|\s*%)?
@@ -130,7 +131,7 @@ def _pattern() -> re.Pattern[str]:
         (?:\s+of\s+(?P<of>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)(?=\s*(?:{_DAY})))?
         (?:\.(?=\s*per\s))?
         (?:\s*\)(?=\s*(?:per\b|a\s+day|daily|/|every|each|once|twice)))?
-        (?P<per>\s*(?:{_DAY})|\s*/\s*daily\b|\s*(?:/|per)\s*dose\b|\s*(?:a|per|each|every|/)\s*(?:week|wk)\b|\s+weekly\b
+        (?P<per>\s*(?:{_DAY})|\s*/\s*daily\b|\s*(?:/|per)\s*dose\b|\s*(?:a|per|each|every|/)\s*(?:week|wk)\b|\s+weekly\b|\s*[·⋅.]?\s*(?:week|wk){_INVERSE}
                |\s+(?:initially\s+)?on\s+day\s+\d+\b)?
         (?P<times>,?\s*(?:\(|taken\s+)?
           (?:(?P<t1>{_TIMES_NUM})\s*(?:-|–|—|to|or)\s*(?P<t2>{_TIMES_NUM})\s*times|
