@@ -351,3 +351,10 @@ def test_doses_thresholds_steps_and_weights_are_not_doses(text: str) -> None:
 def test_doses_more_frequency_wordings(text: str, per: str, times: tuple[int, int] | None) -> None:
     dose = doses.find_in(text)[-1]
     assert (dose.per, dose.times_per_day) == (per, times)
+
+
+def test_doses_in_a_heading_line() -> None:
+    text = "## 5 g per day\nTake it with food.\n"
+    section = Section(title="5 g per day", type="dosage", span=Span(0, len(text)), body=Span(15, len(text)))
+    [dose] = doses.find(parse(_doc(text, (section,))), "glutamine")
+    assert dose.span.of(text) == "5 g per day"

@@ -665,7 +665,7 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
             section_route = _route(chain[-1].title) if chain and dose.route is None else None
             doses.append(replace(dose, substance=owner, population=population, context=context,
                                  route=dose.route or section_route))
-            innermost = chain[-1].body if chain else Span(0, len(text))
+            innermost = chain[-1].span if chain else Span(0, len(text))  # holds `offset`, even in a heading
             blocks.append(innermost if label_document else _paragraph(text, offset, innermost.start, innermost.end))
             scopes.append(innermost)
             sentence_only.append(found.sentence_scope)
