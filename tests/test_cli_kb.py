@@ -82,3 +82,5 @@ def test_cli_kb_show_doses_contract_and_screen(tmp_path) -> None:
     assert doses["arthritis"]["highest_g_per_day"] is None and flagged["flag"]["rule"] == "above_own_maximum"
     shown = runner.invoke(app, ["show", "ibuprofen", "--db", db]).output
     assert "2.4 g/day is above the 1.2 g/day maximum" in " ".join(shown.split()).replace("│ ", "")
+    md = runner.invoke(app, ["export", "ibuprofen", "--format", "markdown", "--db", db]).output
+    assert "left out: 2.4 g/day is above the 1.2 g/day maximum the same source states[^" in md
