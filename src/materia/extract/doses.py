@@ -19,17 +19,18 @@ Limits. "not exceeding a maximum daily dose of 1200 mg", "do not take more than 
 "a maximum of", "should not exceed", "no more than", "up to N per day", a "Maximum daily dose:" label:
 the amount is a stated maximum (Dose.maximum). A daily maximum caps the daily amount of the other
 doses it covers (Dose.daily_cap): those of its sentence for "up to", of its section for the explicit
-limits; same substance, same population and indication unless the limit names none, both per kg
-or neither.
+limits (of its list item or labelled paragraph when it sits in one); same substance, same population
+and indication unless the limit names none, both per kg or neither; never another stated limit.
 "no more than once a day" and "not more than 6 doses in 24 hours" bound the frequency of the doses
 of their paragraph the same way. "Doses above 10 mg", "increase by 500 mg" state a threshold or a
 step, not a dose, and are left out.
 
 Frequency conventions:
-- "per day", "/day", "daily", "a day", "in 24 hours", "on Day 1", or "daily dose of" before the amount
+- "per day", "/day", "daily", "a day", "in any 24-hour period", "on Day 1", "on the first day", or
+  "daily dose of" before the amount
   -> per="day"; a dose in a sentence tied to a once-a-day moment ("at bedtime") -> per="day".
 - an amount followed by "N–M times daily" -> per="dose", times_per_day=(N, M); "twice daily" -> (2, 2);
-  "every 6–8 hours" -> (3, 4); "b.i.d. or t.i.d." -> (2, 3).
+  "every 6–8 hours" -> (3, 4); "b.i.d. or t.i.d." -> (2, 3); "once or twice daily" -> (1, 2).
 - "once daily" -> per="day", times_per_day=(1, 1).
 - "N or more times a day" -> (N, N): only the lower bound is stated, so grams_per_day gives a
   lower estimate rather than inventing a maximum.
@@ -60,8 +61,10 @@ _LABEL_SKIP_SECTIONS: frozenset[SectionType] = _SKIP_SECTIONS | {"pharmacokineti
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _TIMES_NUM = r"\d{1,2}|one|two|three|four|five|six"
 _INVERSE = r"(?:\(?[-−]1\)?|⁻¹)"  # "kg-1", "kg−1", "kg(-1)", "kg⁻¹"
-_DAY = (r"(?:a|per|each|every|/)\s*day\b|daily\b|/\s*d\b|/\s*24\s*h(?:ours?)?\b|in\s+24\s+hours\b"
+_DAY = (r"(?:a|per|each|every|/)\s*day\b|daily\b|/\s*d\b|/\s*24\s*h(?:ours?)?\b"
+        r"|(?:in|within|over|per)\s+(?:any\s+|a\s+|each\s+)?24[\s-]*(?:hours?|hrs?|h)\b(?:\s+period\b)?"
         rf"|\s*[·⋅.]?\s*(?:day|d){_INVERSE}")
+_FREQUENCY_WORD = rf"once|twice|thrice|(?:{_TIMES_NUM})\s*times"
 _ABBR = r"b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?i\.?d\.?"
 
 
@@ -132,9 +135,10 @@ def _pattern() -> re.Pattern[str]:
         (?:\.(?=\s*per\s))?
         (?:\s*\)(?=\s*(?:per\b|a\s+day|daily|/|every|each|once|twice)))?
         (?P<per>\s*(?:{_DAY})|\s*/\s*daily\b|\s*(?:/|per)\s*dose\b|\s*(?:a|per|each|every|/)\s*(?:week|wk)\b|\s+weekly\b|\s*[·⋅.]?\s*(?:week|wk){_INVERSE}
-               |\s+(?:initially\s+)?on\s+day\s+\d+\b)?
+               |\s+(?:initially\s+)?on\s+(?:day\s+\d+|the\s+first\s+day)\b)?
         (?P<times>,?\s*(?:\(|taken\s+)?
-          (?:(?P<t1>{_TIMES_NUM})\s*(?:-|–|—|to|or)\s*(?P<t2>{_TIMES_NUM})\s*times|
+          (?:(?P<f1>{_FREQUENCY_WORD})\s*(?:-|–|—|to|or)\s*(?P<f2>{_FREQUENCY_WORD})|
+             (?P<t1>{_TIMES_NUM})\s*(?:-|–|—|to|or)\s*(?P<t2>{_TIMES_NUM})\s*times|
              (?P<t3>{_TIMES_NUM})\s*(?P<more>or\s+more\s+)?times|
              (?P<tw>once|twice|thrice)|
              (?P<tx>\d)\s*x(?=\s*(?:/|a\s|per\s|daily)))
@@ -162,8 +166,17 @@ def _every_hours(h1: int, h2: int) -> tuple[int, int] | None:
     return None
 
 
+def _frequency_word(word: str) -> int:
+    """'once' -> 1, 'twice' -> 2, 'three times' -> 3."""
+    word = word.lower().split()[0]
+    return dose_cues().times_words.get(word) or _times_value(word)
+
+
 def _times(match: re.Match[str]) -> tuple[int, int] | None:
     cues = dose_cues()
+    if match.group("f1"):
+        a, b = _frequency_word(match.group("f1")), _frequency_word(match.group("f2"))
+        return (min(a, b), max(a, b)) if a and b else None
     if match.group("t1"):
         return (_times_value(match.group("t1")), _times_value(match.group("t2")))
     if match.group("t3") or match.group("tx"):
@@ -559,7 +572,8 @@ def _limit_frequency(dose: Dose, n: int) -> Dose:
 def _apply_limits(text: str, doses: list[Dose], blocks: list[Span], scopes: list[Span],
                   sentence_only: list[bool]) -> list[Dose]:
     """Frequency limits onto the doses of their paragraph (`blocks`), then daily maxima onto the doses
-    of their section (`scopes`; "up to": of their sentence) with a compatible population and indication."""
+    inside their scope (`scopes`, what each dose's limit would cover; "up to": its sentence) with a
+    compatible population and indication."""
     out = list(doses)
     for block in dict.fromkeys(blocks):
         for limit in _FREQUENCY_LIMIT.finditer(text, block.start, block.end):
@@ -575,11 +589,11 @@ def _apply_limits(text: str, doses: list[Dose], blocks: list[Span], scopes: list
         if not maximum.maximum or maximum.per != "day":
             continue
         for i, dose in enumerate(out):
-            if i == j or dose.per_kg != maximum.per_kg or dose.substance != maximum.substance:
-                continue
+            if i == j or dose.maximum or dose.per_kg != maximum.per_kg or dose.substance != maximum.substance:
+                continue  # a stated limit is not capped by another one (OTC vs prescription maxima)
             if sentence_only[j] and dose.sentence != maximum.sentence:
                 continue
-            if scopes[i] != scopes[j] or not _covers(maximum.population, dose.population):
+            if not scopes[j].contains(dose.span) or not _covers(maximum.population, dose.population):
                 continue
             if maximum.context is not None and maximum.context != dose.context:
                 continue
@@ -612,6 +626,12 @@ def _section_indication(chain: list[Section]) -> str | None:
         if words and not stop.intersection(words):
             return title
     return None
+
+
+def _paragraph_label(text: str, paragraph: Span) -> str | None:
+    """The label opening a paragraph ('**Adults:** ...', '* Sleep: ...'), unless it names a limit."""
+    label = _line_label(text, min(paragraph.end, paragraph.start + 60))
+    return None if label is None or _MAX_LABEL.search(label) else label
 
 
 def _previous_line_population(text: str, offset: int) -> str | None:
@@ -666,8 +686,10 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
             doses.append(replace(dose, substance=owner, population=population, context=context,
                                  route=dose.route or section_route))
             innermost = chain[-1].span if chain else Span(0, len(text))  # holds `offset`, even in a heading
-            blocks.append(innermost if label_document else _paragraph(text, offset, innermost.start, innermost.end))
-            scopes.append(innermost)
+            paragraph = innermost if label_document else _paragraph(text, offset, innermost.start, innermost.end)
+            blocks.append(paragraph)
+            # a limit inside a list item or "**Label:**" paragraph is that item's; one on its own covers the section
+            scopes.append(paragraph if _paragraph_label(text, paragraph) else innermost)
             sentence_only.append(found.sentence_scope)
     return _apply_limits(text, doses, blocks, scopes, sentence_only)
 
