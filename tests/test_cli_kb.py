@@ -69,3 +69,31 @@ def test_cli_kb_show_a_brand_shows_its_generic(tmp_path, corpora) -> None:
         assert json.loads(shown.output)["substance"] == "atorvastatin"
     extracted = json.loads(runner.invoke(app, ["extract", str(label), "--json"]).output.splitlines()[0])
     assert extracted["substance"] == "atorvastatin" and extracted["substances"] == ["atorvastatin"]
+
+
+def test_cli_kb_show_doses_contract_and_screen(tmp_path) -> None:
+    """`show --json` keeps doses[{purpose, highest_g_per_day, ranges[{text, span}]}]; a daily amount above
+    the maximum its own source states is left out of the highest figure, and `show` prints why."""
+    page = tmp_path / "ibuprofen.txt"
+    page.write_text("---\ntitle: Ibuprofen\n---\n\n# Ibuprofen\n\n### Dosage\n"
+                    "**Adults:** 200-400mg every 4-6 hours.\n\n"
+                    "**Arthritis:** 800 mg three times daily.\n\n"
+                    "**Children:** 5-10 mg/kg every 6-8 hours.\n\n"
+                    "### FAQs\nHow much is too much? Never take more than 1200 mg in 24 hours.\n", encoding="utf-8")
+    db = str(tmp_path / "kb.sqlite")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(page), "--db", db]).exit_code == 0
+    data = json.loads(runner.invoke(app, ["show", "ibuprofen", "--json", "--db", db]).output)
+    doses = {d["purpose"]: d for d in data["doses"]}
+    for d in doses.values():
+        assert {"purpose", "highest_g_per_day", "ranges"} <= set(d)
+        assert all({"text", "span"} <= set(r) for r in d["ranges"])
+    assert doses["general"]["highest_g_per_day"] == 1.2  # the stated maximum itself
+    assert doses["adults"]["highest_g_per_day"] is None and doses["adults"]["flagged"]  # 4-6 x 400 mg is 2.4 g
+    assert doses["children"]["highest_g_per_day"] is None  # per kg: no body weight to multiply by
+    [flagged] = doses["arthritis"]["flagged"]
+    assert doses["arthritis"]["highest_g_per_day"] is None and flagged["flag"]["rule"] == "above_own_maximum"
+    shown = runner.invoke(app, ["show", "ibuprofen", "--db", db]).output
+    assert "2.4 g/day is above the 1.2 g/day maximum" in " ".join(shown.split()).replace("│ ", "")
+    md = runner.invoke(app, ["export", "ibuprofen", "--format", "markdown", "--db", db]).output
+    assert "left out: 2.4 g/day is above the 1.2 g/day maximum the same source states[^" in md

@@ -76,12 +76,18 @@ def monograph_view(m) -> Panel:  # m: materia.knowledge.Monograph
                 ranges = ", ".join(
                     (f"{r.low_g_per_day:g}–" if r.low_g_per_day is not None and r.low_g_per_day != r.high_g_per_day
                      else "") + f"{r.high_g_per_day:g} g/day" for r in d.ranges if r.high_g_per_day is not None)
-                head = Text.assemble(("  " + d.purpose, "bold"), f": {ranges or 'see sources'}",
+                maximum = (f"; stated maximum {d.stated_maximum_g_per_day:g} g/day"
+                           if d.stated_maximum_g_per_day is not None else "")
+                head = Text.assemble(("  " + d.purpose, "bold"), f": {ranges or 'see sources'}", maximum,
                                      " (supervised)" if d.supervised else "")
                 parts.append(head)
                 for r in d.ranges:
                     parts.append(Text(f"      “{' '.join(r.text.split())[:110]}” — {Path(r.source).name} "
                                       f"[{r.span[0]}–{r.span[1]}]", style="dim"))
+                for r in d.flagged:  # kept out of the figures above, shown with why
+                    reason = r.flag.reason if r.flag else "flagged"
+                    parts.append(Text(f"      left out: “{' '.join(r.text.split())[:90]}” — {Path(r.source).name} "
+                                      f"[{r.span[0]}–{r.span[1]}]: {reason}", style="yellow"))
             continue
         if not section.claims:
             parts.append(Text("  nothing found in the sources", style="dim"))

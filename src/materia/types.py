@@ -141,6 +141,8 @@ class Dose:
     context: str | None = None
     supervised: bool = False
     sentence: Span | None = None
+    maximum: bool = False  # a stated upper limit ("do not exceed 4 g a day"), not an amount to take
+    daily_cap: float | None = None  # the most per day the same text allows for this dose, in `unit`
 
 
 @dataclass(frozen=True, slots=True)

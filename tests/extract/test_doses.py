@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from materia.extract import doses, parse, substances
+from materia.ingest import read_path
+from materia.quantities import grams_per_day
 from materia.types import Document, Dose, Section, Span
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "doses"
@@ -108,9 +111,11 @@ def test_doses_skips_reference_sections() -> None:
     ("5 g", None),
     ("1000 IU daily", None),
     ("0.5 g/kg/day", None),
+    ("1–2 g twice a day", (2.0, 4.0)),
+    ("200-400mg every 4-6 hours, not exceeding a maximum daily dose of 1200mg", (0.8, 1.2)),
 ])
-def test_doses_to_grams_per_day(text: str, expected: tuple[float | None, float | None] | None) -> None:
-    got = doses.to_grams_per_day(_one(text))
+def test_doses_grams_per_day_of_what_the_text_says(text: str, expected: tuple[float | None, float | None] | None) -> None:
+    got = grams_per_day(doses.find_in(text)[0])
     if expected is None:
         assert got is None
     else:
@@ -135,16 +140,29 @@ def test_doses_fda_label_sentences(corpora: Path) -> None:
     assert lab in text and doses.find_in(lab) == []
 
 
+def _golden_rows(parsed_text: str, found: list[Dose]) -> list[dict[str, object]]:
+    return [{"text": d.span.of(parsed_text), "low": d.low, "high": d.high, "unit": d.unit, "per": d.per,
+             "times_per_day": list(d.times_per_day) if d.times_per_day else None, "per_kg": d.per_kg,
+             "maximum": d.maximum, "daily_cap": d.daily_cap, "route": d.route, "population": d.population,
+             "context": d.context, "supervised": d.supervised, "substance": d.substance, "span": d.span.as_list()}
+            for d in found]
+
+
 @pytest.mark.parametrize("case", sorted(p.stem for p in GOLDEN.glob("*.txt")))
 def test_doses_golden(case: str, assert_golden) -> None:
-    text = (GOLDEN / f"{case}.txt").read_text(encoding="utf-8")
-    parsed = parse(_doc(text))
-    got = [{"text": d.span.of(text), "low": d.low, "high": d.high, "unit": d.unit, "per": d.per,
-            "times_per_day": list(d.times_per_day) if d.times_per_day else None, "per_kg": d.per_kg,
-            "route": d.route, "population": d.population, "context": d.context, "supervised": d.supervised,
-            "substance": d.substance, "span": d.span.as_list()}
-           for d in doses.find(parsed, substances.main_subject(parsed))]
-    assert_golden(GOLDEN / f"{case}.json", got)
+    """Read as `materia` reads the file (sections typed by the reader), then the doses."""
+    parsed = parse(read_path(str(GOLDEN / f"{case}.txt")))
+    found = doses.find(parsed, substances.main_subject(parsed))
+    assert_golden(GOLDEN / f"{case}.json", _golden_rows(parsed.text, found))
+
+
+@pytest.mark.parametrize("label", ["lipitor-orig.spl.xml", "viagra-64f8040f.spl.xml", "humira.spl.xml",
+                                   "no-title.spl.xml"])
+def test_doses_golden_spl_labels(label: str, corpora: Path, assert_golden) -> None:
+    """Real labels: doses only from their dosage text, whatever the rest of the label quotes."""
+    parsed = parse(read_path(str(corpora / "fda_spl_samples" / label)))
+    found = doses.find(parsed, substances.main_subject(parsed))
+    assert_golden(GOLDEN / f"spl-{label.split('.')[0]}.json", _golden_rows(parsed.text, found))
 
 
 _AMOUNT = st.integers(min_value=1, max_value=500_000).map(lambda n: n / 100)
@@ -194,7 +212,149 @@ def test_doses_dose_like_noise_never_raises(parts: list[str]) -> None:
         assert dose.low is None or dose.low <= dose.high
 
 
+def _label(parts: list[tuple[str, str, str]]) -> Document:
+    """A label from (title, section type, body) parts; a part whose type starts with '>' nests in the one before."""
+    text, sections, parent = "", [], None
+    for title, kind, body in parts:
+        nested = kind.startswith(">")
+        start = len(text)
+        text += f"{title}\n\n{body}\n\n"
+        section = Section(title=title, type=kind.lstrip(">"), span=Span(start, len(text)),  # type: ignore[arg-type]
+                          body=Span(start + len(title) + 2, len(text)), level=2 if nested else 1)
+        if nested and parent is not None:
+            sections[parent] = replace(sections[parent], span=Span(sections[parent].span.start, len(text)),
+                                       body=Span(sections[parent].body.start, len(text)))
+        else:
+            parent = len(sections)
+        sections.append(section)
+    return Document(source="l.xml", sha256="0", text=text, kind="label", format="spl", title="Lipitor",
+                    sections=tuple(sections))
+
+
+def _found(document: Document, subject: str | None = "atorvastatin") -> list[tuple[str, str | None]]:
+    return [(d.span.of(document.text), d.substance) for d in doses.find(parse(document), subject)]
+
+
 def test_doses_label_doses_are_of_the_drug() -> None:
-    text = "Take 10 mg of atorvastatin calcium once daily."
-    doc = Document(source="l.xml", sha256="0", text=text, kind="label", format="spl", title="Lipitor")
-    assert [d.substance for d in doses.find(parse(doc), "atorvastatin")] == ["atorvastatin"]
+    doc = _label([("2 DOSAGE AND ADMINISTRATION", "dosage", "Take 10 mg of atorvastatin calcium once daily.")])
+    assert _found(doc) == [("10 mg", "atorvastatin")]
+
+
+def test_doses_label_only_dosage_text() -> None:
+    doc = _label([
+        ("1 INDICATIONS AND USAGE", "usage", "In a trial, LIPITOR 80 mg once daily versus placebo reduced strokes. "
+                                             "Take 10 mg once daily."),
+        ("2 DOSAGE AND ADMINISTRATION", "dosage", "The dosage range of LIPITOR is 10 to 80 mg once daily."),
+        ("Table 1", ">boxed_warning", "Severe - 3 mg to 5 mg b.i.d."),
+        ("2.4 Dosage Adjustments Due to Drug Interactions", ">interactions", "Ritonavir: 25 mg in 48 hours."),
+        ("3 DOSAGE FORMS AND STRENGTHS", "product", "Tablets: 10, 20, 40 and 80 mg."),
+        ("7 DRUG INTERACTIONS", "interactions", "Clarithromycin 500 mg twice daily raised levels."),
+        ("12.3 Pharmacokinetics", "pharmacokinetics", "Tipranavir 500 mg plus ritonavir 200 mg twice daily."),
+        ("14 CLINICAL STUDIES", "clinical_studies", "LIPITOR 80 mg/day reduced all-cause mortality."),
+        ("10 OVERDOSAGE", "overdosage", "Doses of 1000 mg a day were taken."),
+    ])
+    assert [t for t, _ in _found(doc)] == ["10 mg once daily", "10 to 80 mg once daily", "3 mg to 5 mg b.i.d"]
+
+
+def test_doses_label_without_dosage_text_has_none() -> None:
+    doc = _label([("6 ADVERSE REACTIONS", "side_effects", "Myalgia occurred with 80 mg daily.")])
+    assert _found(doc) == []
+
+
+def test_doses_population_and_indication_from_label_headings() -> None:
+    doc = _label([("2 DOSAGE AND ADMINISTRATION", "dosage", ""),
+                  ("2.2 Familial Hypercholesterolemia in Pediatric Patients (10-17 years)", ">dosage",
+                   "The recommended starting dose is 10 mg/day."),
+                  ("2.3 Crohn's Disease", ">dosage", "The recommended dose is 160 mg initially on Day 1.")])
+    found = doses.find(parse(doc), "adalimumab")
+    assert [(d.population, d.context, d.per) for d in found] == [("children", None, "day"),
+                                                                 (None, "Crohn's Disease", "day")]
+
+
+def test_doses_monograph_skips_interactions_and_captions() -> None:
+    text = ("### Dosage\n1,500 mg once daily.\n\nFigure 1: Joint space with 800 mg/day of chondroitin.\n\n"
+            "*   **Interactions:** Bleeding with warfarin and 3,000 mg of glucosamine a day.\n\n"
+            "Aspirin may interact with it at 81 mg daily.\n")
+    assert [t for t, _ in _found(_doc(text), "glucosamine")] == ["1,500 mg once daily"]
+
+
+@pytest.mark.parametrize(("text", "owner"), [
+    ("In a study, tipranavir 500 mg plus ritonavir 200 mg twice daily raised exposure.", ["tipranavir", "ritonavir"]),
+    ("Co-dosing with 750 mg telaprevir every 8 hours.", ["telaprevir"]),
+    ("| Saquinavir | 1200 mg three times a day | levels up |", ["saquinavir"]),
+    ("Take 20 g of L-glutamine with it.", ["glutamine"]),
+    ("Magnesium sulfate 1-2 g is given over 15 minutes.", ["magnesium"]),
+    ("Adults take 400 mg daily.", ["magnesium"]),
+])
+def test_doses_an_amount_tied_to_another_name_is_that_substance_dose(text: str, owner: list[str]) -> None:
+    assert [s for _, s in _found(_doc(text), "magnesium" if "agnesium" in text or "Adults" in text else "glutamine"
+                                 if "glutamine" in text else "atorvastatin")] == owner
+
+
+def test_doses_stated_maximum_caps_the_daily_amount() -> None:
+    [dose, maximum] = doses.find_in("200-400mg every 4-6 hours, not exceeding a maximum daily dose of 1200mg")
+    assert (maximum.low, maximum.high, maximum.per, maximum.maximum) == (None, 1200, "day", True)
+    assert dose.daily_cap == 1200 and not dose.maximum
+    assert grams_per_day(dose) == (0.8, 1.2)
+
+
+def test_doses_maximum_covers_its_section_and_population() -> None:
+    text = ("**Adults:** 325–650 mg every 4 to 6 hours, or 1 g every 6 hours. Do not take more than 4 g in 24 hours.\n\n"
+            "**Children:** 15 mg every 4 hours. Older adults: no more than 3 g per day.\n\n"
+            "Some take 6 g a day.\n")
+    found = doses.find(parse(_doc(text)), "acetaminophen")
+    caps = {d.span.of(text): d.daily_cap for d in found}
+    assert caps["325–650 mg every 4 to 6 hours"] == 4000 and caps["1 g every 6 hours"] == 4
+    assert caps["15 mg every 4 hours"] is None  # the adults' and the older adults' limits are not children's
+    assert caps["6 g a day"] is None
+
+
+def test_doses_up_to_caps_its_sentence_only() -> None:
+    text = "Take 5 g three times daily. Up to 10 g a day is used in hospital."
+    first, upto = doses.find(parse(_doc(text)), "glutamine")
+    assert upto.maximum and upto.low is None and first.daily_cap is None
+
+
+@pytest.mark.parametrize(("text", "times"), [
+    ("50 mg about 1 hour before sexual activity, no more than once a day.", (1, 1)),
+    ("25–50 mg as needed. Do not take more than 6 doses in 24 hours.", (1, 6)),
+    ("25 mg every 4 hours; not more than 4 doses in 24 hours.", (4, 4)),
+])
+def test_doses_frequency_limits(text: str, times: tuple[int, int]) -> None:
+    assert doses.find_in(text)[0].times_per_day == times
+
+
+@pytest.mark.parametrize("text", [
+    "0.5 g/kg/day", "20 mg/kg", "0.1 g per kilogram of body weight", "65 mg/kg body weight per day",
+    "80 mg·kg−1·day−1", "30 mg/kg/d", "60 mg per kg per day", "3 mg/kg of body mass",
+])
+def test_doses_per_kg_forms(text: str) -> None:
+    dose = _one(text)
+    assert dose.per_kg and grams_per_day(dose) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Doses above 10 mg a day work no better.", "more than 2 g a day", "increase by 500 mg weekly",
+    "in increments of 0.5 mg", "15 kg (33 lbs) to <30 kg", "creatinine clearance <30 mL/minute",
+])
+def test_doses_thresholds_steps_and_weights_are_not_doses(text: str) -> None:
+    assert doses.find_in(text) == []
+
+
+@pytest.mark.parametrize(("text", "per", "times"), [
+    ("0.5 mg to 2 mg b.i.d. or t.i.d.", "dose", (2, 3)),
+    ("160 mg initially on Day 1", "day", None),
+    ("2–5 mg at bedtime", "day", None),
+    ("0.5–5 mg taken 30 to 60 minutes before bedtime", "day", None),
+    ("600 IU (15 mcg) daily", "day", None),
+])
+def test_doses_more_frequency_wordings(text: str, per: str, times: tuple[int, int] | None) -> None:
+    dose = doses.find_in(text)[-1]
+    assert (dose.per, dose.times_per_day) == (per, times)
+
+
+def test_doses_in_a_heading_line() -> None:
+    text = "## 5 g per day\nTake it with food.\n"
+    section = Section(title="5 g per day", type="dosage", span=Span(0, len(text)), body=Span(15, len(text)))
+    [dose] = doses.find(parse(_doc(text, (section,))), "glutamine")
+    assert dose.span.of(text) == "5 g per day"

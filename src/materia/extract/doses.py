@@ -1,48 +1,119 @@
 """Doses: amounts and ranges with unit, how often, per body weight, route, population, purpose.
 
-One compiled regex finds "<amount> <unit> <per> <times>" (the unit is required, so years,
-counts, durations and percentages never match); the words around it (sentence, list-item
-label, section heading) give route, population, purpose and supervision.
+Sections decide first what text can hold a dose of the subject:
+- a label (Document.kind == "label"): only its dosage text — sections typed dosage, and a usage
+  sentence that states a daily amount or a frequency; never interactions, pharmacokinetics, clinical
+  studies, nonclinical toxicology, overdosage, abuse or product text (strengths, how supplied), even
+  when such a section sits inside the dosage section.
+- any other document: everything except references, boilerplate, interaction text (a section typed
+  interactions, or a sentence or list item about interacting), animal, overdose and product text,
+  and figure or table captions.
+
+One compiled regex finds "<amount> <unit> <per kg> <per> <times>" (the unit is required, so years,
+counts, durations and percentages never match); the words around it (sentence, list-item label,
+section headings) give route, population, purpose and supervision. A dose whose amount is tied to
+another substance's name ("tipranavir 500 mg", "with 750 mg telaprevir", "| Saquinavir | 1200 mg")
+is that substance's dose (Dose.substance), never the subject's.
+
+Limits. "not exceeding a maximum daily dose of 1200 mg", "do not take more than 4,000 mg in 24 hours",
+"a maximum of", "should not exceed", "no more than", "up to N per day", a "Maximum daily dose:" label:
+the amount is a stated maximum (Dose.maximum). A daily maximum caps the daily amount of the other
+doses it covers (Dose.daily_cap): those of its sentence for "up to", of its section for the explicit
+limits (of its list item or labelled paragraph when it sits in one); same substance, same population
+and indication unless the limit names none, both per kg or neither; never another stated limit.
+"no more than once a day" and "not more than 6 doses in 24 hours" bound the frequency of the doses
+of their paragraph the same way. "Doses above 10 mg", "increase by 500 mg" state a threshold or a
+step, not a dose, and are left out.
 
 Frequency conventions:
-- "per day", "/day", "daily", "a day", or "daily dose of" before the amount -> per="day".
+- "per day", "/day", "daily", "a day", "in any 24-hour period", "on Day 1", "on the first day", or
+  "daily dose of" before the amount
+  -> per="day"; a dose in a sentence tied to a once-a-day moment ("at bedtime") -> per="day".
 - an amount followed by "N–M times daily" -> per="dose", times_per_day=(N, M); "twice daily" -> (2, 2);
-  "every 6–8 hours" -> (3, 4).
+  "every 6–8 hours" -> (3, 4); "b.i.d. or t.i.d." -> (2, 3); "once or twice daily" -> (1, 2).
 - "once daily" -> per="day", times_per_day=(1, 1).
-- "N or more times a day" -> (N, N): only the lower bound is stated, so to_grams_per_day gives a
+- "N or more times a day" -> (N, N): only the lower bound is stated, so grams_per_day gives a
   lower estimate rather than inventing a maximum.
+Per body weight: "mg/kg", "mg/kg/day", "g/kg", "mg per kilogram of body weight", "mg·kg−1·d−1"
+-> per_kg=True; such a dose stays per kg (no weight to multiply by).
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import math
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from materia.extract import substances
 from materia.extract.parse import Parsed
 from materia.lexicons.units import dose_cues, units
-from materia.types import Dose, Per, Span
+from materia.quantities import unit_factor
+from materia.types import Document, Dose, Per, Section, SectionType, Span
 
-__all__ = ["find", "find_in", "format_dose", "parse_dose", "to_grams_per_day"]
+__all__ = ["find", "find_in", "format_dose", "parse_dose"]
 
-_SKIP_SECTIONS = frozenset({"references", "boilerplate", "disclaimer"})
+# Never a dose of the subject, whatever the document.
+_SKIP_SECTIONS: frozenset[SectionType] = frozenset({
+    "references", "boilerplate", "disclaimer", "interactions", "nonclinical", "overdosage", "product", "abuse"})
+# On a label, also study doses (of the subject or of other drugs).
+_LABEL_SKIP_SECTIONS: frozenset[SectionType] = _SKIP_SECTIONS | {"pharmacokinetics", "clinical_studies"}
+
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _TIMES_NUM = r"\d{1,2}|one|two|three|four|five|six"
-_DAY = r"(?:a|per|each|every|/)\s*day\b|daily\b|/\s*d\b|/\s*24\s*h(?:ours?)?\b|in\s+24\s+hours\b"
+_INVERSE = r"(?:\(?[-−]1\)?|⁻¹)"  # "kg-1", "kg−1", "kg(-1)", "kg⁻¹"
+_DAY = (r"(?:a|per|each|every|/)\s*day\b|daily\b|/\s*d\b|/\s*24\s*h(?:ours?)?\b"
+        r"|(?:in|within|over|per)\s+(?:any\s+|a\s+|each\s+)?24[\s-]*(?:hours?|hrs?|h)\b(?:\s+period\b)?"
+        rf"|\s*[·⋅.]?\s*(?:day|d){_INVERSE}")
+_FREQUENCY_WORD = rf"once|twice|thrice|(?:{_TIMES_NUM})\s*times"
+_ABBR = r"b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?i\.?d\.?"
 
 
-# Words just before an amount that change its meaning: "daily dose of 8 g", "up to 40 g", "between 5 and 30 g".
-# Matched on a short window ending at the number rather than inside the main regex, which keeps
-# the scan anchored on digits (several times faster on long texts).
+# Words just before an amount that join its span and may say it is daily: "daily dose of 8 g",
+# "up to 40 g", "between 5 and 30 g". Matched on a short window ending at the number rather than
+# inside the main regex, which keeps the scan anchored on digits (several times faster on long texts).
 _PRE = re.compile(
     r"""\b(?:(?:(?:total\s+)?daily\s+(?:dose|dosage|intake|amount)s?\s+(?:of\s+)?|(?:a\s+)?dose\s+of\s+|
             up\s+to\s+|no\s+more\s+than\s+|not\s+(?:to\s+)?exceed(?:ing)?\s+|(?:a\s+)?maximum\s+(?:of\s+)?|
             at\s+most\s+|between\s+|from\s+)+)$""", re.IGNORECASE | re.VERBOSE)
 _PRE_WINDOW = 60
-_CAP = re.compile(r"up\s+to|no\s+more|exceed|maximum|at\s+most", re.IGNORECASE)
 _SPAN_FROM_PRE = re.compile(r"daily|up\s+to|between|maximum|exceed|most|more", re.IGNORECASE)
+
+# A stated limit before the amount, with only dosing words between it and the number.
+_MAX_BEFORE = re.compile(
+    r"""(?:(?P<upto>\bup\s+to)|\b(?:no|not|never)\s+(?:\w+\s+){0,2}?more\s+than|\b(?:not|never)\s+(?:to\s+)?exceed(?:ing|s)?
+          |\bmaximum|\bmax\b\.?|\bat\s+most|\bupper\s+(?:intake\s+)?limit|\blimit(?:ed)?\s+(?:\w+\s+)?to|\bceiling)
+        (?:[\s,:]+(?:recommended|daily|total|single|oral|dose|doses|dosage|intake|amount|of|is|be|a|an|the|to|take|
+                     taken|use|used|give|given|per|day|should|not|exceed|more|than|about))*[\s,:]*$""",
+    re.IGNORECASE | re.VERBOSE)
+_MAX_AFTER = re.compile(r"\s*\(?\s*(?:max(?:imum)?\b|at\s+most\b)", re.IGNORECASE)
+_MAX_LABEL = re.compile(r"\bmax(?:imum)?\b|\bupper\s+(?:intake\s+)?limit|\bceiling", re.IGNORECASE)
+# Not a dose: a threshold ("doses above 10 mg", "more than 2 g a day") or a step ("increase by 500 mg").
+_NOT_A_DOSE = re.compile(
+    r"""(?:\b(?:above|over|more\s+than|greater\s+than|higher\s+than|exceeding|in\s+excess\s+of|beyond)
+          |\b(?:increas|decreas|rais|lower|reduc|titrat|adjust)\w*\s+(?:\w+\s+){0,2}?by
+          |\bincrements?\s+of|\bsteps?\s+of)\s+(?:about\s+|approximately\s+|an?\s+(?:increment\s+of\s+)?)?$""",
+    re.IGNORECASE | re.VERBOSE)
+_THRESHOLD_WINDOW = 40
+# "no more than once a day", "Do not take more than 6 doses in 24 hours",
+# "The maximum recommended dosing frequency is once per day".
+_FREQUENCY_LIMIT = re.compile(
+    rf"""(?:maximum\s+(?:recommended\s+)?(?:dosing\s+)?frequency\s+is|\b(?:no|not|never)\s+(?:\w+\s+){{0,2}}?more\s+than
+          |\bonly)\s+(?P<n>once|twice|{_TIMES_NUM})\s*(?:times?|doses?|tablets?|capsules?|caplets?)?\s*
+        (?:a|per|each|every|in(?:\s+any)?|within)\s*(?:day|24\s*hours?)\b""",
+    re.IGNORECASE | re.VERBOSE)
+_CAPTION = re.compile(r"[ \t>*_#]*(?:figure|fig\.|table|chart|graph|exhibit)\s*\d+[a-z]?\s*[:.|—–-]", re.IGNORECASE)
+_INTERACTION = re.compile(r"\binteract|\bco-?administ|\bconcomitant", re.IGNORECASE)
+_STUDY = re.compile(r"\b(?:placebo|randomi[sz]ed|trials?|study|studies|subjects|versus|vs\b)", re.IGNORECASE)
+# Between a substance's name and its amount: "tipranavir 500 mg", "ritonavir at a dose of 100 mg",
+# "aspirin (81 mg)", "| Saquinavir | 1200 mg".
+_GLUE_BEFORE = re.compile(
+    r"(?:[ \t,(:|–—-]|\b(?:at|a|an|of|in|dose|doses|dosage|daily|total|oral|orally|given|as|between|from|up[ \t]+to)\b)*$",
+    re.IGNORECASE)
+_WORDS_BEFORE = re.compile(r"((?:[A-Za-z][\w'’-]*[ \t]+){0,2}[A-Za-z][\w'’-]*)$")
+_WORDS_AFTER = re.compile(r"[ \t]*\)?[ \t]*(?:of[ \t]+(?:the[ \t]+)?)?((?:[A-Za-z][\w'’-]*)(?:[ \t]+[A-Za-z][\w'’-]*){0,2})")
+_NAME_WINDOW = 60
+_SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")
+_TITLE_WORD = re.compile(r"[a-z]+")
 
 
 @functools.cache
@@ -54,21 +125,26 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(
         rf"""
         (?P<low>{_NUM})
-        (?:\s*(?P<unit1>{unit})(?![A-Za-z]))?
+        (?:\s*(?P<unit1>{unit})(?![A-Za-z])(?=\s*(?:-|–|—|to|and|or)\s*(?:{_NUM})))?
         (?:\s*(?:-|–|—|to|and|or)\s*(?P<high>{_NUM}))?
         \s*(?P<unit>{unit})(?![A-Za-z0-9])
-        (?P<bad>\s*/\s*(?:dl|l|ml|m2|m²|h|hr|hour|min|kg\s*/\s*(?:h|min))\b|\s*%)?
-        (?P<perkg>\s*/\s*kg\b|\s+per\s+kg\b(?:\s+(?:of\s+)?body\s*weight)?)?
+        (?P<bad>\s*/\s*(?:dl|l|ml|m2|m²|h|hrs?|hours?|min(?:ute)?s?|kg\s*/\s*(?:h|min))\b|\s*%)?
+        (?P<perkg>\s*(?:/|per)\s*(?:kg|kilo(?:gram)?s?)\b(?:\s*(?:of\s+)?(?:body\s*(?:weight|mass)|bw)\b)?
+                 |\s*[·⋅.]?\s*kg\s*{_INVERSE})?
         (?:\s+of\s+(?P<of>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)(?=\s*(?:{_DAY})))?
         (?:\.(?=\s*per\s))?
-        (?P<per>\s*(?:{_DAY})|\s*/\s*daily\b|\s*(?:/|per)\s*dose\b|\s*(?:a|per|each|every|/)\s*(?:week|wk)\b|\s+weekly\b)?
+        (?:\s*\)(?=\s*(?:per\b|a\s+day|daily|/|every|each|once|twice)))?
+        (?P<per>\s*(?:{_DAY})|\s*/\s*daily\b|\s*(?:/|per)\s*dose\b|\s*(?:a|per|each|every|/)\s*(?:week|wk)\b|\s+weekly\b|\s*[·⋅.]?\s*(?:week|wk){_INVERSE}
+               |\s+(?:initially\s+)?on\s+(?:day\s+\d+|the\s+first\s+day)\b)?
         (?P<times>,?\s*(?:\(|taken\s+)?
-          (?:(?P<t1>{_TIMES_NUM})\s*(?:-|–|—|to|or)\s*(?P<t2>{_TIMES_NUM})\s*times|
+          (?:(?P<f1>{_FREQUENCY_WORD})\s*(?:-|–|—|to|or)\s*(?P<f2>{_FREQUENCY_WORD})|
+             (?P<t1>{_TIMES_NUM})\s*(?:-|–|—|to|or)\s*(?P<t2>{_TIMES_NUM})\s*times|
              (?P<t3>{_TIMES_NUM})\s*(?P<more>or\s+more\s+)?times|
              (?P<tw>once|twice|thrice)|
              (?P<tx>\d)\s*x(?=\s*(?:/|a\s|per\s|daily)))
           \s*(?:{_DAY}|a\s+day|per\s+day)|
-          ,?\s*(?P<abbr>b\.?i\.?d\.?|t\.?i\.?d\.?|q\.?i\.?d\.?)(?![A-Za-z])|
+          ,?\s*(?P<abbr>{_ABBR})(?![A-Za-z])(?:\s*(?:or|to|-|–)\s*(?P<abbr2>{_ABBR})(?![A-Za-z]))?|
+          ,?\s*q\.?\s*(?P<qh>\d{{1,2}})\s*h(?:rs?|ours?)?\b|
           ,?\s*every\s+(?P<h1>\d{{1,2}})(?:\s*(?:-|–|to)\s*(?P<h2>\d{{1,2}}))?\s*(?:hours|hrs?|h)\b)?
         """,
         re.IGNORECASE | re.VERBOSE,
@@ -84,8 +160,23 @@ def _times_value(word: str) -> int:
     return int(word) if word.isdigit() else dose_cues().number_words.get(word, 0)
 
 
+def _every_hours(h1: int, h2: int) -> tuple[int, int] | None:
+    if 0 < h1 <= 24 and 0 < h2 <= 24:
+        return (24 // max(h1, h2), 24 // min(h1, h2))
+    return None
+
+
+def _frequency_word(word: str) -> int:
+    """'once' -> 1, 'twice' -> 2, 'three times' -> 3."""
+    word = word.lower().split()[0]
+    return dose_cues().times_words.get(word) or _times_value(word)
+
+
 def _times(match: re.Match[str]) -> tuple[int, int] | None:
     cues = dose_cues()
+    if match.group("f1"):
+        a, b = _frequency_word(match.group("f1")), _frequency_word(match.group("f2"))
+        return (min(a, b), max(a, b)) if a and b else None
     if match.group("t1"):
         return (_times_value(match.group("t1")), _times_value(match.group("t2")))
     if match.group("t3") or match.group("tx"):
@@ -95,13 +186,14 @@ def _times(match: re.Match[str]) -> tuple[int, int] | None:
         n = cues.times_words[match.group("tw").lower()]
         return (n, n)
     if match.group("abbr"):
-        n = cues.times_words.get(match.group("abbr").lower().replace(".", ""), 0)
-        return (n, n) if n else None
+        counts = [cues.times_words.get(match.group(g).lower().replace(".", ""), 0)
+                  for g in ("abbr", "abbr2") if match.group(g)]
+        return (min(counts), max(counts)) if all(counts) else None
+    if match.group("qh"):
+        return _every_hours(int(match.group("qh")), int(match.group("qh")))
     if match.group("h1"):
         h1 = int(match.group("h1"))
-        h2 = int(match.group("h2") or h1)
-        if 0 < h1 <= 24 and 0 < h2 <= 24:
-            return (24 // max(h1, h2), 24 // min(h1, h2))
+        return _every_hours(h1, int(match.group("h2") or h1))
     return None
 
 
@@ -114,27 +206,6 @@ def _per(match: re.Match[str], pre: str) -> Per | None:
     if per:
         return "day"
     return "day" if "daily" in pre.lower() else None
-
-
-@functools.cache
-def _pint() -> object:
-    import pint  # imported lazily: building a registry takes a noticeable fraction of a second
-
-    return pint.UnitRegistry()
-
-
-@functools.cache
-def _factor(unit_from: str, unit_to: str) -> float | None:
-    """How many `unit_to` in one `unit_from`, via pint; None when either is not a mass/volume."""
-    names = units().pint_names
-    a, b = names.get(unit_from), names.get(unit_to)
-    if a is None or b is None:
-        return None
-    registry = _pint()
-    try:
-        return float(registry.Quantity(1, a).to(b).magnitude)  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - pint raises DimensionalityError for mass vs volume
-        return None
 
 
 def _body_weight(text: str, start: int, end: int) -> bool:
@@ -164,8 +235,32 @@ def _candidates(text: str, start: int, end: int) -> list[re.Match[str]]:
     return out
 
 
-def _amounts(text: str, start: int, end: int) -> list[tuple[re.Match[str], re.Match[str] | None, float | None, float, str]]:
-    """Regex matches with their numbers and canonical unit, lab values and body weights dropped."""
+@dataclass(frozen=True, slots=True)
+class _Amount:
+    """A regex match read as an amount: numbers in its canonical unit, and whether it is a stated limit."""
+
+    match: re.Match[str]
+    pre: re.Match[str] | None
+    low: float | None
+    high: float
+    unit: str
+    maximum: bool
+    sentence_scope: bool  # an "up to" limit covers its sentence only
+
+
+def _limit(text: str, start: int, match: re.Match[str]) -> tuple[bool, bool]:
+    """(is a stated maximum, covers its sentence only) for the amount `match`."""
+    before = _MAX_BEFORE.search(text, max(start, match.start() - _PRE_WINDOW), match.start())
+    if before is not None:
+        return True, bool(before.group("upto"))
+    if _MAX_AFTER.match(text, match.end()):
+        return True, False
+    return False, False
+
+
+def _amounts(text: str, start: int, end: int) -> list[_Amount]:
+    """Regex matches with their numbers and canonical unit; lab values, body weights, thresholds
+    and steps dropped."""
     out = []
     table = units()
     for match in _candidates(text, start, end):
@@ -175,8 +270,9 @@ def _amounts(text: str, start: int, end: int) -> list[tuple[re.Match[str], re.Ma
         unit = table.canonical(match.group("unit"))
         if unit is None:
             continue
-        if unit == "kg" and _body_weight(text, match.start("low"), match.end("unit")):
-            continue
+        if unit == "kg" and not match.group("per") and not match.group("times") or (
+                unit == "kg" and _body_weight(text, match.start("low"), match.end("unit"))):
+            continue  # "15 kg (33 lbs) to <30 kg", "adults weighing 50 kg": people, not amounts to take
         low = _number(match.group("low"))
         high = _number(match.group("high")) if match.group("high") else low
         if match.group("unit1"):
@@ -184,15 +280,18 @@ def _amounts(text: str, start: int, end: int) -> list[tuple[re.Match[str], re.Ma
             if unit1 is None:
                 continue
             if unit1 != unit:
-                factor = _factor(unit1, unit)
+                factor = unit_factor(unit1, unit)
                 if factor is None:
                     continue
                 low *= factor
         if not (math.isfinite(low) and math.isfinite(high)) or high <= 0 or low > high:
             continue
+        maximum, sentence_scope = _limit(text, start, match)
+        if not maximum and _NOT_A_DOSE.search(text, max(start, match.start() - _THRESHOLD_WINDOW), match.start()):
+            continue
         pre = _PRE.search(text, max(start, match.start() - _PRE_WINDOW), match.start())
-        capped = pre is not None and bool(_CAP.search(pre.group())) and not match.group("high")
-        out.append((match, pre, None if capped else low, high, unit))
+        capped = maximum and not match.group("high")
+        out.append(_Amount(match, pre, None if capped else low, high, unit, maximum, sentence_scope))
     return out
 
 
@@ -234,6 +333,11 @@ def _population(sentence: str) -> str | None:
     return lookup[match.group().lower()] if match else None
 
 
+@functools.cache
+def _once_daily_pattern() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(dose_cues().once_daily_events) + r")\b", re.IGNORECASE)
+
+
 _SUPERVISED = re.compile(
     r"\bunder\s+(?:the\s+)?(?:\w+\s+){0,2}(?:medical|physician|doctor|clinical|professional|clinician|"
     r"healthcare|health\s+care)(?:['’]s)?\s*(?:\w+\s+)?(?:supervision|guidance|care|direction|monitoring)"
@@ -246,6 +350,7 @@ _LABEL = re.compile(r"^[ \t]*(?P<bullet>[-*•·▪◦]|\d{1,2}[.)])?[ \t]*(?P<b
 _MAX_PLAIN_LABEL_WORDS = 3  # a longer "words:" opening a plain line is a sentence, not a label
 _FOR = re.compile(r"\bfor\s+", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'’/-]*[.,;:)!?]?|\S+")
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
 
 
 def _line_label(text: str, offset: int) -> str | None:
@@ -282,11 +387,22 @@ def _purpose(sentence: str) -> str | None:
     return None
 
 
-def _dose_at(text: str, match: re.Match[str], pre: re.Match[str] | None, low: float | None, high: float, unit: str,
-             sentence: Span | None, substance: str | None) -> Dose:
+def _label_context(label: str) -> str | None:
+    """What a list-item label says the dose is for: 'Allergies (adults ...)' -> 'Allergies';
+    labels naming a route, a population ('Children 6 to 12 years') or a limit say no purpose."""
+    if _route(label) or _MAX_LABEL.search(label):
+        return None
+    bare = _PARENTHESES.sub("", label).strip()
+    if not bare or _population(bare) or _CAPTION.match(bare + ":"):
+        return None
+    return bare
+
+
+def _dose_at(text: str, found: _Amount, sentence: Span | None, substance: str | None) -> Dose:
+    match, pre = found.match, found.pre
     times = _times(match)
     per = _per(match, pre.group() if pre else "")
-    if times == (1, 1) and per in (None, "day"):
+    if times == (1, 1) and per in (None, "dose"):
         per = "day"  # "once daily" is a daily amount
     elif times is not None and per in (None, "dose"):
         per = "dose"
@@ -295,16 +411,20 @@ def _dose_at(text: str, match: re.Match[str], pre: re.Match[str] | None, low: fl
     span = Span(pre.start() if pre and _SPAN_FROM_PRE.search(pre.group()) else match.start(), match.end())
     span = _trim(text, span)
     sentence_text = text[sentence.start:sentence.end] if sentence else text[span.start:span.end]
+    if per is None and times is None and _once_daily_pattern().search(sentence_text):
+        per = "day"  # "2 mg at bedtime": tied to a once-a-day moment
     label = _line_label(text, span.start)
     route = _route(label or "") or _route(sentence_text)
-    context = None
-    if label and not _route(label):
-        context = label
+    context = _label_context(label) if label else None
     if context is None:
         context = _purpose(sentence_text)
-    return Dose(span=span, low=low, high=high, unit=unit, substance=substance, per=per, times_per_day=times,
-                per_kg=bool(match.group("perkg")), route=route, population=_population(sentence_text),
-                context=context, supervised=bool(_SUPERVISED.search(sentence_text)), sentence=sentence)
+    maximum = found.maximum or bool(label and _MAX_LABEL.search(label))
+    return Dose(span=span, low=None if maximum and not match.group("high") else found.low, high=found.high,
+                unit=found.unit, substance=substance, per=per, times_per_day=times,
+                per_kg=bool(match.group("perkg")), route=route,
+                population=_population(sentence_text) or (_population(label) if label else None),
+                context=context, supervised=bool(_SUPERVISED.search(sentence_text)), sentence=sentence,
+                maximum=maximum)
 
 
 def _trim(text: str, span: Span) -> Span:
@@ -316,45 +436,271 @@ def _trim(text: str, span: Span) -> Span:
     return Span(start, end)
 
 
-def _nearest(mentions: list[tuple[str, Span]], starts: list[int], span: Span, sentence: Span | None) -> str | None:
-    """The substance named closest to the dose inside its sentence."""
-    if sentence is None:
-        return None
-    lo = bisect.bisect_left(starts, sentence.start)
-    hi = bisect.bisect_left(starts, sentence.end)
-    best: tuple[int, str] | None = None
-    for name, mention in mentions[lo:hi]:
-        distance = max(mention.start - span.end, span.start - mention.end, 0)
-        if best is None or distance < best[0]:
-            best = (distance, name)
-    return best[1] if best else None
+# --- where doses may be read -------------------------------------------------------------------
 
 
-def find(parsed: Parsed, substance: str | None) -> list[Dose]:
-    """Every dose in the document; `substance` (the main subject) fills in when a sentence names none."""
-    text = parsed.text
-    mentions = substances.find(parsed)
-    label_document = parsed.document.kind == "label"
-    starts = [span.start for _, span in mentions]
-    out: list[Dose] = []
-    for match, pre, low, high, unit in _amounts(text, 0, len(text)):
-        section = parsed.section_at(match.start())
-        if section is not None and section.type in _SKIP_SECTIONS:
+def _chain(sections: tuple[Section, ...], start: int, end: int) -> list[Section]:
+    """The sections containing [start, end), outermost first."""
+    inside = [s for s in sections if s.span.start <= start and end <= s.span.end]
+    return sorted(inside, key=lambda s: (s.span.start, -s.span.end))
+
+
+def _regions(document: Document) -> list[tuple[int, int, bool]]:
+    """(start, end, only_if_dosing) ranges of the text that may hold doses of the subject, in order.
+    `only_if_dosing`: a label's usage text, where only a sentence stating a daily dose counts."""
+    n = len(document.text)
+    label = document.kind == "label"
+    if not document.sections:
+        return [] if label else [(0, n, False)]
+    cuts = sorted({0, n, *(s.span.start for s in document.sections), *(s.span.end for s in document.sections)})
+    out: list[tuple[int, int, bool]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        if a >= b or b > n:
             continue
-        sentence = parsed.sentence_at(match.start("low"))
-        dose = _dose_at(text, match, pre, low, high, unit, sentence, None)
-        # a label's doses are of its drug, whatever salt or excipient the sentence also names
-        named = None if label_document and substance else _nearest(mentions, starts, dose.span, sentence)
-        section_route = _route(section.title) if section is not None and dose.route is None else None
-        out.append(replace(dose, substance=named or substance, route=dose.route or section_route))
+        chain = _chain(document.sections, a, b)
+        types = {s.type for s in chain}
+        if label:
+            if types & _LABEL_SKIP_SECTIONS or not chain:
+                continue
+            if "dosage" in types:
+                verdict = False
+            elif chain[-1].type == "usage":
+                verdict = True
+            else:
+                continue
+        elif types & _SKIP_SECTIONS:
+            continue
+        else:
+            verdict = False
+        if out and out[-1][1] == a and out[-1][2] == verdict:
+            out[-1] = (out[-1][0], b, verdict)
+        else:
+            out.append((a, b, verdict))
     return out
 
 
+def _line(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end < 0 else end
+
+
+def _paragraph(text: str, offset: int, lo: int, hi: int) -> Span:
+    """The blank-line-separated paragraph holding `offset`, inside [lo, hi)."""
+    start = text.rfind("\n\n", lo, offset)
+    end = text.find("\n\n", offset, hi)
+    return Span(lo if start < 0 else start + 2, hi if end < 0 else end)
+
+
+# --- whose dose ---------------------------------------------------------------------------------
+
+
+def _same_substance(name: str, subject: str | None, ingredients: frozenset[str]) -> bool:
+    """'magnesium sulfate' is a form of magnesium; 'atorvastatin' names the subject of an atorvastatin label."""
+    if subject is None:
+        return False
+    for own in (subject, *ingredients):
+        if name == own or name.startswith(own + " ") or own.startswith(name + " "):
+            return True
+    return False
+
+
+# Words that cannot be (the edge of) a substance's name next to an amount.
+_FUNCTION_WORDS = frozenset({"a", "an", "the", "and", "or", "with", "in", "for", "to", "at", "on", "by", "per", "of",
+                             "is", "are", "was", "were", "be", "been", "as", "if", "when", "than", "from", "into",
+                             "that", "this", "it", "its", "then", "so", "may", "can", "up", "you", "your"})
+
+
+def _not_a_name(word: str) -> bool:
+    word = word.lower().strip("'’-")
+    return word in _FUNCTION_WORDS or word in dose_cues().not_names
+
+
+def _lookup(words: str, last: bool) -> str | None:
+    """The substance named by the one to three of `words` next to an amount (its last words when the
+    name comes before the amount, its first words after), longest first."""
+    parts = words.split()
+    if not parts or _not_a_name(parts[-1] if last else parts[0]):
+        return None
+    for k in range(len(parts), 0, -1):
+        name = substances.canonical_name(" ".join(parts[-k:] if last else parts[:k]))
+        if name:
+            return name
+    return None
+
+
+def _named_with(text: str, match: re.Match[str], sentence: Span | None) -> str | None:
+    """The substance whose amount this is, when the text ties a name to it: 'tipranavir 500 mg',
+    'ritonavir at 100 mg', 'aspirin (81 mg)', '750 mg telaprevir', '20 g of L-glutamine'."""
+    lo = max(sentence.start if sentence else 0, match.start() - _NAME_WINDOW)
+    hi = min(sentence.end if sentence else len(text), match.end() + _NAME_WINDOW)
+    if match.group("of"):
+        name = _lookup(match.group("of"), last=True) or _lookup(match.group("of"), last=False)
+        if name:
+            return name
+    glue = _GLUE_BEFORE.search(text, lo, match.start())
+    head_end = glue.start() if glue else match.start()
+    words = _WORDS_BEFORE.search(text, lo, head_end)
+    if words and words.end() == head_end:
+        name = _lookup(words.group(1), last=True)
+        if name:
+            return name
+    after = _WORDS_AFTER.match(text, match.end(), hi)
+    if after:
+        return _lookup(after.group(1), last=False)
+    return None
+
+
+# --- limits -------------------------------------------------------------------------------------
+
+
+def _covers(limit: str | None, dose: str | None) -> bool:
+    """A limit stated for no population covers every dose; one stated for children, children's only."""
+    return limit is None or limit == dose
+
+
+def _limit_frequency(dose: Dose, n: int) -> Dose:
+    """At most `n` intakes a day: an amount with no frequency becomes each intake of 1..n a day."""
+    if dose.per is None and dose.times_per_day is None:
+        return replace(dose, per="day", times_per_day=(1, 1)) if n == 1 else replace(dose, per="dose", times_per_day=(1, n))
+    if dose.per == "dose" and dose.times_per_day is not None:
+        a, b = dose.times_per_day
+        return replace(dose, times_per_day=(min(a, n), min(b, n)))
+    return dose
+
+
+def _apply_limits(text: str, doses: list[Dose], blocks: list[Span], scopes: list[Span],
+                  sentence_only: list[bool]) -> list[Dose]:
+    """Frequency limits onto the doses of their paragraph (`blocks`), then daily maxima onto the doses
+    inside their scope (`scopes`, what each dose's limit would cover; "up to": its sentence) with a
+    compatible population and indication."""
+    out = list(doses)
+    for block in dict.fromkeys(blocks):
+        for limit in _FREQUENCY_LIMIT.finditer(text, block.start, block.end):
+            n = _times_value(limit.group("n")) or dose_cues().times_words.get(limit.group("n").lower(), 0)
+            if n <= 0:
+                continue
+            line_start, line_end = _line(text, limit.start())
+            who = _population(text[line_start:line_end])
+            for i, dose in enumerate(out):
+                if blocks[i] == block and _covers(who, dose.population):
+                    out[i] = _limit_frequency(dose, n)
+    for j, maximum in enumerate(out):
+        if not maximum.maximum or maximum.per != "day":
+            continue
+        for i, dose in enumerate(out):
+            if i == j or dose.maximum or dose.per_kg != maximum.per_kg or dose.substance != maximum.substance:
+                continue  # a stated limit is not capped by another one (OTC vs prescription maxima)
+            if sentence_only[j] and dose.sentence != maximum.sentence:
+                continue
+            if not scopes[j].contains(dose.span) or not _covers(maximum.population, dose.population):
+                continue
+            if maximum.context is not None and maximum.context != dose.context:
+                continue
+            factor = unit_factor(maximum.unit, dose.unit)
+            if factor is None:
+                continue
+            cap = float(f"{maximum.high * factor:.12g}")  # 350 mg as 0.35 g, not 0.35000000000000003
+            if dose.daily_cap is None or cap < dose.daily_cap:
+                out[i] = replace(dose, daily_cap=cap)
+    return out
+
+
+# --- the extractor ------------------------------------------------------------------------------
+
+
+def _section_population(chain: list[Section]) -> str | None:
+    for section in reversed(chain):
+        found = _population(section.title)
+        if found:
+            return found
+    return None
+
+
+def _section_indication(chain: list[Section]) -> str | None:
+    """A label's dosage subsection named for an indication ('2.3 Crohn's Disease')."""
+    stop = dose_cues().title_not_indication
+    for section in reversed(chain):
+        title = _PARENTHESES.sub("", _SECTION_NUMBER.sub("", section.title.split("(")[0])).strip(" ,.;:")
+        words = _TITLE_WORD.findall(title.lower())
+        if words and not stop.intersection(words):
+            return title
+    return None
+
+
+def _paragraph_label(text: str, paragraph: Span) -> str | None:
+    """The label opening a paragraph ('**Adults:** ...', '* Sleep: ...'), unless it names a limit."""
+    label = _line_label(text, min(paragraph.end, paragraph.start + 60))
+    return None if label is None or _MAX_LABEL.search(label) else label
+
+
+def _previous_line_population(text: str, offset: int) -> str | None:
+    """A table row's population stated on the line above it ('children 6 to under 12 years\\n10 mL')."""
+    line_start = text.rfind("\n", 0, offset)
+    if line_start <= 0:
+        return None
+    previous_start = text.rfind("\n", 0, line_start) + 1
+    previous = text[previous_start:line_start]
+    if len(previous) > 80 or _amounts(text, previous_start, line_start):
+        return None  # a row of its own, not the heading of this one
+    return _population(previous)
+
+
+def find(parsed: Parsed, substance: str | None) -> list[Dose]:
+    """Every dose the document states in text that may hold doses (see the module docstring);
+    `substance` (the main subject) owns each dose not tied to another substance's name."""
+    text = parsed.text
+    document = parsed.document
+    label_document = document.kind == "label"
+    ingredients = frozenset(i.strip().lower() for i in document.metadata.get("ingredients", "").split(";") if i.strip())
+    doses: list[Dose] = []
+    blocks: list[Span] = []
+    scopes: list[Span] = []
+    sentence_only: list[bool] = []
+    for start, end, only_if_dosing in _regions(document):
+        for found in _amounts(text, start, end):
+            offset = found.match.start()
+            line_start, line_end = _line(text, offset)
+            if _CAPTION.match(text, line_start, line_end):
+                continue
+            sentence = parsed.sentence_at(found.match.start("low"))
+            dose = _dose_at(text, found, sentence, None)
+            sentence_text = text[sentence.start:sentence.end] if sentence else ""
+            label = _line_label(text, dose.span.start)
+            if only_if_dosing and (not (dose.per or dose.times_per_day or dose.maximum) or _STUDY.search(sentence_text)):
+                continue
+            if not label_document and (_INTERACTION.search(sentence_text) or (label and _INTERACTION.search(label))):
+                continue
+            named = _named_with(text, found.match, sentence)
+            label_context = _label_context(label) if label else None
+            if named is None and label_context:  # "* Magnesium: 300 mg daily" on a page about something else
+                named = substances.canonical_name(label_context, dictionary=False)
+            owner = substance if named is None or _same_substance(named, substance, ingredients) else named
+            chain = _chain(document.sections, offset, offset + 1)
+            population = (dose.population or _previous_line_population(text, dose.span.start)
+                          or _section_population(chain))
+            context = dose.context
+            if context is None and label_document:
+                context = _section_indication(chain)
+            section_route = _route(chain[-1].title) if chain and dose.route is None else None
+            doses.append(replace(dose, substance=owner, population=population, context=context,
+                                 route=dose.route or section_route))
+            innermost = chain[-1].span if chain else Span(0, len(text))  # holds `offset`, even in a heading
+            paragraph = innermost if label_document else _paragraph(text, offset, innermost.start, innermost.end)
+            blocks.append(paragraph)
+            # a limit inside a list item or "**Label:**" paragraph is that item's; one on its own covers the section
+            scopes.append(paragraph if _paragraph_label(text, paragraph) else innermost)
+            sentence_only.append(found.sentence_scope)
+    return _apply_limits(text, doses, blocks, scopes, sentence_only)
+
+
 def find_in(text: str, substance: str | None = None) -> list[Dose]:
-    """Doses in a bare string (whole string as the sentence): for tests, label snippets, parse_dose."""
+    """Doses in a bare string (whole string as sentence and paragraph): for tests, label snippets, parse_dose."""
     whole = Span(0, len(text)) if text else None
-    return [_dose_at(text, m, pre, low, high, unit, whole, substance)
-            for m, pre, low, high, unit in _amounts(text, 0, len(text))]
+    found = _amounts(text, 0, len(text))
+    doses = [_dose_at(text, f, whole, substance) for f in found]
+    whole_text = [Span(0, len(text))] * len(doses)
+    return _apply_limits(text, doses, whole_text, whole_text, [f.sentence_scope for f in found])
 
 
 def parse_dose(text: str) -> Dose | None:
@@ -383,23 +729,3 @@ def format_dose(dose: Dose) -> str:
         a, b = dose.times_per_day
         amount += f", {a} times daily" if a == b else f", {a}–{b} times daily"
     return amount
-
-
-def to_grams_per_day(dose: Dose) -> tuple[float | None, float | None] | None:
-    """Low/high in grams per day, or None when the unit is not a mass, the frequency is unknown,
-    or the dose is per kg of body weight (no weight to multiply by)."""
-    if dose.per is None or dose.per_kg:
-        return None
-    factor = _factor(dose.unit, "g")
-    if factor is None:
-        return None
-    low = None if dose.low is None else dose.low * factor
-    high = dose.high * factor
-    if dose.per == "week":
-        return (None if low is None else low / 7, high / 7)
-    if dose.per == "dose":
-        if dose.times_per_day is None:
-            return None
-        t_low, t_high = dose.times_per_day
-        return (None if low is None else low * t_low, high * t_high)
-    return (low, high)

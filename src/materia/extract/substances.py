@@ -178,3 +178,25 @@ def subjects(parsed: Parsed) -> tuple[str | None, tuple[str, ...]]:
 def main_subject(parsed: Parsed) -> str | None:
     """The substance the document is about (see `subjects`)."""
     return subjects(parsed)[0]
+
+
+@functools.cache
+def _curated_names() -> dict[str, str]:
+    names = {}
+    for entry in substances():
+        for surface in (*entry.synonyms, *entry.forms, entry.name):
+            names[surface.lower()] = entry.name
+    return names
+
+
+def canonical_name(surface: str, dictionary: bool = True) -> str | None:
+    """The substance a name stands for ("L-Glutamine" -> glutamine, "Lipitor" -> atorvastatin), or None.
+
+    The curated list first; then, unless `dictionary` is False, the drug dictionary (loaded on first
+    need) for medicines it lacks."""
+    key = " ".join(surface.lower().split())
+    name = _curated_names().get(key) or _curated()[2].get(surface.strip())
+    if name is None and dictionary and len(key) >= _MIN_DRUG_NAME and key.isascii():
+        found = _drug_dictionary().get(key, None)
+        name = found[1] if found else None
+    return name

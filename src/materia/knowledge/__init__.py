@@ -11,12 +11,12 @@ from materia.errors import NotFoundError
 from materia.extract.names import headline_name, resolve_name
 from materia.knowledge import conflicts as _conflicts
 from materia.knowledge import monograph as _monograph
-from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, Conflict, DoseRange,
+from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, Conflict, DoseFlag, DoseRange,
                                      DoseSummary, Location, Monograph, MonographSection, Position, SearchHit,
                                      SourceInfo, StoredDocument, SubstanceSummary, UseGrade)
 from materia.store import Store
 
-__all__ = ["Citation", "Claim", "Community", "ConditionReports", "Conflict", "DoseRange", "DoseSummary",
+__all__ = ["Citation", "Claim", "Community", "ConditionReports", "Conflict", "DoseFlag", "DoseRange", "DoseSummary",
            "Location", "Monograph", "MonographSection", "Position", "SearchHit", "SourceInfo", "StoredDocument",
            "SubstanceSummary", "UseGrade", "conflicts", "get_document", "list_substances", "monograph",
            "normalise_substance", "resolve", "search"]

@@ -48,6 +48,9 @@ def markdown(m: Monograph) -> str:
                 sup = " (under supervision)" if d.supervised else ""
                 refs = "".join(cite(Citation(r.source, r.document_id, r.span, r.text)) for r in d.ranges)
                 lines.append(f"- **{d.purpose}**{sup}{high}{refs}")
+                for r in d.flagged:  # kept out of the highest figure by the sanity screen
+                    why = r.flag.reason if r.flag else "flagged"
+                    lines.append(f"  - left out: {why}{cite(Citation(r.source, r.document_id, r.span, r.text))}")
             lines.append("")
             continue
         if not section.claims:

@@ -46,24 +46,40 @@ class MonographSection:
 
 
 @dataclass(frozen=True, slots=True)
+class DoseFlag:
+    """Why the sanity screen keeps a daily amount out of the chart and the highest figure."""
+
+    rule: str  # above_own_maximum | far_above_other_sources
+    reason: str  # for people: "2.4 g/day is above the 1.2 g/day maximum the same source states"
+    limit_g_per_day: float  # the amount it was found above
+
+
+@dataclass(frozen=True, slots=True)
 class DoseRange:
     source: str
     document_id: int
     text: str
     span: tuple[int, int]
     low_g_per_day: float | None
-    high_g_per_day: float | None
+    high_g_per_day: float | None  # None when per kg of body weight or not a daily mass
     supervised: bool = False
+    maximum: bool = False  # the source states this amount as a limit
+    per_kg: bool = False
+    flag: DoseFlag | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class DoseSummary:
-    """Doses for one purpose, each source's range normalised to g/day where the text allows."""
+    """Doses for one purpose (indication and population), each source's range normalised to g/day
+    where the text allows; `flagged` holds the ranges the sanity screen kept out, with the reason."""
 
     purpose: str
     ranges: tuple[DoseRange, ...]
     highest_g_per_day: float | None
     supervised: bool
+    population: str | None = None
+    stated_maximum_g_per_day: float | None = None  # the lowest daily maximum its sources state
+    flagged: tuple[DoseRange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

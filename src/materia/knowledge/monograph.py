@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from materia.knowledge import conflicts as conflict_rules
 from materia.knowledge.conditions import canonical
-from materia.knowledge.doses import grams_per_day
+from materia.knowledge import doses
 from materia.knowledge.grading import grade, source_kind
-from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, DoseRange, DoseSummary,
+from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, DoseSummary,
                                      Location, Monograph, MonographSection, SourceInfo, UseGrade)
 from materia.store import DocumentInfo, StoredItem
 
@@ -76,23 +76,8 @@ def sections(all_claims: Sequence[Claim]) -> tuple[MonographSection, ...]:
     return tuple(out)
 
 
-def dose_summaries(items: Sequence[StoredItem]) -> tuple[DoseSummary, ...]:
-    by_purpose: dict[str, list[StoredItem]] = defaultdict(list)
-    for item in items:
-        if item.category == "dose":
-            by_purpose[(item.payload.get("context") or "general").lower()].append(item)
-    out = []
-    for purpose, group in sorted(by_purpose.items()):
-        ranges = []
-        for i in group:
-            g = grams_per_day(i.payload)
-            ranges.append(DoseRange(i.document.source, i.document.id, i.text,
-                                    (i.span.start, i.span.end), None if g is None else g[0],
-                                    None if g is None else g[1], bool(i.payload.get("supervised"))))
-        highs = [r.high_g_per_day for r in ranges if r.high_g_per_day is not None]
-        out.append(DoseSummary(purpose, tuple(ranges), max(highs) if highs else None,
-                               any(r.supervised for r in ranges)))
-    return tuple(out)
+def dose_summaries(items: Sequence[StoredItem], substance: str) -> tuple[DoseSummary, ...]:
+    return doses.summaries(items, substance)
 
 
 def use_grades(items: Sequence[StoredItem]) -> tuple[UseGrade, ...]:
@@ -159,5 +144,5 @@ def sources(documents: Sequence[DocumentInfo]) -> tuple[SourceInfo, ...]:
 
 
 def build(substance: str, documents: Sequence[DocumentInfo], items: Sequence[StoredItem]) -> Monograph:
-    return Monograph(substance, sources(documents), sections(claims(items)), dose_summaries(items), use_grades(items),
+    return Monograph(substance, sources(documents), sections(claims(items)), dose_summaries(items, substance), use_grades(items),
                      tuple(conflict_rules.find(items)), community(items))

@@ -61,7 +61,7 @@ def units() -> Units:
 
 
 _CUE_KEYS = {"routes", "routes_exact", "populations", "times_words", "number_words", "context_skip", "context_stop",
-             "context_not_after"}
+             "context_not_after", "once_daily_events", "not_names", "title_not_indication"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,9 @@ class DoseCues:
     context_skip: frozenset[str]
     context_stop: frozenset[str]
     context_not_after: frozenset[str]
+    once_daily_events: tuple[str, ...]
+    not_names: frozenset[str]
+    title_not_indication: frozenset[str]
 
 
 def _mapping_of_lists(data: dict[str, object], key: str) -> dict[str, tuple[str, ...]]:
@@ -106,7 +109,9 @@ def parse_cues(data: object) -> DoseCues:
     return DoseCues(_mapping_of_lists(data, "routes"), _mapping_of_lists(data, "routes_exact"),
                     _mapping_of_lists(data, "populations"), _mapping_of_ints(data, "times_words"),
                     _mapping_of_ints(data, "number_words"), _word_set(data, "context_skip"),
-                    _word_set(data, "context_stop"), _word_set(data, "context_not_after"))
+                    _word_set(data, "context_stop"), _word_set(data, "context_not_after"),
+                    tuple(sorted(_word_set(data, "once_daily_events"))), _word_set(data, "not_names"),
+                    _word_set(data, "title_not_indication"))
 
 
 @functools.cache

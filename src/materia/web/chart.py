@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-_TO_GRAMS = {"g": 1.0, "mg": 1e-3, "mcg": 1e-6, "µg": 1e-6, "ug": 1e-6, "kg": 1e3}
+from materia.quantities import grams_per_day as daily_grams
+from materia.types import Dose, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +46,12 @@ class Chart:
 
 
 def grams_per_day(amount: float, unit: str, per: str | None, times_per_day: tuple[int, int] | None) -> float | None:
-    """Convert an amount to g/day, or None when the unit or period cannot be placed on the axis."""
-    factor = _TO_GRAMS.get((unit or "").lower())
-    if factor is None:
-        return None
-    grams = amount * factor
-    if per in (None, "day"):
-        return grams
-    if per == "week":
-        return grams / 7
-    if per == "dose" and times_per_day:
-        return grams * times_per_day[1]
-    return None
+    """An amount in g/day (materia.quantities.grams_per_day, the one formula), or None when the unit
+    or period cannot be placed on the axis."""
+    dose = Dose(span=Span(0, 0), low=amount, high=amount, unit=unit or "",
+                per=per if per in ("day", "dose", "week") else None, times_per_day=times_per_day)  # type: ignore[arg-type]
+    daily = daily_grams(dose)
+    return None if daily is None else daily.high
 
 
 def _nice_max(value: float) -> float:
