@@ -544,6 +544,16 @@ def _serious(m: _Mention, cue_index: _CueIndex, cues: lexicon.Cues) -> bool | No
     return None
 
 
+def _under_study(parsed: Parsed, m: _Mention) -> bool:
+    """Is the mention a condition under study? In side-effect text only a population counts
+    ("in patients with sepsis, ..."): there "decreased appetite, anxiety and cough" are reactions."""
+    role = under_study(parsed.text, m.sentence, m.start, m.end)
+    if role is None:
+        return False
+    section = parsed.section_at(m.start)
+    return role == "population" or section is None or section.type not in EFFECT_SECTIONS
+
+
 def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
     """Adverse effects attributed to the substance, in text order."""
     read = _read(parsed, matcher)
@@ -554,7 +564,7 @@ def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
     for m in read.mentions:
         if m.red_flag or not m.effect_context or (not m.learned and (m.use or m.condition)):
             continue
-        if under_study(parsed.text, m.sentence, m.start, m.end):
+        if _under_study(parsed, m):
             continue  # a condition under study ("patients with sepsis", "reduce the risk of stroke") is no effect
         out.append(Effect(name=m.name, span=Span(m.start, m.end),
                           negated=_negated(m, read.cue_index, read.breaks),
