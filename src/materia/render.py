@@ -1,15 +1,20 @@
 """Human-readable terminal output (rich renderables) for the CLI."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from materia.types import Extraction
+
+if TYPE_CHECKING:  # `materia extract` needs none of the knowledge base (nor SQLAlchemy) at run time
+    from materia.knowledge.model import Citation, Conflict, Monograph, SearchHit
 
 
 def _fmt_amount(low: float | None, high: float, unit: str) -> str:
@@ -24,7 +29,7 @@ def extraction_summary(x: Extraction) -> Panel:
     head = Text.assemble((doc.title or doc.source, "bold"), f"  [{doc.kind}]",
                          f"  modified {doc.modified.isoformat()}" if doc.modified else "",
                          f"\nsubject: {x.substance or 'unknown'}   source: {doc.source}")
-    parts: list = [head]
+    parts: list[RenderableType] = [head]
     if x.doses:
         table = Table("dose", "per", "times/day", "route", "for", "evidence", box=None, pad_edge=False)
         for d in x.doses:
@@ -58,19 +63,19 @@ def extraction_summary(x: Extraction) -> Panel:
     return Panel(Group(*parts), expand=False)
 
 
-def _cites(citations) -> str:
+def _cites(citations: Iterable[Citation]) -> str:
     return "; ".join(f"{Path(c.source).name} [{c.span[0]}–{c.span[1]}]" for c in citations)
 
 
-def monograph_view(m) -> Panel:  # m: materia.knowledge.Monograph
+def monograph_view(m: Monograph) -> Panel:
     """Sections in monograph order, each statement with its sources and spans."""
-    parts: list = [Text.assemble((m.substance.title(), "bold"), f"   {len(m.sources)} sources")]
+    parts: list[RenderableType] = [Text.assemble((m.substance.title(), "bold"), f"   {len(m.sources)} sources")]
     for s in m.sources:
         parts.append(Text(f"  • {s.source}  [{s.source_kind}]  {s.title or ''}"[:140], style="dim"))
     grades = {u.name: u for u in m.uses}
     for section in m.sections:
         parts.append(Text(f"\n{section.title}", style="bold underline"))
-        if section.title == "Dosage" and m.doses:
+        if section.key == "dosage" and m.doses:
             for d in m.doses:
                 ranges = ", ".join(
                     (f"{r.low_g_per_day:g}–" if r.low_g_per_day is not None and r.low_g_per_day != r.high_g_per_day
@@ -108,10 +113,10 @@ def monograph_view(m) -> Panel:  # m: materia.knowledge.Monograph
     return Panel(Group(*parts), expand=False)
 
 
-def conflicts_view(conflicts) -> Group:
+def conflicts_view(conflicts: Sequence[Conflict]) -> Group:
     if not conflicts:
         return Group(Text("The sources do not disagree on any topic materia compares."))
-    parts: list = []
+    parts: list[RenderableType] = []
     for c in conflicts:
         parts.append(Text(f"  {c.topic}", style="bold"))
         for p in c.positions:
@@ -120,7 +125,7 @@ def conflicts_view(conflicts) -> Group:
     return Group(*parts)
 
 
-def search_view(query: str, hits) -> Group:
+def search_view(query: str, hits: Sequence[SearchHit]) -> Group:
     if not hits:
         return Group(Text(f"Nothing matches {query!r}."))
     table = Table("kind", "title", "snippet", "where", box=None, pad_edge=False)

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from materia.errors import NotFoundError
+from materia.knowledge import KnowledgeBase, Monograph, SearchHit, SubstanceSummary
 from materia.settings import Settings
+from materia.store import connect
 from materia.web import create_app
 
 SUBSTANCE = "L-glutamine"
@@ -179,32 +182,29 @@ def test_app_openapi_and_docs(client: TestClient) -> None:
     assert docs.status_code == 200
 
 
-class _Broken:
+class _Broken(KnowledgeBase):
     """A knowledge base that fails, to check errors never leak a traceback."""
 
-    def list_substances(self) -> list[object]:
+    def substances(self) -> tuple[SubstanceSummary, ...]:
         raise RuntimeError("secret internals")
 
-    def monograph(self, name: str) -> object:
+    def monograph(self, name: str) -> Monograph:
         raise NotFoundError(name)
 
-    conflicts = monograph
-
-    def search(self, query: str, limit: int, offset: int) -> list[object]:
-        raise RuntimeError("secret internals")
-
-    def get_document(self, doc_id: int) -> object:
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> tuple[SearchHit, ...]:
         raise RuntimeError("secret internals")
 
 
-def test_app_internal_errors_hide_details() -> None:
-    app = create_app(Settings.from_env(environ={}, db=":memory:"), kb=_Broken())
-    with TestClient(app, raise_server_exceptions=False) as c:
+def test_app_internal_errors_hide_details(tmp_path: Path) -> None:
+    settings = Settings.from_env(environ={}, db=str(tmp_path / "kb.sqlite"))
+    with _Broken(connect(settings.db)) as kb, TestClient(create_app(settings, kb=kb),
+                                                         raise_server_exceptions=False) as c:
         page = c.get("/")
         assert page.status_code == 500 and "secret internals" not in page.text and "text/html" in page.headers["content-type"]
         api = c.get("/api/v1/search", params={"q": "x"})
         assert api.status_code == 500 and api.json() == {"ok": False, "status": 500, "error": api.json()["error"]}
         assert "secret" not in api.text
+        assert c.get("/substances/x").status_code == 404
 
 
 def test_app_docs_page_alone_gets_the_swagger_policy(client: TestClient) -> None:

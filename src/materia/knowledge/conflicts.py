@@ -18,12 +18,17 @@ STATEMENT_TOPICS = {
 BENEFIT = "benefit"
 
 
-def evidence_span(item: StoredItem) -> tuple[int, int]:
-    """The sentence saying it when the extractor gave one, else the item's own span."""
+def sentence_span(item: StoredItem) -> tuple[int, int] | None:
+    """The span of the sentence saying it, when the extractor gave one."""
     sentence = item.payload.get("sentence")
     if isinstance(sentence, list) and len(sentence) == 2:
         return int(sentence[0]), int(sentence[1])
-    return item.span.start, item.span.end
+    return None
+
+
+def evidence_span(item: StoredItem) -> tuple[int, int]:
+    """The sentence saying it when the extractor gave one, else the item's own span."""
+    return sentence_span(item) or (item.span.start, item.span.end)
 
 
 def _position(item: StoredItem) -> Position:

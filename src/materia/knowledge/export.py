@@ -1,12 +1,16 @@
-"""A monograph as Markdown (front matter + footnote citations), JSON-LD (schema.org) or CSV."""
+"""A monograph as Markdown (front matter + footnote citations), JSON-LD (schema.org) or CSV,
+and conflicts in the shape of ../shared/contract/EXTRACT.md. The web page embeds `jsonld` too."""
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from materia.knowledge.model import Citation, Monograph
+from materia.knowledge.model import Citation, Conflict, Monograph
+from materia.serialise import dumps
 
 FORMATS = ("markdown", "jsonld", "csv")
 
@@ -42,7 +46,7 @@ def markdown(m: Monograph) -> str:
     grades = {u.name: u for u in m.uses}
     for section in m.sections:
         lines += [f"## {section.title}", ""]
-        if section.title == "Dosage" and m.doses:
+        if section.key == "dosage" and m.doses:
             for d in m.doses:
                 high = f"; highest documented {_fmt_g(d.highest_g_per_day)}/day" if d.highest_g_per_day else ""
                 sup = " (under supervision)" if d.supervised else ""
@@ -72,8 +76,8 @@ def markdown(m: Monograph) -> str:
     return "\n".join(lines)
 
 
-def jsonld(m: Monograph) -> dict:
-    """schema.org DietarySupplement (or Drug when every source is a label)."""
+def jsonld(m: Monograph) -> dict[str, Any]:
+    """schema.org DietarySupplement (or Drug when every source is a label), as JSON values."""
     kind = "Drug" if m.sources and all(s.kind == "label" for s in m.sources) else "DietarySupplement"
     intake = []
     maximum = []
@@ -87,9 +91,9 @@ def jsonld(m: Monograph) -> dict:
         if d.highest_g_per_day is not None:
             maximum.append({"@type": "MaximumDoseSchedule", "name": d.purpose, "doseValue": d.highest_g_per_day,
                             "doseUnit": "g", "frequency": "daily"})
-    by_title = {s.title: s for s in m.sections}
-    safety = [c.name for c in by_title.get("Precautions").claims] if "Precautions" in by_title else []
-    adverse = [c.name for c in by_title.get("Side Effects").claims] if "Side Effects" in by_title else []
+    by_key = {s.key: s for s in m.sections}
+    safety = [c.name for c in by_key["precautions"].claims] if "precautions" in by_key else []
+    adverse = [c.name for c in by_key["side_effects"].claims] if "side_effects" in by_key else []
     return {
         "@context": "https://schema.org",
         "@type": kind,
@@ -99,7 +103,8 @@ def jsonld(m: Monograph) -> dict:
         "safetyConsideration": safety,
         "adverseOutcome": [{"@type": "MedicalEntity", "name": a} for a in adverse],
         "citation": [{"@type": "CreativeWork", "name": s.title or s.source, "url": s.source,
-                      "genre": s.source_kind} for s in m.sources],
+                      "genre": s.source_kind, "dateModified": s.modified.isoformat() if s.modified else None}
+                     for s in m.sources],
     }
 
 
@@ -116,11 +121,18 @@ def csv_rows(m: Monograph) -> str:
     return buf.getvalue()
 
 
+def conflicts_contract(conflicts: Iterable[Conflict]) -> list[dict[str, Any]]:
+    """Conflicts as `materia conflicts --json` prints them (EXTRACT.md): each position's source,
+    stance, evidence span and text."""
+    return [{"topic": c.topic, "positions": [{"source": p.source, "stance": p.stance, "span": list(p.span),
+                                              "text": p.text} for p in c.positions]} for c in conflicts]
+
+
 def export(m: Monograph, fmt: str) -> str:
     if fmt == "markdown":
         return markdown(m)
     if fmt == "jsonld":
-        return json.dumps(jsonld(m), ensure_ascii=False, indent=2)
+        return dumps(jsonld(m), indent=2)
     if fmt == "csv":
         return csv_rows(m)
     raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

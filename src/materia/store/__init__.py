@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from materia.store.db import Store, connect, expand_paths
-from materia.store.rows import DocumentInfo, IngestReport, RawHit, StoredItem, SubstanceCounts
+from materia.store.rows import DocumentInfo, IngestReport, SearchHit, StoredItem, SubstanceSummary
 
-__all__ = ["DocumentInfo", "IngestReport", "RawHit", "Store", "StoredItem", "SubstanceCounts", "connect",
+__all__ = ["DocumentInfo", "IngestReport", "SearchHit", "Store", "StoredItem", "SubstanceSummary", "connect",
            "expand_paths"]
