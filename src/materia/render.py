@@ -101,14 +101,15 @@ def monograph_view(m: Monograph) -> Panel:
     if m.conflicts:
         parts += [Text("\nWhere sources disagree", style="bold underline"), conflicts_view(m.conflicts)]
     if m.community.n_posts:
-        c = m.community
-        mean = f", mean rating {c.mean_rating}" if c.mean_rating is not None else ""
-        parts.append(Text(f"\nCommunity reports: {c.n_posts}{mean}", style="bold underline"))
-        for cond in c.conditions[:8]:
+        community = m.community
+        mean = f", mean rating {community.mean_rating}" if community.mean_rating is not None else ""
+        parts.append(Text(f"\nCommunity reports: {community.n_posts}{mean}", style="bold underline"))
+        for cond in community.conditions[:8]:
             parts.append(Text(f"  • {cond.condition}: {cond.count} reports"
                               + (f", mean {cond.mean_rating}" if cond.mean_rating is not None else "")))
-        if c.side_effects:
-            parts.append(Text("  side effects mentioned: " + ", ".join(f"{n} ({k})" for n, k in c.side_effects[:10])))
+        if community.side_effects:
+            mentioned = ", ".join(f"{n} ({k})" for n, k in community.side_effects[:10])
+            parts.append(Text(f"  side effects mentioned: {mentioned}"))
     parts.append(Text("\nmateria informs; it never advises.", style="dim italic"))
     return Panel(Group(*parts), expand=False)
 

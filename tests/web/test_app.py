@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from materia.errors import NotFoundError
 from materia.knowledge import KnowledgeBase, Monograph, SearchHit, SubstanceSummary
@@ -200,7 +201,8 @@ def test_app_internal_errors_hide_details(tmp_path: Path) -> None:
     with _Broken(connect(settings.db)) as kb, TestClient(create_app(settings, kb=kb),
                                                          raise_server_exceptions=False) as c:
         page = c.get("/")
-        assert page.status_code == 500 and "secret internals" not in page.text and "text/html" in page.headers["content-type"]
+        assert page.status_code == 500 and "secret internals" not in page.text
+        assert "text/html" in page.headers["content-type"]
         api = c.get("/api/v1/search", params={"q": "x"})
         assert api.status_code == 500 and api.json() == {"ok": False, "status": 500, "error": api.json()["error"]}
         assert "secret" not in api.text
@@ -226,3 +228,29 @@ def test_app_monograph_draws_dose_chart_with_maximum(client: TestClient) -> None
     svg = re.search(r'<svg class="dose-chart".*?</svg>', page, re.S)
     assert svg and "<rect" in svg.group(0) and 'class="max-line"' in svg.group(0)
     assert re.search(r"max [\d.]+ g/day", svg.group(0))
+
+
+def test_app_monograph_page_and_api_render_one_value(client: TestClient) -> None:
+    """Every section, statement, source and report the API returns is on the page."""
+    mono = client.get(f"/api/v1/substances/{SUBSTANCE}").json()
+    page = client.get(f"/substances/{SUBSTANCE}").text
+    assert page == client.get(f"/substances/{SUBSTANCE}").text  # the cached rendering
+    for section in mono["sections"]:
+        assert f'<section id="{section["key"]}" class="section">\n  <h2>{section["title"]}</h2>' in page
+        for claim in section["claims"]:
+            assert str(escape(claim["name"])) in page
+            for c in claim["citations"]:
+                assert f'href="/documents/{c["document_id"]}#span-{c["span"][0]}-{c["span"][1]}"' in page
+    for source in mono["sources"]:
+        assert f'<a href="/documents/{source["document_id"]}">' in page
+    reports = mono["community"]["reports"]
+    assert page.count('<li class="report">') == len(reports) == mono["community"]["n_posts"]
+
+
+def test_app_document_page_anchors_every_sentence_and_item_of_the_api(client: TestClient) -> None:
+    for doc_id in _doc_ids(client):
+        doc = client.get(f"/api/v1/documents/{doc_id}").json()
+        page = client.get(f"/documents/{doc_id}").text
+        spans = [tuple(s) for s in doc["sentences"]] + [tuple(span) for _cat, _name, span in doc["items"]]
+        assert doc["sentences"] and all(f'id="span-{s}-{e}"' in page for s, e in spans)
+        assert f"{len(doc['items'])} item" in page

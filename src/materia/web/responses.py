@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import jinja2
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -83,9 +83,12 @@ def templates() -> Jinja2Templates:
 
 
 def knowledge(request: Request) -> KnowledgeBase:
-    """The app's knowledge base (a FastAPI dependency)."""
+    """The app's knowledge base."""
     kb: KnowledgeBase = request.app.state.kb
     return kb
+
+
+Knowledge = Annotated[KnowledgeBase, Depends(knowledge)]  # a route parameter: the app's knowledge base
 
 
 def page(request: Request, name: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:

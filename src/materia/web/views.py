@@ -116,7 +116,8 @@ def dose_bars(m: Monograph, titles: Mapping[int, str]) -> tuple[DoseBar, ...]:
             prev = merged.get((label, dose.purpose))
             if prev is not None:
                 low, high = min(prev.low, low), max(prev.high, high)
-            merged[(label, dose.purpose)] = DoseBar(label, dose.purpose, low, high, evidence_href(r.document_id, r.span))
+            href = evidence_href(r.document_id, r.span)
+            merged[(label, dose.purpose)] = DoseBar(label, dose.purpose, low, high, href)
     return tuple(merged.values())
 
 
