@@ -18,16 +18,27 @@ from materia.types import Span
 JSON: TypeAlias = "None | bool | int | float | str | list[JSON] | dict[str, JSON]"
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass -> its field names (dataclasses.fields is slow)
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    names = _FIELDS.get(cls)
+    if names is None and dataclasses.is_dataclass(cls):
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def to_json(value: Any) -> JSON:
     """`value` as plain JSON types (None, bool, int, float, str, list, dict)."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if value is None or isinstance(value, (str, int, float)):  # bool is an int
         return value
     if isinstance(value, Span):
         return [value.start, value.end]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple)):  # a NamedTuple stays an array, as it reads positionally
         return [to_json(v) for v in value]
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: to_json(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):
         return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, date):  # datetime too

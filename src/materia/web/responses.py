@@ -82,8 +82,8 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def knowledge(request: Request) -> KnowledgeBase:
-    """The app's knowledge base."""
+async def knowledge(request: Request) -> KnowledgeBase:
+    """The app's knowledge base (async only so FastAPI calls it inline, not in a worker thread)."""
     kb: KnowledgeBase = request.app.state.kb
     return kb
 
@@ -101,8 +101,8 @@ def page(request: Request, name: str, *, status_code: int = 200, **context: Any)
 
 
 def api_json(value: Any) -> Response:
-    """A typed value as the API's JSON body."""
-    return Response(dumps(value), media_type="application/json")
+    """A typed value as the API's JSON body (a str is taken as JSON already serialised)."""
+    return Response(value if isinstance(value, str) else dumps(value), media_type="application/json")
 
 
 def error(request: Request, status: int, message: str) -> Response:

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from materia.knowledge import Monograph, SubstanceSummary
 from materia.knowledge.export import jsonld
+from materia.serialise import dumps
 from materia.web import views
 from materia.web.responses import API, Knowledge, api_json, api_responses, page, security_headers
 
@@ -34,6 +35,7 @@ def router() -> APIRouter:
     @r.get(f"{API}/substances/{{name}}", tags=["substances"], responses=api_responses(Monograph))
     def api_monograph(name: str, kb: Knowledge) -> Response:
         """The monograph of one substance: every statement with its sources and spans."""
-        return api_json(kb.monograph(name))
+        # Serialised once per data version, like the page: a large monograph is megabytes of JSON.
+        return api_json(kb.cached("monograph_json", name, lambda: dumps(kb.monograph(name))))
 
     return r
