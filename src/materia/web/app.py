@@ -7,7 +7,8 @@ error handlers (an HTML page for pages, one JSON shape for the API, never a trac
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -26,12 +27,21 @@ log = logging.getLogger("materia.web")
 
 
 def create_app(settings: Settings | None = None, kb: KnowledgeBase | None = None) -> FastAPI:
-    """The app over `kb`, by default the knowledge base at `settings.db`."""
+    """The app over `kb`, by default the knowledge base at `settings.db` (opened now, closed at shutdown)."""
     settings = settings or Settings.from_env()
+    own = kb is None
+    base = KnowledgeBase.open(settings.db) if kb is None else kb
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own:  # a knowledge base handed in stays its owner's to close
+            base.close()
+
     app = FastAPI(title="materia", version="1", summary="Evidence-traced facts about supplements and medicines "
-                  "(read-only). materia informs; it does not advise.")
+                  "(read-only). materia informs; it does not advise.", lifespan=lifespan)
     app.state.settings = settings
-    app.state.kb = kb if kb is not None else KnowledgeBase.open(settings.db)
+    app.state.kb = base
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     for router in routers(settings):
