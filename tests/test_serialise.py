@@ -58,7 +58,9 @@ def test_serialise_monograph_round_trips_as_json(monograph: Monograph) -> None:
     data = json.loads(dumps(monograph))
     assert data["substance"] == "glutamine"
     assert data["sources"][0] == {"document_id": 1, "source": "docs/article.txt", "title": "Glutamine review",
-                                  "kind": "article", "source_kind": "referenced article", "modified": "2024-05-01"}
+                                  "kind": "article", "source_kind": "referenced article", "modified": "2024-05-01",
+                                  "record": None,
+                                  "locations": [{"document_id": 1, "source": "docs/article.txt", "record": None}]}
     assert data["community"]["reports"][0]["date"] == "2020-01-02"
 
 

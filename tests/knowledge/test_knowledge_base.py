@@ -9,6 +9,7 @@ import pytest
 
 from materia.errors import NotFoundError
 from materia.knowledge import KnowledgeBase, LruCache, Monograph, StoredDocument, SubstanceSummary
+from materia.pipeline import ingest
 from materia.settings import Settings
 
 EXTRA = (
@@ -35,7 +36,7 @@ def kb_db(tmp_path: Path, seeds: dict[str, Path]) -> Settings:
     settings = Settings.from_env(environ={}, db=str(tmp_path / "kb.sqlite"))
     store = connect(settings.db)
     try:
-        store.ingest([str(p) for p in seeds.values()], settings)
+        ingest(store, [str(p) for p in seeds.values()], settings)
     finally:
         store.close()
     return settings
@@ -107,7 +108,7 @@ def test_base_cache_sees_ingest_by_another_writer(kb: KnowledgeBase, kb_db: Sett
     extra.write_text(EXTRA, encoding="utf-8")
     writer = connect(kb_db.db)  # a separate engine, as another process would have
     try:
-        report = writer.ingest([str(extra)], kb_db)
+        report = ingest(writer, [str(extra)], kb_db)
     finally:
         writer.close()
     assert report.added

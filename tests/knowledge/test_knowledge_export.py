@@ -61,3 +61,18 @@ def test_export_unknown_format(monograph: Monograph) -> None:
     assert FORMATS == ("markdown", "jsonld", "csv")
     with pytest.raises(ValueError, match="unknown format"):
         export(monograph, "pdf")
+
+
+def test_export_records_in_footnotes_and_contract_spans_index_the_file(monograph: Monograph) -> None:
+    """Two records of one file may share a span: each is its own footnote, named by its record;
+    the contract's spans add the record's offset, so they index the file as ingested."""
+    from materia.knowledge import Citation, Claim, Conflict, MonographSection, Position
+
+    rows = [Citation("reviews.tsv", n, (0, 9), f"row text {n}", "community report", f"row {n}") for n in (7, 8)]
+    section = MonographSection("side_effects", "Side Effects", (Claim("effect", "nausea", None, tuple(rows)),))
+    md = markdown(dataclasses.replace(monograph, sections=(section,), doses=(), conflicts=()))
+    assert "[^1]: reviews.tsv, row 7, characters 0–9" in md and "[^2]: reviews.tsv, row 8, characters 0–9" in md
+    positions = (Position("reviews.tsv", "benefit", (0, 9), "a", 7, "row 7", 100),
+                 Position("b.txt", "no_benefit", (3, 5), "b", 2))
+    [c] = conflicts_contract([Conflict("benefit for sleep", positions)])
+    assert [p["span"] for p in c["positions"]] == [[100, 109], [3, 5]]

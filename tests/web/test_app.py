@@ -254,3 +254,38 @@ def test_app_document_page_anchors_every_sentence_and_item_of_the_api(client: Te
         spans = [tuple(s) for s in doc["sentences"]] + [tuple(span) for _cat, _name, span in doc["items"]]
         assert doc["sentences"] and all(f'id="span-{s}-{e}"' in page for s, e in spans)
         assert f"{len(doc['items'])} item" in page
+
+
+REVIEWS = ("\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\tsideEffectsReview\t"
+           "commentsReview\n"
+           "1\tbiaxin\t9\tHighly Effective\tMild Side Effects\tsinus infection\tCleared it.\tSome nausea.\tFine.\n"
+           "2\tbiaxin\t3\tIneffective\tSevere Side Effects\tbronchitis\tNothing.\tBad headache.\tStopped.\n")
+
+
+def test_app_shows_records_and_every_location_of_a_source(tmp_path: Path, seeds: dict[str, Path]) -> None:
+    """A row of a review table is its own document, named by its record; a text held in two
+    files is one source whose other location is linked from the sources list."""
+    from materia.pipeline import ingest
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    reviews = tmp_path / "reviews.tsv"
+    reviews.write_text(REVIEWS, encoding="utf-8")
+    text = seeds["000"].read_text(encoding="utf-8")
+    for copy in ("a", "b"):
+        (tmp_path / copy / "glutamine.txt").write_text(text, encoding="utf-8")
+    settings = Settings.from_env(environ={}, db=str(tmp_path / "kb.sqlite"))
+    with connect(settings.db) as store:
+        assert ingest(store, [str(reviews), str(tmp_path / "a"), str(tmp_path / "b")], settings).ok
+    with TestClient(create_app(settings)) as c:
+        [row] = [d for d in c.get("/api/v1/substances/glutamine").json()["sources"]]
+        assert [loc["source"].split("/")[-2] for loc in row["locations"]] == ["a", "b"]
+        other = row["locations"][1]["document_id"]
+        page = c.get("/substances/glutamine").text
+        assert f'class="location" href="/documents/{other}">glutamine.txt</a>' in page
+        review = next(s["name"] for s in c.get("/api/v1/substances").json() if s["name"] != "glutamine")
+        sources = c.get(f"/api/v1/substances/{review}").json()["sources"]
+        assert sorted(s["record"] for s in sources) == ["row 1", "row 2"]
+        doc = c.get(f"/api/v1/documents/{sources[0]['document_id']}").json()
+        assert doc["record"] == sources[0]["record"] and doc["offset"] > 0
+        assert f'<span class="record">{doc["record"]}</span>' in c.get(f"/documents/{doc['id']}").text

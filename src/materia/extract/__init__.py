@@ -15,11 +15,12 @@ def extract(document: Document) -> Extraction:
     from materia.extract import doses, effects, posts, precautions, references, statements, substances, uses
 
     parsed = parse(document)
-    substance = substances.main_subject(parsed)
+    substance, every = substances.subjects(parsed)
     refs = tuple(references.find(parsed))
     return Extraction(
         document=document,
         substance=substance,
+        substances=every,
         doses=tuple(doses.find(parsed, substance)),
         effects=tuple(effects.find(parsed)),
         red_flags=tuple(effects.find_red_flags(parsed)),

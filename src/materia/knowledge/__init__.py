@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from materia.knowledge.base import KnowledgeBase, LruCache, normalise_substance
 from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, Conflict, DocumentItem, DoseRange,
-                                     DoseSummary, Monograph, MonographSection, Position, Report, SearchHit,
+                                     DoseSummary, Location, Monograph, MonographSection, Position, Report, SearchHit,
                                      SourceInfo, StoredDocument, SubstanceSummary, UseGrade)
 
 __all__ = ["Citation", "Claim", "Community", "ConditionReports", "Conflict", "DocumentItem", "DoseRange",
-           "DoseSummary", "KnowledgeBase", "LruCache", "Monograph", "MonographSection", "Position", "Report",
+           "DoseSummary", "KnowledgeBase", "Location", "LruCache", "Monograph", "MonographSection", "Position", "Report",
            "SearchHit", "SourceInfo", "StoredDocument", "SubstanceSummary", "UseGrade", "normalise_substance"]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar, cast
 
 from materia.errors import NotFoundError
+from materia.extract.names import headline_name, resolve_name
 from materia.knowledge import conflicts as conflict_rules
 from materia.knowledge import monograph as monograph_rules
 from materia.knowledge.conflicts import sentence_span
@@ -115,11 +116,29 @@ class KnowledgeBase:
     # --- reads -----------------------------------------------------------------------------
 
     def resolve(self, name: str) -> str:
-        """The stored substance `name` refers to (synonyms resolved); NotFoundError if none."""
+        """The stored substance `name` refers to; NotFoundError if none. The one place a user's name for a
+        substance is resolved (`show`, `conflicts`, `export`, the web site and API).
+
+        In order: a stored name ("L-Glutamine" -> glutamine); what the vocabularies call it, brands and
+        synonyms included ("Lipitor" -> atorvastatin, the same resolver extraction uses); the substance of
+        stored documents titled with that name (a label's product name, for brands no vocabulary knows)."""
+        stored = {normalise_substance(s): s for s in self.store.substance_names()}
         wanted = normalise_substance(name)
-        for stored in self.store.substance_names():
-            if normalise_substance(stored) == wanted:
-                return stored
+        if wanted in stored:
+            return stored[wanted]
+        named = resolve_name(name).names
+        for candidate in named:
+            if normalise_substance(candidate) in stored:
+                return stored[normalise_substance(candidate)]
+        wanted_names = {wanted, *map(normalise_substance, named)}
+
+        def titled_so(title: str) -> bool:  # "Quuxol (quuxamide) tablets" is titled Quuxol
+            head = headline_name(title)
+            return bool(wanted_names & {normalise_substance(head), *map(normalise_substance, resolve_name(head).names)})
+
+        titled = Counter(substance for title, substance in self.store.titled_substances() if titled_so(title))
+        if titled:
+            return titled.most_common(1)[0][0]
         raise NotFoundError(f"no substance {name!r} in the knowledge base")
 
     def substances(self) -> tuple[SubstanceSummary, ...]:
@@ -149,4 +168,4 @@ class KnowledgeBase:
         sentences = dict.fromkeys(s for s in map(sentence_span, items) if s is not None)
         return StoredDocument(info.id, info.source, info.title, info.kind, info.modified, text,
                               tuple(DocumentItem(i.category, i.name, (i.span.start, i.span.end)) for i in items),
-                              info.substance, fmt, tuple(sentences))
+                              info.substance, fmt, tuple(sentences), info.record, info.offset)

@@ -26,14 +26,15 @@ def _quote(text: str, limit: int = 200) -> str:
 
 def markdown(m: Monograph) -> str:
     """Front matter, one section per topic, every statement footnoted to its source and span."""
-    notes: dict[tuple[str, tuple[int, int]], int] = {}
+    notes: dict[tuple[int, tuple[int, int]], int] = {}  # by document: two records of a file share spans
     note_text: list[str] = []
 
     def cite(c: Citation) -> str:
-        key = (c.source, c.span)
+        key = (c.document_id, c.span)
         if key not in notes:
             notes[key] = len(notes) + 1
-            note_text.append(f"[^{notes[key]}]: {c.source}, characters {c.span[0]}–{c.span[1]} "
+            where = f"{c.source}, {c.record}" if c.record else c.source
+            note_text.append(f"[^{notes[key]}]: {where}, characters {c.span[0]}–{c.span[1]} "
                              f"({c.source_kind}): “{_quote(c.text)}”")
         return f"[^{notes[key]}]"
 
@@ -69,7 +70,7 @@ def markdown(m: Monograph) -> str:
         lines += ["## Where sources disagree", ""]
         for conflict in m.conflicts:
             lines.append(f"- **{conflict.topic}**: " + "; ".join(
-                f"{p.stance}{cite(Citation(p.source, p.document_id, p.span, p.text))}" for p in conflict.positions))
+                f"{p.stance}{cite(Citation(p.source, p.document_id, p.span, p.text, record=p.record))}" for p in conflict.positions))
         lines.append("")
     if note_text:
         lines += note_text + [""]
@@ -123,8 +124,9 @@ def csv_rows(m: Monograph) -> str:
 
 def conflicts_contract(conflicts: Iterable[Conflict]) -> list[dict[str, Any]]:
     """Conflicts as `materia conflicts --json` prints them (EXTRACT.md): each position's source,
-    stance, evidence span and text."""
-    return [{"topic": c.topic, "positions": [{"source": p.source, "stance": p.stance, "span": list(p.span),
+    stance, evidence span and text; spans index the file as ingested (a record's offset added)."""
+    return [{"topic": c.topic, "positions": [{"source": p.source, "stance": p.stance,
+                                              "span": [p.span[0] + p.offset, p.span[1] + p.offset],
                                               "text": p.text} for p in c.positions]} for c in conflicts]
 
 

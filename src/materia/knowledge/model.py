@@ -28,6 +28,7 @@ class Citation:
     span: tuple[int, int]
     text: str
     source_kind: SourceKind = "unreferenced monograph"
+    record: str | None = None  # which record of the file ("row 12"), if it holds many; `span` indexes its text
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +117,15 @@ class Community:
 
 @dataclass(frozen=True, slots=True)
 class Position:
+    """One side of a conflict; `span` indexes the stored document's text, `offset + span` its file's."""
+
     source: str
     stance: str
     span: tuple[int, int]
     text: str
     document_id: int = 0
+    record: str | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,13 +137,27 @@ class Conflict:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """One stored copy of a source: a file, or a record of a file."""
+
+    document_id: int
+    source: str
+    record: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SourceInfo:
+    """One source: documents with the same content (the same label version, the same text) are one
+    source however many files hold them; `locations` lists every copy, the first is `document_id`."""
+
     document_id: int
     source: str
     title: str | None
     kind: str
     source_kind: SourceKind
     modified: date | None
+    record: str | None = None  # which record of the file ("row 12", "PMID 1234"), if it holds many
+    locations: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +194,5 @@ class StoredDocument:
     substance: str | None = None
     format: str = ""
     sentences: tuple[tuple[int, int], ...] = ()
+    record: str | None = None  # which record of the file ("row 12", "PMID 1234"), if it holds many
+    offset: int = 0  # where `text` starts in the file's text

@@ -77,7 +77,7 @@ def templates() -> Jinja2Templates:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["script_json"] = script_json
-    env.globals.update(evidence_href=views.evidence_href, hit_href=views.hit_href,
+    env.globals.update(evidence_href=views.evidence_href, hit_href=views.hit_href, location_name=views.location_name,
                        snippet_parts=views.snippet_parts, stars=views.stars)
     return Jinja2Templates(env=env)
 

@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from materia.knowledge.model import (Claim, Conflict, Monograph, Position, Report, SearchHit, SourceInfo,
-                                     StoredDocument)
+from materia.knowledge.model import (Claim, Conflict, Location, Monograph, Position, Report, SearchHit,
+                                     SourceInfo, StoredDocument)
 from materia.web.chart import Chart, DoseBar, layout
 from materia.web.highlight import Mark, Token, anchor_id, tokens
 
@@ -28,13 +28,20 @@ def short_source(source: str) -> str:
     return tail or source
 
 
+def location_name(location: Location) -> str:
+    """Where one copy of a source is: "reviews.tsv, row 12", or the file name alone."""
+    where = short_source(location.source)
+    return f"{where}, {location.record}" if location.record else where
+
+
 def source_titles(sources: Iterable[SourceInfo]) -> dict[int, str]:
-    """document id -> a readable name: its title when it has one, else the file name;
-    names shared by several sources get their id appended."""
+    """document id -> a readable name: its title when it has one, else the file name (and the record
+    of a many-record file: "reviews.tsv, row 12"); names shared by several sources get their id appended."""
     out = {}
     for s in sources:
         title = (s.title or "").strip()
-        out[s.document_id] = title if any(ch.isalpha() for ch in title) else short_source(s.source)
+        where = location_name(Location(s.document_id, s.source, s.record))
+        out[s.document_id] = title if any(ch.isalpha() for ch in title) else where
     seen = list(out.values())
     return {k: f"{v} (#{k})" if seen.count(v) > 1 else v for k, v in out.items()}
 
