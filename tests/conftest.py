@@ -42,3 +42,43 @@ def assert_golden(update_golden: bool):
         assert got == json.loads(path.read_text(encoding="utf-8"))
 
     return check
+
+
+@pytest.fixture
+def monograph():  # type: ignore[no-untyped-def]
+    """A small glutamine monograph built by hand from stored items of three sources (no database):
+    two sources disagree on timing and on diarrhoea, a label names two red flags in one sentence,
+    one forum post reports a headache."""
+    from datetime import date
+
+    from materia.knowledge.monograph import build
+    from materia.store import DocumentInfo, StoredItem
+    from materia.types import Span
+
+    article = DocumentInfo(1, "docs/article.txt", "article", "Glutamine review", date(2024, 5, 1), "glutamine", True)
+    label = DocumentInfo(2, "docs/label.xml", "label", "Glutamine review", None, "glutamine", False)
+    forum = DocumentInfo(3, "docs/forum.html", "community", None, None, "glutamine", False)
+
+    def item(n: int, doc: DocumentInfo, category: str, name: str, stance: str | None, evidence: str | None,
+             text: str, span: tuple[int, int], **payload: object) -> StoredItem:
+        return StoredItem(n, doc, category, "glutamine", name, stance, evidence, text, Span(*span), dict(payload))
+
+    flags = "Stop if you have chest pain or fainting."
+    items = [
+        item(1, article, "use", "diarrhoea", "benefit", "rct", "It eases <b>diarrhoea</b> in two RCTs.", (0, 20),
+             sentence=[0, 40]),
+        item(2, label, "use", "diarrhea", "no_benefit", "none", "No benefit for diarrhea was shown.", (5, 15),
+             sentence=[0, 34]),
+        item(3, article, "dose", "diarrhoea", None, None, "Take 5-10 g a day.", (50, 60),
+             low=5, high=10, unit="g", per="day", context="diarrhoea"),
+        item(4, label, "dose", "diarrhoea", None, None, "500 mg twice daily.", (70, 80),
+             low=None, high=500, unit="mg", per="dose", times_per_day=[2, 2], context="diarrhoea"),
+        item(5, label, "red_flag", "chest pain", None, None, flags, (90, 100), sentence=[85, 125]),
+        item(6, label, "red_flag", "fainting", None, None, flags, (105, 113), sentence=[85, 125]),
+        item(7, article, "statement", "timing", "with food", None, "Take it with food.", (130, 148)),
+        item(8, label, "statement", "timing", "empty stomach", None, "Take on an empty stomach.", (160, 185)),
+        item(9, forum, "post", "ann", "4", None, "Helped my gut, but gave me a headache.", (0, 50),
+             author="ann", rating=4, date="2020-01-02", topic="gut"),
+        item(10, forum, "effect", "headache", None, None, "gave me a headache", (30, 38)),
+    ]
+    return build("glutamine", [article, label, forum], items)

@@ -266,18 +266,18 @@ def test_pipeline_same_label_in_two_files_is_one_source_with_two_locations(tmp_p
 
 
 def test_pipeline_same_text_in_two_files_counts_once(tmp_path: Path, seeds: dict[str, Path]) -> None:
-    from materia.knowledge import list_substances, monograph
+    from materia.knowledge import KnowledgeBase
 
     text = seeds["000"].read_text(encoding="utf-8")
     (tmp_path / "one.txt").write_text(text, encoding="utf-8")
-    with connect(str(tmp_path / "kb1.sqlite")) as store:
-        ingest(store, [str(tmp_path / "one.txt")], Settings.from_env({}))
-        single = monograph(store, "glutamine")
+    with KnowledgeBase(connect(str(tmp_path / "kb1.sqlite"))) as kb:
+        ingest(kb.store, [str(tmp_path / "one.txt")], Settings.from_env({}))
+        single = kb.monograph("glutamine")
     (tmp_path / "copy.txt").write_text(text.replace("\n\n", "\n \n"), encoding="utf-8")  # layout differs only
-    with connect(str(tmp_path / "kb2.sqlite")) as store:
-        ingest(store, [str(tmp_path / "one.txt"), str(tmp_path / "copy.txt")], Settings.from_env({}))
-        double = monograph(store, "glutamine")
-        [counts] = list_substances(store)
+    with KnowledgeBase(connect(str(tmp_path / "kb2.sqlite"))) as kb:
+        ingest(kb.store, [str(tmp_path / "one.txt"), str(tmp_path / "copy.txt")], Settings.from_env({}))
+        double = kb.monograph("glutamine")
+        [counts] = kb.substances()
     assert counts.n_sources == 1
     [source] = double.sources
     assert [loc.source for loc in source.locations] == [str((tmp_path / n).resolve()) for n in ("copy.txt", "one.txt")]

@@ -5,13 +5,17 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
 
 from materia.errors import ConfigError, MateriaError, ReadError, StoreError
 from materia.settings import Settings
+
+if TYPE_CHECKING:  # imported where used: `materia extract` needs no database
+    from materia.knowledge import KnowledgeBase
+    from materia.store import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="materia: what people write about supplements and medicines, with the evidence for every statement.")
@@ -110,8 +114,8 @@ def _sqlite_file(url_or_path: str) -> str | None:
     return path if path and path != ":memory:" else None
 
 
-def open_store(db: Optional[str], *, create: bool = False):
-    """The knowledge base named by --db, else MATERIA_DB, else the default path.
+def open_store(db: Optional[str], *, create: bool = False) -> Store:
+    """The store named by --db, else MATERIA_DB, else the default path.
 
     Only `ingest` creates one (create=True); the reading commands refuse a missing SQLite file
     instead of leaving an empty knowledge base behind."""
@@ -130,13 +134,11 @@ def require_store(target: str) -> None:
         raise StoreError(f"{target}: no such knowledge base (create it with `materia ingest FILE... --db {target}`)")
 
 
-def to_json(value: object) -> str:
-    """Frozen dataclasses (dates as ISO strings) as indented JSON."""
-    import dataclasses
+def open_kb(db: Optional[str]) -> KnowledgeBase:
+    """The knowledge base named by --db, else MATERIA_DB, else the default path."""
+    from materia.knowledge import KnowledgeBase
 
-    data = dataclasses.asdict(value) if dataclasses.is_dataclass(value) else (  # type: ignore[arg-type]
-        [dataclasses.asdict(v) for v in value] if isinstance(value, list) else value)  # type: ignore[arg-type]
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return KnowledgeBase(open_store(db))
 
 
 @app.command()
@@ -178,13 +180,13 @@ def show(
     db: Optional[str] = DbOption,
 ) -> None:
     """Everything the knowledge base says about SUBSTANCE, each statement with its sources."""
-    from materia.knowledge import monograph
     from materia.render import monograph_view
+    from materia.serialise import dumps
 
-    with open_store(db) as store:
-        m = monograph(store, substance)
+    with open_kb(db) as kb:
+        m = kb.monograph(substance)
     if as_json:
-        sys.stdout.write(to_json(m) + "\n")
+        sys.stdout.write(dumps(m, indent=2) + "\n")
     else:
         out.print(monograph_view(m))
 
@@ -196,17 +198,14 @@ def conflicts(
     db: Optional[str] = DbOption,
 ) -> None:
     """Topics on which the sources about SUBSTANCE disagree."""
-    from materia.knowledge import conflicts as find_conflicts
+    from materia.knowledge.export import conflicts_contract
     from materia.render import conflicts_view
+    from materia.serialise import dumps
 
-    with open_store(db) as store:
-        found = find_conflicts(store, substance)
+    with open_kb(db) as kb:
+        found = kb.conflicts(substance)
     if as_json:
-        # spans index the file as ingested (a record's offset added), as EXTRACT.md says
-        data = [{"topic": c.topic, "positions": [{"source": p.source, "stance": p.stance,
-                                                  "span": [p.span[0] + p.offset, p.span[1] + p.offset],
-                                                  "text": p.text} for p in c.positions]} for c in found]
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(dumps(conflicts_contract(found), indent=2) + "\n")
     else:
         out.print(conflicts_view(found))
 
@@ -219,13 +218,13 @@ def search(
     db: Optional[str] = DbOption,
 ) -> None:
     """Substances, statements and documents matching QUERY."""
-    from materia.knowledge import search as run_search
     from materia.render import search_view
+    from materia.serialise import dumps
 
-    with open_store(db) as store:
-        hits = run_search(store, query, limit=limit)
+    with open_kb(db) as kb:
+        hits = kb.search(query, limit=limit)
     if as_json:
-        sys.stdout.write(to_json(hits) + "\n")
+        sys.stdout.write(dumps(hits, indent=2) + "\n")
     else:
         out.print(search_view(query, hits))
 
@@ -237,13 +236,12 @@ def export(
     db: Optional[str] = DbOption,
 ) -> None:
     """The monograph of SUBSTANCE as Markdown, JSON-LD (schema.org) or CSV, on stdout."""
-    from materia.knowledge import monograph
     from materia.knowledge.export import FORMATS, export as run_export
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"one of {', '.join(FORMATS)}", param_hint="--format")
-    with open_store(db) as store:
-        m = monograph(store, substance)
+    with open_kb(db) as kb:
+        m = kb.monograph(substance)
     sys.stdout.write(run_export(m, fmt))
     if not fmt == "csv":
         sys.stdout.write("\n")

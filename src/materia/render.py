@@ -1,15 +1,20 @@
 """Human-readable terminal output (rich renderables) for the CLI."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from materia.types import Extraction
+
+if TYPE_CHECKING:  # `materia extract` needs none of the knowledge base (nor SQLAlchemy) at run time
+    from materia.knowledge.model import Citation, Conflict, Monograph, SearchHit
 
 
 def _fmt_amount(low: float | None, high: float, unit: str) -> str:
@@ -25,7 +30,7 @@ def extraction_summary(x: Extraction) -> Panel:
                          f"  modified {doc.modified.isoformat()}" if doc.modified else "",
                          f"\nsubject: {x.substance or 'unknown'}   source: {doc.source}"
                          + (f"   record: {doc.record}" if doc.record else ""))
-    parts: list = [head]
+    parts: list[RenderableType] = [head]
     if x.doses:
         table = Table("dose", "per", "times/day", "route", "for", "evidence", box=None, pad_edge=False)
         for d in x.doses:
@@ -59,19 +64,19 @@ def extraction_summary(x: Extraction) -> Panel:
     return Panel(Group(*parts), expand=False)
 
 
-def _cites(citations) -> str:
+def _cites(citations: Iterable[Citation]) -> str:
     return "; ".join(f"{Path(c.source).name} [{c.span[0]}–{c.span[1]}]" for c in citations)
 
 
-def monograph_view(m) -> Panel:  # m: materia.knowledge.Monograph
+def monograph_view(m: Monograph) -> Panel:
     """Sections in monograph order, each statement with its sources and spans."""
-    parts: list = [Text.assemble((m.substance.title(), "bold"), f"   {len(m.sources)} sources")]
+    parts: list[RenderableType] = [Text.assemble((m.substance.title(), "bold"), f"   {len(m.sources)} sources")]
     for s in m.sources:
         parts.append(Text(f"  • {s.source}  [{s.source_kind}]  {s.title or ''}"[:140], style="dim"))
     grades = {u.name: u for u in m.uses}
     for section in m.sections:
         parts.append(Text(f"\n{section.title}", style="bold underline"))
-        if section.title == "Dosage" and m.doses:
+        if section.key == "dosage" and m.doses:
             for d in m.doses:
                 ranges = ", ".join(
                     (f"{r.low_g_per_day:g}–" if r.low_g_per_day is not None and r.low_g_per_day != r.high_g_per_day
@@ -103,22 +108,23 @@ def monograph_view(m) -> Panel:  # m: materia.knowledge.Monograph
     if m.conflicts:
         parts += [Text("\nWhere sources disagree", style="bold underline"), conflicts_view(m.conflicts)]
     if m.community.n_posts:
-        c = m.community
-        mean = f", mean rating {c.mean_rating}" if c.mean_rating is not None else ""
-        parts.append(Text(f"\nCommunity reports: {c.n_posts}{mean}", style="bold underline"))
-        for cond in c.conditions[:8]:
+        community = m.community
+        mean = f", mean rating {community.mean_rating}" if community.mean_rating is not None else ""
+        parts.append(Text(f"\nCommunity reports: {community.n_posts}{mean}", style="bold underline"))
+        for cond in community.conditions[:8]:
             parts.append(Text(f"  • {cond.condition}: {cond.count} reports"
                               + (f", mean {cond.mean_rating}" if cond.mean_rating is not None else "")))
-        if c.side_effects:
-            parts.append(Text("  side effects mentioned: " + ", ".join(f"{n} ({k})" for n, k in c.side_effects[:10])))
+        if community.side_effects:
+            mentioned = ", ".join(f"{n} ({k})" for n, k in community.side_effects[:10])
+            parts.append(Text(f"  side effects mentioned: {mentioned}"))
     parts.append(Text("\nmateria informs; it never advises.", style="dim italic"))
     return Panel(Group(*parts), expand=False)
 
 
-def conflicts_view(conflicts) -> Group:
+def conflicts_view(conflicts: Sequence[Conflict]) -> Group:
     if not conflicts:
         return Group(Text("The sources do not disagree on any topic materia compares."))
-    parts: list = []
+    parts: list[RenderableType] = []
     for c in conflicts:
         parts.append(Text(f"  {c.topic}", style="bold"))
         for p in c.positions:
@@ -127,7 +133,7 @@ def conflicts_view(conflicts) -> Group:
     return Group(*parts)
 
 
-def search_view(query: str, hits) -> Group:
+def search_view(query: str, hits: Sequence[SearchHit]) -> Group:
     if not hits:
         return Group(Text(f"Nothing matches {query!r}."))
     table = Table("kind", "title", "snippet", "where", box=None, pad_edge=False)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 from materia.knowledge.conditions import canonical, lineage
-from materia.knowledge.monograph import build
+from materia.knowledge.monograph import build, effects_in_posts
 from materia.knowledge import normalise_substance
 from kb_helpers import make_doc, make_item
 
@@ -16,6 +17,7 @@ def test_monograph_sections_in_order_with_all_sources() -> None:
              make_item(a, "statement", "timing", "with food")]
     m = build("glutamine", [a, b], items)
     assert [s.title for s in m.sections][:3] == ["Usage", "Dosage", "Side Effects"]
+    assert [s.key for s in m.sections] == ["usage", "dosage", "side_effects", "mechanism", "precautions", "faq"]
     usage = m.sections[0].claims
     assert len(usage) == 1 and len(usage[0].citations) == 2
     assert [c.name for c in m.sections[2].claims] == ["headache"]
@@ -27,13 +29,34 @@ def test_monograph_sections_in_order_with_all_sources() -> None:
 
 def test_monograph_community_counts_posts_and_side_effects() -> None:
     c = make_doc(3, kind="community")
-    items = [make_item(c, "post", "ann", "5", span=(0, 100), rating=5, condition="anxiety"),
+    items = [make_item(c, "post", "ann", "5", span=(0, 100), rating=5, condition="anxiety", author="ann",
+                       date="2013-09-10", topic="Sleep"),
              make_item(c, "post", "bob", "3", span=(100, 200), rating=3, condition="anxiety"),
              make_item(c, "effect", "headache", span=(120, 128))]
     m = build("glutamine", [c], items)
     assert m.community.n_posts == 2 and m.community.mean_rating == 4
     assert m.community.conditions[0].distribution == ((3, 1), (5, 1))
     assert m.community.side_effects == (("headache", 1),)
+    ann, bob = m.community.reports
+    assert (ann.author, ann.date, ann.rating, ann.rating_scale, ann.topic, ann.effects) == (
+        "ann", date(2013, 9, 10), 5, 5, "Sleep", ())
+    assert (bob.document_id, bob.span, bob.effects, bob.date) == (3, (100, 200), ("headache",), None)
+
+
+def test_monograph_side_effects_are_counted_once_per_post_and_only_when_reported() -> None:
+    c, other = make_doc(4, kind="community"), make_doc(5, kind="community")
+    items = [make_item(c, "post", "ann", span=(0, 100)), make_item(c, "post", "bob", span=(100, 200)),
+             make_item(c, "effect", "Headache", span=(10, 18)), make_item(c, "effect", "headache", span=(40, 48)),
+             make_item(c, "effect", "headache", span=(150, 158)),
+             make_item(c, "effect", "nausea", "negated", span=(20, 26)),
+             make_item(c, "effect", "rash", "hypothetical", span=(30, 34)),
+             make_item(c, "effect", "dizziness", span=(250, 259)),  # after every post
+             make_item(other, "effect", "fatigue", span=(10, 17))]  # a document without posts
+    effects = effects_in_posts(items)
+    assert sorted(effects.values()) == [("headache",), ("headache",)]
+    m = build("glutamine", [c, other], items)
+    assert m.community.side_effects == (("headache", 2),)
+    assert [r.effects for r in m.community.reports] == [("headache",), ("headache",)]
 
 
 def test_monograph_names_normalise() -> None:

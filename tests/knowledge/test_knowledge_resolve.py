@@ -1,15 +1,18 @@
-"""knowledge.resolve: the one place a user's name for a substance meets the stored names."""
+"""KnowledgeBase.resolve: the one place a user's name for a substance meets the stored names."""
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from materia import knowledge
 from materia.errors import NotFoundError
+from materia.knowledge import KnowledgeBase
 from materia.types import Document, Extraction
 
 
 @pytest.fixture
-def store(tmp_path):
+def kb(tmp_path: Path) -> Iterator[KnowledgeBase]:
     from materia.store import connect
 
     s = connect(str(tmp_path / "kb.sqlite"))
@@ -18,8 +21,8 @@ def store(tmp_path):
                                      ("d.md", "L-Glutamine", "glutamine")]:
         doc = Document(source=source, sha256=source, text="text", kind="label", format="text", title=title)
         s.put(Extraction(document=doc, substance=substance, substances=(substance,)))
-    yield s
-    s.close()
+    with KnowledgeBase(s) as kb:
+        yield kb
 
 
 @pytest.mark.parametrize(("asked", "stored"), [
@@ -30,16 +33,16 @@ def store(tmp_path):
     ("cyanocobalamin", "vitamin b12"),       # a synonym, through the curated vocabulary
     ("Quuxol", "quuxamide"),                 # a brand no vocabulary knows: the stored label's product name
 ])
-def test_knowledge_resolve_brands_and_synonyms(store, asked: str, stored: str) -> None:
-    assert knowledge.resolve(store, asked) == stored
+def test_knowledge_resolve_brands_and_synonyms(kb: KnowledgeBase, asked: str, stored: str) -> None:
+    assert kb.resolve(asked) == stored
 
 
-def test_knowledge_resolve_unknown_is_not_found(store) -> None:
+def test_knowledge_resolve_unknown_is_not_found(kb: KnowledgeBase) -> None:
     with pytest.raises(NotFoundError):
-        knowledge.resolve(store, "simvastatin")  # known to the vocabularies, but nothing stored about it
+        kb.resolve("simvastatin")  # known to the vocabularies, but nothing stored about it
     with pytest.raises(NotFoundError):
-        knowledge.resolve(store, "nosuchthing")
+        kb.resolve("nosuchthing")
 
 
-def test_knowledge_monograph_of_a_brand(store) -> None:
-    assert knowledge.monograph(store, "Lipitor").substance == "atorvastatin"
+def test_knowledge_monograph_of_a_brand(kb: KnowledgeBase) -> None:
+    assert kb.monograph("Lipitor").substance == "atorvastatin"

@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from materia.errors import NotFoundError
+from materia.knowledge import KnowledgeBase, Monograph, SearchHit, SubstanceSummary
 from materia.settings import Settings
+from materia.store import connect
 from materia.web import create_app
 
 SUBSTANCE = "L-glutamine"
@@ -179,32 +183,30 @@ def test_app_openapi_and_docs(client: TestClient) -> None:
     assert docs.status_code == 200
 
 
-class _Broken:
+class _Broken(KnowledgeBase):
     """A knowledge base that fails, to check errors never leak a traceback."""
 
-    def list_substances(self) -> list[object]:
+    def substances(self) -> tuple[SubstanceSummary, ...]:
         raise RuntimeError("secret internals")
 
-    def monograph(self, name: str) -> object:
+    def monograph(self, name: str) -> Monograph:
         raise NotFoundError(name)
 
-    conflicts = monograph
-
-    def search(self, query: str, limit: int, offset: int) -> list[object]:
-        raise RuntimeError("secret internals")
-
-    def get_document(self, doc_id: int) -> object:
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> tuple[SearchHit, ...]:
         raise RuntimeError("secret internals")
 
 
-def test_app_internal_errors_hide_details() -> None:
-    app = create_app(Settings.from_env(environ={}, db=":memory:"), kb=_Broken())
-    with TestClient(app, raise_server_exceptions=False) as c:
+def test_app_internal_errors_hide_details(tmp_path: Path) -> None:
+    settings = Settings.from_env(environ={}, db=str(tmp_path / "kb.sqlite"))
+    with _Broken(connect(settings.db)) as kb, TestClient(create_app(settings, kb=kb),
+                                                         raise_server_exceptions=False) as c:
         page = c.get("/")
-        assert page.status_code == 500 and "secret internals" not in page.text and "text/html" in page.headers["content-type"]
+        assert page.status_code == 500 and "secret internals" not in page.text
+        assert "text/html" in page.headers["content-type"]
         api = c.get("/api/v1/search", params={"q": "x"})
         assert api.status_code == 500 and api.json() == {"ok": False, "status": 500, "error": api.json()["error"]}
         assert "secret" not in api.text
+        assert c.get("/substances/x").status_code == 404
 
 
 def test_app_docs_page_alone_gets_the_swagger_policy(client: TestClient) -> None:
@@ -226,3 +228,64 @@ def test_app_monograph_draws_dose_chart_with_maximum(client: TestClient) -> None
     svg = re.search(r'<svg class="dose-chart".*?</svg>', page, re.S)
     assert svg and "<rect" in svg.group(0) and 'class="max-line"' in svg.group(0)
     assert re.search(r"max [\d.]+ g/day", svg.group(0))
+
+
+def test_app_monograph_page_and_api_render_one_value(client: TestClient) -> None:
+    """Every section, statement, source and report the API returns is on the page."""
+    mono = client.get(f"/api/v1/substances/{SUBSTANCE}").json()
+    page = client.get(f"/substances/{SUBSTANCE}").text
+    assert page == client.get(f"/substances/{SUBSTANCE}").text  # the cached rendering
+    for section in mono["sections"]:
+        assert f'<section id="{section["key"]}" class="section">\n  <h2>{section["title"]}</h2>' in page
+        for claim in section["claims"]:
+            assert str(escape(claim["name"])) in page
+            for c in claim["citations"]:
+                assert f'href="/documents/{c["document_id"]}#span-{c["span"][0]}-{c["span"][1]}"' in page
+    for source in mono["sources"]:
+        assert f'<a href="/documents/{source["document_id"]}">' in page
+    reports = mono["community"]["reports"]
+    assert page.count('<li class="report">') == len(reports) == mono["community"]["n_posts"]
+
+
+def test_app_document_page_anchors_every_sentence_and_item_of_the_api(client: TestClient) -> None:
+    for doc_id in _doc_ids(client):
+        doc = client.get(f"/api/v1/documents/{doc_id}").json()
+        page = client.get(f"/documents/{doc_id}").text
+        spans = [tuple(s) for s in doc["sentences"]] + [tuple(span) for _cat, _name, span in doc["items"]]
+        assert doc["sentences"] and all(f'id="span-{s}-{e}"' in page for s, e in spans)
+        assert f"{len(doc['items'])} item" in page
+
+
+REVIEWS = ("\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\tsideEffectsReview\t"
+           "commentsReview\n"
+           "1\tbiaxin\t9\tHighly Effective\tMild Side Effects\tsinus infection\tCleared it.\tSome nausea.\tFine.\n"
+           "2\tbiaxin\t3\tIneffective\tSevere Side Effects\tbronchitis\tNothing.\tBad headache.\tStopped.\n")
+
+
+def test_app_shows_records_and_every_location_of_a_source(tmp_path: Path, seeds: dict[str, Path]) -> None:
+    """A row of a review table is its own document, named by its record; a text held in two
+    files is one source whose other location is linked from the sources list."""
+    from materia.pipeline import ingest
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    reviews = tmp_path / "reviews.tsv"
+    reviews.write_text(REVIEWS, encoding="utf-8")
+    text = seeds["000"].read_text(encoding="utf-8")
+    for copy in ("a", "b"):
+        (tmp_path / copy / "glutamine.txt").write_text(text, encoding="utf-8")
+    settings = Settings.from_env(environ={}, db=str(tmp_path / "kb.sqlite"))
+    with connect(settings.db) as store:
+        assert ingest(store, [str(reviews), str(tmp_path / "a"), str(tmp_path / "b")], settings).ok
+    with TestClient(create_app(settings)) as c:
+        [row] = [d for d in c.get("/api/v1/substances/glutamine").json()["sources"]]
+        assert [loc["source"].split("/")[-2] for loc in row["locations"]] == ["a", "b"]
+        other = row["locations"][1]["document_id"]
+        page = c.get("/substances/glutamine").text
+        assert f'class="location" href="/documents/{other}">glutamine.txt</a>' in page
+        review = next(s["name"] for s in c.get("/api/v1/substances").json() if s["name"] != "glutamine")
+        sources = c.get(f"/api/v1/substances/{review}").json()["sources"]
+        assert sorted(s["record"] for s in sources) == ["row 1", "row 2"]
+        doc = c.get(f"/api/v1/documents/{sources[0]['document_id']}").json()
+        assert doc["record"] == sources[0]["record"] and doc["offset"] > 0
+        assert f'<span class="record">{doc["record"]}</span>' in c.get(f"/documents/{doc['id']}").text

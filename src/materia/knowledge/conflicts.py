@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from materia.knowledge.conditions import canonical, lineage
 from materia.knowledge.model import Conflict, Position
@@ -18,12 +19,17 @@ STATEMENT_TOPICS = {
 BENEFIT = "benefit"
 
 
-def evidence_span(item: StoredItem) -> tuple[int, int]:
-    """The sentence saying it when the extractor gave one, else the item's own span."""
+def sentence_span(item: StoredItem) -> tuple[int, int] | None:
+    """The span of the sentence saying it, when the extractor gave one."""
     sentence = item.payload.get("sentence")
     if isinstance(sentence, list) and len(sentence) == 2:
         return int(sentence[0]), int(sentence[1])
-    return item.span.start, item.span.end
+    return None
+
+
+def evidence_span(item: StoredItem) -> tuple[int, int]:
+    """The sentence saying it when the extractor gave one, else the item's own span."""
+    return sentence_span(item) or (item.span.start, item.span.end)
 
 
 def _position(item: StoredItem) -> Position:
@@ -34,7 +40,7 @@ def _position(item: StoredItem) -> Position:
 Side = tuple[int, str]  # (document id, stance)
 
 
-def _opposed_pairs(items: Sequence[StoredItem], opposed) -> set[tuple[Side, Side]]:
+def _opposed_pairs(items: Sequence[StoredItem], opposed: Callable[[str, str], bool]) -> set[tuple[Side, Side]]:
     """Pairs of (source, stance) from two different sources taking opposed stances.
 
     Compared over distinct (source, stance) pairs, not items, so thousands of
@@ -43,7 +49,7 @@ def _opposed_pairs(items: Sequence[StoredItem], opposed) -> set[tuple[Side, Side
     return {(a, b) for a in sides for b in sides if a[0] != b[0] and opposed(a[1], b[1])}
 
 
-def _disagree(items: Sequence[StoredItem], opposed) -> bool:
+def _disagree(items: Sequence[StoredItem], opposed: Callable[[str, str], bool]) -> bool:
     return bool(_opposed_pairs(items, opposed))
 
 
@@ -65,6 +71,10 @@ SIDES: dict[str, dict[str, str]] = {
 }
 
 
+def _on_other_sides(sides: dict[str, str], a: str, b: str) -> bool:
+    return sides[a] != sides[b]
+
+
 def statement_conflicts(items: Sequence[StoredItem]) -> list[Conflict]:
     """Practical statements (timing, long-term safety) taking opposite sides in different sources."""
     by_topic: dict[str, list[StoredItem]] = defaultdict(list)
@@ -73,8 +83,7 @@ def statement_conflicts(items: Sequence[StoredItem]) -> list[Conflict]:
             by_topic[item.name].append(item)
     out = []
     for topic, group in by_topic.items():
-        sides = SIDES[topic]
-        if _disagree(group, lambda a, b, sides=sides: sides[a] != sides[b]):
+        if _disagree(group, partial(_on_other_sides, SIDES[topic])):
             out.append(Conflict(STATEMENT_TOPICS.get(topic, topic.replace("_", " ")), _positions(group)))
     return out
 
@@ -90,7 +99,7 @@ def use_conflicts(items: Sequence[StoredItem]) -> list[Conflict]:
             groups[concept].append(use)
             depth[concept] = min(depth.get(concept, d), d)
     out: list[Conflict] = []
-    explained: set[tuple[int, int]] = set()
+    explained: set[tuple[Side, Side]] = set()
     for concept in sorted(groups, key=lambda c: (len(groups[c]), depth[c], c)):
         group = groups[concept]
         pairs = _opposed_pairs(group, lambda a, b: a == BENEFIT and b != BENEFIT)

@@ -1,12 +1,16 @@
-"""A monograph as Markdown (front matter + footnote citations), JSON-LD (schema.org) or CSV."""
+"""A monograph as Markdown (front matter + footnote citations), JSON-LD (schema.org) or CSV,
+and conflicts in the shape of ../shared/contract/EXTRACT.md. The web page embeds `jsonld` too."""
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from materia.knowledge.model import Citation, Monograph
+from materia.knowledge.model import Citation, Conflict, Monograph
+from materia.serialise import dumps
 
 FORMATS = ("markdown", "jsonld", "csv")
 
@@ -22,14 +26,15 @@ def _quote(text: str, limit: int = 200) -> str:
 
 def markdown(m: Monograph) -> str:
     """Front matter, one section per topic, every statement footnoted to its source and span."""
-    notes: dict[tuple[str, tuple[int, int]], int] = {}
+    notes: dict[tuple[int, tuple[int, int]], int] = {}  # by document: two records of a file share spans
     note_text: list[str] = []
 
     def cite(c: Citation) -> str:
-        key = (c.source, c.span)
+        key = (c.document_id, c.span)
         if key not in notes:
             notes[key] = len(notes) + 1
-            note_text.append(f"[^{notes[key]}]: {c.source}, characters {c.span[0]}–{c.span[1]} "
+            where = f"{c.source}, {c.record}" if c.record else c.source
+            note_text.append(f"[^{notes[key]}]: {where}, characters {c.span[0]}–{c.span[1]} "
                              f"({c.source_kind}): “{_quote(c.text)}”")
         return f"[^{notes[key]}]"
 
@@ -42,7 +47,7 @@ def markdown(m: Monograph) -> str:
     grades = {u.name: u for u in m.uses}
     for section in m.sections:
         lines += [f"## {section.title}", ""]
-        if section.title == "Dosage" and m.doses:
+        if section.key == "dosage" and m.doses:
             for d in m.doses:
                 high = f"; highest documented {_fmt_g(d.highest_g_per_day)}/day" if d.highest_g_per_day else ""
                 sup = " (under supervision)" if d.supervised else ""
@@ -68,15 +73,15 @@ def markdown(m: Monograph) -> str:
         lines += ["## Where sources disagree", ""]
         for conflict in m.conflicts:
             lines.append(f"- **{conflict.topic}**: " + "; ".join(
-                f"{p.stance}{cite(Citation(p.source, p.document_id, p.span, p.text))}" for p in conflict.positions))
+                f"{p.stance}{cite(Citation(p.source, p.document_id, p.span, p.text, record=p.record))}" for p in conflict.positions))
         lines.append("")
     if note_text:
         lines += note_text + [""]
     return "\n".join(lines)
 
 
-def jsonld(m: Monograph) -> dict:
-    """schema.org DietarySupplement (or Drug when every source is a label)."""
+def jsonld(m: Monograph) -> dict[str, Any]:
+    """schema.org DietarySupplement (or Drug when every source is a label), as JSON values."""
     kind = "Drug" if m.sources and all(s.kind == "label" for s in m.sources) else "DietarySupplement"
     intake = []
     maximum = []
@@ -90,9 +95,9 @@ def jsonld(m: Monograph) -> dict:
         if d.highest_g_per_day is not None:
             maximum.append({"@type": "MaximumDoseSchedule", "name": d.purpose, "doseValue": d.highest_g_per_day,
                             "doseUnit": "g", "frequency": "daily"})
-    by_title = {s.title: s for s in m.sections}
-    safety = [c.name for c in by_title.get("Precautions").claims] if "Precautions" in by_title else []
-    adverse = [c.name for c in by_title.get("Side Effects").claims] if "Side Effects" in by_title else []
+    by_key = {s.key: s for s in m.sections}
+    safety = [c.name for c in by_key["precautions"].claims] if "precautions" in by_key else []
+    adverse = [c.name for c in by_key["side_effects"].claims] if "side_effects" in by_key else []
     return {
         "@context": "https://schema.org",
         "@type": kind,
@@ -102,7 +107,8 @@ def jsonld(m: Monograph) -> dict:
         "safetyConsideration": safety,
         "adverseOutcome": [{"@type": "MedicalEntity", "name": a} for a in adverse],
         "citation": [{"@type": "CreativeWork", "name": s.title or s.source, "url": s.source,
-                      "genre": s.source_kind} for s in m.sources],
+                      "genre": s.source_kind, "dateModified": s.modified.isoformat() if s.modified else None}
+                     for s in m.sources],
     }
 
 
@@ -119,11 +125,19 @@ def csv_rows(m: Monograph) -> str:
     return buf.getvalue()
 
 
+def conflicts_contract(conflicts: Iterable[Conflict]) -> list[dict[str, Any]]:
+    """Conflicts as `materia conflicts --json` prints them (EXTRACT.md): each position's source,
+    stance, evidence span and text; spans index the file as ingested (a record's offset added)."""
+    return [{"topic": c.topic, "positions": [{"source": p.source, "stance": p.stance,
+                                              "span": [p.span[0] + p.offset, p.span[1] + p.offset],
+                                              "text": p.text} for p in c.positions]} for c in conflicts]
+
+
 def export(m: Monograph, fmt: str) -> str:
     if fmt == "markdown":
         return markdown(m)
     if fmt == "jsonld":
-        return json.dumps(jsonld(m), ensure_ascii=False, indent=2)
+        return dumps(jsonld(m), indent=2)
     if fmt == "csv":
         return csv_rows(m)
     raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

@@ -1,21 +1,22 @@
 """Frozen values the knowledge layer returns (CLI, web site and API render these).
 
-All serialise with `dataclasses.asdict`; spans are (start, end) tuples into the source's text.
+All serialise with `materia.serialise`; spans are (start, end) tuples into the source's text.
+SubstanceSummary and SearchHit are the store's own rows, handed on unchanged.
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
+
+from materia.store.rows import SearchHit, SubstanceSummary
+
+__all__ = ["Citation", "Claim", "Community", "ConditionReports", "Conflict", "DocumentItem", "DoseRange",
+           "DoseSummary", "Monograph", "MonographSection", "Position", "Report", "SearchHit", "SourceInfo",
+           "SourceKind", "StoredDocument", "SubstanceSummary", "UseGrade"]
 
 SourceKind = str  # "referenced article" | "unreferenced monograph" | "label" | "community report"
-
-
-@dataclass(frozen=True, slots=True)
-class SubstanceSummary:
-    name: str
-    n_sources: int
-    n_statements: int
-    n_reports: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Citation:
     span: tuple[int, int]
     text: str
     source_kind: SourceKind = "unreferenced monograph"
+    record: str | None = None  # which record of the file ("row 12"), if it holds many; `span` indexes its text
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class MonographSection:
+    key: str  # usage | dosage | side_effects | mechanism | precautions | faq: stable, for anchors
     title: str
     claims: tuple[Claim, ...]
 
@@ -102,12 +105,30 @@ class ConditionReports:
 
 
 @dataclass(frozen=True, slots=True)
+class Report:
+    """One community report (a post or a review row) and the side effects named inside it."""
+
+    document_id: int
+    span: tuple[int, int]
+    text: str
+    author: str | None
+    location: str | None
+    date: datetime.date | None  # qualified: the field's own name shadows `date` in this class
+    rating: int | None
+    rating_scale: int
+    topic: str | None
+    editors_choice: bool
+    effects: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Community:
     n_posts: int
     mean_rating: float | None
     distribution: tuple[tuple[int, int], ...]
     conditions: tuple[ConditionReports, ...]
     side_effects: tuple[tuple[str, int], ...]  # (effect, posts mentioning it)
+    reports: tuple[Report, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,24 +187,28 @@ class Monograph:
     community: Community
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    kind: str  # substance | statement | document
-    title: str
-    snippet: str
-    substance: str | None = None
-    document_id: int | None = None
-    item_id: int | None = None
+class DocumentItem(NamedTuple):
+    """An item extracted from a document. A tuple, so the API keeps its [category, name, span] rows."""
+
+    category: str
+    name: str
+    span: tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
 class StoredDocument:
+    """One source document as stored: its text, every item extracted from it, and the
+    sentences its items were cited by (the anchors citations link to)."""
+
     id: int
     source: str
     title: str | None
     kind: str
     modified: date | None
     text: str
-    items: tuple[tuple[str, str, tuple[int, int]], ...]  # (category, name, span)
+    items: tuple[DocumentItem, ...]
     substance: str | None = None
     format: str = ""
+    sentences: tuple[tuple[int, int], ...] = ()
+    record: str | None = None  # which record of the file ("row 12", "PMID 1234"), if it holds many
+    offset: int = 0  # where `text` starts in the file's text

@@ -4,25 +4,26 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 from materia.knowledge import conflicts as conflict_rules
 from materia.knowledge.conditions import canonical
 from materia.knowledge import doses
 from materia.knowledge.grading import grade, source_kind
 from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, DoseSummary,
-                                     Location, Monograph, MonographSection, SourceInfo, UseGrade)
+                                     Location, Monograph, MonographSection, Report, SourceInfo, UseGrade)
 from materia.store import DocumentInfo, StoredItem
 
-# (section title, topics in it), in the order of a typical monograph
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Usage", ("use",)),
-    ("Dosage", ("dose",)),
-    ("Side Effects", ("effect", "red_flag")),
-    ("How it Works", ("mechanism",)),
-    ("Precautions", ("precaution", "long_term_safety")),
-    ("FAQs and practical matters", ("timing", "administration", "onset", "storage", "preparation")),
+# (key, title, topics in it), in the order of a typical monograph; the last also takes any other topic
+SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("usage", "Usage", ("use",)),
+    ("dosage", "Dosage", ("dose",)),
+    ("side_effects", "Side Effects", ("effect", "red_flag")),
+    ("mechanism", "How it Works", ("mechanism",)),
+    ("precautions", "Precautions", ("precaution", "long_term_safety")),
+    ("faq", "FAQs and practical matters", ("timing", "administration", "onset", "storage", "preparation")),
 )
-_ALL = {t for _, topics in SECTIONS for t in topics}
+_ALL = {t for _, _, topics in SECTIONS for t in topics}
 
 
 def source_key(document: DocumentInfo) -> str:
@@ -46,7 +47,7 @@ def topic_of(item: StoredItem) -> str:
 def citation(item: StoredItem) -> Citation:
     d = item.document
     return Citation(d.source, d.id, conflict_rules.evidence_span(item), item.text,
-                    source_kind(d.kind, d.has_references))
+                    source_kind(d.kind, d.has_references), d.record)
 
 
 def claims(items: Sequence[StoredItem]) -> list[Claim]:
@@ -67,12 +68,12 @@ def claims(items: Sequence[StoredItem]) -> list[Claim]:
 
 def sections(all_claims: Sequence[Claim]) -> tuple[MonographSection, ...]:
     out = []
-    for title, topics in SECTIONS:
+    for key, title, topics in SECTIONS:
         chosen = [c for c in all_claims if c.topic in topics]
-        if title.startswith("FAQs"):
+        if key == "faq":
             chosen += [c for c in all_claims if c.topic not in _ALL]
         chosen.sort(key=lambda c: (topics.index(c.topic) if c.topic in topics else 99, -len(c.citations), c.name))
-        out.append(MonographSection(title, tuple(chosen)))
+        out.append(MonographSection(key, title, tuple(chosen)))
     return tuple(out)
 
 
@@ -99,9 +100,45 @@ def _distribution(ratings: Sequence[int]) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(Counter(ratings).items()))
 
 
+def effects_in_posts(items: Sequence[StoredItem]) -> dict[int, tuple[str, ...]]:
+    """The side effects each post names (post item id -> canonical names), for effects found
+    inside the post's span; negated ("no headache") and hypothetical ("may cause") ones are not reports."""
+    posts: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # document id -> (start, end, post id)
+    for p in items:
+        if p.category == "post":
+            posts[p.document.id].append((p.span.start, p.span.end, p.id))
+    for spans in posts.values():
+        spans.sort()
+    found: dict[int, set[str]] = defaultdict(set)
+    for e in items:
+        if e.category != "effect" or e.stance in ("negated", "hypothetical") or e.document.id not in posts:
+            continue
+        spans = posts[e.document.id]
+        i = bisect_right(spans, (e.span.start, 1 << 62, 1 << 62)) - 1  # the last post starting at or before it
+        if i >= 0 and spans[i][0] <= e.span.start < spans[i][1]:
+            found[spans[i][2]].add(canonical(e.name))
+    return {post_id: tuple(sorted(names)) for post_id, names in found.items()}
+
+
+def _date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def report(post: StoredItem, effects: tuple[str, ...]) -> Report:
+    p = post.payload
+    rating = p.get("rating")
+    return Report(post.document.id, (post.span.start, post.span.end), post.text, p.get("author"), p.get("location"),
+                  _date(p.get("date")), int(rating) if rating is not None else None, int(p.get("rating_scale") or 5),
+                  p.get("topic"), bool(p.get("editors_choice")), effects)
+
+
 def community(items: Sequence[StoredItem]) -> Community:
-    """Posts counted per condition with their ratings; side effects counted by posts mentioning them.
-    A review table stored twice counts its reports once."""
+    """Posts counted per condition with their ratings; side effects counted by posts mentioning them;
+    every post as a report with the side effects named inside it. A review table stored twice counts
+    its reports once."""
     items = _one_copy(items)
     posts = [i for i in items if i.category == "post"]
     ratings = [int(p.payload["rating"]) for p in posts if p.payload.get("rating") is not None]
@@ -113,21 +150,12 @@ def community(items: Sequence[StoredItem]) -> Community:
         rs = [int(p.payload["rating"]) for p in group if p.payload.get("rating") is not None]
         conditions.append(ConditionReports(cond, len(group), round(sum(rs) / len(rs), 2) if rs else None,
                                            _distribution(rs)))
-    mentions: Counter[str] = Counter()
-    starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for p in posts:
-        starts[p.document.id].append((p.span.start, p.span.end))
-    for spans in starts.values():
-        spans.sort()
-    for e in items:
-        if e.category != "effect" or e.stance == "negated" or e.document.id not in starts:
-            continue
-        spans = starts[e.document.id]
-        i = bisect_right(spans, (e.span.start, 1 << 62)) - 1  # the last post starting at or before it
-        if i >= 0 and spans[i][0] <= e.span.start < spans[i][1]:
-            mentions[canonical(e.name)] += 1
+    effects = effects_in_posts(items)
+    mentions = Counter(name for names in effects.values() for name in names)
     return Community(len(posts), round(sum(ratings) / len(ratings), 2) if ratings else None,
-                     _distribution(ratings), tuple(conditions), tuple(mentions.most_common()))
+                     _distribution(ratings), tuple(conditions),
+                     tuple(sorted(mentions.items(), key=lambda kv: (-kv[1], kv[0]))),
+                     tuple(report(p, effects.get(p.id, ())) for p in posts))
 
 
 def sources(documents: Sequence[DocumentInfo]) -> tuple[SourceInfo, ...]:

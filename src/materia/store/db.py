@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +20,14 @@ from sqlalchemy.pool import NullPool
 
 from materia.errors import NotFoundError, StoreError
 from materia.store.models import DocumentRow, HistoryRow, ItemRow
-from materia.store.rows import DocumentInfo, RawHit, StoredItem, SubstanceCounts
+from materia.store.rows import DocumentInfo, SearchHit, StoredItem, SubstanceSummary
 from materia.store.serialise import content_key, records
 from materia.types import Extraction, Span
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Any insert, update (ingested_at is reset) or delete of a document moves one of these.
+_VERSION_SQL = text("SELECT (SELECT count(*) FROM documents), (SELECT max(id) FROM documents), "
+                    "(SELECT max(ingested_at) FROM documents), (SELECT max(id) FROM history)")
 
 
 def _url(url_or_path: str) -> str:
@@ -252,7 +255,14 @@ class Store:
 
     # --- reading -------------------------------------------------------------------------
 
-    def substances(self) -> list[SubstanceCounts]:
+    def data_version(self) -> tuple[str | None, ...]:
+        """A value that changes whenever a document is ingested, updated or removed (one cheap statement):
+        readers key their caches on it to see other writers' changes."""
+        with self.engine.connect() as conn:
+            row = conn.execute(_VERSION_SQL).one()
+        return tuple(None if v is None else str(v) for v in row)
+
+    def substances(self) -> list[SubstanceSummary]:
         """Every substance with how many sources (distinct contents, not copies), statements and community
         reports mention it."""
         one_source = func.coalesce(DocumentRow.content_key, cast(DocumentRow.id, String))
@@ -265,8 +275,8 @@ class Store:
                              .where(ItemRow.substance.is_not(None), ItemRow.category != "reference")
                              .group_by(ItemRow.substance)).all()
         counts = {name: (int(n or 0), int(p or 0)) for name, n, p in rows}
-        return [SubstanceCounts(name, n, counts.get(name, (0, 0))[0] - counts.get(name, (0, 0))[1],
-                                counts.get(name, (0, 0))[1]) for name, n in sorted(n_sources.items())]
+        return [SubstanceSummary(name, n, counts.get(name, (0, 0))[0] - counts.get(name, (0, 0))[1],
+                                 counts.get(name, (0, 0))[1]) for name, n in sorted(n_sources.items())]
 
     def substance_names(self) -> list[str]:
         with Session(self.engine) as s:
@@ -340,16 +350,16 @@ class Store:
                     problems.append(f"sqlite integrity_check: {result}")
         return problems
 
-    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[RawHit]:
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
         """Substances by name, then statements and documents by full-text match."""
         words = re.findall(r"\w+", query.lower())
         if not words:
             return []
-        hits: list[RawHit] = []
+        hits: list[SearchHit] = []
         needle = " ".join(words)
         for name in self.substance_names():
             if needle in name or name in needle:
-                hits.append(RawHit("substance", name, name, substance=name))
+                hits.append(SearchHit("substance", name, name, substance=name))
         with Session(self.engine) as s:
             if self.dialect == "sqlite":
                 fts = _fts_query(query)
@@ -379,8 +389,9 @@ class Store:
                     "WHERE to_tsvector('english', coalesce(title, '') || ' ' || text) @@ plainto_tsquery('english', :q) "
                     "ORDER BY ts_rank(to_tsvector('english', coalesce(title, '') || ' ' || text), "
                     "plainto_tsquery('english', :q)) DESC, id LIMIT :n"), {"q": query, "n": limit + offset}).all()
-        hits += [RawHit("statement", f"{cat}: {name}", " ".join(snip.split()), doc_id, item_id, subst)
+        hits += [SearchHit("statement", f"{cat}: {name}", " ".join(snip.split()), substance=subst,
+                           document_id=doc_id, item_id=item_id)
                  for item_id, doc_id, cat, name, subst, snip in item_rows]
-        hits += [RawHit("document", title, " ".join(snip.split()), doc_id, None, subst)
+        hits += [SearchHit("document", title, " ".join(snip.split()), substance=subst, document_id=doc_id)
                  for doc_id, title, subst, snip in doc_rows]
         return hits[offset:offset + limit]

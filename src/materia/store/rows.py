@@ -1,4 +1,4 @@
-"""Plain values the store hands out (no SQLAlchemy types leave the store package)."""
+"""Typed rows the store hands out (no SQLAlchemy types leave the store package)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,7 +40,9 @@ class StoredItem:
 
 
 @dataclass(frozen=True, slots=True)
-class SubstanceCounts:
+class SubstanceSummary:
+    """A substance with how many sources, statements and community reports mention it."""
+
     name: str
     n_sources: int
     n_statements: int
@@ -48,10 +50,13 @@ class SubstanceCounts:
 
 
 @dataclass(frozen=True, slots=True)
-class RawHit:
+class SearchHit:
+    """One search result: a substance by name, or a statement or document by full-text match.
+    `snippet` brackets the matched words as [word]."""
+
     kind: str  # substance | statement | document
     title: str
     snippet: str
+    substance: str | None = None
     document_id: int | None = None
     item_id: int | None = None
-    substance: str | None = None

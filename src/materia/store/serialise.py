@@ -4,12 +4,11 @@ Pure functions: no database here, so they are easy to test and reuse.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
+from materia.serialise import to_json
 from materia.types import Document, Extraction, Span
 
 MAX_TEXT = 4000  # evidence text kept per item; payload spans still index the full document
@@ -25,21 +24,6 @@ class ItemRecord:
     text: str
     span: Span
     payload: dict[str, Any]
-
-
-def to_json(value: Any) -> Any:
-    """Dataclasses, spans, dates and tuples as plain JSON values."""
-    if isinstance(value, Span):
-        return [value.start, value.end]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    return value
 
 
 def normalised_text_key(text: str) -> str:
@@ -72,8 +56,10 @@ def records(x: Extraction) -> list[ItemRecord]:
             span: Span | None = None) -> None:
         ev = span or _evidence_span(item)
         name = (name or category).strip() or category
+        payload = to_json(item)
+        assert isinstance(payload, dict)  # every item is a dataclass
         out.append(ItemRecord(category, name[:500], stance, evidence, f"{category}|{name.lower()}|{stance or ''}",
-                              ev.of(text)[:MAX_TEXT], item.span, to_json(item)))
+                              ev.of(text)[:MAX_TEXT], item.span, payload))
 
     for d in x.doses:
         add("dose", d, d.context or "dose", "supervised" if d.supervised else None)

@@ -36,7 +36,7 @@ def tokens(text: str, marks: Iterable[Mark]) -> list[Token]:
     n = len(text)
     ordered = sorted(
         {m for m in marks if 0 <= m.start < m.end <= n},
-        key=lambda m: (m.start, -m.end, m.category),
+        key=lambda m: (m.start, -m.end, m.category, m.label),  # total: the page is the same in every process
     )
     out: list[Token] = []
     stack: list[Mark] = []

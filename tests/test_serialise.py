@@ -1,0 +1,73 @@
+"""The one JSON serialiser: typed values -> plain JSON."""
+from __future__ import annotations
+
+import enum
+import json
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from materia.knowledge import DocumentItem, Monograph
+from materia.serialise import dumps, to_json
+from materia.types import Dose, Span
+
+
+class _Colour(enum.Enum):
+    RED = "red"
+
+
+@dataclass(frozen=True, slots=True)
+class _Thing:
+    name: str
+    when: date
+    span: tuple[int, int]
+    colour: _Colour = _Colour.RED
+
+
+def test_serialise_dataclasses_dates_tuples_enums() -> None:
+    assert to_json(_Thing("x", date(2025, 1, 2), (1, 2))) == {
+        "name": "x", "when": "2025-01-02", "span": [1, 2], "colour": "red"}
+    assert to_json({"at": datetime(2025, 1, 2, 3, 4), 1: frozenset({2})}) == {"at": "2025-01-02T03:04:00", "1": [2]}
+
+
+def test_serialise_spans_and_named_tuples_are_arrays() -> None:
+    """The contract's [start, end]; the API's [category, name, span] document rows."""
+    dose = Dose(Span(3, 9), None, 5.0, "g", per="day", sentence=Span(0, 20))
+    data = to_json(dose)
+    assert isinstance(data, dict) and data["span"] == [3, 9] and data["sentence"] == [0, 20]
+    assert to_json(DocumentItem("dose", "5 g", (3, 9))) == ["dose", "5 g", [3, 9]]
+
+
+def test_serialise_refuses_what_nobody_planned_for() -> None:
+    with pytest.raises(TypeError, match="Path"):
+        to_json(Path("x"))
+    with pytest.raises(ValueError):
+        dumps({"x": math.nan})
+
+
+def test_serialise_dumps_keeps_characters_and_indents_on_request() -> None:
+    assert dumps({"a": "é"}) == '{"a":"é"}'
+    assert dumps([1], indent=2) == "[\n  1\n]"
+
+
+def test_serialise_monograph_round_trips_as_json(monograph: Monograph) -> None:
+    data = json.loads(dumps(monograph))
+    assert data["substance"] == "glutamine"
+    assert data["sources"][0] == {"document_id": 1, "source": "docs/article.txt", "title": "Glutamine review",
+                                  "kind": "article", "source_kind": "referenced article", "modified": "2024-05-01",
+                                  "record": None,
+                                  "locations": [{"document_id": 1, "source": "docs/article.txt", "record": None}]}
+    assert data["community"]["reports"][0]["date"] == "2020-01-02"
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                    | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=20))
+def test_serialise_plain_values_survive(value: object) -> None:
+    assert json.loads(dumps(value)) == json.loads(json.dumps(value))
