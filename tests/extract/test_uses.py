@@ -8,7 +8,7 @@ from types import ModuleType
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from materia.extract import extract, parse, references, uses
+from materia.extract import parse, references, uses
 from materia.ingest import registry
 from materia.types import Document, DocumentKind, Reference, Section, SectionType, Span, Use
 
