@@ -28,3 +28,8 @@ def test_grading_reason_names_designs_and_dissent() -> None:
 ])
 def test_grading_source_kind(kind, refs, expected) -> None:
     assert source_kind(kind, refs) == expected
+
+
+def test_grading_names_animal_and_laboratory_studies_apart() -> None:
+    level, reason = grade(["animal", "in_vitro", "animal"], ["unclear"] * 3)
+    assert (level, reason) == ("very low", "2 animal studies, 1 laboratory study; 3 sources not showing a clear benefit")

@@ -96,7 +96,7 @@ def study_lead(text: str, sentence: Span | None, start: int, end: int) -> tuple[
     grammar = _grammar()
     if grammar.after.match(text, end, min(hi, end + 40)):
         return "population", end
-    if _FRONTED.fullmatch(text, lo, start) and _FRONTED_END.match(text, end, hi):
+    if start - lo <= 60 and _FRONTED.fullmatch(text, lo, start) and _FRONTED_END.match(text, end, hi):
         return "population", lo  # "In cancer cachexia, ..."
     ends, roles = _leads(text, lo, hi)
     i = bisect.bisect_right(ends, start) - 1

@@ -74,17 +74,19 @@ _DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)", re.IGNORE
 _PMID = re.compile(r"\bPMID:?\s*(\d{4,9})\b")
 
 # lists run together on one line: a long line holding a separator at least twice
-_LONG_LINE = re.compile(r"[^\n]{160,}")
+_MIN_JOINED_LINE = 160
 _SEPARATORS = "^|¶‖•·▪◦"
 _LIST_HEADING = re.compile(
     r"(?:^|[\s#*])(?:references?|bibliography|sources|literature cited|works cited|citations|further reading)"
     r"\s*:?\s*$", re.IGNORECASE)
+_HEADING_WORDS = ("reference", "bibliography", "literature cited", "works cited", "citations", "sources")
 _HEADING_LINE = re.compile(
-    r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:\d{1,2}\.?[ \t]+)?(?:references?|bibliography|literature cited|works cited"
+    r"[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:\d{1,2}\.?[ \t]+)?(?:references?|bibliography|literature cited|works cited"
     r"|citations|sources)(?:\*\*)?[ \t]*:?[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _AUTHOR_YEAR_LINE = re.compile(
-    rf"^[ \t]*(?:{_APA_AUTHOR}(?:,? (?:and |& )?{_APA_AUTHOR})*(?:,? et al\.?)?|{_AUTHOR}(?:,? (?:and |& )?{_AUTHOR})*"
-    rf"(?:,? et al\.?)?)\s*\(\s*(?:1[89]|20)\d\d", re.MULTILINE)
+    rf"[ \t]*(?:{_APA_AUTHOR}(?:,? (?:and |& )?{_APA_AUTHOR})*(?:,? et al\.?)?|{_AUTHOR}(?:,? (?:and |& )?{_AUTHOR})*"
+    rf"(?:,? et al\.?)?)\s*\(\s*(?:1[89]|20)\d\d")
+_PAREN_YEAR = re.compile(r"\((?:1[89]|20)\d\d[a-z]?\)")  # cheap to find: where author-year lines can be
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,17 +241,32 @@ def _pieces(text: str, start: int, end: int, separator: str) -> list[Span]:
     return out
 
 
+def _lines_with(text: str, chars: str, min_length: int = 0) -> list[Span]:
+    """The lines holding any of `chars` (found from the characters, not by scanning every line)."""
+    out: list[Span] = []
+    for char in chars:
+        pos = text.find(char)
+        while pos >= 0:
+            start = text.rfind("\n", 0, pos) + 1
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            if end - start >= min_length:
+                out.append(Span(start, end))
+            pos = text.find(char, end)
+    return sorted(set(out), key=lambda s: s.start)
+
+
 def _run_together(text: str, taken: list[Span]) -> list[Reference]:
     """Entries of long lines joined by a separator character, numbered by place or by their own number."""
     out: list[Reference] = []
-    for line in _LONG_LINE.finditer(text):
-        if any(t.overlaps(Span(line.start(), line.end())) for t in taken):
+    for line in _lines_with(text, _SEPARATORS, _MIN_JOINED_LINE):
+        if any(t.overlaps(line) for t in taken) or any(r.span.overlaps(line) for r in out):
             continue
-        chunk = line.group()
+        chunk = line.of(text)
         separator = max(_SEPARATORS, key=chunk.count)
         if chunk.count(separator) < 2 or len(_YEAR.findall(chunk, 0, 4000)) < 2:
             continue
-        pieces = _pieces(text, line.start(), line.end(), separator)
+        pieces = _pieces(text, line.start, line.end, separator)
         if pieces and _LIST_HEADING.search(pieces[0].of(text)) and not _YEAR.search(pieces[0].of(text)):
             pieces = pieces[1:]  # "References^first entry^..."
         refs = []
@@ -289,11 +306,24 @@ def _author_year(parsed: Parsed, taken: list[Span]) -> list[Reference]:
     """Unnumbered entries under a references heading or section, or three author-year lines in a row."""
     text = parsed.text
     regions: list[Span] = [s.body for s in parsed.document.sections if s.type == "references"]
-    regions += [Span(m.end(), len(text)) for m in _HEADING_LINE.finditer(text)]
-    lines = list(_AUTHOR_YEAR_LINE.finditer(text))
+    low = text.lower()
+    for word in _HEADING_WORDS:  # a heading line naming the list; found by its word, then checked
+        pos = low.find(word)
+        while pos >= 0:
+            start = text.rfind("\n", 0, pos) + 1
+            heading = _HEADING_LINE.match(text, start)
+            if heading:
+                regions.append(Span(heading.end(), len(text)))
+            pos = low.find(word, pos + len(word))
+    lines: list[int] = []  # starts of lines that open "Authors (year)"
+    for year in _PAREN_YEAR.finditer(text):
+        start = text.rfind("\n", 0, year.start()) + 1
+        if (not lines or lines[-1] != start) and year.start() - start < 400 \
+                and _AUTHOR_YEAR_LINE.match(text, start, year.end()):
+            lines.append(start)
     for i in range(len(lines) - 2):  # three author-year lines in a row, without a heading
-        if text.count("\n", lines[i].start(), lines[i + 2].start()) <= 6:
-            regions.append(Span(lines[i].start(), len(text)))
+        if text.count("\n", lines[i], lines[i + 2]) <= 6:
+            regions.append(Span(lines[i], len(text)))
             break
     out: list[Reference] = []
     done: list[Span] = []

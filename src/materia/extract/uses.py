@@ -228,10 +228,11 @@ def _same_paragraph(text: str, a: Span, b: Span) -> bool:
 
 
 def _label_regions(parsed: Parsed) -> list[Span] | None:
-    """A label's indications and clinical-studies sections (not inside a section of another type);
-    None when the label has no such section typed, so it is read like any other document."""
+    """A label's indications and clinical-studies sections (not inside a section of another type), none
+    for a label of other sections only; None for other documents and for a label with no sections at all,
+    which are read whole."""
     sections = parsed.document.sections
-    if parsed.document.kind != "label" or not any(s.type in _LABEL_SECTIONS for s in sections):
+    if parsed.document.kind != "label" or not sections:
         return None
     return [s.span for s in sections if s.type in _LABEL_SECTIONS and not any(
         o.type not in _LABEL_SECTIONS and o.span.contains(s.span) and o.span != s.span for o in sections)]
@@ -266,6 +267,8 @@ def find(parsed: Parsed, references: tuple[Reference, ...]) -> list[Use]:
     if not text or not parsed.sentences:
         return []
     regions = _label_regions(parsed)
+    if regions == []:
+        return []  # a label section of another kind (adverse reactions, warnings): no uses
     if regions is None:
         mentions = _mentions(lowered(text))
     else:
