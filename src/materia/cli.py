@@ -17,6 +17,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
+KindOption = typer.Option(None, "--kind", help="What the files are, when you know: post | review | article | "
+                                                 "monograph | label (default: sniffed from the content).")
 DbOption = typer.Option(None, "--db", help="Knowledge base: SQLite path or SQLAlchemy URL (default: MATERIA_DB, "
                                            "else an SQLite file in the user data directory).")
 
@@ -24,6 +26,13 @@ DbOption = typer.Option(None, "--db", help="Knowledge base: SQLite path or SQLAl
 def fail(path: str, reason: str) -> None:
     """One line on stderr naming the file and the reason, as the contract says."""
     sys.stderr.write(f"materia: {path}: {reason}\n")
+
+
+def check_kind(kind: Optional[str]) -> None:
+    from materia.ingest.posts import USER_KINDS
+
+    if kind is not None and kind not in USER_KINDS:
+        raise typer.BadParameter(f"one of {', '.join(USER_KINDS)}", param_hint="--kind")
 
 
 def bundled_seeds() -> list[Path]:
@@ -35,6 +44,7 @@ def bundled_seeds() -> list[Path]:
 def extract(
     files: list[str] = typer.Argument(..., help="Files to read; none are stored."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file (JSON Lines), as in EXTRACT.md."),
+    kind: Optional[str] = KindOption,
 ) -> None:
     """Extract doses, effects, uses, precautions, references and posts from FILES."""
     from materia.extract import extract as run_extract
@@ -42,11 +52,12 @@ def extract(
     from materia.ingest import read_path
     from materia.render import extraction_summary
 
+    check_kind(kind)
     settings = Settings.from_env()
     failed = False
     for path in files:
         try:
-            extraction = run_extract(read_path(path, settings))
+            extraction = run_extract(read_path(path, settings, kind))
         except ReadError as exc:
             fail(path, exc.reason)
             failed = True
@@ -88,10 +99,12 @@ def to_json(value: object) -> str:
 def ingest(
     paths: list[str] = typer.Argument(..., help="Files, directories (walked recursively) or globs to store."),
     db: Optional[str] = DbOption,
+    kind: Optional[str] = KindOption,
 ) -> None:
     """Read, extract and store PATHS in the knowledge base (unchanged files are skipped)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    check_kind(kind)
     settings = Settings.from_env(db=db)
     store = open_store(db)
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -102,7 +115,7 @@ def ingest(
         def progress(path: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, description=Path(path).name[:40])
 
-        report = store.ingest(paths, settings, progress=progress)
+        report = store.ingest(paths, settings, progress=progress, kind=kind)
     store.close()
     for path, note in report.notes:
         fail(path, note)

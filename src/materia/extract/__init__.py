@@ -17,13 +17,18 @@ def extract(document: Document) -> Extraction:
     parsed = parse(document)
     substance = substances.main_subject(parsed)
     refs = tuple(references.find(parsed))
+    found_effects, found_uses = tuple(effects.find(parsed)), tuple(uses.find(parsed, refs))
+    if document.kind in ("community", "review"):  # posts report experience; labels never come here
+        from materia.extract import experience
+
+        found_effects, found_uses = experience.merge(parsed, found_effects, found_uses)
     return Extraction(
         document=document,
         substance=substance,
         doses=tuple(doses.find(parsed, substance)),
-        effects=tuple(effects.find(parsed)),
+        effects=found_effects,
         red_flags=tuple(effects.find_red_flags(parsed)),
-        uses=tuple(uses.find(parsed, refs)),
+        uses=found_uses,
         precautions=tuple(precautions.find(parsed)),
         references=refs,
         posts=tuple(posts.find(parsed)),

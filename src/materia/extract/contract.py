@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from materia.types import Extraction
+from materia.types import Effect, Extraction
 
 
 def _date(value) -> str | None:
@@ -14,6 +14,18 @@ def _number(value: float | None) -> float | int | None:
     if value is None:
         return None
     return int(value) if float(value).is_integer() else round(value, 6)
+
+
+def _experience(e: Effect) -> dict[str, Any]:
+    """What a post adds to an effect (onset, duration, the writer unsure), only when it says so."""
+    extra: dict[str, Any] = {}
+    if e.onset:
+        extra["onset"] = e.onset
+    if e.duration:
+        extra["duration"] = e.duration
+    if e.hedged:
+        extra["hedged"] = True
+    return extra
 
 
 def to_contract(x: Extraction) -> dict[str, Any]:
@@ -28,11 +40,11 @@ def to_contract(x: Extraction) -> dict[str, Any]:
         "doses": [{"substance": d.substance, "low": _number(d.low), "high": _number(d.high), "unit": d.unit,
                    "per": d.per, "times_per_day": list(d.times_per_day) if d.times_per_day else None,
                    "route": d.route, "context": d.context, "span": d.span.as_list()} for d in x.doses],
-        "effects": [{"name": e.name, "span": e.span.as_list(), "negated": e.negated, "serious": e.serious}
-                    for e in x.effects],
+        "effects": [{"name": e.name, "span": e.span.as_list(), "negated": e.negated, "serious": e.serious,
+                     **_experience(e)} for e in x.effects],
         "red_flags": [{"name": r.name, "span": r.span.as_list()} for r in x.red_flags],
         "uses": [{"name": u.name, "span": u.span.as_list(), "stance": u.stance, "evidence": u.evidence,
-                  "refs": list(u.refs)} for u in x.uses],
+                  "refs": list(u.refs), **({"verdict": u.verdict} if u.verdict else {})} for u in x.uses],
         "precautions": [{"name": p.name, "span": p.span.as_list()} for p in x.precautions],
         "references": [{"n": r.n, "authors": list(r.authors), "title": r.title, "journal": r.journal,
                         "year": r.year, "volume": r.volume, "pages": r.pages, "pmid": r.pmid, "doi": r.doi,

@@ -85,12 +85,18 @@ def load(path: str, settings: Settings) -> RawFile:
     return RawFile(path, data, text, encoding, hashlib.sha256(data).hexdigest(), notes)
 
 
-def read_path(path: str, settings: Settings | None = None) -> Document:
-    """Read one file into a Document, or raise ReadError naming the file and the reason."""
+def read_path(path: str, settings: Settings | None = None, kind: str | None = None) -> Document:
+    """Read one file into a Document, or raise ReadError naming the file and the reason.
+
+    `kind` (post, review, article, monograph, label) is what the user knows the file to be; without it the
+    kind is sniffed."""
+    from materia.ingest.posts import as_kind
+
     raw = load(path, settings or Settings())
     entry = choose_reader(raw)
     try:
-        return entry.read(raw)
+        document = entry.read(raw)
+        return as_kind(document, kind) if kind else document
     except ReadError:
         raise
     except Exception as exc:  # a reader bug or hostile input must not lose the other files

@@ -126,8 +126,9 @@ class Store:
     # --- writing -------------------------------------------------------------------------
 
     def ingest(self, paths: list[str], settings: Settings | None = None,
-               progress: Progress | None = None) -> IngestReport:
-        """Read, extract and store each file in its own transaction; bad files are reported, not fatal."""
+               progress: Progress | None = None, kind: str | None = None) -> IngestReport:
+        """Read, extract and store each file in its own transaction; bad files are reported, not fatal.
+        `kind` overrides the sniffed kind of every file (materia ingest --kind)."""
         from materia.extract import extract
         from materia.ingest import read_path
 
@@ -141,7 +142,7 @@ class Store:
             if progress:
                 progress(path, i, len(files))
             try:
-                document = read_path(path, settings)
+                document = read_path(path, settings, kind)
                 notes.extend((path, n) for n in document.notes)
                 if self._unchanged(document.source, document.sha256):
                     unchanged.append(path)
