@@ -44,7 +44,7 @@ _PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself|we|our|us)\b", re.IGNORE
 _MAX_CORRECT = 2
 _CAUSED = re.compile(r"\b(?:made|make|makes|making|gave|give|gives|caused|causes|causing|since (?:taking|starting|i)|"
                      r"from (?:it|this|them)|after (?:taking|starting)|on (?:it|this)|while (?:taking|on)|"
-                     r"it|this|these|they|product|pills?|medication|drug|supplement)\b", re.IGNORECASE)
+                     r"product|pills?|medication|drug|supplement)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
