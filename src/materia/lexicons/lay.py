@@ -114,7 +114,9 @@ class ExperienceCues:
 
 def _alternation(items: list[str]) -> str:
     words = sorted({i.strip().lower() for i in items if i.strip()}, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+").replace(r"\*", r"\w*") for w in words)
+    # "w/" is how posts write "with" ("struggling w/ IBS")
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+").replace(r"\*", r"\w*").replace("with", "(?:with|w/)")
+                    for w in words)
 
 
 @functools.lru_cache(maxsize=1)
