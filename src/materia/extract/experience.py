@@ -109,7 +109,7 @@ def _vocabulary() -> _Vocabulary:
             initial.setdefault(w[0], []).append(w)
     common: dict[str, list[str]] = {}
     for w, n in counts.items():
-        if n >= 20 and len(w) >= 4 and w.isalpha() and w not in words:
+        if n >= 5 and len(w) >= 4 and w.isalpha() and w not in words:
             common.setdefault(w[0], []).append(w)
     return _Vocabulary(automaton, frozenset(words), {k: tuple(v) for k, v in initial.items()}, counts,
                        {k: tuple(v) for k, v in common.items()})
@@ -141,10 +141,10 @@ def correct(word: str) -> str:
                 best, best_d, best_n = candidate, d, n
     if best == word or best_n < max(3, 5 * own):
         return word
-    # a misspelt ordinary word ("desisions") stays as it is: nearer a frequent word outside the vocabulary
+    # a misspelt ordinary word ("desisions") stays as it is: as near a word written more often than the symptom
     for common in v.common_by_initial.get(word[0], ()):
-        if abs(len(common) - len(word)) <= best_d and Levenshtein.distance(word, common, score_cutoff=best_d) <= best_d \
-                and common not in v.words:
+        if abs(len(common) - len(word)) <= best_d and v.counts.get(common, 0) >= best_n \
+                and Levenshtein.distance(word, common, score_cutoff=best_d) <= best_d:
             return word
     return best
 
@@ -489,9 +489,11 @@ def _share_list_roles(text: str, contexts: list[_Context]) -> list[Role | None]:
 
 
 def _post_verdict(text: str, span: Span, rating: float | None, cues: lay.ExperienceCues) -> Verdict | None:
+    """The post's overall verdict: its rating, else its words; "worse" is only ever read near a mention."""
     if rating is not None:
         return "helped" if rating >= 0.6 else "nothing" if rating <= 0.4 else None
-    return _verdict(text, (span,), cues)
+    found = _verdict(text, (span,), cues)
+    return found if found != "worse" else None
 
 
 def find(parsed: Parsed) -> Reading:

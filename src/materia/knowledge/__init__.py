@@ -9,13 +9,15 @@ import re
 from materia.errors import NotFoundError
 from materia.knowledge import conflicts as _conflicts
 from materia.knowledge import monograph as _monograph
-from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, Conflict, DoseRange,
-                                     DoseSummary, Monograph, MonographSection, Position, SearchHit, SourceInfo,
+from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, ConditionVerdicts, Conflict, DoseRange,
+                                     DoseSummary, Monograph, MonographSection, Position, ReportedEffect, SearchHit,
+                                     SourceInfo,
                                      StoredDocument, SubstanceSummary, UseGrade)
 from materia.store import Store
 
-__all__ = ["Citation", "Claim", "Community", "ConditionReports", "Conflict", "DoseRange", "DoseSummary",
-           "Monograph", "MonographSection", "Position", "SearchHit", "SourceInfo", "StoredDocument",
+__all__ = ["Citation", "Claim", "Community", "ConditionReports", "ConditionVerdicts", "Conflict", "DoseRange",
+           "DoseSummary", "Monograph", "MonographSection", "Position", "ReportedEffect", "SearchHit", "SourceInfo",
+           "StoredDocument",
            "SubstanceSummary", "UseGrade", "conflicts", "get_document", "list_substances", "monograph",
            "normalise_substance", "resolve", "search"]
 

@@ -9,8 +9,8 @@ from materia.knowledge import conflicts as conflict_rules
 from materia.knowledge.conditions import canonical
 from materia.knowledge.doses import grams_per_day
 from materia.knowledge.grading import grade, source_kind
-from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, DoseRange, DoseSummary,
-                                     Monograph, MonographSection, SourceInfo, UseGrade)
+from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, ConditionVerdicts, DoseRange,
+                                     DoseSummary, Monograph, MonographSection, ReportedEffect, SourceInfo, UseGrade)
 from materia.store import DocumentInfo, StoredItem
 
 # (section title, topics in it), in the order of a typical monograph
@@ -117,6 +117,7 @@ def community(items: Sequence[StoredItem]) -> Community:
         starts[p.document.id].append((p.span.start, p.span.end))
     for spans in starts.values():
         spans.sort()
+    reported: dict[str, dict[tuple[int, int], StoredItem]] = defaultdict(dict)  # effect -> post -> first mention
     for e in items:
         if e.category != "effect" or e.stance == "negated" or e.document.id not in starts:
             continue
@@ -124,8 +125,37 @@ def community(items: Sequence[StoredItem]) -> Community:
         i = bisect_right(spans, (e.span.start, 1 << 62)) - 1  # the last post starting at or before it
         if i >= 0 and spans[i][0] <= e.span.start < spans[i][1]:
             mentions[canonical(e.name)] += 1
+            reported[canonical(e.name)].setdefault((e.document.id, spans[i][0]), e)
     return Community(len(posts), round(sum(ratings) / len(ratings), 2) if ratings else None,
-                     _distribution(ratings), tuple(conditions), tuple(mentions.most_common()))
+                     _distribution(ratings), tuple(conditions), tuple(mentions.most_common()),
+                     verdicts(items), reported_effects(reported))
+
+
+QUOTES = 3  # example quotes kept per condition or effect
+
+
+def verdicts(items: Sequence[StoredItem]) -> tuple[ConditionVerdicts, ...]:
+    """Per condition, how many posts and reviews said it helped, did nothing, or made it worse."""
+    by_condition: dict[str, list[StoredItem]] = defaultdict(list)
+    for u in items:
+        if u.category == "use" and u.payload.get("verdict") in ("helped", "nothing", "worse"):
+            by_condition[canonical(u.name)].append(u)
+    out = []
+    for name, group in by_condition.items():
+        said = Counter(str(u.payload["verdict"]) for u in group)
+        quotes = tuple(dict.fromkeys(citation(u) for u in group))[:QUOTES]
+        out.append(ConditionVerdicts(name, said["helped"], said["nothing"], said["worse"], quotes))
+    return tuple(sorted(out, key=lambda v: (-(v.helped + v.nothing + v.worse), v.condition)))
+
+
+def reported_effects(reported: dict[str, dict[tuple[int, int], StoredItem]]) -> tuple[ReportedEffect, ...]:
+    """Side effects posts report, counted once per post, with the writers' words as quotes."""
+    out = [ReportedEffect(name, len(posts), tuple(Citation(e.document.source, e.document.id,
+                                                           (e.span.start, e.span.end), e.text,
+                                                           source_kind(e.document.kind, e.document.has_references))
+                                                  for e in list(posts.values())[:QUOTES]))
+           for name, posts in reported.items()]
+    return tuple(sorted(out, key=lambda r: (-r.count, r.name)))
 
 
 def build(substance: str, documents: Sequence[DocumentInfo], items: Sequence[StoredItem]) -> Monograph:
