@@ -40,3 +40,24 @@ def test_monograph_names_normalise() -> None:
     assert normalise_substance("L-Glutamine") == "glutamine"
     assert canonical("Leaky Gut") == "intestinal permeability"
     assert lineage("Crohn’s")[:2] == ("crohn's disease", "inflammatory bowel disease")
+
+
+def test_knowledge_monograph_community_verdicts_and_reported_effects() -> None:
+    from materia.knowledge.monograph import community
+
+    doc = make_doc(40, kind="community")
+    post_a = make_item(doc, "post", "anonymous", span=(0, 100))
+    post_b = make_item(doc, "post", "anonymous", span=(100, 200))
+    items = [post_a, post_b,
+             make_item(doc, "use", "arthritis", "benefit", "anecdote", span=(5, 14), verdict="helped"),
+             make_item(doc, "use", "arthritis", "no_benefit", "anecdote", span=(105, 114), verdict="nothing"),
+             make_item(doc, "use", "acne", "no_benefit", "anecdote", span=(120, 124), verdict="worse"),
+             make_item(doc, "effect", "headache", None, span=(20, 28)),
+             make_item(doc, "effect", "headache", None, span=(40, 48)),  # same post: counted once
+             make_item(doc, "effect", "headache", None, span=(130, 138)),
+             make_item(doc, "effect", "nausea", "negated", span=(150, 156))]
+    c = community(items)
+    verdicts = {v.condition: (v.helped, v.nothing, v.worse) for v in c.verdicts}
+    assert verdicts == {"arthritis": (1, 1, 0), "acne": (0, 0, 1)}
+    assert [(r.name, r.count, len(r.quotes)) for r in c.reported_effects] == [("headache", 2, 2)]
+    assert c.reported_effects[0].quotes[0].span == (20, 28)
