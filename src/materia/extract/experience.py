@@ -130,22 +130,21 @@ def correct(word: str) -> str:
     if own >= 20:
         return word
     limit = 1 if len(word) < 8 else _MAX_CORRECT
-    best, best_d, best_n = word, limit + 1, -1
-    for candidate in v.by_initial.get(word[0], ()):
-        if abs(len(candidate) - len(word)) > limit:
-            continue
-        d = Levenshtein.distance(word, candidate, score_cutoff=limit)
-        if d <= limit:
-            n = v.counts.get(candidate, 0)
-            if d < best_d or (d == best_d and n > best_n):
-                best, best_d, best_n = candidate, d, n
-    if best == word or best_n < max(3, 5 * own):
+    from rapidfuzz import process
+
+    close = process.extract(word, v.by_initial.get(word[0], ()), scorer=Levenshtein.distance,
+                            score_cutoff=limit, limit=None)
+    if not close:
+        return word
+    best, best_d, _ = min(close, key=lambda c: (c[1], -v.counts.get(c[0], 0)))
+    best_n = v.counts.get(best, 0)
+    if best_n < max(3, 5 * own):
         return word
     # a misspelt ordinary word ("desisions") stays as it is: as near a word written more often than the symptom
-    for common in v.common_by_initial.get(word[0], ()):
-        if abs(len(common) - len(word)) <= best_d and v.counts.get(common, 0) >= best_n \
-                and Levenshtein.distance(word, common, score_cutoff=best_d) <= best_d:
-            return word
+    rivals = process.extract(word, v.common_by_initial.get(word[0], ()), scorer=Levenshtein.distance,
+                             score_cutoff=best_d, limit=None)
+    if any(v.counts.get(common, 0) >= best_n for common, _, _ in rivals):
+        return word
     return best
 
 
