@@ -31,7 +31,7 @@ from materia.extract.parse import Parsed
 from materia.lexicons import lay
 from materia.types import Effect, Span, Use, Verdict
 
-__all__ = ["Reading", "Mention", "find", "merge", "mentions", "post_spans", "read"]
+__all__ = ["Reading", "Mention", "covers_document", "find", "merge", "mentions", "post_spans", "read"]
 
 Role = Literal["effect", "use", "history"]
 _WORD = re.compile(r"[^\W_]+")
@@ -84,9 +84,9 @@ def _variants(key: str) -> Iterable[str]:
 class _Vocabulary:
     automaton: ahocorasick.Automaton
     words: frozenset[str]  # every word of every term
-    by_initial: dict[str, tuple[str, ...]]  # symptom words by first letter, for spelling correction
+    by_initial: dict[tuple[str, int], tuple[str, ...]]  # vocabulary words by first letter and length
     counts: dict[str, int]
-    common_by_initial: dict[str, tuple[str, ...]]  # frequent words of patient text, for the guard
+    common_by_initial: dict[tuple[str, int], tuple[str, ...]]  # frequent words of patient text, for the guard
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,16 +103,24 @@ def _vocabulary() -> _Vocabulary:
                 automaton.add_word(f" {variant} ", (len(variant), surface))
     automaton.make_automaton()
     counts = lay.word_counts()
-    initial: dict[str, list[str]] = {}
+    initial: dict[tuple[str, int], list[str]] = {}
     for w in words:
         if len(w) >= 4 and w.isalpha():
-            initial.setdefault(w[0], []).append(w)
-    common: dict[str, list[str]] = {}
+            initial.setdefault((w[0], len(w)), []).append(w)
+    common: dict[tuple[str, int], list[str]] = {}
     for w, n in counts.items():
         if n >= 5 and len(w) >= 4 and w.isalpha() and w not in words:
-            common.setdefault(w[0], []).append(w)
+            common.setdefault((w[0], len(w)), []).append(w)
     return _Vocabulary(automaton, frozenset(words), {k: tuple(v) for k, v in initial.items()}, counts,
                        {k: tuple(v) for k, v in common.items()})
+
+
+@functools.lru_cache(maxsize=1024)
+def _bucket(initial: str, length: int, within: int, common: bool) -> tuple[str, ...]:
+    """Vocabulary (or frequent ordinary) words with this first letter and a length within `within`."""
+    v = _vocabulary()
+    index = v.common_by_initial if common else v.by_initial
+    return tuple(w for n in range(length - within, length + within + 1) for w in index.get((initial, n), ()))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -132,8 +140,7 @@ def correct(word: str) -> str:
     limit = 1 if len(word) < 8 else _MAX_CORRECT
     from rapidfuzz import process
 
-    close = process.extract(word, v.by_initial.get(word[0], ()), scorer=Levenshtein.distance,
-                            score_cutoff=limit, limit=None)
+    close = process.extract(word, _bucket(word[0], len(word), limit, common=False), scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
     if not close:
         return word
     best, best_d, _ = min(close, key=lambda c: (c[1], -v.counts.get(c[0], 0)))
@@ -141,8 +148,7 @@ def correct(word: str) -> str:
     if best_n < max(3, 5 * own):
         return word
     # a misspelt ordinary word ("desisions") stays as it is: as near a word written more often than the symptom
-    rivals = process.extract(word, v.common_by_initial.get(word[0], ()), scorer=Levenshtein.distance,
-                             score_cutoff=best_d, limit=None)
+    rivals = process.extract(word, _bucket(word[0], len(word), best_d, common=True), scorer=Levenshtein.distance, score_cutoff=best_d, limit=None)
     if any(v.counts.get(common, 0) >= best_n for common, _, _ in rivals):
         return word
     return best
@@ -302,6 +308,13 @@ def post_spans(parsed: Parsed) -> list[Span]:
         start = len(text) - len(text.lstrip())
         return [Span(start, len(text.rstrip()))] if text.strip() else []
     return []
+
+
+def covers_document(parsed: Parsed) -> bool:
+    """The document is its posts (a post or review on its own): what other extractors find there is replaced."""
+    text = parsed.text
+    covered = sum(s.end - s.start for s in post_spans(parsed))
+    return covered >= len(text.strip())
 
 
 def _clause(text: str, lo: int, hi: int, start: int, end: int, cues: lay.ExperienceCues) -> Span:

@@ -113,10 +113,34 @@ class ExperienceCues:
 
 
 def _alternation(items: list[str]) -> str:
-    words = sorted({i.strip().lower() for i in items if i.strip()}, key=len, reverse=True)
-    # "w/" is how posts write "with" ("struggling w/ IBS")
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+").replace(r"\*", r"\w*").replace("with", "(?:with|w/)")
-                    for w in words)
+    """One regex for many cue phrases, as a trie (shared prefixes factored out): Python's re tries the
+    alternatives of a flat list one by one, a trie reads each character once. "*" ends a phrase with any
+    word ending ("improv*"); "with" also matches "w/" ("struggling w/ IBS")."""
+    trie: dict[str, dict] = {}
+    for item in {i.strip().lower() for i in items if i.strip()}:
+        node = trie
+        for token in re.findall(r"with|\*| +|.", item):
+            node = node.setdefault(token, {})
+        node[""] = {}
+
+    def piece(token: str) -> str:
+        if token == "*":
+            return r"\w*"
+        if token == "with":
+            return "(?:with|w/)"
+        if token.isspace():
+            return r"\s+"
+        return re.escape(token)
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [piece(k) + build(v) for k, v in sorted(node.items()) if k]
+        if "" in node:
+            return ("(?:" + "|".join(branches) + ")?") if branches else ""
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return build(trie)
 
 
 @functools.lru_cache(maxsize=1)
