@@ -465,7 +465,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None) -> Reading:
                                   duration=_find_timing(cues.duration, text, ctx.clause, m), hedged=ctx.hedged))
             continue
         if verdict is None:
-            verdict = _post_verdict(text, span, rating, cues)
+            model, _ = _model_verdict(text, m, ctx.clause)
+            verdict = (model if model in ("helped", "nothing") else None) or _post_verdict(text, span, rating, cues)
         if ctx.negated and verdict is None:
             continue
         stance = "benefit" if verdict == "helped" else "no_benefit" if verdict in ("nothing", "worse") else "unclear"
