@@ -20,8 +20,9 @@ import uuid
 from pathlib import Path
 
 from materia.knowledge import list_substances, monograph, search
+from materia.pipeline import expand_paths, ingest
 from materia.settings import Settings
-from materia.store import connect, expand_paths
+from materia.store import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "src" / "materia" / "examples" / "seeds"
@@ -60,7 +61,7 @@ def run(url: str, files: list[str], size_of) -> dict:
         last[:] = [now, path]
         print(f"  {done}/{total} {Path(path).name}", file=sys.stderr, flush=True)
 
-    report = store.ingest(files, settings, progress=progress)
+    report = ingest(store, files, settings, progress=progress)
     elapsed = time.perf_counter() - t
     n_docs = len(report.added) + len(report.updated)
     chars = sum(Path(f).stat().st_size for f in files if f not in dict(report.failed))
@@ -77,7 +78,7 @@ def run(url: str, files: list[str], size_of) -> dict:
         "integrity_problems": len(store.check()),
     }
     t = time.perf_counter()
-    store.ingest(files, settings)  # every file unchanged: the idempotence path
+    ingest(store, files, settings)  # every file unchanged: the idempotence path
     result["reingest_seconds"] = round(time.perf_counter() - t, 2)
     if top:
         result["show_substance"] = top

@@ -42,13 +42,14 @@ def _free_port() -> int:
 
 
 def _build_db(path: str) -> None:
+    from materia.pipeline import ingest
     from materia.settings import Settings
     from materia.store import connect
 
     settings = Settings.from_env(db=path)
     store = connect(path)
     try:
-        store.ingest([str(p) for p in sorted(SEEDS.glob("*.txt"))], settings)
+        ingest(store, [str(p) for p in sorted(SEEDS.glob("*.txt"))], settings)
     finally:
         store.close()
 

@@ -56,3 +56,16 @@ def test_cli_kb_unknown_substance_one_line_exit_1(kb, capfd) -> None:
 def test_cli_kb_ingest_bad_file_exit_1(tmp_path) -> None:
     out = CliRunner().invoke(app, ["ingest", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "k.sqlite")])
     assert out.exit_code == 1
+
+
+def test_cli_kb_show_a_brand_shows_its_generic(tmp_path, corpora) -> None:
+    db = str(tmp_path / "kb.sqlite")
+    label = corpora / "fda_spl_samples" / "lipitor-repack.spl.xml"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(label), "--db", db]).exit_code == 0
+    for asked in ("lipitor", "Atorvastatin Calcium"):
+        shown = runner.invoke(app, ["show", asked, "--json", "--db", db])
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.output)["substance"] == "atorvastatin"
+    extracted = json.loads(runner.invoke(app, ["extract", str(label), "--json"]).output.splitlines()[0])
+    assert extracted["substance"] == "atorvastatin" and extracted["substances"] == ["atorvastatin"]

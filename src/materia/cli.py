@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -9,7 +10,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from materia.errors import MateriaError, ReadError
+from materia.errors import ConfigError, MateriaError, ReadError, StoreError
 from materia.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -23,9 +24,30 @@ DbOption = typer.Option(None, "--db", help="Knowledge base: SQLite path or SQLAl
                                            "else an SQLite file in the user data directory).")
 
 
+# Characters that could end the line, rewrite it or hide text: C0/C1 controls, line and paragraph
+# separators, bidirectional overrides, and the lone surrogates that stand for undecodable bytes in file names
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` on one line, control characters escaped, so a file name cannot forge an error line."""
+    def escape(m: re.Match[str]) -> str:
+        c = m.group()
+        if c in _ESCAPES:
+            return _ESCAPES[c]
+        code = ord(c)
+        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte code - 0xDC00
+            return f"\\x{code - 0xDC00:02x}"
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
+
+
 def fail(path: str, reason: str) -> None:
-    """One line on stderr naming the file and the reason, as the contract says."""
-    sys.stderr.write(f"materia: {path}: {reason}\n")
+    """One line on stderr naming the file and the reason, as the contract says (never wrapped)."""
+    sys.stderr.write(f"materia: {printable(path)}: {printable(reason)}\n")
+    sys.stderr.flush()
 
 
 def check_kind(kind: Optional[str]) -> None:
@@ -43,13 +65,14 @@ def bundled_seeds() -> list[Path]:
 @app.command()
 def extract(
     files: list[str] = typer.Argument(..., help="Files to read; none are stored."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object per file (JSON Lines), as in EXTRACT.md."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per file, or per record of a many-record "
+                                                       "file (JSON Lines), as in EXTRACT.md."),
     kind: Optional[str] = KindOption,
 ) -> None:
     """Extract doses, effects, uses, precautions, references and posts from FILES."""
     from materia.extract import extract as run_extract
     from materia.extract.contract import to_contract
-    from materia.ingest import read_path
+    from materia.ingest import read_documents
     from materia.render import extraction_summary
 
     check_kind(kind)
@@ -57,18 +80,26 @@ def extract(
     failed = False
     for path in files:
         try:
-            extraction = run_extract(read_path(path, settings, kind))
+            documents = read_documents(path, settings, kind)
         except ReadError as exc:
             fail(path, exc.reason)
             failed = True
             continue
-        for note in extraction.document.notes:
+        for note in dict.fromkeys(n for d in documents for n in d.notes):
             fail(path, note)
-        if as_json:
-            sys.stdout.write(json.dumps(to_contract(extraction), ensure_ascii=False) + "\n")
-            sys.stdout.flush()
-        else:
-            out.print(extraction_summary(extraction))
+        for document in documents:
+            try:
+                extraction = run_extract(document)
+            except (ValueError, UnicodeError, RecursionError, MemoryError) as exc:  # an extractor choked: go on
+                where = f"{path} ({document.record})" if document.record else path
+                fail(where, f"could not extract: {type(exc).__name__}: {exc}")
+                failed = True
+                continue
+            if as_json:
+                sys.stdout.write(json.dumps(to_contract(extraction), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                out.print(extraction_summary(extraction))
     raise typer.Exit(1 if failed else 0)
 
 
@@ -76,14 +107,38 @@ def extract(
 def seeds() -> None:
     """Print the paths of the bundled seed documents."""
     for path in bundled_seeds():
-        out.print(str(path))
+        sys.stdout.write(f"{path}\n")  # one path a line, never wrapped or read as markup
 
 
-def open_store(db: Optional[str]):
-    """The knowledge base named by --db, else MATERIA_DB, else the default path."""
+def _sqlite_file(url_or_path: str) -> str | None:
+    """The file of an SQLite knowledge base (None for in-memory SQLite and other databases)."""
+    if "://" not in url_or_path:
+        return url_or_path
+    prefix = "sqlite:///"
+    if not url_or_path.startswith(prefix):
+        return None
+    path = url_or_path[len(prefix):].split("?", 1)[0]
+    return path if path and path != ":memory:" else None
+
+
+def open_store(db: Optional[str], *, create: bool = False):
+    """The knowledge base named by --db, else MATERIA_DB, else the default path.
+
+    Only `ingest` creates one (create=True); the reading commands refuse a missing SQLite file
+    instead of leaving an empty knowledge base behind."""
     from materia.store import connect
 
-    return connect(Settings.from_env(db=db).db)
+    target = Settings.from_env(db=db).db
+    if not create:
+        require_store(target)
+    return connect(target)
+
+
+def require_store(target: str) -> None:
+    """Refuse a missing SQLite knowledge base before anything opens (and so creates) it."""
+    path = _sqlite_file(target)
+    if path is not None and not Path(path).expanduser().is_file():
+        raise StoreError(f"{target}: no such knowledge base (create it with `materia ingest FILE... --db {target}`)")
 
 
 def to_json(value: object) -> str:
@@ -102,20 +157,23 @@ def ingest(
     kind: Optional[str] = KindOption,
 ) -> None:
     """Read, extract and store PATHS in the knowledge base (unchanged files are skipped)."""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from materia.pipeline import ingest as run_ingest
 
     check_kind(kind)
     settings = Settings.from_env(db=db)
-    store = open_store(db)
+    store = open_store(db, create=True)
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   TextColumn("{task.description}"), console=err, transient=True,
                   disable=not err.is_terminal) as bar:
         task = bar.add_task("", total=None)
 
         def progress(path: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=Path(path).name[:40])
+            bar.update(task, completed=done, total=total, description=escape(printable(Path(path).name[:40])))
 
-        report = store.ingest(paths, settings, progress=progress, kind=kind)
+        report = run_ingest(store, paths, settings, progress=progress, kind=kind)
     store.close()
     for path, note in report.notes:
         fail(path, note)
@@ -157,7 +215,9 @@ def conflicts(
     with open_store(db) as store:
         found = find_conflicts(store, substance)
     if as_json:
-        data = [{"topic": c.topic, "positions": [{"source": p.source, "stance": p.stance, "span": list(p.span),
+        # spans index the file as ingested (a record's offset added), as EXTRACT.md says
+        data = [{"topic": c.topic, "positions": [{"source": p.source, "stance": p.stance,
+                                                  "span": [p.span[0] + p.offset, p.span[1] + p.offset],
                                                   "text": p.text} for p in c.positions]} for c in found]
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -211,14 +271,22 @@ def serve(
     """Serve the web site and the read-only JSON API (/api/v1, docs at /docs)."""
     from materia.web import serve as run_server
 
+    require_store(Settings.from_env(db=db).db)
     run_server(host, port, db)
 
 
 def main() -> None:
+    """Run the command; materia's own errors are one unwrapped line on stderr (exit 2 for settings, else 1)."""
     try:
         app()
+    except ReadError as exc:
+        fail(exc.path, exc.reason)
+        sys.exit(1)
+    except ConfigError as exc:  # a bad environment variable is a usage error
+        sys.stderr.write(f"materia: {printable(str(exc))}\n")
+        sys.exit(2)
     except MateriaError as exc:
-        err.print(f"materia: {exc}")
+        sys.stderr.write(f"materia: {printable(str(exc))}\n")
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -3,6 +3,7 @@
 MateriaError
  ├── ReadError          a file could not be read into a Document (names the file and why)
  │    └── TooLargeError  over the configured size limit
+ ├── ConfigError        a setting (environment variable) has a value materia cannot use
  ├── VocabularyError    a lexicon file is missing or malformed (a packaging bug)
  └── StoreError         the knowledge base could not be opened or written
       └── NotFoundError  no such substance / document in the knowledge base
@@ -22,6 +23,10 @@ class ReadError(MateriaError):
 
 
 class TooLargeError(ReadError):
+    pass
+
+
+class ConfigError(MateriaError):
     pass
 
 

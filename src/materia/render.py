@@ -23,7 +23,8 @@ def extraction_summary(x: Extraction) -> Panel:
     doc = x.document
     head = Text.assemble((doc.title or doc.source, "bold"), f"  [{doc.kind}]",
                          f"  modified {doc.modified.isoformat()}" if doc.modified else "",
-                         f"\nsubject: {x.substance or 'unknown'}   source: {doc.source}")
+                         f"\nsubject: {x.substance or 'unknown'}   source: {doc.source}"
+                         + (f"   record: {doc.record}" if doc.record else ""))
     parts: list = [head]
     if x.doses:
         table = Table("dose", "per", "times/day", "route", "for", "evidence", box=None, pad_edge=False)

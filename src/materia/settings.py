@@ -5,11 +5,14 @@ tests/test_settings.py checks that each is documented in the README.
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import platformdirs
+
+from materia.errors import ConfigError
 
 
 def _default_db() -> str:
@@ -48,6 +51,19 @@ class Settings:
             env = f.metadata["env"]
             if env in environ and environ[env] != "":
                 kind = type(f.default) if f.default is not field and not callable(f.default_factory) else str  # type: ignore[misc]
-                values[f.name] = kind(environ[env])
+                values[f.name] = _parse(env, environ[env], kind)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _parse(env: str, raw: str, kind: type) -> object:
+    """A setting's value from its environment variable; numbers must be finite and positive."""
+    if kind is str:
+        return raw
+    try:
+        value = kind(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{env}={raw!r}: not {'a whole number' if kind is int else 'a number'}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"{env}={raw!r}: must be a number above 0")
+    return value

@@ -16,10 +16,19 @@ from typing import Literal, Mapping
 
 DocumentKind = Literal["article", "monograph", "community", "label", "abstract", "review", "other"]
 
+# What a section is for decides what a sentence in it can be (doses only from dosage text,
+# uses only from usage and efficacy text, animal findings never as benefits...).
 SectionType = Literal[
     "usage", "dosage", "side_effects", "mechanism", "precautions", "interactions",
     "contraindications", "warnings", "boxed_warning", "faq", "references", "posts",
     "disclaimer", "boilerplate", "other",
+    "clinical_studies",   # efficacy trials of the subject (label 14, an article's results)
+    "nonclinical",        # animal, carcinogenicity, mutagenicity, fertility, in vitro toxicology
+    "pharmacokinetics",   # absorption, levels, clearance; doses here are study doses, not advice
+    "overdosage",         # what too much does; amounts here are never recommended doses
+    "abuse",              # abuse and dependence
+    "product",            # description, strengths, how supplied, storage, ingredients, package label
+    "patient_info",       # patient counselling, medication guide, patient package insert
 ]
 
 Per = Literal["day", "dose", "week"]
@@ -85,8 +94,11 @@ class Post:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Document:
-    """One source file as read. `text` is what every span indexes: the file's decoded
-    text for text formats, the extracted main text for HTML and XML."""
+    """One source file, or one record of a many-record file, as read. `text` is what every
+    span indexes: the file's decoded text for text formats, the extracted main text for HTML,
+    XML and JSON labels. A record ("row 12", "PMID 1234", "label 3") has its own `text`:
+    for text formats its slice of the file's decoded text starting at `offset`, so
+    `file_text[offset + start:offset + end]` is the evidence of a span in the file."""
 
     source: str
     sha256: str
@@ -102,6 +114,8 @@ class Document:
     metadata: Mapping[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"
     notes: tuple[str, ...] = ()  # what the reader assumed or repaired, for the user
+    record: str | None = None  # which record of a many-record file; None for a one-document file
+    offset: int = 0  # where `text` starts in the file's decoded text
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost section containing `offset`."""
@@ -200,6 +214,7 @@ class Statement:
 class Extraction:
     document: Document
     substance: str | None = None
+    substances: tuple[str, ...] = ()  # every active ingredient it is about, main first (combinations name all)
     doses: tuple[Dose, ...] = ()
     effects: tuple[Effect, ...] = ()
     red_flags: tuple[RedFlag, ...] = ()

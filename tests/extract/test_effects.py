@@ -127,3 +127,74 @@ def test_effects_never_raise_and_spans_index_text(text: str) -> None:
     for item in [*effects.find(parsed), *effects.find_red_flags(parsed)]:
         assert 0 <= item.span.start < item.span.end <= len(text)
         assert asdict(item)["name"]
+
+
+def _label(*parts: tuple[str, str, str]) -> Document:
+    """A label of (title, section type, body) parts laid out as the SPL reader does."""
+    text, sections = "", []
+    for title, kind, body in parts:
+        start = len(text)
+        text += f"{title}\n\n{body}\n\n"
+        sections.append(Section(title=title, type=kind, span=Span(start, len(text)),  # type: ignore[arg-type]
+                                body=Span(start + len(title) + 2, len(text))))
+    return Document(source="l.xml", sha256="0", text=text, kind="label", format="spl", sections=tuple(sections))
+
+
+def test_effects_label_sections_decide() -> None:
+    doc = _label(
+        ("1 INDICATIONS AND USAGE", "usage", "X is indicated for patients with sepsis who experienced hypotension."),
+        ("6 ADVERSE REACTIONS", "side_effects", "The most common adverse reactions were nausea and headache."),
+        ("10 OVERDOSAGE", "overdosage", "Overdose caused seizures and adverse reactions such as vomiting."),
+        ("13 NONCLINICAL TOXICOLOGY", "nonclinical", "Hepatocellular carcinoma was reported in rats."),
+        ("14 CLINICAL STUDIES", "clinical_studies", "Patients with hypertension reported dizziness at baseline."),
+        ("7 DRUG INTERACTIONS", "interactions", "Use with warfarin caused bleeding."),
+    )
+    assert {e.name for e in effects.find(parse(doc))} == {"nausea", "headache"}
+
+
+def test_effects_common_side_effects_after_a_red_flag_list_are_effects() -> None:
+    doc = _label(("PATIENT INFORMATION", "patient_info",
+                  "Call your doctor right away if you have:\nnausea and vomiting.\npassing dark-colored urine.\n"
+                  "In clinical studies, patients reported the following common side effects: diarrhea and "
+                  "joint pain.\nHow should I store it?"))
+    parsed = parse(doc)
+    assert {r.name for r in effects.find_red_flags(parsed)} == {"nausea", "vomiting", "dark urine"}
+    assert {"diarrhea", "joint pain"} <= {e.name for e in effects.find(parsed)}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Tell your doctor if you have any side effect that bothers you, such as headache.",
+    "Do not stop taking it without talking to your doctor, even if you have headache.",
+    "Call your doctor for medical advice about side effects such as headache.",
+])
+def test_effects_red_flags_need_stop_and_get_help_wording(sentence: str) -> None:
+    assert not effects.find_red_flags(parse(_doc(sentence)))
+
+
+@pytest.mark.parametrize("sentence", [
+    "Stop taking it and call your doctor if you get a headache.",
+    "Get medical help right away if you have a headache.",
+    "Seek emergency medical help if you have a headache.",
+    "If you have a headache, go to the nearest emergency room.",
+])
+def test_effects_red_flags_from_stop_and_get_help_wording(sentence: str) -> None:
+    assert [r.name for r in effects.find_red_flags(parse(_doc(sentence)))] == ["headache"]
+
+
+def test_effects_red_flag_list_ends_at_prose() -> None:
+    text = ("Liver problems. Call your doctor right away if you have these symptoms:\nfeel very tired\n"
+            "dark urine\nAllergic reactions. Allergic reactions can cause rash.\n")
+    assert {r.name for r in effects.find_red_flags(parse(_doc(text)))} == {"fatigue", "dark urine"}
+
+
+def test_effects_side_effect_lists_keep_decreased_terms() -> None:
+    text = "Adverse Reactions\n\nThe most common adverse reactions were nausea, decreased appetite, anxiety and cough."
+    section = Section(title="Adverse Reactions", type="side_effects", span=Span(0, len(text)), body=Span(19, len(text)))
+    names = {e.name for e in effects.find(parse(_doc(text, (section,))))}
+    assert {"nausea", "anxiety", "cough"} <= names
+
+
+def test_effects_mentions_do_not_cross_punctuation() -> None:
+    matcher = effects.Matcher.build({"lymphocyte count decreased": "x", "decreased lymphocyte": "y", "cough": "cough"})
+    text = "platelet count decreased, lymphocyte count decreased, cough"
+    assert [text[a:b] for a, b, _ in matcher.find(text)] == ["lymphocyte count decreased", "cough"]

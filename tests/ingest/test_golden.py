@@ -9,17 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from materia.ingest import read_path
+from materia.ingest import read_documents, read_path
 from materia.types import Document, Post
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "ingest"
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS_CASES = {
-    "druglib_test": "druglib_reviews/drugLibTest_raw.tsv",
     "spl_cough": "fda_spl_samples/cough.spl.xml",
     "tac_adcetris": "tac2017_adr/train_xml/ADCETRIS.xml",
     "spl_humira": "fda_spl_samples/humira.spl.xml",
     "openfda_humira": "fda_spl_samples/humira-2c9fb32d.text.json",
+}
+# many-record files: the record count and the first records in full
+RECORD_CASES = {
+    "druglib_test": "druglib_reviews/drugLibTest_raw.tsv",
+    "pubtator_cdr_dev": "bc5cdr/CDR_DevelopmentSet.PubTator.txt",
 }
 
 
@@ -32,17 +36,25 @@ def _post(p: Post) -> dict[str, object]:
 
 
 def summary(doc: Document) -> dict[str, object]:
-    return {
+    out: dict[str, object] = {
         "kind": doc.kind, "format": doc.format, "title": doc.title,
         "modified": doc.modified.isoformat() if doc.modified else None, "text_length": len(doc.text),
         "sections": [[s.title, s.type, s.span.as_list()] for s in doc.sections],
         "posts": len(doc.posts), "first_post": _post(doc.posts[0]) if doc.posts else None,
     }
+    if doc.record is not None:
+        out |= {"record": doc.record, "offset": doc.offset, "metadata": dict(doc.metadata),
+                "text_head": doc.text[:80]}
+    return out
 
 
-def compare(case: str, doc: Document, update: bool) -> None:
+def records_summary(docs: list[Document]) -> dict[str, object]:
+    return {"records": len(docs), "first": [summary(d) for d in docs[:3]], "last": summary(docs[-1])}
+
+
+def compare(case: str, doc: Document | list[Document], update: bool) -> None:
     path = GOLDEN / f"{case}.json"
-    got = json.loads(json.dumps(summary(doc), ensure_ascii=False))
+    got = json.loads(json.dumps(records_summary(doc) if isinstance(doc, list) else summary(doc), ensure_ascii=False))
     if update:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -60,6 +72,11 @@ def test_golden_seed(seeds, update_golden, key):
 @pytest.mark.parametrize("case", sorted(CORPUS_CASES))
 def test_golden_corpus(corpora, update_golden, case):
     compare(case, read_path(str(corpora / CORPUS_CASES[case])), update_golden)
+
+
+@pytest.mark.parametrize("case", sorted(RECORD_CASES))
+def test_golden_records(corpora, update_golden, case):
+    compare(case, read_documents(str(corpora / RECORD_CASES[case])), update_golden)
 
 
 def test_golden_html_fixture(update_golden):

@@ -59,3 +59,25 @@ def test_label_other_json_is_unknown_format(tmp_path):
     path.write_text('{"name": "x", "values": [1, 2, 3]}\n', encoding="utf-8")
     with pytest.raises(ReadError, match="unknown format"):
         read_path(str(path))
+
+
+@pytest.mark.parametrize(("name", "subject", "ingredients"), [
+    ("lipitor-orig", "atorvastatin calcium", "ATORVASTATIN CALCIUM TRIHYDRATE"),
+    ("cough", "Diphenhydramine HCl, Phenylephrine HCl", "DIPHENHYDRAMINE HYDROCHLORIDE; PHENYLEPHRINE HYDROCHLORIDE"),
+    ("humira", "Adalimumab", "ADALIMUMAB"),  # the kit's alcohol swab is an inactive ingredient
+    ("METHOXSALEN", "METHOXSALEN", None),  # an indexing file names its substance
+])
+def test_label_spl_subject_fields(corpora, name, subject, ingredients):
+    meta = read_path(str(corpora / "fda_spl_samples" / f"{name}.spl.xml")).metadata
+    assert meta.get("subject") == subject and meta.get("ingredients") == ingredients
+
+
+def test_label_openfda_subject_fields(tmp_path):
+    path = tmp_path / "label.json"
+    path.write_text('{"adverse_reactions": ["Headache and nausea."], "openfda": {"brand_name": ["ZESTORETIC"], '
+                    '"generic_name": ["LISINOPRIL AND HYDROCHLOROTHIAZIDE"], '
+                    '"substance_name": ["LISINOPRIL", "HYDROCHLOROTHIAZIDE"]}}', encoding="utf-8")
+    doc = read_path(str(path))
+    assert doc.title == "ZESTORETIC"
+    assert doc.metadata == {"subject": "LISINOPRIL AND HYDROCHLOROTHIAZIDE",
+                            "ingredients": "LISINOPRIL; HYDROCHLOROTHIAZIDE"}

@@ -28,3 +28,24 @@ def test_markdown_without_front_matter_is_article(tmp_path):
     assert doc.kind == "article"
     assert doc.title == "Notes on iron"
     assert [s.title for s in doc.sections] == ["Notes on iron", "Background"]
+
+
+def test_markdown_subject_from_generic_name_field(seeds, tmp_path):
+    assert read_path(str(seeds["002"])).metadata["subject"] == "L-Glutamine"
+    inline = tmp_path / "cipro.md"
+    inline.write_text("# Ciprofloxacin\n\n**Generic Name:** Ciprofloxacin Hydrochloride\n\n## Usage\nText.\n",
+                      encoding="utf-8")
+    assert read_path(str(inline)).metadata["subject"] == "Ciprofloxacin Hydrochloride"
+
+
+def test_markdown_subject_front_matter(tmp_path):
+    page = tmp_path / "o.md"
+    page.write_text("---\ntitle: Ozempic\nsubstance: Semaglutide\n---\n# Ozempic\n\n## Usage\nText.\n", encoding="utf-8")
+    assert read_path(str(page)).metadata["subject"] == "Semaglutide"
+    monograph = tmp_path / "m.md"
+    monograph.write_text("---\nlayout: minimal-medicine\ntitle: Vraylar\n---\n# Vraylar\n\n## Usage\nText.\n",
+                         encoding="utf-8")
+    assert read_path(str(monograph)).metadata["subject"] == "Vraylar"
+    blog = tmp_path / "b.md"  # a blog post's title is a headline, not a stated name
+    blog.write_text("---\ntitle: 5 Reasons to Try Fish Oil\n---\n# Why\n\nText.\n\n## More\n\nText.\n", encoding="utf-8")
+    assert "subject" not in read_path(str(blog)).metadata

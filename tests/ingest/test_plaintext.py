@@ -25,3 +25,18 @@ def test_plaintext_heading_lines_become_typed_sections(tmp_path):
         ("", "other"), ("Side Effects", "side_effects"), ("Dosage", "dosage"), ("", "disclaimer")]
     for s in doc.sections:
         assert s.span.contains(s.body)
+
+
+def test_plaintext_subject_fields(tmp_path):
+    heading = tmp_path / "s.txt"
+    heading.write_text("Spironolactone\n\nGeneric Name\nSpironolactone\n\nUsage\nFor heart failure.\n",
+                       encoding="utf-8")
+    assert read_path(str(heading)).metadata == {"subject": "Spironolactone"}
+    inline = tmp_path / "a.txt"
+    inline.write_text("Advil\n\nGeneric Name: Ibuprofen\nActive ingredients: Ibuprofen 200 mg, Famotidine 26.6 mg\n\n"
+                      "Usage\nPain.\n", encoding="utf-8")
+    assert read_path(str(inline)).metadata == {"subject": "Ibuprofen",
+                                               "ingredients": "Ibuprofen 200 mg; Famotidine 26.6 mg"}
+    empty = tmp_path / "e.txt"
+    empty.write_text("Zinc\n\nZinc is a mineral. Its generic name is not given here.\n", encoding="utf-8")
+    assert "subject" not in read_path(str(empty)).metadata

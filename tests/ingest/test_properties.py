@@ -1,4 +1,6 @@
-"""Every reader, on any text: a Document whose spans index its text, or a ReadError."""
+"""Every reader, on any text: Documents whose spans index their text, or a ReadError.
+
+A record's text stands at its `offset` in the file's text (PubTator blanks its PMID prefixes)."""
 from __future__ import annotations
 
 import hashlib
@@ -18,12 +20,16 @@ FRAGMENTS = st.sampled_from([
     "\tdrug\trating\treview\n", "12\tzinc\t7\tgood\n", '{"drug": "x", "rating": 3, "review": "ok"}\n',
     "<html><body><p>", "</p></body></html>", '<document xmlns="urn:hl7-org:v3">', "<section><title>",
     "</title></section>", '{"adverse_reactions": ["6 ADVERSE REACTIONS\\nrash"]}', "Modified on Dec 01, 2025\n",
+    "1|t|Lithium toxicity.\n", "1|a|It caused flutter.\n", "1\t0\t7\tLithium\tChemical\tD008094\n",
 ])
 TEXT = st.lists(st.one_of(FRAGMENTS, st.text(max_size=40)), max_size=25).map("".join)
 
 
-def check(doc: Document) -> None:
+def check(doc: Document, raw: RawFile) -> None:
     n = len(doc.text)
+    if doc.record is not None and doc.format in ("tsv", "csv", "jsonl", "pubtator"):
+        where = raw.text[doc.offset:doc.offset + n]
+        assert len(where) == n and all(a == b or a == " " for a, b in zip(doc.text, where))
     for s in doc.sections:
         assert 0 <= s.span.start <= s.span.end <= n
         assert s.span.contains(s.body)
@@ -40,7 +46,8 @@ def test_properties_readers_never_raise_and_spans_index_text(entry, text):
     data = text.encode("utf-8", errors="surrogatepass")
     raw = RawFile(f"t{(entry.suffixes or ('.txt',))[0]}", data, text, "utf-8", hashlib.sha256(data).hexdigest())
     try:
-        doc = entry.read(raw)
+        read = entry.read(raw)
     except ReadError:
         return
-    check(doc)
+    for doc in read if isinstance(read, list) else [read]:
+        check(doc, raw)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from materia.errors import NotFoundError, StoreError
+from materia.pipeline import ingest
 from materia.settings import Settings
 from materia.store import connect
 from materia.types import Document, Extraction, Span, Statement, Use
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptio
 TEXT = "Take it with food. It helps diarrhea in two trials. Long-term safety is unknown."
 
 
-def _extraction(source: str, sha: str, uses: tuple[Use, ...]) -> Extraction:
-    doc = Document(source=source, sha256=sha, text=TEXT, kind="article", format="text", title="T")
+def _extraction(source: str, sha: str, uses: tuple[Use, ...], text: str = TEXT) -> Extraction:
+    doc = Document(source=source, sha256=sha, text=text, kind="article", format="text", title="T")
     return Extraction(document=doc, substance="Glutamine", uses=uses,
                       statements=(Statement("timing", "with food", Span(0, 18)),))
 
@@ -56,9 +57,17 @@ def test_db_put_is_idempotent_and_replaces_atomically(store) -> None:
 
 def test_db_substances_counts(store) -> None:
     store.put(_extraction("a.txt", "1", (Use("diarrhea", Span(19, 51)),)))
-    store.put(_extraction("b.txt", "2", ()))
+    store.put(_extraction("b.txt", "2", (), TEXT + " Store it dry."))
     [summary] = store.substances()
     assert (summary.name, summary.n_sources, summary.n_statements, summary.n_reports) == ("glutamine", 2, 3, 0)
+
+
+def test_db_substances_count_one_source_for_one_text_in_two_files(store) -> None:
+    store.put(_extraction("a.txt", "1", ()))
+    store.put(_extraction("copy/a.txt", "2", (), "  " + TEXT.upper().replace(" ", "\n")))  # layout and case only
+    [summary] = store.substances()
+    assert summary.n_sources == 1
+    assert len({d.content_key for d in store.documents()}) == 1
 
 
 def test_db_document_not_found(store) -> None:
@@ -80,9 +89,9 @@ def test_db_search_finds_documents_and_statements(store) -> None:
 def test_db_ingest_seeds_twice_is_unchanged(store, seeds) -> None:
     settings = Settings.from_env()
     paths = [str(p) for p in seeds.values()]
-    first = store.ingest(paths, settings)
+    first = ingest(store, paths, settings)
     assert len(first.added) == 3 and first.ok
-    second = store.ingest(paths, settings)
+    second = ingest(store, paths, settings)
     assert len(second.unchanged) == 3 and not second.added
     assert store.check() == []
 
@@ -92,7 +101,7 @@ def test_db_ingest_reports_bad_files_and_keeps_going(store, tmp_path: Path, seed
     good.parent.mkdir()
     good.write_text(seeds["000"].read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "docs" / "empty.bin").write_bytes(b"\x00\x01\x02" * 10)
-    report = store.ingest([str(tmp_path / "docs"), str(tmp_path / "missing.txt"), str(tmp_path / "*.none")],
+    report = ingest(store, [str(tmp_path / "docs"), str(tmp_path / "missing.txt"), str(tmp_path / "*.none")],
                           Settings.from_env())
     assert str(good) in report.added
     failed = dict(report.failed)
@@ -102,10 +111,11 @@ def test_db_ingest_reports_bad_files_and_keeps_going(store, tmp_path: Path, seed
 
 KILL_SCRIPT = """
 import sys
+from materia.pipeline import ingest
 from materia.store import connect
 from materia.settings import Settings
 store = connect(sys.argv[1])
-store.ingest([sys.argv[2]], Settings.from_env())
+ingest(store, [sys.argv[2]], Settings.from_env())
 """
 
 
@@ -132,6 +142,6 @@ def test_db_kill9_mid_ingest_leaves_consistent_store(tmp_path: Path, seeds) -> N
         n = len(s.documents())
         assert 5 <= n < 120
         assert s.check() == []
-        report = s.ingest([str(docs)], Settings.from_env())  # resuming stores the rest, skips the stored
+        report = ingest(s, [str(docs)], Settings.from_env())  # resuming stores the rest, skips the stored
         assert len(report.unchanged) == n and len(report.added) == 120 - n
         assert s.check() == []

@@ -21,6 +21,7 @@ HOSTILE = (
 
 @pytest.fixture(scope="session")
 def web_db(tmp_path_factory: pytest.TempPathFactory, seeds: dict[str, Path]) -> Settings:
+    from materia.pipeline import ingest
     from materia.store import connect
 
     root = tmp_path_factory.mktemp("web")
@@ -29,7 +30,7 @@ def web_db(tmp_path_factory: pytest.TempPathFactory, seeds: dict[str, Path]) -> 
     settings = Settings.from_env(environ={}, db=str(root / "kb.sqlite"), page_size=20, max_query_chars=100)
     store = connect(settings.db)
     try:
-        store.ingest([str(p) for p in seeds.values()] + [str(hostile)], settings)
+        ingest(store, [str(p) for p in seeds.values()] + [str(hostile)], settings)
     finally:
         store.close()
     return settings

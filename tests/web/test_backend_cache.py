@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from materia.pipeline import ingest
 from materia.settings import Settings
 from materia.web.backend import LruCache, StoreKnowledgeBase
 from materia.web.plain import to_plain
@@ -35,7 +36,7 @@ def kb_db(tmp_path: Path, seeds: dict[str, Path]) -> Settings:
     settings = Settings.from_env(environ={}, db=str(tmp_path / "kb.sqlite"))
     store = connect(settings.db)
     try:
-        store.ingest([str(p) for p in seeds.values()], settings)
+        ingest(store, [str(p) for p in seeds.values()], settings)
     finally:
         store.close()
     return settings
@@ -69,7 +70,7 @@ def test_backend_cache_sees_ingest_by_another_writer(kb_db: Settings, tmp_path: 
     extra.write_text(EXTRA, encoding="utf-8")
     writer = connect(kb_db.db)  # a separate engine, as another process would have
     try:
-        report = writer.ingest([str(extra)], kb_db)
+        report = ingest(writer, [str(extra)], kb_db)
     finally:
         writer.close()
     assert report.added

@@ -15,7 +15,7 @@ def extract(document: Document) -> Extraction:
     from materia.extract import doses, effects, experience, posts, precautions, references, statements, substances, uses
 
     parsed = parse(document)
-    substance = substances.main_subject(parsed)
+    substance, every = substances.subjects(parsed)
     refs = tuple(references.find(parsed))
     found_effects: tuple[Effect, ...] = ()
     found_uses: tuple[Use, ...] = ()
@@ -27,6 +27,7 @@ def extract(document: Document) -> Extraction:
     return Extraction(
         document=document,
         substance=substance,
+        substances=every,
         doses=tuple(doses.find(parsed, substance)),
         effects=found_effects,
         red_flags=tuple(effects.find_red_flags(parsed)),

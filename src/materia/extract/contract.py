@@ -1,9 +1,12 @@
-"""Extraction -> the JSON object of ../shared/contract/EXTRACT.md (one per file)."""
+"""Extraction -> the JSON object of ../shared/contract/EXTRACT.md (one per file, or per record).
+
+A record of a many-record file keeps the file's `source` and `sha256`; its spans are shifted
+by the record's `offset` so they index the file's text, as the contract says."""
 from __future__ import annotations
 
 from typing import Any
 
-from materia.types import Effect, Extraction
+from materia.types import Effect, Extraction, Span
 
 
 def _date(value) -> str | None:
@@ -30,6 +33,10 @@ def _experience(e: Effect) -> dict[str, Any]:
 
 def to_contract(x: Extraction) -> dict[str, Any]:
     doc = x.document
+
+    def at(span: Span) -> list[int]:
+        return [span.start + doc.offset, span.end + doc.offset]
+
     return {
         "source": doc.source,
         "sha256": doc.sha256,
@@ -37,18 +44,20 @@ def to_contract(x: Extraction) -> dict[str, Any]:
         "title": doc.title,
         "modified": _date(doc.modified),
         "substance": x.substance,
+        "record": doc.record,
+        "substances": list(x.substances),
         "doses": [{"substance": d.substance, "low": _number(d.low), "high": _number(d.high), "unit": d.unit,
                    "per": d.per, "times_per_day": list(d.times_per_day) if d.times_per_day else None,
-                   "route": d.route, "context": d.context, "span": d.span.as_list()} for d in x.doses],
-        "effects": [{"name": e.name, "span": e.span.as_list(), "negated": e.negated, "serious": e.serious,
+                   "route": d.route, "context": d.context, "span": at(d.span)} for d in x.doses],
+        "effects": [{"name": e.name, "span": at(e.span), "negated": e.negated, "serious": e.serious,
                      **_experience(e)} for e in x.effects],
-        "red_flags": [{"name": r.name, "span": r.span.as_list()} for r in x.red_flags],
-        "uses": [{"name": u.name, "span": u.span.as_list(), "stance": u.stance, "evidence": u.evidence,
+        "red_flags": [{"name": r.name, "span": at(r.span)} for r in x.red_flags],
+        "uses": [{"name": u.name, "span": at(u.span), "stance": u.stance, "evidence": u.evidence,
                   "refs": list(u.refs), **({"verdict": u.verdict} if u.verdict else {})} for u in x.uses],
-        "precautions": [{"name": p.name, "span": p.span.as_list()} for p in x.precautions],
+        "precautions": [{"name": p.name, "span": at(p.span)} for p in x.precautions],
         "references": [{"n": r.n, "authors": list(r.authors), "title": r.title, "journal": r.journal,
                         "year": r.year, "volume": r.volume, "pages": r.pages, "pmid": r.pmid, "doi": r.doi,
-                        "span": r.span.as_list()} for r in x.references],
+                        "span": at(r.span)} for r in x.references],
         "posts": [{"author": p.author, "location": p.location, "date": _date(p.date), "rating": p.rating,
-                   "topic": p.topic, "span": p.span.as_list()} for p in x.posts],
+                   "topic": p.topic, "span": at(p.span)} for p in x.posts],
     }

@@ -2,11 +2,20 @@
 
 Candidates come from one Aho-Corasick automaton over a token-normalised copy of the text
 (lower case, every run of non-alphanumerics one space), so every hit sits on word
-boundaries and the longest leftmost match wins. A candidate is kept as an effect only in
-side-effect context (an effect section or heading, or a sentence with an effect cue), and
-not when the clause presents it as what the substance is used for or as the patient's
-condition. Negation, hypothetical and serious follow ConText-style cues scoped to the
-clause. Symptoms in "stop and call your doctor" sentences or sections are red flags instead.
+boundaries and the longest leftmost match wins; a hit never spans a comma, bracket or
+sentence stop. The section decides first: adverse-reaction, warning and precaution sections
+hold side effects; nonclinical (animal), overdosage, interactions, product, pharmacokinetic,
+contraindication and reference sections never do, nor do a label's indications and clinical
+studies (conditions treated or under study); elsewhere a candidate counts only in side-effect
+context (an effect heading, or a sentence with an effect cue). A clause presenting it as what
+the substance is used for or as the patient's condition rules it out. Negation, hypothetical
+and serious follow ConText-style cues scoped to the clause.
+
+Red flags come only from stop-and-get-help wording, wherever it stands: a sentence that says
+to seek medical or emergency help, or to call a doctor right away or after stopping the
+product, the list such a sentence opens ("Call your doctor right away if you have:"), and the
+paragraphs under a heading that says so. A sentence listing side effects ("common side effects
+include ...") gives effects, never red flags.
 """
 from __future__ import annotations
 
@@ -19,14 +28,21 @@ from typing import Iterable, Mapping
 
 import ahocorasick
 
+from materia.extract.effect_spans import SpanModel, Tokens, extend, keep_features, tokenise
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
-from materia.types import Effect, RedFlag, Span
+from materia.types import Effect, RedFlag, Section, Span
 
+# What a section's type lets it hold. Labels' sections are typed from their LOINC codes, other
+# documents' from heading words, so "usage" and "clinical studies" (conditions under study or treated)
+# rule out effects on labels only; an article's "Research" section may well report side effects.
+# Overdosage is left out on purpose: what too much does is not a side effect of the product as used.
 EFFECT_SECTIONS = frozenset({"side_effects", "warnings", "boxed_warning", "precautions"})
+NO_EFFECT_SECTIONS = frozenset({"nonclinical", "overdosage", "interactions", "product", "pharmacokinetics",
+                                "contraindications", "references", "disclaimer", "boilerplate"})
+_LABEL_NO_EFFECT = frozenset({"usage", "clinical_studies"})
 _TOKEN = re.compile(r"[^\W_]+")
 _JOINERS = frozenset({" ", "-", "  "})
-_SPLIT = re.compile(r"([^\W_]+)")
 _HEADING = re.compile(r"(?:^|\n)[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?([A-Z][^\n.!?;:•*]{1,78}?)(?:\*\*)?:?[ \t]*(?=\n)")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
 _HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")
@@ -35,6 +51,17 @@ _HEADING_AFTER = re.compile(r"[ \t]*(?:\n|$|[ \t]{2,}(?=[A-Z][\w-]*[ \t]+[a-z]))
 _CUE_BREAK = re.compile(r"\b(?:are|is|were|was|include[sd]?|including|such as|reported|occurred|experienced|"
                         r"develop(?:ed|s)?|e\.g)\b|[:(]", re.IGNORECASE)
 _LIST_GAP = re.compile(r"^[\s,/&]*(?:(?:and|or|and/or|nor)\b[\s,]*)?$", re.IGNORECASE)
+# where stop-and-get-help wording may start: the sentence around it is then read in full
+_RF_ANCHOR = re.compile(r"\b(?:call|contact|tell|see|ask|notify|consult|inform|talk|seek|seeking|get|obtain|"
+                        r"emergency)\b", re.IGNORECASE)
+# a sentence that opens a list: "... if you have:", "... right away if you get"
+_LEAD_IN = re.compile(r"(?::|\b(?:if|have|has|get|develop|notice|experience|following|include|includes|"
+                      r"including))\W*$", re.IGNORECASE)
+_BULLET = re.compile(r"(?:[•*\-–·▪◦]|\d{1,2}[.)])\s")
+_INNER_STOP = re.compile(r"[.!?]\s+\S")
+_MAX_LIST_ITEMS = 40
+# a mention may not span these: "decreased, lymphocyte count" is two list items
+_BAD_JOIN = re.compile(r"[,;:()\[\]{}!?]|\.\s")
 
 
 def normalise(surface: str) -> str:
@@ -54,17 +81,22 @@ def _variants(key: str) -> Iterable[str]:
             yield key + "s"
 
 
+Hit = tuple[int, int, str]  # first token, last token, canonical name ("" for a blocker)
+
+
 @dataclass(frozen=True, eq=False)
 class Matcher:
-    """Longest, word-bounded, non-overlapping vocabulary hits in a text."""
+    """Word-bounded vocabulary hits in a text; on labels, the learned span model where it was learned."""
 
     automaton: ahocorasick.Automaton
     left_words: frozenset[str] = frozenset()  # words a mention takes in from its left ("acute", "local")
     right_words: frozenset[str] = frozenset()  # and from its right ("infection" after "jc virus")
+    model: SpanModel | None = None  # label adverse-reaction text: learned edges and keep decision
 
     @classmethod
     def build(cls, vocabulary: Mapping[str, str], skip: Iterable[str] = (),
-              left_words: Iterable[str] = (), right_words: Iterable[str] = ()) -> "Matcher":
+              left_words: Iterable[str] = (), right_words: Iterable[str] = (),
+              model: SpanModel | None = None) -> "Matcher":
         cues = lexicon.cues()
         drop = {normalise(s) for s in skip} | {normalise(s) for s in cues.stop_terms}
         automaton = ahocorasick.Automaton()
@@ -83,52 +115,58 @@ class Matcher:
         if len(automaton) == 0:
             automaton.add_word(" \x00 ", (1, ""))
         automaton.make_automaton()
-        return cls(automaton, frozenset(left_words), frozenset(right_words))
+        return cls(automaton, frozenset(left_words), frozenset(right_words), model)
 
-    def find(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, canonical) in `text` offsets, sorted, non-overlapping."""
-        lower = text.lower()
-        if len(lower) != len(text):  # a few characters lower-case to two; keep offsets exact
-            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-        pieces = _SPLIT.split(lower)  # separator, token, separator, ..., separator
-        tokens = pieces[1::2]
-        if not tokens:
+    def raw_hits(self, tokens: Tokens) -> list[Hit]:
+        """Every vocabulary hit, overlapping ones too, sorted by first token, longest first."""
+        words = tokens.words
+        if not words:
             return []
-        bounds = list(accumulate(map(len, pieces), initial=0))  # token i spans bounds[2i+1]:bounds[2i+2]
-        norm_starts = list(accumulate(map((1).__add__, map(len, tokens)), initial=1))
-        norm = " " + " ".join(tokens) + " "
-        hits: list[tuple[int, int, str]] = []
+        norm_starts = list(accumulate(map((1).__add__, map(len, words)), initial=1))
+        norm = " " + " ".join(words) + " "
+        pieces = tokens.pieces
+        hits: list[Hit] = []
         for end_idx, (length, canonical) in self.automaton.iter(norm):
             first = end_idx - length  # position of the key's first character
             i = bisect.bisect_left(norm_starts, first)
             j = bisect.bisect_right(norm_starts, end_idx - 1) - 1
+            if j > i and canonical and any(_BAD_JOIN.search(pieces[2 * k]) for k in range(i + 1, j + 1)):
+                continue  # blockers (canonical "") may: "Respiratory, thoracic and mediastinal disorders"
             hits.append((i, j, canonical))
         hits.sort(key=lambda h: (h[0], h[0] - h[1]))
-        out: list[tuple[int, int, str]] = []
+        return hits
+
+    def select(self, tokens: Tokens, hits: list[Hit]) -> list[Hit]:
+        """Longest leftmost non-overlapping hits, blockers included, with the learned side words."""
+        words, pieces = tokens.words, tokens.pieces
+        out: list[Hit] = []
         last = -1
         for i, j, canonical in hits:
             if i > last:
                 # take in learned left modifiers ("acute renal failure"), never across punctuation
                 k = 0
-                while k < 3 and i - 1 > last and tokens[i - 1] in self.left_words \
-                        and pieces[2 * i] in _JOINERS:
+                while k < 3 and i - 1 > last and words[i - 1] in self.left_words and pieces[2 * i] in _JOINERS:
                     i -= 1
                     k += 1
                 k = 0
-                while k < 2 and j + 1 < len(tokens) and tokens[j + 1] in self.right_words \
+                while k < 2 and j + 1 < len(words) and words[j + 1] in self.right_words \
                         and pieces[2 * j + 2] in _JOINERS:
                     j += 1
                     k += 1
-                if canonical:
-                    out.append((bounds[2 * i + 1], bounds[2 * j + 2], canonical))
+                out.append((i, j, canonical))
                 last = j
         return out
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, canonical) in `text` offsets, sorted, non-overlapping."""
+        tokens = tokenise(text)
+        return [(tokens.start(i), tokens.end(j), c) for i, j, c in self.select(tokens, self.raw_hits(tokens)) if c]
 
 
 @functools.lru_cache(maxsize=1)
 def default_matcher() -> Matcher:
     return Matcher.build(lexicon.vocabulary(), left_words=lexicon.tac_side_words("left"),
-                         right_words=lexicon.tac_side_words("right"))
+                         right_words=lexicon.tac_side_words("right"), model=lexicon.span_model())
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +176,11 @@ class _Mention:
     name: str
     sentence: Span | None
     clause_start: int
-    use: bool
+    use: bool  # what the substance is used for
+    condition: bool  # the patient's condition ("patients with X"); in a red-flag sentence "if you have X" is a symptom
     red_flag: bool
     effect_context: bool
+    learned: bool = False  # kept by the learned span model, which read the cues above itself
 
 
 def _headings(text: str) -> list[tuple[int, str]]:
@@ -169,50 +209,223 @@ def _clause_start(text: str, lo: int, at: int, terminators: re.Pattern[str]) -> 
     return start
 
 
+def _sentence_or_line(parsed: Parsed, offset: int) -> Span:
+    sentence = parsed.sentence_at(offset)
+    if sentence is not None:
+        return sentence
+    text = parsed.text
+    end = text.find("\n", offset)
+    return Span(text.rfind("\n", 0, offset) + 1, len(text) if end < 0 else end)
+
+
+def says_stop_and_get_help(sentence: str, cues: lexicon.Cues) -> bool:
+    """Whether a sentence tells the reader to stop and get help: help wording ("seek medical help",
+    "go to the emergency room"), or contact wording ("call your doctor") made urgent ("right away")
+    or joined to a stop ("stop taking it and call ..."); never "do not stop ... without talking to ..."."""
+    if cues.red_flag_not.search(sentence):
+        return False
+    if cues.red_flag_help.search(sentence):
+        return True
+    return bool(cues.red_flag_contact.search(sentence)
+                and (cues.red_flag_urgency.search(sentence) or cues.red_flag_stop.search(sentence)))
+
+
+def _list_after(text: str, pos: int, cues: lexicon.Cues) -> Span | None:
+    """The list a lead-in line ("Call your doctor right away if you have:") opens: the lines after it
+    that are list items (a bullet, a lower-case start, or a few words), up to a blank line or prose."""
+    newline = text.find("\n", pos)
+    if newline < 0 or text[pos:newline].strip():
+        return None  # the lead-in does not end its line: its list, if any, is inline
+    i, end, items = newline + 1, None, 0
+    while i < len(text) and items < _MAX_LIST_ITEMS:
+        j = text.find("\n", i)
+        j = len(text) if j < 0 else j
+        line = text[i:j].strip()
+        if not line:
+            if items:
+                break
+        elif _is_list_item(line, cues):
+            items += 1
+            end = j
+        else:
+            break
+        i = j + 1
+    return Span(newline + 1, end) if end is not None else None
+
+
+def _is_list_item(line: str, cues: lexicon.Cues) -> bool:
+    if line.endswith(":") or cues.effect_list.search(line):
+        return False  # a new lead-in
+    if _BULLET.match(line) or line[0].islower():
+        return True
+    return len(line.split()) <= 6 and not _INNER_STOP.search(line)
+
+
+def _red_flag_scopes(parsed: Parsed, heads: list[tuple[int, str]], cues: lexicon.Cues) -> list[Span]:
+    """Where symptoms are red flags: sentences that say stop and get help, the lists they open, and the
+    paragraphs under a heading that says so ("When to Stop and Call Your Doctor")."""
+    text = parsed.text
+    scopes: list[Span] = []
+    checked: set[Span] = set()
+    for m in _RF_ANCHOR.finditer(text):
+        sentence = _sentence_or_line(parsed, m.start())
+        if sentence in checked:
+            continue
+        checked.add(sentence)
+        words = text[sentence.start:sentence.end]
+        if not says_stop_and_get_help(words, cues):
+            continue
+        scopes.append(sentence)
+        if _LEAD_IN.search(words):
+            following = _list_after(text, sentence.end, cues)
+            if following is not None:
+                scopes.append(following)
+    for k, (start, title) in enumerate(heads):
+        if not title.endswith(":") and cues.red_flag_headings.search(title):
+            scopes.append(Span(start, heads[k + 1][0] if k + 1 < len(heads) else len(text)))
+    return scopes
+
+
+def _effect_allowed(parsed: Parsed, section: Section | None) -> bool | None:
+    """True: the section holds side effects; False: it never does; None: the sentence decides."""
+    if section is None:
+        return None
+    if section.type in EFFECT_SECTIONS:
+        return True
+    if section.type in NO_EFFECT_SECTIONS or (parsed.document.kind == "label" and section.type in _LABEL_NO_EFFECT):
+        return False
+    return None
+
+
 @functools.lru_cache(maxsize=4)  # find() and find_red_flags() of one document share the work
 def _mentions(parsed: Parsed, matcher: Matcher | None = None) -> tuple[_Mention, ...]:
     return tuple(_scan(parsed, matcher))
 
 
-def _scan(parsed: Parsed, matcher: Matcher | None) -> list[_Mention]:
+def learned_candidates(parsed: Parsed, matcher: Matcher) -> list[tuple[int, int, list[str]]]:
+    """(start, end, keep features) of every candidate the learned model scores: its training rows."""
+    rows: list[tuple[int, int, list[str]]] = []
+    _scan(parsed, matcher, rows)
+    return rows
+
+
+def _cue_before(text: str, hits: list[tuple[int, int]], lo: int, at: int, tail: re.Pattern[str]) -> bool:
+    """Whether a cue occurrence in [lo, at) reaches the term at `at` (only list items between them)."""
+    k = bisect.bisect_left(hits, (lo, -1))
+    while k < len(hits) and hits[k][1] <= at:
+        start, end = hits[k]
+        if tail.fullmatch(text, end, at) and not _CUE_BREAK.search(text, start, at):
+            return True
+        k += 1
+    return False
+
+
+def _scan(parsed: Parsed, matcher: Matcher | None,
+          rows: list[tuple[int, int, list[str]]] | None = None) -> list[_Mention]:
     text = parsed.text
     cues = lexicon.cues()
-    hits = (matcher or default_matcher()).find(text)
-    if not hits:
+    matcher = matcher or default_matcher()
+    tokens = tokenise(text)
+    raw = matcher.raw_hits(tokens)
+    if not raw:
         return []
+    model = matcher.model if parsed.document.kind == "label" else None
+    selected = matcher.select(tokens, raw)
+    candidates: list[tuple[int, int, str, bool]] = []  # first token, last token, name, learned
+    if model is None:
+        candidates = [(i, j, c, False) for i, j, c in selected if c]
+    else:
+        learned_sections = [s.span for s in parsed.document.sections if s.type in EFFECT_SECTIONS]
+
+        def learned_here(i: int) -> bool:
+            return _inside(learned_sections, tokens.start(i))
+
+        blocked = [(i, j) for i, j, c in selected if not c]
+        candidates = [(i, j, c, False) for i, j, c in selected if c and not learned_here(i)]
+        seen: set[tuple[int, int]] = set()
+        for i, j, c in raw:
+            if not c or not learned_here(i) or any(a <= i and j <= b for a, b in blocked):
+                continue
+            span = extend(tokens, i, j, model, 0, len(tokens.words) - 1)
+            if span not in seen:
+                seen.add(span)
+                candidates.append((span[0], span[1], c, True))
+        candidates.sort(key=lambda h: (h[0], h[0] - h[1]))
     heads = _headings(text)
     effect_regions = _regions(heads, len(text), cues.effect_headings)
-    flag_regions = _regions(heads, len(text), cues.red_flag_headings)
-    out: list[_Mention] = []
+    flag_scopes = _red_flag_scopes(parsed, heads, cues)
+    use_hits = [m.span() for m in cues.use.finditer(text)]
+    weak_hits = [m.span() for m in cues.use_weak.finditer(text)]
+    patient_hits = [m.span() for m in cues.patient.finditer(text)]
+    mentions: list[_Mention] = []
+    scores: list[float] = []
     previous: _Mention | None = None
     sentence_cache: dict[Span, tuple[bool, bool]] = {}
-    for start, end, name in hits:
-        if _HEADING_BEFORE.search(text, max(0, start - 60), start) and _HEADING_AFTER.match(text, end):
-            continue
+    for i, j, name, learned in candidates:
+        start, end = tokens.start(i), tokens.end(j)
+        heading = not text[start].islower() and bool(_HEADING_BEFORE.search(text, max(0, start - 60), start)) \
+            and bool(_HEADING_AFTER.match(text, end))
+        if heading and not learned:
+            continue  # a heading names a topic; a lower-case line is a list item
+        section = parsed.section_at(start)
+        allowed = _effect_allowed(parsed, section)
         sentence = parsed.sentence_at(start)
         lo = sentence.start if sentence else max(0, text.rfind("\n", 0, start) + 1)
         hi = sentence.end if sentence else len(text)
         key = Span(lo, hi)
         if key not in sentence_cache:
             s_text = text[lo:hi]
-            sentence_cache[key] = (bool(cues.effect.search(s_text)), bool(cues.red_flag.search(s_text)))
-        has_effect_cue, has_flag_cue = sentence_cache[key]
+            sentence_cache[key] = (bool(cues.effect.search(s_text)), bool(cues.effect_list.search(s_text))
+                                   and not says_stop_and_get_help(s_text, cues))
+        has_effect_cue, lists_effects = sentence_cache[key]
         clause = _clause_start(text, lo, start, cues.terminators)
-        before = text[max(clause, start - 120):start]  # cues reach a few words, never a paragraph
-        cue = cues.use.search(before) or cues.patient.search(before)
-        use = bool(cue and not _CUE_BREAK.search(cue.group()))
-        if not use and previous is not None and previous.clause_start == clause and previous.use \
+        reach = max(clause, start - 120)  # cues reach a few words, never a paragraph
+        use = _cue_before(text, use_hits, reach, start, cues.use_tail)
+        weak = _cue_before(text, weak_hits, reach, start, cues.use_tail)
+        use = use or (weak and allowed is not True)
+        condition = _cue_before(text, patient_hits, reach, start, cues.patient_tail)
+        if previous is not None and previous.clause_start == clause and (previous.use or previous.condition) \
                 and _LIST_GAP.match(text[previous.end:start]):
-            use = True  # "reduce nausea, vomiting and diarrhea": the list shares its verb
-        section = parsed.section_at(start)
-        in_effect_section = section is not None and (section.type in EFFECT_SECTIONS
-                                                     or bool(cues.effect_headings.search(section.title)))
-        red = has_flag_cue or _inside(flag_regions, start)
-        context = in_effect_section or has_effect_cue or _inside(effect_regions, start)
-        mention = _Mention(start, end, name, sentence, clause, use, red, context)
-        out.append(mention)
+            # "reduce nausea, vomiting and diarrhea": the list shares its verb
+            use, condition = use or previous.use, condition or previous.condition
+        red = not lists_effects and _inside(flag_scopes, start)
+        if allowed is None:
+            context = has_effect_cue or _inside(effect_regions, start) \
+                or bool(section and cues.effect_headings.search(section.title))
+        else:
+            context = allowed
+        mention = _Mention(start, end, name, sentence, clause, use, condition, red, context, learned)
         previous = mention
-    return out
+        mentions.append(mention)
+        if learned and model is not None:
+            flags = [f for f, on in (("use", use), ("weak", weak), ("cond", condition), ("red", red),
+                                     ("eff", has_effect_cue), ("list", lists_effects), ("head", heading),
+                                     ("hyp", _hypothetical(text, mention, cues)), ("neg", _negated(text, mention, cues)))
+                     if on]
+            features = keep_features(tokens, i, j, name, flags, section.type if section else "none")
+            if rows is not None:
+                rows.append((start, end, features))
+            scores.append(model.keep_score(features))
+        else:
+            scores.append(1.0)
+    return _choose(mentions, scores)
+
+
+def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
+    """Learned candidates: the best-scoring non-overlapping ones above the threshold; the rest as found."""
+    if all(not m.learned for m in mentions):
+        return mentions
+    taken: list[_Mention] = [m for m in mentions if not m.learned]
+    spans: list[tuple[int, int]] = []
+    for score, m in sorted(((s, m) for s, m in zip(scores, mentions) if m.learned and s > 0),
+                           key=lambda sm: -sm[0]):
+        k = bisect.bisect_left(spans, (m.start, m.end))
+        if (k > 0 and spans[k - 1][1] > m.start) or (k < len(spans) and spans[k][0] < m.end):
+            continue
+        spans.insert(k, (m.start, m.end))
+        taken.append(m)
+    taken.sort(key=lambda m: m.start)
+    return taken
 
 
 def _negated(text: str, m: _Mention, cues: lexicon.Cues) -> bool:
@@ -241,7 +454,7 @@ def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
     cues = lexicon.cues()
     out = []
     for m in _mentions(parsed, matcher):
-        if m.use or m.red_flag or not m.effect_context:
+        if m.red_flag or not m.effect_context or (not m.learned and (m.use or m.condition)):
             continue
         out.append(Effect(name=m.name, span=Span(m.start, m.end), negated=_negated(text, m, cues),
                           hypothetical=_hypothetical(text, m, cues), serious=_serious(text, m, cues),
@@ -255,4 +468,4 @@ def find_red_flags(parsed: Parsed, matcher: Matcher | None = None) -> list[RedFl
     cues = lexicon.cues()
     return [RedFlag(name=m.name, span=Span(m.start, m.end), sentence=m.sentence)
             for m in _mentions(parsed, matcher)
-            if m.red_flag and not m.use and not _negated(text, m, cues)]
+            if m.red_flag and (m.learned or not m.use) and not _negated(text, m, cues)]

@@ -1,26 +1,26 @@
-"""Substances named in a document, and the document's main subject.
+"""Substances named in a document, and what the document is about.
 
-Mentions are found with one Aho-Corasick pass over the lower-cased text using the curated
-vocabulary (lexicons/substances.yaml); the much larger drug dictionary of
-`drug_named_entity_recognition` (a ~100k-name pickle that takes seconds to load) is consulted
-only when the curated list finds no main subject, e.g. for a drug label.
+The subject is what the document says it is about (a field, its title, its first heading), each
+name resolved by extract/names.py; mentions count only when it says nothing. Mentions are found
+with one Aho-Corasick pass over the lower-cased text using the curated vocabulary
+(lexicons/substances.yaml); the much larger drug dictionary (lexicons/drugs.py, a ~100k-name
+pickle read once, on first use) is consulted only when a name or headline needs it.
 """
 from __future__ import annotations
 
-import bz2
 import functools
-import pickle
 import re
 from collections import Counter
-from importlib.resources import files
 
 import ahocorasick
 
+from materia.extract.names import headline_name, resolve_name
 from materia.extract.parse import Parsed
+from materia.lexicons.drugs import drug_canonicals
 from materia.lexicons.substances import substances
 from materia.types import Span
 
-__all__ = ["find", "find_in", "main_subject"]
+__all__ = ["find", "find_in", "main_subject", "subjects"]
 
 _SKIP_SECTIONS = frozenset({"references", "boilerplate", "disclaimer"})
 _MIN_DRUG_NAME = 5  # shorter dictionary names ("gas", "iron", "sun") are mostly ordinary words
@@ -50,16 +50,11 @@ def _curated() -> tuple[ahocorasick.Automaton, re.Pattern[str] | None, dict[str,
 
 @functools.cache
 def _drug_dictionary() -> ahocorasick.Automaton:
-    """Variant -> canonical drug name from drug_named_entity_recognition's packaged dictionary.
-
-    Read directly from the package data so importing that package's network helpers is avoided."""
-    path = files("drug_named_entity_recognition").joinpath("drug_ner_dictionary.pkl.bz2")
-    with path.open("rb") as raw, bz2.open(raw, "rb") as handle:
-        data = pickle.load(handle)  # noqa: S301 - trusted, pinned package data
+    """Variant -> canonical drug name (lexicons/drugs.py), for finding drug mentions in text."""
     automaton = ahocorasick.Automaton()
-    for variant, canonicals in data["drug_variant_to_canonical"].items():
-        if len(variant) >= _MIN_DRUG_NAME and canonicals and variant.isascii():
-            automaton.add_word(variant, (len(variant), str(canonicals[0]).lower()))
+    for variant, canonical in drug_canonicals().items():
+        if len(variant) >= _MIN_DRUG_NAME and variant.isascii():
+            automaton.add_word(variant, (len(variant), canonical))
     automaton.make_automaton()
     return automaton
 
@@ -116,39 +111,70 @@ def _counted(parsed: Parsed, mentions: list[tuple[str, Span]]) -> Counter[str]:
     return counts
 
 
-def _headline(parsed: Parsed) -> str:
-    """Where a document names its subject: its title, else its first heading."""
+def _headlines(parsed: Parsed) -> list[str]:
+    """Where a document names its subject outside any field: its title, then its first heading."""
     doc = parsed.document
-    if doc.title:
-        return doc.title
-    for section in doc.sections:
-        if section.title:
-            return section.title
-    return ""
+    first_heading = next((section.title for section in doc.sections if section.title), "")
+    return list(dict.fromkeys(h for h in (doc.title or "", first_heading) if h.strip()))
+
+
+def _stated(parsed: Parsed) -> tuple[str, ...] | None:
+    """The substances the document's fields state (metadata["subject"], metadata["ingredients"]).
+
+    A stated name no vocabulary knows (a Latin binomial, a new brand) yields to a title or first
+    heading that names a known substance as a whole; else it is kept as stated."""
+    meta = parsed.document.metadata
+    subject = resolve_name(meta["subject"]) if meta.get("subject") else None
+    ingredients = [resolve_name(i) for i in (meta.get("ingredients") or "").split(";") if i.strip()]
+    if subject is not None and not subject.known:
+        for headline in _headlines(parsed):
+            named = resolve_name(headline_name(headline))
+            if named.known:
+                subject = named
+                break
+    found = [*(subject.names if subject else ()), *(n for r in ingredients for n in r.names)]
+    return tuple(dict.fromkeys(found)) or None
+
+
+def _dominant(counts: Counter[str], least: int = 2) -> str | None:
+    """The most mentioned substance when it clearly dominates: `least` times, and twice the next."""
+    ranked = counts.most_common(2)
+    if not ranked:
+        return None
+    top, n = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    return top if n >= least and n >= 2 * runner_up else None
+
+
+def subjects(parsed: Parsed) -> tuple[str | None, tuple[str, ...]]:
+    """The document's main subject and every substance it is about (a combination names all).
+
+    In order: what a structured field states (Document.metadata["subject"] / ["ingredients"], filled
+    by the readers), the title, the first heading; a substance merely mentioned in the body is
+    never the subject when the document states one. Only a document that states nothing falls back
+    to its mentions, and then only to one that clearly dominates."""
+    stated = _stated(parsed)
+    if stated:
+        return stated[0], stated
+    for headline in _headlines(parsed):
+        named = resolve_name(headline_name(headline))
+        if named.known:
+            return named.main, named.names
+        in_headline = [name for name, _ in find_in(headline)] or \
+            [name for name, _ in _scan(_drug_dictionary(), headline)]
+        if in_headline:
+            counts = _counted(parsed, find(parsed))
+            best = max(in_headline, key=lambda name: (counts[name], -in_headline.index(name)))
+            return best, (best,)
+    # a label is one drug's: the drug dictionary counts there ("atorvastatin calcium" is not calcium),
+    # and a part of it that names one drug once names its drug
+    if parsed.document.kind == "label":
+        main = _dominant(_counted(parsed, _scan(_drug_dictionary(), parsed.text)), least=1)
+    else:
+        main = _dominant(_counted(parsed, find(parsed)) or _counted(parsed, _scan(_drug_dictionary(), parsed.text)))
+    return main, (main,) if main else ()
 
 
 def main_subject(parsed: Parsed) -> str | None:
-    """The substance the document is about: named in its title/first heading, else the most mentioned.
-
-    Among several named in the headline, the one mentioned most in the body wins."""
-    if parsed.document.kind == "label":  # a label is about its drug; "atorvastatin calcium" is not calcium
-        drug = _drug_subject(parsed)
-        if drug:
-            return drug
-    counts = _counted(parsed, find(parsed))
-    in_headline = [name for name, _ in find_in(_headline(parsed))]
-    if in_headline:
-        return max(in_headline, key=lambda name: (counts[name], -in_headline.index(name)))
-    if counts:
-        return counts.most_common(1)[0][0]
-    return _drug_subject(parsed)
-
-
-def _drug_subject(parsed: Parsed) -> str | None:
-    """Fallback for medicines the curated list lacks: the drug dictionary over headline, then text."""
-    automaton = _drug_dictionary()
-    headline = [name for name, _ in _scan(automaton, _headline(parsed))]
-    if headline:
-        return headline[0]
-    counts = _counted(parsed, _scan(automaton, parsed.text))
-    return counts.most_common(1)[0][0] if counts else None
+    """The substance the document is about (see `subjects`)."""
+    return subjects(parsed)[0]

@@ -1,13 +1,14 @@
-"""file -> Document.
+"""file -> Documents (one, or one per record of a many-record file).
 
 A small registry of readers. Each reader says which content it recognises (`sniff`,
 tried first, in registration order) and which file suffixes it claims (tried second);
 the plain-text reader takes whatever text is left. The user never names the format.
 
-    label      SPL XML (HL7 v3) and openFDA label JSON   kind "label"
+    label      SPL XML (HL7 v3) and openFDA label JSON   kind "label" (one Document per openFDA result)
     tac-label  TAC 2017 ADR label XML                    kind "label"
+    pubtator   PubTator title/abstract/annotation lines  kind "abstract", one Document per PMID
     html       trafilatura main text + metadata          article / monograph / community
-    reviews    TSV / CSV / JSON Lines review tables      kind "review", one Post per record
+    reviews    TSV / CSV / JSON Lines review tables      kind "review", one Document (and Post) per row
     community  "Posted by NAME (PLACE) on DATE" pages    kind "community"
     markdown   Markdown, YAML front matter               monograph / article
     text       anything else that decodes as text        article / monograph
@@ -16,15 +17,16 @@ Section types come from headings.yaml (cues.py); plain-text structure from struc
 """
 from __future__ import annotations
 
-from materia.ingest.registry import READERS, RawFile, read_path, reader
+from materia.ingest.registry import READERS, RawFile, load, read_documents, read_path, read_raw, reader
 
 # Importing the reader modules registers them (order = sniffing priority).
 from materia.ingest import label  # noqa: E402,F401
 from materia.ingest import tac  # noqa: E402,F401
+from materia.ingest import pubtator  # noqa: E402,F401
 from materia.ingest import html  # noqa: E402,F401
 from materia.ingest import reviews  # noqa: E402,F401
 from materia.ingest import community  # noqa: E402,F401
 from materia.ingest import markdown  # noqa: E402,F401
 from materia.ingest import plaintext  # noqa: E402,F401  (last: the fallback)
 
-__all__ = ["READERS", "RawFile", "read_path", "reader"]
+__all__ = ["READERS", "RawFile", "load", "read_documents", "read_path", "read_raw", "reader"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import accumulate
 
 from lxml import etree
 
@@ -143,7 +144,11 @@ def read_spl(raw: RawFile) -> Document:
     parts: list[Part] = []
     for section in root.iterfind("v3:component/v3:structuredBody/v3:component/v3:section", NS):
         _parts(section, 1, None, parts)
-    parts = [p for p in parts if p.title or p.body or p.descendants]
+    # empty sections are dropped; their ancestors' descendant counts must shrink with them
+    keep = [bool(p.title or p.body or p.descendants) for p in parts]
+    kept_before = list(accumulate(keep, initial=0))
+    parts = [Part(p.title, p.body, p.type, p.level, kept_before[i + 1 + p.descendants] - kept_before[i + 1])
+             for i, p in enumerate(parts) if keep[i]]
     text, sections = layout(parts)
     title_el = root.find("v3:title", NS)
     title = _block_text(title_el).replace("\n", " ") if title_el is not None else ""
@@ -155,7 +160,40 @@ def read_spl(raw: RawFile) -> Document:
     modified = parse_date(time_el.get("value", "")[:8]) if time_el is not None else None
     return Document(source=raw.source, sha256=raw.sha256, text=text, kind="label", format="spl-xml",
                     title=title or None, modified=modified, sections=tuple(sections),
-                    encoding=raw.encoding, notes=raw.notes)
+                    encoding=raw.encoding, notes=raw.notes, metadata={**_spl_identity(root), **_spl_subject(root)})
+
+
+def _spl_identity(root: etree._Element) -> dict[str, str]:
+    """The label's set id and version: what names one published version of one label."""
+    set_id = root.find("v3:setId", NS)
+    version = root.find("v3:versionNumber", NS)
+    if set_id is None or not set_id.get("root"):
+        return {}
+    return {"set_id": str(set_id.get("root")), "version": str(version.get("value", "")) if version is not None else ""}
+
+
+def _unique(values: list[object]) -> list[str]:
+    seen: dict[str, str] = {}
+    for v in values:
+        text = _SPACES.sub(" ", str(v)).strip()
+        if text:
+            seen.setdefault(text.lower(), text)
+    return list(seen.values())
+
+
+def _spl_subject(root: etree._Element) -> dict[str, str]:
+    """metadata["subject"]: the products' generic name (an indexing file's substance);
+    metadata["ingredients"]: the active ingredients (classCode ACTI*, or the older activeIngredient)."""
+    generics = _unique(root.xpath(
+        "//v3:manufacturedProduct/*/v3:asEntityWithGeneric/v3:genericMedicine/v3:name/text()"
+        " | //v3:identifiedSubstance/v3:identifiedSubstance/v3:name/text()", namespaces=NS))
+    actives = _unique(root.xpath(
+        "//v3:ingredient[starts-with(@classCode, 'ACTI')]/v3:ingredientSubstance/v3:name/text()"
+        " | //v3:activeIngredient/v3:activeIngredientSubstance/v3:name/text()", namespaces=NS))
+    out = {"subject": generics[0]} if generics else {}
+    if actives:
+        out["ingredients"] = "; ".join(actives)
+    return out
 
 
 def sniff_json(raw: RawFile) -> bool:
@@ -169,13 +207,25 @@ def _field_text(value: object) -> str:
 
 
 @reader("openfda", sniff=sniff_json, suffixes=(".json",))
-def read_openfda(raw: RawFile) -> Document:
+def read_openfda_file(raw: RawFile) -> list[Document]:
+    """One Document per label: a `results` list of several labels is several records ("label N")."""
     try:
         data = json.loads(raw.text)
     except json.JSONDecodeError as exc:
         raise ReadError(raw.source, f"malformed JSON: {exc.msg} at line {exc.lineno}") from None
-    if isinstance(data, dict) and isinstance(data.get("results"), list) and data["results"]:
-        data = data["results"][0]
+    labels = data["results"] if isinstance(data, dict) and isinstance(data.get("results"), list) \
+        and data["results"] else [data]
+    documents = [replace(read_openfda(raw, label), record=f"label {n}" if len(labels) > 1 else None)
+                 for n, label in enumerate(labels, 1)]
+    for i, label in enumerate(labels):  # openFDA's set_id and version name the same label as SPL's
+        if isinstance(label, dict) and label.get("set_id"):
+            identity = {"set_id": _field_text(label["set_id"]), "version": _field_text(label.get("version", ""))}
+            documents[i] = replace(documents[i], metadata={**documents[i].metadata, **identity})
+    return documents
+
+
+def read_openfda(raw: RawFile, data: object) -> Document:
+    """One openFDA label object; its text is laid out from its fields, so `offset` stays 0."""
     if not isinstance(data, dict) or not any(_LABEL_KEYS.match(json.dumps(k) + ":") for k in data):
         raise ReadError(raw.source, "JSON but not an openFDA label; unknown format")
     c = cues()
@@ -200,5 +250,19 @@ def read_openfda(raw: RawFile) -> Document:
         brand = _BRAND.search(text)
         title = brand.group(1) if brand else None
     modified = parse_date(_field_text(data.get("effective_time"))[:8]) if data.get("effective_time") else None
+    metadata = {}
+    if openfda:  # the label's own names: generic_name is the product's, substance_name its active ingredients
+        generic = [n for n in _as_list(openfda.get("generic_name")) if n]
+        if generic:
+            metadata["subject"] = generic[0]
+        substances = [n for n in _as_list(openfda.get("substance_name")) if n]
+        if substances:
+            metadata["ingredients"] = "; ".join(substances)
     return Document(source=raw.source, sha256=raw.sha256, text=text, kind="label", format="openfda-json",
-                    title=title, modified=modified, sections=tuple(sections), encoding=raw.encoding, notes=raw.notes)
+                    title=title, modified=modified, sections=tuple(sections), metadata=metadata,
+                    encoding=raw.encoding, notes=raw.notes)
+
+
+def _as_list(value: object) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return [str(v).strip() for v in values if isinstance(v, (str, int, float))]

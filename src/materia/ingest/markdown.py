@@ -1,23 +1,24 @@
 """Markdown, with or without YAML front matter.
 
 `Document.text` is the whole file as decoded, so offsets index the raw file (front matter
-included); markdown-it gives the heading lines, python-frontmatter the metadata.
+included); markdown-it gives the heading lines, safe YAML without aliases the metadata.
 """
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
 
-import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 
 from materia.ingest.cues import cues
 from materia.ingest.registry import RawFile, reader
-from materia.ingest.structure import guess_kind, parse_date, split_disclaimers
+from materia.ingest.structure import guess_kind, parse_date, split_disclaimers, stated_fields
 from materia.types import Document, DocumentKind, Section, SectionType, Span
 
-_FRONT = re.compile(r"\A(?:\ufeff)?---[^\S\n]*\r?\n(?:.*?\r?\n)?---[^\S\n]*(?:\r?\n|\Z)", re.S)
+_FRONT = re.compile(r"\A(?:\ufeff)?---[^\S\n]*\r?\n(?P<yaml>.*?\r?\n)?---[^\S\n]*(?:\r?\n|\Z)", re.S)
+_FRONT_MAX = 256 * 1024  # characters of front matter read; real front matter is a few lines
+_NEWLINE = re.compile(r"\r\n?|\n")
 _ATX = re.compile(r"^#{1,6}[^\S\n]+\S", re.M)
 _MONOGRAPH_LAYOUT = re.compile(r"medicine|monograph|drug|supplement|herb", re.I)
 _MD = MarkdownIt("commonmark")
@@ -31,17 +32,39 @@ def sniff(raw: RawFile) -> bool:
     return raw.suffix in (".md", ".markdown") or len(_ATX.findall(raw.text, 0, 200_000)) >= 2
 
 
-def _metadata(text: str) -> tuple[dict[str, object], int]:
-    """Front-matter fields (safe YAML) and where the Markdown body starts."""
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: `*name` can multiply a few hundred bytes into gigabytes
+    (a "billion laughs"), and front matter has no use for them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in front matter", mark)
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def _front_matter(yaml_text: str) -> dict[str, object]:
+    """The fields of front matter; raises yaml.YAMLError (or RecursionError) when unreadable."""
+    loaded = yaml.load(yaml_text, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader subclass)
+    return dict(loaded) if isinstance(loaded, dict) else {}
+
+
+def _metadata(text: str) -> tuple[dict[str, object], int, tuple[str, ...]]:
+    """Front-matter fields (safe YAML), where the Markdown body starts, and a note when the fields were unreadable."""
     m = _FRONT.match(text)
     if m is None:
-        return {}, 0
+        return {}, 0, ()
+    yaml_text = m.group("yaml") or ""
+    if len(yaml_text) > _FRONT_MAX:
+        return {}, m.end(), (f"front matter ignored: over {_FRONT_MAX // 1024} KiB",)
     try:
-        post = frontmatter.loads(m.group(0) + "\n")
-        meta = dict(post.metadata)
-    except (yaml.YAMLError, ValueError, TypeError):
-        meta = {}
-    return meta, m.end()
+        meta = _front_matter(yaml_text)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        return {}, m.end(), (f"front matter ignored: {problem}",)
+    except RecursionError:
+        return {}, m.end(), ("front matter ignored: nested too deeply",)
+    return meta, m.end(), ()
 
 
 def _date(value: object) -> date | None:
@@ -53,8 +76,9 @@ def _date(value: object) -> date | None:
 
 
 def _line_starts(text: str) -> list[int]:
+    """Where each line starts, counting lines as markdown-it does (\r\n, \r and \n end a line)."""
     starts = [0]
-    starts.extend(m.end() for m in re.finditer(r"\n", text))
+    starts.extend(m.end() for m in _NEWLINE.finditer(text))
     return starts
 
 
@@ -76,7 +100,8 @@ def markdown_sections(text: str, body_start: int) -> list[Section]:
     inherited: SectionType = "other"
     for i, (start, head_end, level, title) in enumerate(heads):
         end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
-        end = len(text[:end].rstrip())
+        while end > head_end and text[end - 1].isspace():  # not text[:end].rstrip(): a copy per heading
+            end -= 1
         end = max(end, head_end)
         # a level-1 heading is the page's title: it names the whole page, not one part
         named = None if title.endswith("?") or level == 1 else c.heading_type(title)
@@ -94,7 +119,7 @@ def markdown_sections(text: str, body_start: int) -> list[Section]:
 @reader("markdown", sniff=sniff, suffixes=(".md", ".markdown"))
 def read_markdown(raw: RawFile) -> Document:
     text = raw.text
-    meta, body_start = _metadata(text)
+    meta, body_start, notes = _metadata(text)
     sections = markdown_sections(text, body_start)
     title = str(meta["title"]) if meta.get("title") else next((s.title for s in sections if s.level == 1), None)
     kind: DocumentKind = guess_kind(sections)
@@ -105,6 +130,20 @@ def read_markdown(raw: RawFile) -> Document:
     modified = _date(meta.get("modified") or meta.get("updated") or meta.get("lastmod") or meta.get("date"))
     published = _date(meta.get("date") or meta.get("published"))
     author = str(meta["author"]) if meta.get("author") else None
+    metadata = {str(k): "; ".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in meta.items()}
+    metadata.update(_subject_fields(meta, text, monograph=bool(_MONOGRAPH_LAYOUT.search(layout))))
     return Document(source=raw.source, sha256=raw.sha256, text=text, kind=kind, format="markdown", title=title,
                     modified=modified, published=published, author=author, sections=tuple(sections),
-                    metadata={str(k): str(v) for k, v in meta.items()}, encoding=raw.encoding, notes=raw.notes)
+                    metadata=metadata, encoding=raw.encoding,
+                    notes=(*raw.notes, *notes))
+
+
+def _subject_fields(meta: dict[str, object], text: str, monograph: bool) -> dict[str, str]:
+    """metadata["subject"]: front matter `substance`, else the "Generic Name" field, else, on a page whose
+    layout says it is a monograph, its front-matter title (a blog post's title is a headline, not a name)."""
+    fields = stated_fields(text)
+    if meta.get("substance"):
+        fields["subject"] = str(meta["substance"])
+    elif "subject" not in fields and monograph and meta.get("title"):
+        fields["subject"] = str(meta["title"])
+    return fields

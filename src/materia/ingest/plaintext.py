@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from materia.ingest.posts import as_post, looks_like_post
 from materia.ingest.registry import RawFile, reader
-from materia.ingest.structure import build_sections, find_modified, first_line_title, guess_kind
+from materia.ingest.structure import build_sections, find_modified, first_line_title, guess_kind, stated_fields
 from materia.types import Document
 
 
@@ -18,7 +18,7 @@ def read_plain(raw: RawFile, fmt: str = "text") -> Document:
     title = first_line_title(text)
     sections = tuple(build_sections(text, title=title))
     return Document(source=raw.source, sha256=raw.sha256, text=text, kind=guess_kind(sections), format=fmt,
-                    title=title, modified=find_modified(text), sections=sections,
+                    title=title, modified=find_modified(text), sections=sections, metadata=stated_fields(text),
                     encoding=raw.encoding, notes=raw.notes)
 
 

@@ -1,8 +1,11 @@
-"""Review data sets (TSV, CSV, JSON Lines): one Post per record.
+"""Review data sets (TSV, CSV, JSON Lines): one Document per record ("row N").
 
-`Document.text` is the whole decoded file; each Post's span covers its record and its
-body the review text. Columns are recognised by name (rating, review, drug, condition...),
-never configured. TSV files whose unquoted fields hold bare line breaks (as DrugLib's do)
+A row's Document has the row's slice of the decoded file as `text` (`offset` says where it
+starts), one Post covering it (rating, condition, effectiveness, side-effect severity; its
+body the review text), the drug column as `metadata["subject"]`, and one Section per
+free-text column typed by the column's name through headings.yaml ("sideEffectsReview" is
+side_effects, "benefitsReview" usage, "commentsReview" posts). Columns are recognised by name
+(rating, review, drug, condition...), never configured. TSV files whose unquoted fields hold bare line breaks (as DrugLib's do)
 are split at lines that start a record (`^<id><tab>`), since the csv module would misread them.
 """
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Iterator
 
 from materia.errors import ReadError
+from materia.ingest.cues import cues
 from materia.ingest.registry import RawFile, reader
 from materia.ingest.structure import parse_date
 from materia.types import Document, Post, Section, Span
@@ -35,6 +39,15 @@ _LINE = re.compile(r"[^\n]*\n?")
 class Field:
     value: str
     span: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record: its span in the file, its fields by role, and its free-text fields by column name."""
+
+    span: Span
+    named: dict[str, list[Field]]
+    texts: tuple[tuple[str, Field], ...]
 
 
 def _roles(columns: list[str]) -> dict[int, str]:
@@ -151,67 +164,104 @@ def _records_jsonl(text: str) -> Iterator[tuple[Span, dict[str, Field]]]:
         yield Span(m.start(), m.start() + len(line.rstrip())), fields
 
 
-def _post(record: Span, named: dict[str, list[Field]]) -> Post:
-    def first(role: str) -> str | None:
-        values = [f.value for f in named.get(role, []) if f.value]
-        return values[0] if values else None
+def _first(named: dict[str, list[Field]], role: str) -> str | None:
+    values = [f.value for f in named.get(role, []) if f.value]
+    return values[0] if values else None
 
-    texts = [f.span for f in named.get("text", []) if f.span is not None]
-    body = Span(min(s.start for s in texts), max(s.end for s in texts)) if texts else None
-    rating = first("rating")
+
+def _post(row: Row) -> Post:
+    """The row as a Post, spans relative to the row's own text."""
+    def local(span: Span) -> Span:
+        return Span(span.start - row.span.start, span.end - row.span.start)
+
+    texts = [f.span for _, f in row.texts if f.span is not None]
+    body = local(Span(min(s.start for s in texts), max(s.end for s in texts))) if texts else None
+    rating = _first(row.named, "rating")
     try:
         score = int(float(rating)) if rating is not None else None
     except ValueError:
         score = None
-    when = first("date")
-    return Post(span=record, body=body, rating=score, drug=first("drug"), condition=first("condition"),
-                effectiveness=first("effectiveness"), side_effect_severity=first("side_effect_severity"),
-                author=first("author"), date=parse_date(when) if when else None)
+    when = _first(row.named, "date")
+    return Post(span=local(row.span), body=body, rating=score, drug=_first(row.named, "drug"),
+                condition=_first(row.named, "condition"), effectiveness=_first(row.named, "effectiveness"),
+                side_effect_severity=_first(row.named, "side_effect_severity"),
+                author=_first(row.named, "author"), date=parse_date(when) if when else None)
 
 
-def parse_records(text: str, jsonl: bool) -> list[Post]:
-    posts: list[Post] = []
+def _row(record: Span, columns: list[str], fields: list[Field], roles: dict[int, str]) -> Row:
+    named: dict[str, list[Field]] = {}
+    texts = []
+    for i, f in enumerate(fields):
+        if i in roles:
+            named.setdefault(roles[i], []).append(f)
+            if roles[i] == "text" and i < len(columns):
+                texts.append((columns[i], f))
+    return Row(record, named, tuple(texts))
+
+
+def parse_rows(text: str, jsonl: bool) -> list[Row]:
+    """Every record of a review table, in file order."""
+    rows: list[Row] = []
     if jsonl:
         for record, by_key in _records_jsonl(text):
-            roles = _roles(list(by_key))
-            named: dict[str, list[Field]] = {}
-            for i, key in enumerate(by_key):
-                if i in roles:
-                    named.setdefault(roles[i], []).append(by_key[key])
-            posts.append(_post(record, named))
+            keys = list(by_key)
+            rows.append(_row(record, keys, list(by_key.values()), _roles(keys)))
     else:
         columns, delimiter, start = _header(text)
         roles = _roles(columns)
         id_first = columns and columns[0].strip().lower() in ("", "id", "#") and \
             re.match(rf"\d+{re.escape(delimiter)}", text[start:start + 64]) is not None
-        rows = _records_by_id(text, start, delimiter, len(columns)) if id_first and delimiter == "\t" \
+        records = _records_by_id(text, start, delimiter, len(columns)) if id_first and delimiter == "\t" \
             else _records_csv(text, start, delimiter)
-        for record, fields in rows:
-            named = {}
-            for i, f in enumerate(fields):
-                if i in roles:
-                    named.setdefault(roles[i], []).append(f)
-            posts.append(_post(record, named))
-    scale = 10 if any((p.rating or 0) > 5 for p in posts) else 5
-    return [_with_scale(p, scale) for p in posts]
+        rows.extend(_row(record, columns, fields, roles) for record, fields in records)
+    return rows
 
 
-def _with_scale(post: Post, scale: int) -> Post:
-    return replace(post, rating_scale=scale)
+def _column_words(name: str) -> str:
+    """"sideEffectsReview" -> "side effects review"."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).replace("_", " ").strip()
+
+
+def _sections(row: Row) -> tuple[Section, ...]:
+    """One section per non-empty free-text column, typed by what its name says."""
+    c = cues()
+    out = []
+    for column, f in row.texts:
+        if f.span is None or not f.value:
+            continue
+        span = Span(f.span.start - row.span.start, f.span.end - row.span.start)
+        title = _column_words(column).capitalize()
+        out.append(Section(title=title, type=c.heading_type(title) or "posts", span=span, body=span))
+    return tuple(out)
+
+
+def _title(post: Post) -> str | None:
+    if post.drug is None:
+        return None
+    return f"Review of {post.drug}" + (f" for {post.condition}" if post.condition else "")
 
 
 @reader("reviews", sniff=sniff, suffixes=(".tsv", ".csv", ".jsonl"))
-def read_reviews(raw: RawFile) -> Document:
+def read_reviews(raw: RawFile) -> list[Document]:
     text = raw.text
     jsonl = raw.suffix == ".jsonl" or _jsonl_like(text[:4096])
     try:
-        posts = parse_records(text, jsonl)
+        rows = parse_rows(text, jsonl)
     except csv.Error as exc:
         raise ReadError(raw.source, f"malformed table: {exc}") from None
-    if not posts:
+    if not rows:
         raise ReadError(raw.source, "no records found in the review table")
-    span = Span(posts[0].span.start, posts[-1].span.end)
-    section = Section(title="Reviews", type="posts", span=span, body=span)
+    posts = [_post(row) for row in rows]
+    scale = 10 if any((p.rating or 0) > 5 for p in posts) else 5  # the scale is the table's, not the row's
     fmt = "jsonl" if jsonl else ("tsv" if "\t" in text[:4096].split("\n", 1)[0] else "csv")
-    return Document(source=raw.source, sha256=raw.sha256, text=text, kind="review", format=fmt,
-                    sections=(section,), posts=tuple(posts), encoding=raw.encoding, notes=raw.notes)
+    documents = []
+    for n, (row, post) in enumerate(zip(rows, posts), 1):
+        post = replace(post, rating_scale=scale)
+        drug = post.drug
+        documents.append(Document(
+            source=raw.source, sha256=raw.sha256, text=text[row.span.start:row.span.end], kind="review",
+            format=fmt, title=_title(post), published=post.date, author=post.author, sections=_sections(row),
+            posts=(post,), metadata={"subject": drug} if drug else {}, encoding=raw.encoding, notes=raw.notes,
+            record=f"row {n}", offset=row.span.start))
+    return documents
+

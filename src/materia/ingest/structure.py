@@ -77,6 +77,32 @@ def subject_words(text: str, title: str | None) -> frozenset[str]:
     return frozenset(w for w in words if len(w) >= 4)
 
 
+_FIELD = re.compile(
+    r"(?im)^[ \t>#*_-]*(?P<label>generic names?|nonproprietary names?|international nonproprietary names?|"
+    r"active substances?|active ingredients?)(?:[ \t]*\([^)\n]*\))?[ \t*_]*"
+    r"(?::[ \t*_]*(?P<inline>\S[^\n]*?)|[ \t*_]*\n(?:[ \t]*\n)?[ \t>*_-]*(?P<next>[^#\s][^\n]*?))[ \t*_]*$")
+_FIELD_SCAN = 8000  # such fields stand at the top of a page
+_EMPTY_VALUE = re.compile(r"(?i)(?:none|n/?a|not applicable|not available|unknown|various|varies|-+|see \w+)\b")
+_LEADER = re.compile(r"\s*(?:\.{2,}|\t| {3,}).*$")  # "Ibuprofen 200 mg .......... Pain reliever"
+
+
+def stated_fields(text: str) -> dict[str, str]:
+    """What a page states about its subject in a labelled field, for Document.metadata:
+    "Generic Name: X", or a "Generic Name" heading line over the line X -> {"subject": X};
+    "Active ingredient(s)" likewise -> {"ingredients": "A; B"}. The first of each counts."""
+    out: dict[str, str] = {}
+    for m in _FIELD.finditer(text, 0, min(len(text), _FIELD_SCAN)):
+        value = _LEADER.sub("", (m.group("inline") or m.group("next") or "").replace("**", "").replace("__", ""))
+        value = value.strip(" \t*_.")
+        if not value or len(value) > 120 or _EMPTY_VALUE.match(value):
+            continue
+        key = "ingredients" if m.group("label").lower().startswith("active ingredient") else "subject"
+        if key == "ingredients":
+            value = "; ".join(v.strip() for v in re.split(r"[;,]", value) if v.strip())
+        out.setdefault(key, value)
+    return out
+
+
 def parse_date(value: str) -> date | None:
     """A date as pages write it (Dec 01, 2025 / 2025-12-01 / 12/01/2025, US order)."""
     value = re.sub(r"\s+", " ", value.strip().replace(".", "")).replace(",", "")

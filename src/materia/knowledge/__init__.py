@@ -5,19 +5,20 @@ Public functions take a `materia.store.Store` and return frozen dataclasses (mod
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from materia.errors import NotFoundError
+from materia.extract.names import headline_name, resolve_name
 from materia.knowledge import conflicts as _conflicts
 from materia.knowledge import monograph as _monograph
-from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, ConditionVerdicts, Conflict, DoseRange,
-                                     DoseSummary, Monograph, MonographSection, Position, ReportedEffect, SearchHit,
-                                     SourceInfo,
-                                     StoredDocument, SubstanceSummary, UseGrade)
+from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, ConditionVerdicts, Conflict,
+                                     DoseRange, DoseSummary, Location, Monograph, MonographSection, Position,
+                                     ReportedEffect, SearchHit, SourceInfo, StoredDocument, SubstanceSummary, UseGrade)
 from materia.store import Store
 
 __all__ = ["Citation", "Claim", "Community", "ConditionReports", "ConditionVerdicts", "Conflict", "DoseRange",
-           "DoseSummary", "Monograph", "MonographSection", "Position", "ReportedEffect", "SearchHit", "SourceInfo",
-           "StoredDocument",
+           "DoseSummary", "Location", "Monograph", "MonographSection", "Position", "ReportedEffect", "SearchHit",
+           "SourceInfo", "StoredDocument",
            "SubstanceSummary", "UseGrade", "conflicts", "get_document", "list_substances", "monograph",
            "normalise_substance", "resolve", "search"]
 
@@ -29,11 +30,29 @@ def normalise_substance(name: str) -> str:
 
 
 def resolve(store: Store, name: str) -> str:
-    """The stored substance `name` refers to (synonyms resolved); NotFoundError if none."""
+    """The stored substance `name` refers to; NotFoundError if none. The one place a user's name for a
+    substance is resolved (`show`, `conflicts`, `export`, the web site and API).
+
+    In order: a stored name ("L-Glutamine" -> glutamine); what the vocabularies call it, brands and
+    synonyms included ("Lipitor" -> atorvastatin, the same resolver extraction uses); the substance of
+    stored documents titled with that name (a label's product name, for brands no vocabulary knows)."""
+    stored = {normalise_substance(s): s for s in store.substance_names()}
     wanted = normalise_substance(name)
-    for stored in store.substance_names():
-        if normalise_substance(stored) == wanted:
-            return stored
+    if wanted in stored:
+        return stored[wanted]
+    named = resolve_name(name).names
+    for candidate in named:
+        if normalise_substance(candidate) in stored:
+            return stored[normalise_substance(candidate)]
+    wanted_names = {wanted, *map(normalise_substance, named)}
+
+    def titled_so(title: str) -> bool:  # "Quuxol (quuxamide) tablets" is titled Quuxol
+        head = headline_name(title)
+        return bool(wanted_names & {normalise_substance(head), *map(normalise_substance, resolve_name(head).names)})
+
+    titled = Counter(substance for title, substance in store.titled_substances() if titled_so(title))
+    if titled:
+        return titled.most_common(1)[0][0]
     raise NotFoundError(f"no substance {name!r} in the knowledge base")
 
 

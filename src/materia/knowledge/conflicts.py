@@ -27,7 +27,8 @@ def evidence_span(item: StoredItem) -> tuple[int, int]:
 
 
 def _position(item: StoredItem) -> Position:
-    return Position(item.document.source, item.stance or "", evidence_span(item), item.text, item.document.id)
+    d = item.document
+    return Position(d.source, item.stance or "", evidence_span(item), item.text, d.id, d.record, d.offset)
 
 
 Side = tuple[int, str]  # (document id, stance)

@@ -118,11 +118,15 @@ class Community:
 
 @dataclass(frozen=True, slots=True)
 class Position:
+    """One side of a conflict; `span` indexes the stored document's text, `offset + span` its file's."""
+
     source: str
     stance: str
     span: tuple[int, int]
     text: str
     document_id: int = 0
+    record: str | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,13 +138,27 @@ class Conflict:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """One stored copy of a source: a file, or a record of a file."""
+
+    document_id: int
+    source: str
+    record: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SourceInfo:
+    """One source: documents with the same content (the same label version, the same text) are one
+    source however many files hold them; `locations` lists every copy, the first is `document_id`."""
+
     document_id: int
     source: str
     title: str | None
     kind: str
     source_kind: SourceKind
     modified: date | None
+    record: str | None = None  # which record of the file ("row 12", "PMID 1234"), if it holds many
+    locations: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ from materia.knowledge.conditions import canonical
 from materia.knowledge.doses import grams_per_day
 from materia.knowledge.grading import grade, source_kind
 from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, ConditionVerdicts, DoseRange,
-                                     DoseSummary, Monograph, MonographSection, ReportedEffect, SourceInfo, UseGrade)
+                                     DoseSummary, Location, Monograph, MonographSection, ReportedEffect, SourceInfo,
+                                     UseGrade)
 from materia.store import DocumentInfo, StoredItem
 
 # (section title, topics in it), in the order of a typical monograph
@@ -23,6 +24,20 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("FAQs and practical matters", ("timing", "administration", "onset", "storage", "preparation")),
 )
 _ALL = {t for _, topics in SECTIONS for t in topics}
+
+
+def source_key(document: DocumentInfo) -> str:
+    """What makes two stored documents one source: their content key (else each is its own)."""
+    return document.content_key or f"document:{document.id}"
+
+
+def _one_copy(items: Sequence[StoredItem]) -> list[StoredItem]:
+    """Items of the first stored copy of each source only, so a source held twice counts once."""
+    first: dict[str, int] = {}
+    for item in items:
+        key = source_key(item.document)
+        first[key] = min(first.get(key, item.document.id), item.document.id)
+    return [i for i in items if first[source_key(i.document)] == i.document.id]
 
 
 def topic_of(item: StoredItem) -> str:
@@ -88,7 +103,8 @@ def use_grades(items: Sequence[StoredItem]) -> tuple[UseGrade, ...]:
             by_name[canonical(item.name)].append(item)
     out = []
     for name, group in by_name.items():
-        level, reason = grade([i.evidence or "none" for i in group], [i.stance or "unclear" for i in group])
+        counted = _one_copy(group)  # two copies of one trial report are not two trials
+        level, reason = grade([i.evidence or "none" for i in counted], [i.stance or "unclear" for i in counted])
         out.append(UseGrade(name, level, reason, tuple(sorted({i.stance or "unclear" for i in group})),
                             tuple(dict.fromkeys(citation(i) for i in group))))
     order = {"high": 0, "moderate": 1, "low": 2, "very low": 3}
@@ -100,7 +116,9 @@ def _distribution(ratings: Sequence[int]) -> tuple[tuple[int, int], ...]:
 
 
 def community(items: Sequence[StoredItem]) -> Community:
-    """Posts counted per condition with their ratings; side effects counted by posts mentioning them."""
+    """Posts counted per condition with their ratings; side effects counted by posts mentioning them.
+    A review table stored twice counts its reports once."""
+    items = _one_copy(items)
     posts = [i for i in items if i.category == "post"]
     ratings = [int(p.payload["rating"]) for p in posts if p.payload.get("rating") is not None]
     by_condition: dict[str, list[StoredItem]] = defaultdict(list)
@@ -158,8 +176,19 @@ def reported_effects(reported: dict[str, dict[tuple[int, int], StoredItem]]) -> 
     return tuple(sorted(out, key=lambda r: (-r.count, r.name)))
 
 
+def sources(documents: Sequence[DocumentInfo]) -> tuple[SourceInfo, ...]:
+    """One SourceInfo per distinct content, in document order, listing every location that holds it."""
+    groups: dict[str, list[DocumentInfo]] = defaultdict(list)
+    for d in documents:
+        groups[source_key(d)].append(d)
+    out = []
+    for group in groups.values():
+        d = group[0]
+        out.append(SourceInfo(d.id, d.source, d.title, d.kind, source_kind(d.kind, d.has_references), d.modified,
+                              d.record, tuple(Location(g.id, g.source, g.record) for g in group)))
+    return tuple(out)
+
+
 def build(substance: str, documents: Sequence[DocumentInfo], items: Sequence[StoredItem]) -> Monograph:
-    sources = tuple(SourceInfo(d.id, d.source, d.title, d.kind, source_kind(d.kind, d.has_references), d.modified)
-                    for d in documents)
-    return Monograph(substance, sources, sections(claims(items)), dose_summaries(items), use_grades(items),
+    return Monograph(substance, sources(documents), sections(claims(items)), dose_summaries(items), use_grades(items),
                      tuple(conflict_rules.find(items)), community(items))

@@ -17,20 +17,24 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import yaml
 
 from materia.errors import VocabularyError
 
+if TYPE_CHECKING:
+    from materia.extract.effect_spans import SpanModel
+
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 _CUE_KEYS = frozenset({
     "source", "licence", "negation", "negation_post", "terminators", "hypothetical", "serious",
-    "serious_terms", "use", "patient", "effect", "effect_headings", "red_flag", "red_flag_headings",
+    "serious_terms", "use", "use_weak", "patient", "effect", "effect_headings", "effect_list", "red_flag_help",
+    "red_flag_contact", "red_flag_urgency", "red_flag_stop", "red_flag_not", "red_flag_headings",
     "modifiers", "stop_terms", "blockers",
 })
 # after a use/patient cue: up to three list items ("for blood sugar, mood, or ...") then the term
-_LIST_TAIL = r"(?:[ \t]+[\w'-]+(?:[ \t]+[\w'-]+){0,3}[ \t]*,(?:[ \t]*(?:or|and)\b)?){0,3}\W*$"
+_LIST_TAIL = r"(?:[ \t]+[\w'-]+(?:[ \t]+[\w'-]+){0,3}[ \t]*,(?:[ \t]*(?:or|and)\b)?){0,3}\W*"
 _LAY_KEYS = frozenset({"source", "licence", "terms"})
 
 
@@ -45,10 +49,18 @@ class Cues:
     serious: re.Pattern[str]
     serious_terms: frozenset[str]
     use: re.Pattern[str]
+    use_weak: re.Pattern[str]  # use cues that do not hold in side-effect text ("decreased appetite")
     patient: re.Pattern[str]
+    use_tail: re.Pattern[str]  # what may stand between a use cue and its term (fullmatch)
+    patient_tail: re.Pattern[str]
     effect: re.Pattern[str]
     effect_headings: re.Pattern[str]
-    red_flag: re.Pattern[str]
+    effect_list: re.Pattern[str]
+    red_flag_help: re.Pattern[str]
+    red_flag_contact: re.Pattern[str]
+    red_flag_urgency: re.Pattern[str]
+    red_flag_stop: re.Pattern[str]
+    red_flag_not: re.Pattern[str]
     red_flag_headings: re.Pattern[str]
     modifiers: frozenset[str]
     stop_terms: frozenset[str]
@@ -99,11 +111,14 @@ def cues() -> Cues:
         terminators=re.compile(r"[;.!?()\[\]]|" + _alternation(_list(d, "terminators", name)), re.IGNORECASE),
         hypothetical=rx("hypothetical"), serious=rx("serious"),
         serious_terms=frozenset(t.lower() for t in _list(d, "serious_terms", name)),
-        use=re.compile(_alternation(_list(d, "use", name), suffix=_LIST_TAIL), re.IGNORECASE),
-        patient=re.compile(_alternation(_list(d, "patient", name), suffix=r"(?:[ \t]+[\w'-]+){0,2}" + _LIST_TAIL),
-                           re.IGNORECASE),
+        use=rx("use"), use_weak=rx("use_weak"), patient=rx("patient"),
+        use_tail=re.compile(_LIST_TAIL, re.IGNORECASE),
+        patient_tail=re.compile(r"(?:[ \t]+[\w'-]+){0,2}" + _LIST_TAIL, re.IGNORECASE),
         effect=rx("effect", suffix=""), effect_headings=rx("effect_headings", suffix=""),
-        red_flag=rx("red_flag"), red_flag_headings=rx("red_flag_headings", suffix=""),
+        effect_list=rx("effect_list", suffix=""), red_flag_help=rx("red_flag_help"),
+        red_flag_contact=rx("red_flag_contact"), red_flag_urgency=rx("red_flag_urgency"),
+        red_flag_stop=rx("red_flag_stop"), red_flag_not=rx("red_flag_not"),
+        red_flag_headings=rx("red_flag_headings", suffix=""),
         modifiers=frozenset(t.lower() for t in _list(d, "modifiers", name)),
         stop_terms=frozenset(t.lower() for t in _list(d, "stop_terms", name)),
         blockers=tuple(t.lower() for t in _list(d, "blockers", name)),
@@ -150,6 +165,35 @@ def _tac_rows() -> tuple[tuple[str, str, str], ...]:
     if bad:
         raise VocabularyError(f"effects_tac.tsv: unknown kinds {sorted(bad)}")
     return rows
+
+
+@functools.lru_cache(maxsize=1)
+def span_model() -> "SpanModel | None":
+    """The learned span model of label adverse-reaction text (effects_tac_model.tsv); None if not shipped."""
+    from materia.extract.effect_spans import SpanModel
+
+    name = "effects_tac_model.tsv"
+    try:
+        rows = _tsv(name, 3)
+    except VocabularyError:
+        return None
+    edge: dict[str, float] = {}
+    keep: dict[str, float] = {}
+    bias = 0.0
+    for kind, feature, weight in rows:
+        try:
+            value = float(weight)
+        except ValueError as exc:
+            raise VocabularyError(f"{name}: bad weight {weight!r}") from exc
+        if kind == "edge":
+            edge[feature] = value
+        elif kind == "keep":
+            keep[feature] = value
+        elif kind == "bias" and feature == "keep":
+            bias = value
+        else:
+            raise VocabularyError(f"{name}: unknown row kind {kind!r}")
+    return SpanModel(edge, keep, bias)
 
 
 def tac_terms() -> dict[str, str]:

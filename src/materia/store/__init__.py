@@ -1,12 +1,12 @@
 """The knowledge base: the only package that imports SQLAlchemy.
 
 `connect(url_or_path)` opens (and migrates) an SQLite file or any SQLAlchemy URL;
-`Store.ingest(paths, settings)` reads, extracts and stores documents, one transaction each.
+`Store.put(extraction)` stores one document in one transaction. The store only stores:
+reading and extracting files is `materia.pipeline`, which imports the store, never the reverse.
 """
 from __future__ import annotations
 
-from materia.store.db import Store, connect, expand_paths
-from materia.store.rows import DocumentInfo, IngestReport, RawHit, StoredItem, SubstanceCounts
+from materia.store.db import Store, connect
+from materia.store.rows import DocumentInfo, RawHit, StoredItem, SubstanceCounts
 
-__all__ = ["DocumentInfo", "IngestReport", "RawHit", "Store", "StoredItem", "SubstanceCounts", "connect",
-           "expand_paths"]
+__all__ = ["DocumentInfo", "RawHit", "Store", "StoredItem", "SubstanceCounts", "connect"]

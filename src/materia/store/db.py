@@ -1,30 +1,30 @@
-"""Store: connection, migrations, ingestion and the queries the knowledge layer needs."""
+"""Store: connection, migrations, storing extractions and the queries the knowledge layer needs.
+
+It stores what it is given; reading and extracting files is materia.pipeline's job."""
 from __future__ import annotations
 
-import glob
-import os
+import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, case, create_engine, delete, event, func, select, text
+from sqlalchemy import Engine, String, case, cast, create_engine, delete, event, func, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.pool import NullPool
 
-from materia.errors import MateriaError, NotFoundError, StoreError
-from materia.settings import Settings
+from materia.errors import NotFoundError, StoreError
 from materia.store.models import DocumentRow, HistoryRow, ItemRow
-from materia.store.rows import DocumentInfo, IngestReport, RawHit, StoredItem, SubstanceCounts
-from materia.store.serialise import records
+from materia.store.rows import DocumentInfo, RawHit, StoredItem, SubstanceCounts
+from materia.store.serialise import content_key, records
 from materia.types import Extraction, Span
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-Progress = Callable[[str, int, int], None]  # (path, done, total)
 
 
 def _url(url_or_path: str) -> str:
@@ -43,50 +43,71 @@ def _url(url_or_path: str) -> str:
     return f"sqlite:///{path}"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, foreign_keys: bool = True) -> None:
+    # The driver's own transaction handling is off (isolation_level None): `_sqlite_begin` emits BEGIN,
+    # so a write transaction can take the write lock up front and never meet a stale snapshot.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL waits for other openers too
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     cursor.close()
+
+
+def _sqlite_migration_pragmas(dbapi_connection: Any, record: Any) -> None:
+    # Foreign keys off while migrating: rebuilding a parent table (0002) must not cascade into items.
+    _sqlite_pragmas(dbapi_connection, record, foreign_keys=False)
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """BEGIN IMMEDIATE for writers (the `write` execution option), plain BEGIN for readers."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+_MIGRATION_LOCK = 0x6D617465  # PostgreSQL advisory lock id: one migrating connection per database
+
+
+def _migrate(url: str) -> None:
+    """Bring the schema at `url` to the latest revision, on a connection of its own.
+
+    Migrations are serialised: on SQLite the migration is one BEGIN IMMEDIATE transaction, on
+    PostgreSQL it holds a transaction-scoped advisory lock, so of several processes opening a new
+    database at once one migrates and the others wait, then find it at head and do nothing."""
+    engine = create_engine(url, future=True, poolclass=NullPool).execution_options(write=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_migration_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    try:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()
 
 
 def connect(url_or_path: str) -> "Store":
     """Open the knowledge base at `url_or_path` and bring its schema up to date."""
     url = _url(url_or_path)
     try:
+        _migrate(url)
         engine = create_engine(url, future=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            event.listen(engine, "begin", _sqlite_begin)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open the knowledge base {url_or_path}: {exc.__class__.__name__}: "
                          f"{str(exc).splitlines()[0]}") from exc
     return Store(engine)
 
 
-def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Files named by `paths` (files, directories walked recursively, globs), and the misses."""
-    files: list[str] = []
-    missing: list[tuple[str, str]] = []
-    for p in paths:
-        if os.path.isdir(p):
-            found = sorted(str(f) for f in Path(p).rglob("*")
-                           if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts))
-            files.extend(found)
-        elif os.path.exists(p):
-            files.append(p)
-        elif glob.has_magic(p):
-            matched = sorted(m for m in glob.glob(p, recursive=True) if os.path.isfile(m))
-            files.extend(matched) if matched else missing.append((p, "no file matches"))
-        else:
-            missing.append((p, "no such file"))
-    return list(dict.fromkeys(files)), missing
+def _lock_key(source: str) -> int:
+    """A signed 64-bit advisory lock id for one source."""
+    return int.from_bytes(hashlib.blake2b(source.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def _now() -> datetime:
@@ -95,7 +116,8 @@ def _now() -> datetime:
 
 def _info(row: DocumentRow) -> DocumentInfo:
     return DocumentInfo(row.id, row.source, row.kind, row.title, row.modified, row.substance,
-                        bool(row.has_references), row.n_items)
+                        bool(row.has_references), row.n_items, row.record or None, row.text_offset,
+                        row.content_key)
 
 
 def _fts_query(query: str) -> str:
@@ -109,6 +131,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._writer = engine.execution_options(write=True)  # SQLite: BEGIN IMMEDIATE (see _sqlite_begin)
 
     @property
     def dialect(self) -> str:
@@ -125,88 +148,116 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------
 
-    def ingest(self, paths: list[str], settings: Settings | None = None,
-               progress: Progress | None = None, kind: str | None = None) -> IngestReport:
-        """Read, extract and store each file in its own transaction; bad files are reported, not fatal.
-        `kind` overrides the sniffed kind of every file (materia ingest --kind)."""
-        from materia.extract import extract
-        from materia.ingest import read_path
-
-        settings = settings or Settings.from_env()
-        files, failed = expand_paths(paths)
-        added: list[str] = []
-        updated: list[str] = []
-        unchanged: list[str] = []
-        notes: list[tuple[str, str]] = []
-        for i, path in enumerate(files):
-            if progress:
-                progress(path, i, len(files))
-            try:
-                document = read_path(path, settings, kind)
-                notes.extend((path, n) for n in document.notes)
-                if self._unchanged(document.source, document.sha256):
-                    unchanged.append(path)
-                    continue
-                extraction = extract(document)
-            except MateriaError as exc:
-                failed.append((path, getattr(exc, "reason", str(exc))))
-                continue
-            except (ValueError, UnicodeError, RecursionError) as exc:  # an extractor choked: report, go on
-                failed.append((path, f"could not extract: {exc.__class__.__name__}: {exc}"))
-                continue
-            outcome = self.put(extraction)
-            (added if outcome == "added" else updated if outcome == "updated" else unchanged).append(path)
-        if progress:
-            progress("", len(files), len(files))
-        return IngestReport(tuple(added), tuple(updated), tuple(unchanged), tuple(failed), tuple(notes))
-
-    def _unchanged(self, source: str, sha256: str) -> bool:
+    def stored_sha256(self, source: str) -> str | None:
+        """The hash of the file stored as `source`, or None if it is not stored."""
         with Session(self.engine) as s:
-            return s.scalar(select(DocumentRow.sha256).where(DocumentRow.source == source)) == sha256
+            return s.scalar(select(DocumentRow.sha256).where(DocumentRow.source == source).limit(1))
+
+    def put_all(self, source: str, sha256: str, extractions: Sequence[Extraction]) -> str:
+        """Store every document of one file (one per record of a many-record file) in one transaction,
+        dropping records the file no longer has: 'added', 'updated' or 'unchanged'."""
+        if not extractions or any(x.document.source != source or x.document.sha256 != sha256 for x in extractions):
+            raise StoreError(f"{source}: expected the documents of this one file")
+        records = [x.document.record or "" for x in extractions]
+        if len(set(records)) != len(records):
+            raise StoreError(f"{source}: two documents of this file claim the same record")
+
+        def store(s: Session) -> str:
+            now = _now()
+            rows = {r.record: r for r in s.scalars(select(DocumentRow).where(DocumentRow.source == source))}
+            if set(rows) == set(records) and all(r.sha256 == sha256 for r in rows.values()):
+                return "unchanged"
+            for x in extractions:
+                self._write(s, rows.get(x.document.record or ""), x, now)
+            for record in sorted(set(rows) - set(records)):
+                self._drop(s, rows[record], now)
+            return "updated" if rows else "added"
+
+        return self._writing(source, store)
 
     def put(self, x: Extraction) -> str:
-        """Store one extraction atomically: 'added', 'updated' (items replaced, history kept) or 'unchanged'."""
+        """Store one document atomically: 'added', 'updated' (items replaced, history kept) or 'unchanged'.
+
+        Other records of the same file are left as they are; `put_all` stores a whole file."""
         doc = x.document
+
+        def store(s: Session) -> str:
+            row = s.scalar(select(DocumentRow).where(DocumentRow.source == doc.source,
+                                                     DocumentRow.record == (doc.record or "")))
+            if row is not None and row.sha256 == doc.sha256:
+                return "unchanged"
+            self._write(s, row, x, _now())
+            return "added" if row is None else "updated"
+
+        return self._writing(doc.source, store)
+
+    def _writing(self, source: str, store: Callable[[Session], str], attempts: int = 3) -> str:
+        """Run `store` in one write transaction that no other writer of `source` interleaves with.
+
+        SQLite: BEGIN IMMEDIATE takes the database's write lock first, so the transaction reads what
+        the last writer committed. PostgreSQL: a transaction-scoped advisory lock on the source. A
+        unique violation all the same (a writer that holds no such lock) is retried: the retry reads
+        the winner's rows and updates them, or finds them unchanged."""
+        for attempt in range(attempts):
+            try:
+                with Session(self._writer) as s, s.begin():
+                    if self.dialect == "postgresql":
+                        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(source)})
+                    return store(s)
+            except IntegrityError as exc:
+                if attempt == attempts - 1:
+                    raise StoreError(f"could not store: {str(exc).splitlines()[0]}") from exc
+            except SQLAlchemyError as exc:
+                raise StoreError(f"could not store: {str(exc).splitlines()[0]}") from exc
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _write(s: Session, row: DocumentRow | None, x: Extraction, now: datetime) -> None:
+        """Insert or replace one document and its items, recording which item keys came and went."""
+        doc = x.document
+        record = doc.record or ""
         recs = records(x)
-        now = _now()
         substance = x.substance.strip().lower() if x.substance else None
-        try:
-            with Session(self.engine) as s, s.begin():
-                row = s.scalar(select(DocumentRow).where(DocumentRow.source == doc.source))
-                if row is not None and row.sha256 == doc.sha256:
-                    return "unchanged"
-                outcome = "added" if row is None else "updated"
-                old_keys: set[str] = set()
-                if row is None:
-                    row = DocumentRow(source=doc.source, ingested_at=now)
-                    s.add(row)
-                else:
-                    old_keys = set(s.scalars(select(ItemRow.key).where(ItemRow.document_id == row.id)))
-                    s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
-                row.sha256, row.kind, row.format = doc.sha256, doc.kind, doc.format
-                row.title, row.modified, row.text = doc.title, doc.modified, doc.text
-                row.substance, row.has_references, row.n_items = substance, bool(x.references), len(recs)
-                row.ingested_at = now
-                s.flush()
-                s.add_all(ItemRow(document_id=row.id, category=r.category, substance=substance, name=r.name,
-                                  stance=r.stance, evidence=r.evidence, key=r.key, text=r.text, payload=r.payload,
-                                  span_start=r.span.start, span_end=r.span.end) for r in recs)
-                new_keys = {r.key for r in recs}
-                if outcome == "updated":
-                    s.add_all(HistoryRow(source=doc.source, item_key=k, change="removed", at=now)
-                              for k in sorted(old_keys - new_keys))
-                s.add_all(HistoryRow(source=doc.source, item_key=k, change="added", at=now)
-                          for k in sorted(new_keys - old_keys))
-                return outcome
-        except SQLAlchemyError as exc:
-            raise StoreError(f"{doc.source}: could not store: {str(exc).splitlines()[0]}") from exc
+        old_keys: set[str] = set()
+        updated = row is not None
+        if row is None:
+            row = DocumentRow(source=doc.source, record=record, ingested_at=now)
+            s.add(row)
+        else:
+            old_keys = set(s.scalars(select(ItemRow.key).where(ItemRow.document_id == row.id)))
+            s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
+        row.sha256, row.kind, row.format, row.text_offset = doc.sha256, doc.kind, doc.format, doc.offset
+        row.title, row.modified, row.text, row.content_key = doc.title, doc.modified, doc.text, content_key(doc)
+        row.substance, row.has_references, row.n_items = substance, bool(x.references), len(recs)
+        row.ingested_at = now
+        s.flush()
+        s.add_all(ItemRow(document_id=row.id, category=r.category, substance=substance, name=r.name,
+                          stance=r.stance, evidence=r.evidence, key=r.key, text=r.text, payload=r.payload,
+                          span_start=r.span.start, span_end=r.span.end) for r in recs)
+        new_keys = {r.key for r in recs}
+        if updated:
+            s.add_all(HistoryRow(source=doc.source, record=record, item_key=k, change="removed", at=now)
+                      for k in sorted(old_keys - new_keys))
+        s.add_all(HistoryRow(source=doc.source, record=record, item_key=k, change="added", at=now)
+                  for k in sorted(new_keys - old_keys))
+
+    @staticmethod
+    def _drop(s: Session, row: DocumentRow, now: datetime) -> None:
+        """Delete a record its file no longer has, keeping the removal in the history."""
+        keys = sorted(set(s.scalars(select(ItemRow.key).where(ItemRow.document_id == row.id))))
+        s.add_all(HistoryRow(source=row.source, record=row.record, item_key=k, change="removed", at=now)
+                  for k in keys)
+        s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
+        s.delete(row)
 
     # --- reading -------------------------------------------------------------------------
 
     def substances(self) -> list[SubstanceCounts]:
-        """Every substance with how many sources, statements and community reports mention it."""
+        """Every substance with how many sources (distinct contents, not copies), statements and community
+        reports mention it."""
+        one_source = func.coalesce(DocumentRow.content_key, cast(DocumentRow.id, String))
         with Session(self.engine) as s:
-            n_sources = dict(s.execute(select(DocumentRow.substance, func.count(DocumentRow.id))
+            n_sources = dict(s.execute(select(DocumentRow.substance, func.count(func.distinct(one_source)))
                                        .where(DocumentRow.substance.is_not(None))
                                        .group_by(DocumentRow.substance)).all())
             posts = func.sum(case((ItemRow.category == "post", 1), else_=0))
@@ -221,13 +272,21 @@ class Store:
         with Session(self.engine) as s:
             return sorted(n for n in s.scalars(select(DocumentRow.substance).distinct()) if n)
 
+    def titled_substances(self) -> list[tuple[str, str]]:
+        """(title, substance) of the documents that have both: the product names labels file under a generic."""
+        with Session(self.engine) as s:
+            rows = s.execute(select(DocumentRow.title, DocumentRow.substance).distinct()
+                             .where(DocumentRow.title.is_not(None), DocumentRow.substance.is_not(None))).all()
+            return [(str(title), str(substance)) for title, substance in rows]
+
     def items(self, substance: str, categories: Iterable[str] | None = None) -> list[StoredItem]:
         """Items of the documents whose main subject is `substance`, in document then text order."""
         with Session(self.engine) as s:
             q = (select(ItemRow, DocumentRow).join(DocumentRow, ItemRow.document_id == DocumentRow.id)
                  .where(ItemRow.substance == substance)
                  .options(defer(DocumentRow.text))  # never copy a document's text once per item
-                 .order_by(DocumentRow.source, ItemRow.span_start, ItemRow.id))
+                 .order_by(DocumentRow.source, DocumentRow.text_offset, DocumentRow.id, ItemRow.span_start,
+                           ItemRow.id))
             if categories is not None:
                 q = q.where(ItemRow.category.in_(list(categories)))
             out = []
@@ -241,7 +300,7 @@ class Store:
 
     def documents(self, substance: str | None = None) -> list[DocumentInfo]:
         with Session(self.engine) as s:
-            q = select(DocumentRow).order_by(DocumentRow.source)
+            q = select(DocumentRow).order_by(DocumentRow.source, DocumentRow.text_offset, DocumentRow.id)
             if substance is not None:
                 q = q.where(DocumentRow.substance == substance)
             return [_info(r) for r in s.scalars(q)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -16,10 +16,16 @@ class Base(DeclarativeBase):
 
 
 class DocumentRow(Base):
+    """One document: a file, or one record of a many-record file (`record` '' for a whole file)."""
+
     __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("source", "record", name="uq_documents_source_record"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source: Mapped[str] = mapped_column(String(1024), unique=True)
+    source: Mapped[str] = mapped_column(String(1024))
+    record: Mapped[str] = mapped_column(String(200), default="")
+    text_offset: Mapped[int] = mapped_column(Integer, default=0)  # where `text` starts in the file's text
+    content_key: Mapped[str | None] = mapped_column(String(120))  # what it says: one source across copies
     sha256: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
     format: Mapped[str] = mapped_column(String(32))
@@ -54,6 +60,7 @@ class HistoryRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(1024))
+    record: Mapped[str] = mapped_column(String(200), default="")
     item_key: Mapped[str] = mapped_column(Text)
     change: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(DateTime)

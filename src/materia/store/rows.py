@@ -9,21 +9,6 @@ from materia.types import Span
 
 
 @dataclass(frozen=True, slots=True)
-class IngestReport:
-    """What one `Store.ingest` call did, file by file."""
-
-    added: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    failed: tuple[tuple[str, str], ...] = ()  # (path, reason)
-    notes: tuple[tuple[str, str], ...] = ()  # (path, what the reader repaired)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-
-@dataclass(frozen=True, slots=True)
 class DocumentInfo:
     id: int
     source: str
@@ -33,6 +18,9 @@ class DocumentInfo:
     substance: str | None
     has_references: bool
     n_items: int = 0
+    record: str | None = None  # which record of its file ("row 12"); None for a whole file
+    offset: int = 0  # where this document's text starts in its file's text
+    content_key: str | None = None  # documents with one content key are one source in several locations
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,12 @@ Pure functions: no database here, so they are easy to test and reuse.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from materia.types import Extraction, Span
+from materia.types import Document, Extraction, Span
 
 MAX_TEXT = 4000  # evidence text kept per item; payload spans still index the full document
 
@@ -39,6 +40,22 @@ def to_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): to_json(v) for k, v in value.items()}
     return value
+
+
+def normalised_text_key(text: str) -> str:
+    """"text:" + SHA-256 of the text case-folded with its whitespace collapsed (layout is not content)."""
+    return "text:" + hashlib.sha256(" ".join(text.casefold().split()).encode("utf-8")).hexdigest()
+
+
+def content_key(doc: Document) -> str:
+    """What a document says, whichever file it is in: one source however many locations hold it.
+
+    A label is its SPL set id and version (one published version of one label, whether saved
+    as SPL XML or served as openFDA JSON); anything else is its normalised text."""
+    set_id = doc.metadata.get("set_id", "").strip().lower()
+    if set_id:
+        return f"label:{set_id}:{doc.metadata.get('version', '').strip()}"
+    return normalised_text_key(doc.text)
 
 
 def _evidence_span(item: Any) -> Span:
