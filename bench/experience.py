@@ -6,10 +6,12 @@
 1. The development set (tests/extract/fixtures/experience/: 100 DrugLib test reviews + 60 healthsea dev
    sentences, README there) read as the files a user would give: each text written to a .txt file and read
    with the sniffed kind (the share sniffed as a post is reported too).
-2. healthsea clausecat dev (held out from the verdict model, trained on clausecat train): each clause with its
+2. The same DrugLib reviews read as the rows of their table (drugLibTest_raw.tsv through the review reader: one
+   Document per row, one section per free-text column), gold spans carried from the joined text to the columns.
+3. healthsea clausecat dev (held out from the verdict model, trained on clausecat train): each clause with its
    entity restored from annotation.jsonl, read as a post; accuracy of the verdict on the entity by class
    (POSITIVE = helped, NEGATIVE = got worse or appeared, NEUTRAL = no claim or did nothing, ANAMNESIS = history).
-3. Speed: chars/s of extraction on the DrugLib test file's reviews, each read as a post.
+4. Speed: chars/s of extraction on the DrugLib test file's reviews, each read as a post.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "extract" / "fixtures" / "experience"
 
 from materia.extract import extract  # noqa: E402
-from materia.ingest import read_path  # noqa: E402
+from materia.ingest import read_documents, read_path  # noqa: E402
 
 
 def locate(text: str, needle: str, nth: int) -> tuple[int, int]:
@@ -77,12 +79,60 @@ def prf(tp_gold: int, n_gold: int, tp_pred: int, n_pred: int) -> dict[str, float
 _VERDICT = {"U+": "helped", "U0": "nothing", "U-": "worse"}
 
 
+def _score(tally: Counter[str], x: Any, items: list[dict[str, Any]]) -> None:
+    """Add one extraction's effects and uses, scored against its gold items, to `tally`."""
+    g_eff = [i["span"] for i in items if i["type"] == "E"]
+    ignore = [i["span"] for i in items if i["type"] == "X"]
+    p_eff = [(e.span.start, e.span.end) for e in x.effects if not e.negated
+             and not any(_overlap((e.span.start, e.span.end), s) for s in ignore)]
+    tally["gold"] += len(g_eff)
+    tally["pred"] += len(p_eff)
+    tally["strict"] += match(g_eff, p_eff, strict=True)
+    tally["lenient_gold"] += match(g_eff, p_eff, strict=False)
+    tally["lenient_pred"] += match(p_eff, g_eff, strict=False)
+    uses = [(u.span.start, u.span.end, getattr(u, "verdict", None) or ("helped" if u.stance == "benefit" else
+                                                                    "nothing" if u.stance == "no_benefit" else None))
+            for u in x.uses]
+    worse_spans = [(e.span.start, e.span.end) for e in x.effects if not e.negated]
+    for i in items:
+        if i["type"] not in _VERDICT:
+            continue
+        tally["uses_gold"] += 1
+        want = _VERDICT[i["type"]]
+        found = [v for s, e, v in uses if _overlap((s, e), i["span"])]
+        if want == "worse" and any(_overlap(s, i["span"]) for s in worse_spans):
+            found.append("worse")
+        tally["uses_found"] += bool(found)
+        tally["uses_right"] += want in found
+    g_use = [i["span"] for i in items if i["type"] in _VERDICT]
+    p_use = [(s, e) for s, e, _ in uses if not any(_overlap((s, e), z) for z in ignore)]
+    tally["uses_pred"] += len(p_use)
+    tally["uses_pred_ok"] += match(p_use, g_use, strict=False)
+    g_neg = [i["span"] for i in items if i["type"] == "N"]
+    p_neg = [(e.span.start, e.span.end) for e in x.effects if e.negated]
+    tally["neg_gold"] += len(g_neg)
+    tally["neg_found"] += match(g_neg, p_neg, strict=False)
+
+
+def _summary(tally: Counter[str], n: int, sniffed: int) -> dict[str, Any]:
+    return {
+        "posts": n, "sniffed_as_post": round(sniffed / max(1, n), 3),
+        "effects": {"gold": tally["gold"], "predicted": tally["pred"],
+                    "strict": prf(tally["strict"], tally["gold"], tally["strict"], tally["pred"]),
+                    "lenient": prf(tally["lenient_gold"], tally["gold"], tally["lenient_pred"], tally["pred"])},
+        "uses": {"gold": tally["uses_gold"], "found": round(tally["uses_found"] / max(1, tally["uses_gold"]), 3),
+                 "found_right_verdict": round(tally["uses_right"] / max(1, tally["uses_gold"]), 3),
+                 "precision": round(tally["uses_pred_ok"] / max(1, tally["uses_pred"]), 3)},
+        "negated_effects_found": f"{tally['neg_found']}/{tally['neg_gold']}",
+    }
+
+
 def dev_set(folder: Path) -> dict[str, Any]:
     posts = [json.loads(line) for line in (folder / "posts.jsonl").read_text(encoding="utf-8").splitlines()]
     gold = yaml.safe_load((folder / "annotations.yaml").read_text(encoding="utf-8"))
     results: dict[str, Any] = {}
     for subset in ("druglib", "healthsea", "all"):
-        tally = Counter()
+        tally: Counter[str] = Counter()
         sniffed = 0
         chosen = [p for p in posts if subset == "all" or p["id"].startswith(subset)]
         with tempfile.TemporaryDirectory() as tmp:
@@ -91,49 +141,49 @@ def dev_set(folder: Path) -> dict[str, Any]:
                 path.write_text(post["text"], encoding="utf-8")
                 x = extract(read_path(str(path)))
                 sniffed += x.document.kind == "community"
-                items = gold_items(post["text"], gold[post["id"]])
-                g_eff = [i["span"] for i in items if i["type"] == "E"]
-                ignore = [i["span"] for i in items if i["type"] == "X"]
-                p_eff = [(e.span.start, e.span.end) for e in x.effects if not e.negated
-                         and not any(_overlap((e.span.start, e.span.end), s) for s in ignore)]
-                tally["gold"] += len(g_eff)
-                tally["pred"] += len(p_eff)
-                tally["strict"] += match(g_eff, p_eff, strict=True)
-                tally["lenient_gold"] += match(g_eff, p_eff, strict=False)
-                tally["lenient_pred"] += match(p_eff, g_eff, strict=False)
-                uses = [(u.span.start, u.span.end, getattr(u, "verdict", None) or ("helped" if u.stance == "benefit" else
-                                                                "nothing" if u.stance == "no_benefit" else None))
-                        for u in x.uses]
-                worse_spans = [(e.span.start, e.span.end) for e in x.effects if not e.negated]
-                for i in items:
-                    if i["type"] not in _VERDICT:
-                        continue
-                    tally["uses_gold"] += 1
-                    want = _VERDICT[i["type"]]
-                    found = [v for s, e, v in uses if _overlap((s, e), i["span"])]
-                    if want == "worse" and any(_overlap(s, i["span"]) for s in worse_spans):
-                        found.append("worse")
-                    tally["uses_found"] += bool(found)
-                    tally["uses_right"] += want in found
-                g_use = [i["span"] for i in items if i["type"] in _VERDICT]
-                p_use = [(s, e) for s, e, _ in uses if not any(_overlap((s, e), z) for z in ignore)]
-                tally["uses_pred"] += len(p_use)
-                tally["uses_pred_ok"] += match(p_use, g_use, strict=False)
-                g_neg = [i["span"] for i in items if i["type"] == "N"]
-                p_neg = [(e.span.start, e.span.end) for e in x.effects if e.negated]
-                tally["neg_gold"] += len(g_neg)
-                tally["neg_found"] += match(g_neg, p_neg, strict=False)
-        results[subset] = {
-            "posts": len(chosen), "sniffed_as_post": round(sniffed / len(chosen), 3),
-            "effects": {"gold": tally["gold"], "predicted": tally["pred"],
-                        "strict": prf(tally["strict"], tally["gold"], tally["strict"], tally["pred"]),
-                        "lenient": prf(tally["lenient_gold"], tally["gold"], tally["lenient_pred"], tally["pred"])},
-            "uses": {"gold": tally["uses_gold"], "found": round(tally["uses_found"] / max(1, tally["uses_gold"]), 3),
-                     "found_right_verdict": round(tally["uses_right"] / max(1, tally["uses_gold"]), 3),
-                     "precision": round(tally["uses_pred_ok"] / max(1, tally["uses_pred"]), 3)},
-            "negated_effects_found": f"{tally['neg_found']}/{tally['neg_gold']}",
-        }
+                _score(tally, x, gold_items(post["text"], gold[post["id"]]))
+        results[subset] = _summary(tally, len(chosen), sniffed)
     return results
+
+
+_REVIEW_FIELDS = ("Benefits review", "Side effects review", "Comments review")  # the order the dev set joins them
+
+
+def review_rows(folder: Path, shared: Path) -> dict[str, Any]:
+    """The DrugLib reviews of the development set read as the rows of their table (one Document per row, the
+    review reader's per-column sections). A gold item, the nth occurrence of its text in the joined review, is
+    the nth occurrence of that text in the row's free-text columns; rows where one is not found are left out."""
+    posts = [json.loads(line) for line in (folder / "posts.jsonl").read_text(encoding="utf-8").splitlines()]
+    gold = yaml.safe_load((folder / "annotations.yaml").read_text(encoding="utf-8"))
+    table = shared / "corpora" / "druglib_reviews" / "drugLibTest_raw.tsv"
+    rows = {d.text.split("\t", 1)[0]: d for d in read_documents(str(table))}
+    tally: Counter[str] = Counter()
+    scored = unmapped = as_review = 0
+    for post in posts:
+        if not post["id"].startswith("druglib-test-") or post["record"] not in rows:
+            continue
+        doc = rows[post["record"]]
+        body = doc.posts[0].body or doc.posts[0].span
+        items = []
+        for item in gold[post["id"]]:
+            kind, needle, *rest = item.split("|")
+            start = body.start - 1
+            for _ in range(int(rest[0]) if rest else 1):
+                start = doc.text.find(needle, start + 1, body.end)
+                if start < 0:
+                    break
+            if start < 0:
+                break
+            items.append({"type": kind, "span": (start, start + len(needle))})
+        else:
+            _score(tally, extract(doc), items)
+            scored += 1
+            as_review += doc.kind == "review"
+            continue
+        unmapped += 1
+    summary = _summary(tally, scored, 0)
+    del summary["sniffed_as_post"]
+    return {**summary, "read_as_review": round(as_review / max(1, scored), 3), "not_mapped": unmapped}
 
 
 def clausecat(shared: Path) -> dict[str, Any]:
@@ -221,11 +271,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--json", type=Path, default=None)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["dev", "clausecat", "speed"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["dev", "rows", "clausecat", "speed"])
     args = parser.parse_args()
     result: dict[str, Any] = {}
     if "dev" not in args.skip:
         result["dev_set"] = dev_set(FIXTURES)
+    if "rows" not in args.skip:
+        result["druglib_review_rows"] = review_rows(FIXTURES, args.shared)
     if "clausecat" not in args.skip:
         result["healthsea_clausecat_dev"] = clausecat(args.shared)
     if "speed" not in args.skip:

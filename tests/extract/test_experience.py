@@ -94,3 +94,20 @@ def test_experience_never_reaches_labels() -> None:
     x = extract(Document(source="l.txt", sha256="", text=text, kind="label", format="text"))
     assert all(e.onset is None and not e.hedged for e in x.effects)
     assert all(u.verdict is None for u in x.uses)
+
+
+def test_experience_review_row_reads_side_effects_column_as_effects(tmp_path) -> None:
+    from materia.ingest import read_documents
+
+    path = tmp_path / "reviews.tsv"
+    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
+                    "sideEffectsReview\tcommentsReview\n"
+                    "1\tzomig\t9\tHighly Effective\tMild Side Effects\tdepression\t"
+                    "My migraines went away within minutes.\tdrowsiness, dry mouth\tTook it when needed.\n",
+                    encoding="utf-8")
+    [doc] = read_documents(str(path))
+    x = extract(doc)
+    assert spans(doc.text, x) == ["drowsiness", "dry mouth"]  # a bare list in the side-effects column
+    assert [(doc.text[u.span.start:u.span.end], u.verdict) for u in x.uses] == [("migraines", "helped")]
+    # the condition column is the Post's condition, never read as a side effect or a use
+    assert not any("depression" in doc.text[i.span.start:i.span.end] for i in (*x.effects, *x.uses))

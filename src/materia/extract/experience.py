@@ -31,7 +31,7 @@ from materia.extract.parse import Parsed
 from materia.lexicons import lay
 from materia.types import Effect, Span, Use, Verdict
 
-__all__ = ["Reading", "Mention", "covers_document", "find", "merge", "mentions", "post_spans", "read"]
+__all__ = ["Reading", "Mention", "covers_document", "fields", "find", "merge", "mentions", "post_spans", "read"]
 
 Role = Literal["effect", "use", "history"]
 _WORD = re.compile(r"[^\W_]+")
@@ -311,10 +311,21 @@ def post_spans(parsed: Parsed) -> list[Span]:
 
 
 def covers_document(parsed: Parsed) -> bool:
-    """The document is its posts (a post or review on its own): what other extractors find there is replaced."""
+    """The document is its posts (a post or review on its own, a review table's row): what other extractors
+    find there is replaced. A row's post covers its structured fields too (condition, rating), which the Post
+    carries: read as text, the condition column would pass for a side effect."""
     text = parsed.text
-    covered = sum(s.end - s.start for s in post_spans(parsed))
+    covered = sum(s.end - s.start for s in ([p.span for p in parsed.document.posts] or post_spans(parsed)))
     return covered >= len(text.strip())
+
+
+def fields(parsed: Parsed, post: Span) -> list[tuple[Span, bool]]:
+    """The parts of one post to read, each with whether it is a side-effects field: the free-text fields of a
+    structured review (a review row's columns, each its own titled section inside the post), else the post."""
+    inner = [s for s in parsed.document.sections if s.title and post.contains(s.span) and s.span != post]
+    if not inner:
+        return [(post, False)]
+    return [(s.body, s.type == "side_effects") for s in inner]
 
 
 def _clause(text: str, lo: int, hi: int, start: int, end: int, cues: lay.ExperienceCues) -> Span:
@@ -407,16 +418,19 @@ def _find_timing(pattern: re.Pattern[str], text: str, sentence: Span, m: Mention
     return " ".join(best.group().split()) if best else None
 
 
-def read(parsed: Parsed, span: Span, rating: float | None = None) -> Reading:
-    """Effects and uses one post reports. `rating` (0..1) is the writer's overall score when the site has one."""
+def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field: bool = False) -> Reading:
+    """Effects and uses one post reports. `rating` (0..1) is the writer's overall score when the site has one;
+    `effects_field`: the span is a field that holds side effects (a review's side-effects column), so what it
+    names is an effect unless a cue says otherwise, as under a "Side effects:" heading."""
     text = parsed.text
     cues = lay.experience_cues()
     found = mentions(text, span.start, span.end)
     if not found:
         return Reading((), ())
-    heading = bool(cues.effect_headings.search(text, span.start, min(span.end, span.start + 40))) and \
-        bool(re.match(r"\s*(?:[\w -]{0,30})?(?:side[- ]?effects?|adverse|cons|negative)\s*[:\-]", text[span.start:span.end],
-                      re.IGNORECASE))
+    heading = effects_field or (
+        bool(cues.effect_headings.search(text, span.start, min(span.end, span.start + 40)))
+        and bool(re.match(r"\s*(?:[\w -]{0,30})?(?:side[- ]?effects?|adverse|cons|negative)\s*[:\-]",
+                          text[span.start:span.end], re.IGNORECASE)))
     contexts: list[_Context] = []
     for m in found:
         sentence = parsed.sentence_at(m.start) or Span(span.start, span.end)
@@ -519,9 +533,10 @@ def find(parsed: Parsed) -> Reading:
         rating = None
         if post is not None and post.rating is not None and post.rating_scale:
             rating = max(0.0, min(1.0, (post.rating - 1) / max(1, post.rating_scale - 1)))
-        reading = read(parsed, span, rating)
-        effects.extend(reading.effects)
-        uses.extend(reading.uses)
+        for part, effects_field in fields(parsed, span):
+            reading = read(parsed, part, rating, effects_field)
+            effects.extend(reading.effects)
+            uses.extend(reading.uses)
     return Reading(tuple(effects), tuple(uses))
 
 
