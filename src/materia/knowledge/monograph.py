@@ -129,7 +129,6 @@ def community(items: Sequence[StoredItem]) -> Community:
         rs = [int(p.payload["rating"]) for p in group if p.payload.get("rating") is not None]
         conditions.append(ConditionReports(cond, len(group), round(sum(rs) / len(rs), 2) if rs else None,
                                            _distribution(rs)))
-    mentions: Counter[str] = Counter()
     starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for p in posts:
         starts[p.document.id].append((p.span.start, p.span.end))
@@ -137,32 +136,49 @@ def community(items: Sequence[StoredItem]) -> Community:
         spans.sort()
     reported: dict[str, dict[tuple[int, int], StoredItem]] = defaultdict(dict)  # effect -> post -> first mention
     for e in items:
-        if e.category != "effect" or e.stance == "negated" or e.document.id not in starts:
+        if e.category != "effect" or e.stance == "negated":
             continue
-        spans = starts[e.document.id]
-        i = bisect_right(spans, (e.span.start, 1 << 62)) - 1  # the last post starting at or before it
-        if i >= 0 and spans[i][0] <= e.span.start < spans[i][1]:
-            mentions[canonical(e.name)] += 1
-            reported[canonical(e.name)].setdefault((e.document.id, spans[i][0]), e)
+        post = _post_of(e, starts)
+        if post is not None:
+            reported[canonical(e.name)].setdefault(post, e)
+    mentions = sorted(((name, len(by_post)) for name, by_post in reported.items()), key=lambda nk: (-nk[1], nk[0]))
     return Community(len(posts), round(sum(ratings) / len(ratings), 2) if ratings else None,
-                     _distribution(ratings), tuple(conditions), tuple(mentions.most_common()),
-                     verdicts(items), reported_effects(reported))
+                     _distribution(ratings), tuple(conditions), tuple(mentions),
+                     verdicts(items, starts), reported_effects(reported))
+
+
+def _post_of(item: StoredItem, starts: dict[int, list[tuple[int, int]]]) -> tuple[int, int] | None:
+    """(document id, post start) of the post an item lies in, or None outside every post. A review table's row
+    is a document with one post, so each row counts as one report."""
+    spans = starts.get(item.document.id)
+    if not spans:
+        return None
+    i = bisect_right(spans, (item.span.start, 1 << 62)) - 1  # the last post starting at or before it
+    return (item.document.id, spans[i][0]) if i >= 0 and spans[i][0] <= item.span.start < spans[i][1] else None
 
 
 QUOTES = 3  # example quotes kept per condition or effect
 
 
-def verdicts(items: Sequence[StoredItem]) -> tuple[ConditionVerdicts, ...]:
-    """Per condition, how many posts and reviews said it helped, did nothing, or made it worse."""
-    by_condition: dict[str, list[StoredItem]] = defaultdict(list)
-    for u in items:
+def verdicts(items: Sequence[StoredItem],
+             starts: dict[int, list[tuple[int, int]]] | None = None) -> tuple[ConditionVerdicts, ...]:
+    """Per condition, how many posts and reviews said it helped, did nothing, or made it worse: each post once
+    per condition, with the verdict it gives most often (ties: the first it gives)."""
+    said: dict[str, dict[tuple[int, int], list[StoredItem]]] = defaultdict(lambda: defaultdict(list))
+    for u in sorted(items, key=lambda i: (i.document.id, i.span.start)):
         if u.category == "use" and u.payload.get("verdict") in ("helped", "nothing", "worse"):
-            by_condition[canonical(u.name)].append(u)
+            post = _post_of(u, starts or {}) or (u.document.id, -1)  # outside a post: its document is the report
+            said[canonical(u.name)][post].append(u)
     out = []
-    for name, group in by_condition.items():
-        said = Counter(str(u.payload["verdict"]) for u in group)
-        quotes = tuple(dict.fromkeys(citation(u) for u in group))[:QUOTES]
-        out.append(ConditionVerdicts(name, said["helped"], said["nothing"], said["worse"], quotes))
+    for name, by_post in said.items():
+        count: Counter[str] = Counter()
+        quotes: list[Citation] = []
+        for group in by_post.values():
+            verdict = Counter(str(u.payload["verdict"]) for u in group).most_common(1)[0][0]
+            count[verdict] += 1
+            quotes.append(citation(next(u for u in group if u.payload["verdict"] == verdict)))
+        out.append(ConditionVerdicts(name, count["helped"], count["nothing"], count["worse"],
+                                     tuple(dict.fromkeys(quotes))[:QUOTES]))
     return tuple(sorted(out, key=lambda v: (-(v.helped + v.nothing + v.worse), v.condition)))
 
 
