@@ -5,6 +5,8 @@ Scored through the library (no subprocess):
          of ../shared/acceptance/check_extract.py against seeds.gold.yaml
   tac    TAC 2017 ADR strict F1 of adverse-reaction spans, 5-fold cross-validated by label
          (bench/tac_adr.py), pinned to the corpus's SHA-256
+  experience  effect spans (strict and lenient F1) and uses found with the writer's verdict on the
+         annotated posts and reviews of tests/extract/fixtures/experience (bench/experience.py)
 
 A score below its floor (minus a small tolerance) fails. To accept a regression on purpose,
 run with MATERIA_ALLOW_REGRESSION=1 MATERIA_UPDATE_BASELINE=1 (the floor is lowered to the
@@ -64,6 +66,14 @@ def _tac_scores(corpus: Path) -> tuple[dict[str, float], str]:
     return {"tac.cv.strict_f1": cv["strict_f1"], "tac.cv.lenient_f1": cv["lenient_f1"]}, tac.corpus_sha256(folder)
 
 
+def _experience_scores() -> dict[str, float]:
+    bench = _module("experience_bench", ROOT / "bench" / "experience.py")
+    result = bench.dev_set(bench.FIXTURES)["all"]
+    return {"experience.effects.strict_f1": result["effects"]["strict"]["f1"],
+            "experience.effects.lenient_f1": result["effects"]["lenient"]["f1"],
+            "experience.uses.right_verdict": result["uses"]["found_right_verdict"]}
+
+
 def _gate(scores: dict[str, float], sha: str) -> list[str]:
     baseline = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else {"floors": {}}
     floors: dict[str, float] = baseline.get("floors", {})
@@ -91,6 +101,7 @@ def test_eval_gate_floors_hold(seeds: dict[str, Path], corpora: Path) -> None:
     scores = _seed_scores(seeds, acceptance)
     tac, sha = _tac_scores(corpora)
     scores.update(tac)
+    scores.update(_experience_scores())
     failures = _gate(scores, sha)
     assert not failures, "extraction quality regressed:\n" + "\n".join(failures)
 
@@ -99,4 +110,4 @@ def test_eval_gate_baseline_is_pinned() -> None:
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     assert len(baseline["tac_corpus_sha256"]) == 64
     assert {"seeds.effects.recall", "seeds.effects.precision", "seeds.red_flags.recall",
-            "tac.cv.strict_f1"} <= set(baseline["floors"])
+            "tac.cv.strict_f1", "experience.effects.strict_f1", "experience.uses.right_verdict"} <= set(baseline["floors"])

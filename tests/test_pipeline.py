@@ -236,6 +236,49 @@ def test_pipeline_extract_json_prints_one_object_per_record(tmp_path: Path, seed
     assert TABLE[slice(*effects["constipation"])] == "constipation"  # spans index the file's text
 
 
+def test_pipeline_kind_applies_to_every_record(tmp_path: Path) -> None:
+    table = tmp_path / "reviews.csv"
+    table.write_text(TABLE, encoding="utf-8")
+    done = process(str(table), Settings.from_env({}), kind="post")
+    assert isinstance(done, Processed)
+    assert [(x.document.record, x.document.kind) for x in done.extractions] == \
+        [("row 1", "community"), ("row 2", "community"), ("row 3", "community")]
+    result = CliRunner().invoke(app, ["extract", "--json", "--kind", "article", str(table)])
+    assert result.exit_code == 0, result.output
+    assert [r["kind"] for r in map(__import__("json").loads, result.output.splitlines())] == ["article"] * 3
+    assert CliRunner().invoke(app, ["extract", "--kind", "blog", str(table)]).exit_code == 2
+
+
+def test_pipeline_review_rows_make_the_community_view(tmp_path: Path) -> None:
+    from materia import knowledge
+
+    table = tmp_path / "reviews.csv"
+    table.write_text(TABLE + "iron,anemia,4,It gave me constipation but my energy is better.\n", encoding="utf-8")
+    with connect(str(tmp_path / "kb.sqlite")) as store:
+        assert ingest(store, [str(table)], Settings.from_env({})).ok
+        iron = knowledge.monograph(store, "iron").community
+        magnesium = knowledge.monograph(store, "magnesium").community
+    assert iron.n_posts == 2
+    assert [(r.name, r.count) for r in iron.reported_effects][:1] == [("constipation", 2)]  # one per row
+    assert all("anemia" not in r.name for r in iron.reported_effects)  # the condition column is no effect
+    assert [(v.condition, v.helped, v.nothing) for v in magnesium.verdicts] == [("muscle cramps", 1, 0)]
+
+
+def test_pipeline_druglib_rows_report_effects_not_their_condition(druglib_kb: tuple[str, Path]) -> None:
+    import json
+
+    db, _ = druglib_kb
+    shown = json.loads(CliRunner().invoke(app, ["show", "lamotrigine", "--json", "--db", db]).output)["community"]
+    assert shown["reported_effects"] and shown["verdicts"]
+    with connect(db) as store:
+        for d in store.documents("lamotrigine"):
+            items = store.document(d.id)[3]
+            [post] = [i for i in items if i.category == "post"]
+            body = post.payload["body"]
+            # effects and uses come from the free-text columns only, never the condition or rating columns
+            assert all(body[0] <= i.span.start < body[1] for i in items if i.category in ("effect", "use"))
+
+
 # --- one source, one count ----------------------------------------------------------------------
 
 def test_pipeline_same_label_in_two_files_is_one_source_with_two_locations(tmp_path: Path, corpora: Path) -> None:

@@ -22,6 +22,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
+KindOption = typer.Option(None, "--kind", help="What the files are, when you know: post | review | article | "
+                                                 "monograph | label (default: sniffed from the content).")
 DbOption = typer.Option(None, "--db", help="Knowledge base: SQLite path or SQLAlchemy URL (default: MATERIA_DB, "
                                            "else an SQLite file in the user data directory).")
 
@@ -52,6 +54,13 @@ def fail(path: str, reason: str) -> None:
     sys.stderr.flush()
 
 
+def check_kind(kind: Optional[str]) -> None:
+    from materia.ingest.posts import USER_KINDS
+
+    if kind is not None and kind not in USER_KINDS:
+        raise typer.BadParameter(f"one of {', '.join(USER_KINDS)}", param_hint="--kind")
+
+
 def bundled_seeds() -> list[Path]:
     """The three seed documents shipped with the package, for a first run without ../shared."""
     return sorted((Path(__file__).parent / "examples" / "seeds").glob("*.txt"))
@@ -62,6 +71,7 @@ def extract(
     files: list[str] = typer.Argument(..., help="Files to read; none are stored."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file, or per record of a many-record "
                                                        "file (JSON Lines), as in EXTRACT.md."),
+    kind: Optional[str] = KindOption,
 ) -> None:
     """Extract doses, effects, uses, precautions, references and posts from FILES."""
     from materia.extract import extract as run_extract
@@ -69,11 +79,12 @@ def extract(
     from materia.ingest import read_documents
     from materia.render import extraction_summary
 
+    check_kind(kind)
     settings = Settings.from_env()
     failed = False
     for path in files:
         try:
-            documents = read_documents(path, settings)
+            documents = read_documents(path, settings, kind)
         except ReadError as exc:
             fail(path, exc.reason)
             failed = True
@@ -145,6 +156,7 @@ def open_kb(db: Optional[str]) -> KnowledgeBase:
 def ingest(
     paths: list[str] = typer.Argument(..., help="Files, directories (walked recursively) or globs to store."),
     db: Optional[str] = DbOption,
+    kind: Optional[str] = KindOption,
 ) -> None:
     """Read, extract and store PATHS in the knowledge base (unchanged files are skipped)."""
     from rich.markup import escape
@@ -152,6 +164,7 @@ def ingest(
 
     from materia.pipeline import ingest as run_ingest
 
+    check_kind(kind)
     settings = Settings.from_env(db=db)
     store = open_store(db, create=True)
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -162,7 +175,7 @@ def ingest(
         def progress(path: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, description=escape(printable(Path(path).name[:40])))
 
-        report = run_ingest(store, paths, settings, progress=progress)
+        report = run_ingest(store, paths, settings, progress=progress, kind=kind)
     store.close()
     for path, note in report.notes:
         fail(path, note)

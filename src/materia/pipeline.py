@@ -103,15 +103,17 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]
     return list(first.values()), missing
 
 
-def process(path: str, settings: Settings, stored_sha256: str | None = None) -> Processed | Failure:
+def process(path: str, settings: Settings, stored_sha256: str | None = None,
+            kind: str | None = None) -> Processed | Failure:
     """Read and extract one file. Touches no database: `stored_sha256` is the hash already
-    stored for this source, if any; when the file's bytes still hash to it, nothing is parsed."""
+    stored for this source, if any; when the file's bytes still hash to it, nothing is parsed.
+    `kind` (post, review, article, monograph, label) overrides the sniffed kind of every record."""
     source = source_of(path)
     try:
         raw = replace(load(path, settings), source=source)
         if raw.sha256 == stored_sha256:
             return Processed(path, source, raw.sha256, notes=raw.notes, unchanged=True)
-        documents = read_raw(raw)
+        documents = read_raw(raw, kind)
         extractions = tuple(extract(d) for d in documents)
     except MateriaError as exc:
         return Failure(path, getattr(exc, "reason", str(exc)))
@@ -122,8 +124,9 @@ def process(path: str, settings: Settings, stored_sha256: str | None = None) -> 
 
 
 def ingest(store: Store, paths: list[str], settings: Settings | None = None,
-           progress: Progress | None = None) -> IngestReport:
-    """Read, extract and store each file in its own transaction; bad files are reported, never fatal."""
+           progress: Progress | None = None, kind: str | None = None) -> IngestReport:
+    """Read, extract and store each file in its own transaction; bad files are reported, never fatal.
+    `kind` overrides the sniffed kind of every file (materia ingest --kind)."""
     settings = settings or Settings.from_env()
     files, failed = expand_paths(paths)
     outcomes: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
@@ -132,7 +135,7 @@ def ingest(store: Store, paths: list[str], settings: Settings | None = None,
         if progress:
             progress(path, i, len(files))
         try:
-            done = process(path, settings, store.stored_sha256(source_of(path)))
+            done = process(path, settings, store.stored_sha256(source_of(path)), kind)
             if isinstance(done, Failure):
                 failed.append((done.path, done.reason))
                 continue

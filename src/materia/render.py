@@ -117,6 +117,20 @@ def monograph_view(m: Monograph) -> Panel:
         if community.side_effects:
             mentioned = ", ".join(f"{n} ({k})" for n, k in community.side_effects[:10])
             parts.append(Text(f"  side effects mentioned: {mentioned}"))
+        if community.verdicts:
+            parts.append(Text("  what people took it for (helped / did nothing / worse):", style="bold"))
+            for v in community.verdicts[:10]:
+                parts.append(Text(f"  • {v.condition}: {v.helped} / {v.nothing} / {v.worse}"))
+                for q in v.quotes[:1]:
+                    parts.append(Text(f"      “{' '.join(q.text.split())[:110]}” — {Path(q.source).name} "
+                                      f"[{q.span[0]}–{q.span[1]}]", style="dim"))
+        if community.reported_effects:
+            parts.append(Text("  side effects people report (posts):", style="bold"))
+            for r in community.reported_effects[:10]:
+                parts.append(Text(f"  • {r.name} ({r.count})"))
+                for q in r.quotes[:1]:
+                    parts.append(Text(f"      “{' '.join(q.text.split())[:110]}” — {Path(q.source).name} "
+                                      f"[{q.span[0]}–{q.span[1]}]", style="dim"))
     parts.append(Text("\nmateria informs; it never advises.", style="dim italic"))
     return Panel(Group(*parts), expand=False)
 

@@ -34,6 +34,7 @@ SectionType = Literal[
 Per = Literal["day", "dose", "week"]
 Stance = Literal["benefit", "no_benefit", "mixed", "unclear"]
 Evidence = Literal["meta_analysis", "rct", "clinical", "observational", "animal", "in_vitro", "anecdote", "none"]
+Verdict = Literal["helped", "nothing", "worse"]  # a writer's verdict on what they took something for
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -153,6 +154,10 @@ class Effect:
     hypothetical: bool = False
     serious: bool | None = None
     sentence: Span | None = None
+    # reported experience (posts, reviews): when it began and how long it lasted, as written; the writer unsure
+    onset: str | None = None
+    duration: str | None = None
+    hedged: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +175,7 @@ class Use:
     evidence: Evidence = "none"
     refs: tuple[int, ...] = ()
     sentence: Span | None = None
+    verdict: Verdict | None = None  # posts and reviews: helped / did nothing / made it worse
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,3 +63,45 @@ def test_monograph_names_normalise() -> None:
     assert normalise_substance("L-Glutamine") == "glutamine"
     assert canonical("Leaky Gut") == "intestinal permeability"
     assert lineage("Crohn’s")[:2] == ("crohn's disease", "inflammatory bowel disease")
+
+
+def test_knowledge_monograph_community_verdicts_and_reported_effects() -> None:
+    from materia.knowledge.monograph import community
+
+    doc = make_doc(40, kind="community")
+    post_a = make_item(doc, "post", "anonymous", span=(0, 100))
+    post_b = make_item(doc, "post", "anonymous", span=(100, 200))
+    items = [post_a, post_b,
+             make_item(doc, "use", "arthritis", "benefit", "anecdote", span=(5, 14), verdict="helped"),
+             make_item(doc, "use", "arthritis", "no_benefit", "anecdote", span=(105, 114), verdict="nothing"),
+             make_item(doc, "use", "acne", "no_benefit", "anecdote", span=(120, 124), verdict="worse"),
+             make_item(doc, "effect", "headache", None, span=(20, 28)),
+             make_item(doc, "effect", "headache", None, span=(40, 48)),  # same post: counted once
+             make_item(doc, "effect", "headache", None, span=(130, 138)),
+             make_item(doc, "effect", "nausea", "negated", span=(150, 156))]
+    c = community(items)
+    verdicts = {v.condition: (v.helped, v.nothing, v.worse) for v in c.verdicts}
+    assert verdicts == {"arthritis": (1, 1, 0), "acne": (0, 0, 1)}
+    assert [(r.name, r.count, len(r.quotes)) for r in c.reported_effects] == [("headache", 2, 2)]
+    assert c.reported_effects[0].quotes[0].span == (20, 28)
+
+
+def test_knowledge_monograph_community_counts_review_rows_once_per_post() -> None:
+    from materia.knowledge.monograph import community
+
+    rows = [dataclasses.replace(make_doc(50 + n, kind="review"), record=f"row {n}", content_key=f"text:{n}")
+            for n in range(3)]
+    items = [make_item(r, "post", "anonymous", span=(0, 300)) for r in rows]
+    items += [make_item(rows[0], "use", "migraine", "benefit", "anecdote", span=(10, 18), verdict="helped"),
+              make_item(rows[0], "use", "migraine", "benefit", "anecdote", span=(60, 68), verdict="helped"),
+              make_item(rows[1], "use", "migraine", "no_benefit", "anecdote", span=(10, 18), verdict="nothing"),
+              make_item(rows[2], "use", "migraine", "benefit", "anecdote", span=(10, 18), verdict="helped"),
+              make_item(rows[0], "effect", "drowsiness", None, span=(100, 110)),
+              make_item(rows[0], "effect", "drowsiness", None, span=(150, 160)),
+              make_item(rows[1], "effect", "drowsiness", None, span=(100, 110))]
+    c = community(items)
+    assert c.n_posts == 3
+    assert [(v.condition, v.helped, v.nothing, v.worse) for v in c.verdicts] == [("migraine", 2, 1, 0)]
+    assert len(c.verdicts[0].quotes) == 3  # one per row
+    assert [(r.name, r.count) for r in c.reported_effects] == [("drowsiness", 2)]
+    assert c.side_effects == (("drowsiness", 2),)  # posts mentioning it, not mentions

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from materia.types import Extraction, Span
+from materia.types import Effect, Extraction, Span
 
 
 def _date(value) -> str | None:
@@ -22,6 +22,18 @@ def _number(value: float | None) -> float | int | None:
 # The contract's evidence kinds have no "animal" yet: animal work is reported there as in_vitro
 # (preclinical), and keeps its own kind inside materia (store, monographs, grades).
 _CONTRACT_EVIDENCE = {"animal": "in_vitro"}
+
+
+def _experience(e: Effect) -> dict[str, Any]:
+    """What a post adds to an effect (onset, duration, the writer unsure), only when it says so."""
+    extra: dict[str, Any] = {}
+    if e.onset:
+        extra["onset"] = e.onset
+    if e.duration:
+        extra["duration"] = e.duration
+    if e.hedged:
+        extra["hedged"] = True
+    return extra
 
 
 def to_contract(x: Extraction) -> dict[str, Any]:
@@ -42,12 +54,12 @@ def to_contract(x: Extraction) -> dict[str, Any]:
         "doses": [{"substance": d.substance, "low": _number(d.low), "high": _number(d.high), "unit": d.unit,
                    "per": d.per, "times_per_day": list(d.times_per_day) if d.times_per_day else None,
                    "route": d.route, "context": d.context, "span": at(d.span)} for d in x.doses],
-        "effects": [{"name": e.name, "span": at(e.span), "negated": e.negated, "serious": e.serious}
-                    for e in x.effects],
+        "effects": [{"name": e.name, "span": at(e.span), "negated": e.negated, "serious": e.serious,
+                     **_experience(e)} for e in x.effects],
         "red_flags": [{"name": r.name, "span": at(r.span)} for r in x.red_flags],
         "uses": [{"name": u.name, "span": at(u.span), "stance": u.stance,
                   "evidence": _CONTRACT_EVIDENCE.get(u.evidence, u.evidence),
-                  "refs": list(u.refs)} for u in x.uses],
+                  "refs": list(u.refs), **({"verdict": u.verdict} if u.verdict else {})} for u in x.uses],
         "precautions": [{"name": p.name, "span": at(p.span)} for p in x.precautions],
         "references": [{"n": r.n, "authors": list(r.authors), "title": r.title, "journal": r.journal,
                         "year": r.year, "volume": r.volume, "pages": r.pages, "pmid": r.pmid, "doi": r.doi,

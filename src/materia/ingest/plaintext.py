@@ -1,10 +1,12 @@
 """Plain-text articles: the fallback reader.
 
 The text is the file as decoded; sections come from heading lines, the numbered
-reference list, disclaimer paragraphs and unrelated boilerplate (ingest.structure).
+reference list, disclaimer paragraphs and unrelated boilerplate (ingest.structure). A text with no
+headings written in the first person is a post (ingest.posts).
 """
 from __future__ import annotations
 
+from materia.ingest.posts import as_post, looks_like_post
 from materia.ingest.registry import RawFile, reader
 from materia.ingest.structure import build_sections, find_modified, first_line_title, guess_kind, stated_fields
 from materia.types import Document
@@ -22,4 +24,5 @@ def read_plain(raw: RawFile, fmt: str = "text") -> Document:
 
 @reader("text", suffixes=(".txt", ".text"), fallback=True)
 def read_text(raw: RawFile) -> Document:
-    return read_plain(raw)
+    document = read_plain(raw)
+    return as_post(document) if looks_like_post(document) else document

@@ -160,8 +160,13 @@ def load(path: str, settings: Settings) -> RawFile:
     return RawFile(path, data, text, encoding, hashlib.sha256(data).hexdigest(), notes)
 
 
-def read_raw(raw: RawFile) -> list[Document]:
-    """The Documents of a loaded file (one per record for many-record files), or ReadError."""
+def read_raw(raw: RawFile, kind: str | None = None) -> list[Document]:
+    """The Documents of a loaded file (one per record for many-record files), or ReadError.
+
+    `kind` (post, review, article, monograph, label) is what the user knows the file to be; it applies to
+    every record. Without it the kind is sniffed."""
+    from materia.ingest.posts import as_kind
+
     entry = choose_reader(raw)
     try:
         read = entry.read(raw)
@@ -172,17 +177,17 @@ def read_raw(raw: RawFile) -> list[Document]:
     documents = read if isinstance(read, list) else [read]
     if not documents:
         raise ReadError(raw.source, f"no records found (read as {entry.name})")
-    return documents
+    return [as_kind(d, kind) for d in documents] if kind else documents
 
 
-def read_documents(path: str, settings: Settings | None = None) -> list[Document]:
+def read_documents(path: str, settings: Settings | None = None, kind: str | None = None) -> list[Document]:
     """Every Document of one file, or raise ReadError naming the file and the reason."""
-    return read_raw(load(path, settings or Settings()))
+    return read_raw(load(path, settings or Settings()), kind)
 
 
-def read_path(path: str, settings: Settings | None = None) -> Document:
+def read_path(path: str, settings: Settings | None = None, kind: str | None = None) -> Document:
     """The one Document of a single-document file; ReadError for a file of many records."""
-    documents = read_documents(path, settings)
+    documents = read_documents(path, settings, kind)
     if len(documents) > 1:
         raise ReadError(path, f"holds {len(documents)} records; read it with read_documents")
     return documents[0]

@@ -122,6 +122,26 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
+class ConditionVerdicts:
+    """What posts and reviews say a substance did for one condition or goal: how many said each verdict."""
+
+    condition: str
+    helped: int
+    nothing: int
+    worse: int
+    quotes: tuple[Citation, ...]  # a few of the writers' own sentences, each with its span
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedEffect:
+    """A side effect people report having had, counted once per post, with example quotes."""
+
+    name: str
+    count: int
+    quotes: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Community:
     n_posts: int
     mean_rating: float | None
@@ -129,6 +149,8 @@ class Community:
     conditions: tuple[ConditionReports, ...]
     side_effects: tuple[tuple[str, int], ...]  # (effect, posts mentioning it)
     reports: tuple[Report, ...] = ()
+    verdicts: tuple[ConditionVerdicts, ...] = ()
+    reported_effects: tuple[ReportedEffect, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ from materia.knowledge import conflicts as conflict_rules
 from materia.knowledge.conditions import canonical
 from materia.knowledge import doses
 from materia.knowledge.grading import grade, source_kind
-from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, DoseSummary,
-                                     Location, Monograph, MonographSection, Report, SourceInfo, UseGrade)
+from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, ConditionVerdicts, DoseSummary,
+                                     Location, Monograph, MonographSection, Report, ReportedEffect, SourceInfo,
+                                     UseGrade)
 from materia.store import DocumentInfo, StoredItem
 
 # (key, title, topics in it), in the order of a typical monograph; the last also takes any other topic
@@ -152,10 +153,68 @@ def community(items: Sequence[StoredItem]) -> Community:
                                            _distribution(rs)))
     effects = effects_in_posts(items)
     mentions = Counter(name for names in effects.values() for name in names)
+    starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for p in posts:
+        starts[p.document.id].append((p.span.start, p.span.end))
+    for spans in starts.values():
+        spans.sort()
+    reported: dict[str, dict[tuple[int, int], StoredItem]] = defaultdict(dict)  # effect -> post -> first mention
+    for e in items:
+        if e.category != "effect" or e.stance == "negated":
+            continue
+        post = _post_of(e, starts)
+        if post is not None:
+            reported[canonical(e.name)].setdefault(post, e)
     return Community(len(posts), round(sum(ratings) / len(ratings), 2) if ratings else None,
                      _distribution(ratings), tuple(conditions),
                      tuple(sorted(mentions.items(), key=lambda kv: (-kv[1], kv[0]))),
-                     tuple(report(p, effects.get(p.id, ())) for p in posts))
+                     tuple(report(p, effects.get(p.id, ())) for p in posts),
+                     verdicts(items, starts), reported_effects(reported))
+
+
+def _post_of(item: StoredItem, starts: dict[int, list[tuple[int, int]]]) -> tuple[int, int] | None:
+    """(document id, post start) of the post an item lies in, or None outside every post. A review table's row
+    is a document with one post, so each row counts as one report."""
+    spans = starts.get(item.document.id)
+    if not spans:
+        return None
+    i = bisect_right(spans, (item.span.start, 1 << 62)) - 1  # the last post starting at or before it
+    return (item.document.id, spans[i][0]) if i >= 0 and spans[i][0] <= item.span.start < spans[i][1] else None
+
+
+QUOTES = 3  # example quotes kept per condition or effect
+
+
+def verdicts(items: Sequence[StoredItem],
+             starts: dict[int, list[tuple[int, int]]] | None = None) -> tuple[ConditionVerdicts, ...]:
+    """Per condition, how many posts and reviews said it helped, did nothing, or made it worse: each post once
+    per condition, with the verdict it gives most often (ties: the first it gives)."""
+    said: dict[str, dict[tuple[int, int], list[StoredItem]]] = defaultdict(lambda: defaultdict(list))
+    for u in sorted(items, key=lambda i: (i.document.id, i.span.start)):
+        if u.category == "use" and u.payload.get("verdict") in ("helped", "nothing", "worse"):
+            post = _post_of(u, starts or {}) or (u.document.id, -1)  # outside a post: its document is the report
+            said[canonical(u.name)][post].append(u)
+    out = []
+    for name, by_post in said.items():
+        count: Counter[str] = Counter()
+        quotes: list[Citation] = []
+        for group in by_post.values():
+            verdict = Counter(str(u.payload["verdict"]) for u in group).most_common(1)[0][0]
+            count[verdict] += 1
+            quotes.append(citation(next(u for u in group if u.payload["verdict"] == verdict)))
+        out.append(ConditionVerdicts(name, count["helped"], count["nothing"], count["worse"],
+                                     tuple(dict.fromkeys(quotes))[:QUOTES]))
+    return tuple(sorted(out, key=lambda v: (-(v.helped + v.nothing + v.worse), v.condition)))
+
+
+def reported_effects(reported: dict[str, dict[tuple[int, int], StoredItem]]) -> tuple[ReportedEffect, ...]:
+    """Side effects posts report, counted once per post, with the writers' words as quotes."""
+    out = [ReportedEffect(name, len(posts), tuple(Citation(e.document.source, e.document.id,
+                                                           (e.span.start, e.span.end), e.text,
+                                                           source_kind(e.document.kind, e.document.has_references))
+                                                  for e in list(posts.values())[:QUOTES]))
+           for name, posts in reported.items()]
+    return tuple(sorted(out, key=lambda r: (-r.count, r.name)))
 
 
 def sources(documents: Sequence[DocumentInfo]) -> tuple[SourceInfo, ...]:

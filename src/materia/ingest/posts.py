@@ -1,0 +1,68 @@
+"""One writer's report with no structure: a post or a single review.
+
+A plain text with no headings, written in the first person, is a post (kind "community"): its whole text is
+one Post, so the experience reading of extract/ applies. `as_kind` applies a kind the user states
+(`--kind post|review|article|monograph|label`) to a document read with the sniffed reader.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Literal, get_args
+
+from materia.types import Document, DocumentKind, Post, Section, Span
+
+UserKind = Literal["post", "review", "article", "monograph", "label"]
+USER_KINDS: tuple[str, ...] = get_args(UserKind)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|im|ive)\b", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+_MAX_POST_CHARS = 20_000  # longer first-person texts are essays or pages, not a post
+_SHORT_POST_CHARS = 3_000
+# what a report of one's own experience says, in the past tense ("Took it for 2 weeks. Had headaches.")
+_EXPERIENCE = re.compile(r"\b(?:took|taking|felt|had|experienced|noticed|tried|stopped|started|worked|helped|"
+                         r"caused|gave|made|prescribed|used|developed|got)\b", re.IGNORECASE)
+_SHORT_REVIEW_CHARS = 1_000
+# what a short review says of a product ("Great for reflux. Works well, good taste.")
+_VERDICT = re.compile(r"\b(?:helps|works|recommend|love|great|excellent|good for|product|bought|taste|price|"
+                      r"re-?order)\b", re.IGNORECASE)
+_MARKUP = re.compile(r"^[ \t]*(?:#{1,6}\s|\[\d+\]|\d+\.\s+[A-Z][^\n]{0,80}\(\d{4}\))", re.MULTILINE)
+
+
+def first_person(text: str) -> bool:
+    """At least one word in 40 is I/me/my (posts run one in 10-20; articles well under one in 100)."""
+    words = len(_WORD.findall(text))
+    return words > 0 and len(_FIRST_PERSON.findall(text)) * 40 >= words
+
+
+def looks_like_post(document: Document) -> bool:
+    """No headings that name a part of a page (short lines such as "None" or "Sleep well" are a post's own
+    words), no markup, and written as experience: in the first person, or short and in the past tense."""
+    text = document.text
+    if len(text) > _MAX_POST_CHARS or document.posts or _MARKUP.search(text):
+        return False
+    if any(s.title and s.type not in ("other", "disclaimer") for s in document.sections):
+        return False
+    return (first_person(text) or (len(text) <= _SHORT_POST_CHARS and _EXPERIENCE.search(text) is not None)
+            or (len(text) <= _SHORT_REVIEW_CHARS and _VERDICT.search(text) is not None))
+
+
+def as_post(document: Document, kind: DocumentKind = "community") -> Document:
+    """The document as one post: its whole (trimmed) text is the post's body."""
+    text = document.text
+    start = len(text) - len(text.lstrip())
+    span = Span(start, max(start, len(text.rstrip())))
+    return replace(document, kind=kind, title=None, posts=(Post(span=span, body=span),),
+                   sections=(Section(title="", type="posts", span=span, body=span),))
+
+
+def as_kind(document: Document, kind: str) -> Document:
+    """The document as the kind the user says it is; a post or review keeps its posts if the reader found some."""
+    if kind not in USER_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(USER_KINDS)}")
+    if kind in ("post", "review"):
+        wanted: DocumentKind = "community" if kind == "post" else "review"
+        return replace(document, kind=wanted) if document.posts else as_post(document, wanted)
+    if document.posts and document.format in ("text", "markdown") and document.sections and \
+            all(s.type == "posts" for s in document.sections):
+        return replace(document, kind=kind, posts=(), sections=())  # sniffed as a post, but the user knows better
+    return replace(document, kind=kind)  # type: ignore[arg-type]

@@ -1,0 +1,113 @@
+"""Posts and reviews: effects the writer had, uses with the writer's verdict, history, negation, misspellings."""
+from __future__ import annotations
+
+import pytest
+
+from materia.extract import extract
+from materia.extract.experience import correct, mentions
+from materia.ingest.posts import as_post
+from materia.types import Document, Extraction
+
+
+def read_post(text: str) -> Extraction:
+    return extract(as_post(Document(source="post.txt", sha256="", text=text, kind="article", format="text")))
+
+
+def spans(text: str, x: Extraction, negated: bool = False) -> list[str]:
+    return [text[e.span.start:e.span.end] for e in x.effects if e.negated == negated]
+
+
+def test_experience_bare_symptom_list_is_effects_with_onset() -> None:
+    text = "then vaginal bleeding 2 wks after menstral cycle. stomach pain. canker sores in my mouth. headache."
+    x = read_post(text)
+    assert spans(text, x) == ["vaginal bleeding", "stomach pain", "canker sores in my mouth", "headache"]
+    assert x.effects[0].onset == "2 wks after"
+    assert {e.name for e in x.effects} >= {"abdominal pain", "aphthous ulcer", "headache"}
+
+
+def test_experience_degree_words_and_misspellings_keep_the_writers_words() -> None:
+    text = "I feel a bit drowsy & have a little blurred vision. Then I started getting nausious and had diarrea."
+    x = read_post(text)
+    assert spans(text, x) == ["bit drowsy", "little blurred vision", "nausious", "diarrea"]
+    assert [e.name for e in x.effects][2:] == ["nausea", "diarrhea"]
+
+
+def test_experience_negation_and_hedging() -> None:
+    text = "I didn't have any nausea. Not sure if it's the pill but I also have brain fog and can't sleep."
+    x = read_post(text)
+    assert spans(text, x, negated=True) == ["nausea"]
+    hedged = [text[e.span.start:e.span.end] for e in x.effects if e.hedged]
+    assert hedged == ["brain fog", "can't sleep"]
+    assert [e.name for e in x.effects if e.hedged] == ["brain fog", "insomnia"]
+
+
+def test_experience_duration_is_read_in_the_clause() -> None:
+    text = "I had terrible headaches for the first two months."
+    (effect,) = read_post(text).effects
+    assert text[effect.span.start:effect.span.end] == "terrible headaches"
+    assert effect.duration == "for the first two months"
+
+
+@pytest.mark.parametrize(("text", "name", "verdict", "stance"), [
+    ("I take it for my arthritis and it helped a lot.", "arthritis", "helped", "benefit"),
+    ("Took it for my insomnia for a month but it did nothing.", "insomnia", "nothing", "no_benefit"),
+    ("I took it for my acne but it made it worse.", "acne", "worse", "no_benefit"),
+])
+def test_experience_use_verdicts(text: str, name: str, verdict: str, stance: str) -> None:
+    x = read_post(text)
+    use = next(u for u in x.uses if u.name == name)
+    assert (use.verdict, use.stance, use.evidence) == (verdict, stance, "anecdote")
+
+
+def test_experience_worse_is_also_an_effect() -> None:
+    text = "It made my acne worse."
+    assert spans(text, read_post(text)) == ["acne"]
+
+
+def test_experience_history_is_neither_effect_nor_use() -> None:
+    x = read_post("I have had asthma for years. This fish oil tastes fine.")
+    assert not x.effects and not x.uses
+
+
+def test_experience_cleared_symptom_is_a_use_not_an_effect() -> None:
+    text = "My migraines disappeared within a week."
+    x = read_post(text)
+    assert not x.effects
+    assert [(u.name[:8], u.verdict) for u in x.uses] == [("migraine", "helped")]
+
+
+def test_experience_spelling_correction_spares_ordinary_words() -> None:
+    assert correct("nausious") == "nauseous"
+    assert correct("diarrea") == "diarrhea"
+    assert correct("desisions") == "desisions"  # nearer "decisions" than any symptom
+    assert correct("medication") == "medication"
+
+
+def test_experience_mentions_find_lay_phrases() -> None:
+    text = "swollen ankles and I can't sleep"
+    found = [(text[m.start:m.end], m.name) for m in mentions(text)]
+    assert found == [("swollen ankles", "swollen ankles"), ("can't sleep", "insomnia")]
+
+
+def test_experience_never_reaches_labels() -> None:
+    text = "ADVERSE REACTIONS\nThe most common adverse reactions were headache and nausea."
+    x = extract(Document(source="l.txt", sha256="", text=text, kind="label", format="text"))
+    assert all(e.onset is None and not e.hedged for e in x.effects)
+    assert all(u.verdict is None for u in x.uses)
+
+
+def test_experience_review_row_reads_side_effects_column_as_effects(tmp_path) -> None:
+    from materia.ingest import read_documents
+
+    path = tmp_path / "reviews.tsv"
+    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
+                    "sideEffectsReview\tcommentsReview\n"
+                    "1\tzomig\t9\tHighly Effective\tMild Side Effects\tdepression\t"
+                    "My migraines went away within minutes.\tdrowsiness, dry mouth\tTook it when needed.\n",
+                    encoding="utf-8")
+    [doc] = read_documents(str(path))
+    x = extract(doc)
+    assert spans(doc.text, x) == ["drowsiness", "dry mouth"]  # a bare list in the side-effects column
+    assert [(doc.text[u.span.start:u.span.end], u.verdict) for u in x.uses] == [("migraines", "helped")]
+    # the condition column is the Post's condition, never read as a side effect or a use
+    assert not any("depression" in doc.text[i.span.start:i.span.end] for i in (*x.effects, *x.uses))
