@@ -250,14 +250,15 @@ def test_pipeline_kind_applies_to_every_record(tmp_path: Path) -> None:
 
 
 def test_pipeline_review_rows_make_the_community_view(tmp_path: Path) -> None:
-    from materia import knowledge
+    from materia.knowledge import KnowledgeBase
 
     table = tmp_path / "reviews.csv"
     table.write_text(TABLE + "iron,anemia,4,It gave me constipation but my energy is better.\n", encoding="utf-8")
     with connect(str(tmp_path / "kb.sqlite")) as store:
         assert ingest(store, [str(table)], Settings.from_env({})).ok
-        iron = knowledge.monograph(store, "iron").community
-        magnesium = knowledge.monograph(store, "magnesium").community
+        kb = KnowledgeBase(store)
+        iron = kb.monograph("iron").community
+        magnesium = kb.monograph("magnesium").community
     assert iron.n_posts == 2
     assert [(r.name, r.count) for r in iron.reported_effects][:1] == [("constipation", 2)]  # one per row
     assert all("anemia" not in r.name for r in iron.reported_effects)  # the condition column is no effect
