@@ -345,7 +345,7 @@ _SUPERVISED = re.compile(
     r"(?:doctor|physician|clinician|healthcare|health\s+care|medical)"
     r"|\bmedically\s+supervised\b|\bas\s+(?:directed|prescribed)\s+by\s+(?:a|your)\s+(?:doctor|physician)",
     re.IGNORECASE)
-_LABEL = re.compile(r"^[ \t]*(?P<bullet>[-*•·▪◦]|\d{1,2}[.)])?[ \t]*(?P<bold>\*\*)?(?P<label>[^:\n*]{2,50}?)\*{0,2}[ \t]*:"
+_LABEL = re.compile(r"^[ \t]*(?P<bullet>[-*•·▪◦]|\d{1,2}[.)])?[ \t]*(?P<bold>\*\*)?(?P<label>[^:\n*]{2,80}?)\*{0,2}[ \t]*:"
                     r"(?:\*\*)?(?=[ \t]|$)", re.MULTILINE)
 _MAX_PLAIN_LABEL_WORDS = 3  # a longer "words:" opening a plain line is a sentence, not a label
 _FOR = re.compile(r"\bfor\s+", re.IGNORECASE)
