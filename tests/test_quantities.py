@@ -134,3 +134,17 @@ def test_quantities_caps_respected(dose: Dose) -> None:
 def test_quantities_per_kg_is_never_a_daily_mass(dose: Dose) -> None:
     per_kg = _dose(dose.low, dose.high, dose.unit, dose.per, dose.times_per_day, True, dose.daily_cap)
     assert grams_per_day(per_kg) is None
+
+
+def test_quantities_extract_knowledge_and_chart_agree() -> None:
+    """Issue 8: "1–2 g twice a day" gave (1, 2), (2, 4) and (1, 2) in three places; one function now."""
+    from materia.extract.doses import find_in
+    from materia.knowledge.doses import dose_of
+    from materia.store.serialise import to_json
+    from materia.web.chart import grams_per_day as chart_grams_per_day
+
+    [dose] = find_in("1–2 g twice a day")
+    assert grams_per_day(dose) == (2, 4)
+    stored = dose_of(to_json(dose))
+    assert stored is not None and grams_per_day(stored) == (2, 4)
+    assert (chart_grams_per_day(1, "g", "dose", (2, 2)), chart_grams_per_day(2, "g", "dose", (2, 2))) == (2, 4)

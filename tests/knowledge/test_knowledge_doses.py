@@ -47,8 +47,7 @@ def test_doses_purposes_separate_populations_and_indications() -> None:
 
 
 def test_doses_of_another_substance_never_count() -> None:
-    items = [_dose(1, 0.08, "g", substance="glutamine"), _dose(1, 2.8, substance="tipranavir"),
-             _dose(1, 1, substance="glutamine calcium")]
+    items = [_dose(1, 0.08, "g", substance="glutamine"), _dose(1, 2.8, substance="tipranavir"), _dose(1, 1)]
     [summary] = summaries(items, "glutamine", RULES)
     assert summary.highest_g_per_day == 1
     assert len(summary.ranges) == 2

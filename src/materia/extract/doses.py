@@ -105,9 +105,9 @@ _CAPTION = re.compile(r"[ \t>*_#]*(?:figure|fig\.|table|chart|graph|exhibit)\s*\
 _INTERACTION = re.compile(r"\binteract|\bco-?administ|\bconcomitant", re.IGNORECASE)
 _STUDY = re.compile(r"\b(?:placebo|randomi[sz]ed|trials?|study|studies|subjects|versus|vs\b)", re.IGNORECASE)
 # Between a substance's name and its amount: "tipranavir 500 mg", "ritonavir at a dose of 100 mg",
-# "aspirin (81 mg)", "| Saquinavir | 1200 mg".
+# "aspirin (81 mg)", "| Saquinavir | 1200 mg". Not a colon: "Sleep: 300 mg" is a list-item label.
 _GLUE_BEFORE = re.compile(
-    r"(?:[ \t,(:|–—-]|\b(?:at|a|an|of|in|dose|doses|dosage|daily|total|oral|orally|given|as|between|from|up[ \t]+to)\b)*$",
+    r"(?:[ \t,(|–—-]|\b(?:at|a|an|of|in|dose|doses|dosage|daily|total|oral|orally|given|as|between|from|up[ \t]+to)\b)*$",
     re.IGNORECASE)
 _WORDS_BEFORE = re.compile(r"((?:[A-Za-z][\w'’-]*[ \t]+){0,2}[A-Za-z][\w'’-]*)$")
 _WORDS_AFTER = re.compile(r"[ \t]*\)?[ \t]*(?:of[ \t]+(?:the[ \t]+)?)?((?:[A-Za-z][\w'’-]*)(?:[ \t]+[A-Za-z][\w'’-]*){0,2})")
@@ -345,7 +345,7 @@ _SUPERVISED = re.compile(
     r"(?:doctor|physician|clinician|healthcare|health\s+care|medical)"
     r"|\bmedically\s+supervised\b|\bas\s+(?:directed|prescribed)\s+by\s+(?:a|your)\s+(?:doctor|physician)",
     re.IGNORECASE)
-_LABEL = re.compile(r"^[ \t]*(?P<bullet>[-*•·▪◦]|\d{1,2}[.)])?[ \t]*(?P<bold>\*\*)?(?P<label>[^:\n*]{2,50}?)\*{0,2}[ \t]*:"
+_LABEL = re.compile(r"^[ \t]*(?P<bullet>[-*•·▪◦]|\d{1,2}[.)])?[ \t]*(?P<bold>\*\*)?(?P<label>[^:\n*]{2,80}?)\*{0,2}[ \t]*:"
                     r"(?:\*\*)?(?=[ \t]|$)", re.MULTILINE)
 _MAX_PLAIN_LABEL_WORDS = 3  # a longer "words:" opening a plain line is a sentence, not a label
 _FOR = re.compile(r"\bfor\s+", re.IGNORECASE)
@@ -522,10 +522,12 @@ def _lookup(words: str, last: bool) -> str | None:
     parts = words.split()
     if not parts or _not_a_name(parts[-1] if last else parts[0]):
         return None
-    for k in range(len(parts), 0, -1):
-        name = substances.canonical_name(" ".join(parts[-k:] if last else parts[:k]))
-        if name:
-            return name
+    candidates = [" ".join(parts[-k:] if last else parts[:k]) for k in range(len(parts), 0, -1)]
+    for dictionary in (False, True):  # the curated list first: the drug dictionary takes seconds to load
+        for candidate in candidates:
+            name = substances.canonical_name(candidate, dictionary=dictionary)
+            if name:
+                return name
     return None
 
 

@@ -110,10 +110,10 @@ def purpose_of(context: str | None, population: str | None) -> str:
 
 
 def _owned(dose: Dose, substance: str) -> bool:
-    """A dose of the subject: no other substance named, or a form of it ('magnesium sulfate')."""
+    """A dose of the subject. Extraction already names the subject for its own forms ('magnesium
+    sulfate' on a magnesium page), so any other name is another substance's dose."""
     owner = (dose.substance or "").strip().lower()
-    subject = substance.strip().lower()
-    return not owner or owner == subject or owner.startswith(subject + " ") or subject.startswith(owner + " ")
+    return not owner or owner == substance.strip().lower()
 
 
 @dataclass(frozen=True, slots=True)
