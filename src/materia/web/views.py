@@ -127,6 +127,7 @@ class MonographPage:
     ratings: tuple[RatingBar, ...]
     verdicts: tuple[VerdictRow, ...]  # community: per condition, helped / did nothing / worse
     reported_effects: tuple[EffectRow, ...]  # community: side effects posts report
+    verdict_rows: Mapping[str, VerdictRow]  # condition (lower case) -> its row of `verdicts`
 
     def title(self, document_id: int, source: str) -> str:
         """The readable name of a source."""
@@ -138,10 +139,8 @@ class MonographPage:
 
     def verdict(self, claim: Claim) -> VerdictRow | None:
         """What people report for the condition of a use claim, shown beside its graded evidence."""
-        if claim.topic != "use":
-            return None
-        name = claim.name.lower()
-        return next((v for v in self.verdicts if v.verdicts.condition.lower() == name), None)
+        # both names are the knowledge base's canonical condition names
+        return self.verdict_rows.get(claim.name.lower()) if claim.topic == "use" else None
 
 
 def red_flags(m: Monograph) -> tuple[RedFlag, ...]:
@@ -205,7 +204,8 @@ def monograph_page(m: Monograph) -> MonographPage:
     effects = tuple(EffectRow(r, community_quotes(r.quotes, titles)) for r in m.community.reported_effects)
     return MonographPage(m, titles, {u.name.lower(): u.grade for u in m.uses}, red_flags(m), bars,
                          layout(list(bars)), tuple(conflict_sides(c) for c in m.conflicts),
-                         rating_bars(m.community.distribution), verdicts, effects)
+                         rating_bars(m.community.distribution), verdicts, effects,
+                         {row.verdicts.condition.lower(): row for row in reversed(verdicts)})
 
 
 def stars(report: Report) -> str:
