@@ -51,7 +51,7 @@ def test_app_monograph_sections_in_order(client: TestClient) -> None:
     r = client.get(f"/substances/{SUBSTANCE}")
     assert r.status_code == 200
     ids = re.findall(r'<section id="(\w+)" class="section', r.text)
-    assert ids[:6] == ["usage", "dosage", "side_effects", "mechanism", "precautions", "faq"]
+    assert ids[:7] == ["usage", "reported", "dosage", "side_effects", "mechanism", "precautions", "faq"]
     assert {"doses", "conflicts", "community", "sources"} <= set(ids)
     assert "materia informs; it does not advise" in r.text
 
@@ -178,6 +178,13 @@ def test_app_no_write_endpoints(client: TestClient) -> None:
 def test_app_openapi_and_docs(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/api/v1/substances/{name}" in spec["paths"]
+    schemas = spec["components"]["schemas"]
+    community = schemas["Community"]["properties"]
+    assert community["verdicts"]["items"] == {"$ref": "#/components/schemas/ConditionVerdicts"}
+    assert community["reported_effects"]["items"] == {"$ref": "#/components/schemas/ReportedEffect"}
+    assert {"condition", "helped", "nothing", "worse", "quotes"} <= set(schemas["ConditionVerdicts"]["properties"])
+    assert {"name", "count", "quotes"} <= set(schemas["ReportedEffect"]["properties"])
+    assert schemas["ReportedEffect"]["properties"]["quotes"]["items"] == {"$ref": "#/components/schemas/Citation"}
     assert "/substances/{name}" not in spec["paths"]
     docs = client.get("/docs")
     assert docs.status_code == 200
@@ -245,6 +252,9 @@ def test_app_monograph_page_and_api_render_one_value(client: TestClient) -> None
         assert f'<a href="/documents/{source["document_id"]}">' in page
     reports = mono["community"]["reports"]
     assert page.count('<li class="report">') == len(reports) == mono["community"]["n_posts"]
+    assert mono["community"]["verdicts"]  # the seeds' community page says what it helped
+    assert page.count('<tr id="reported-') == len(mono["community"]["verdicts"])
+    assert page.count('<span class="effect-name">') == len(mono["community"]["reported_effects"])
 
 
 def test_app_document_page_anchors_every_sentence_and_item_of_the_api(client: TestClient) -> None:
@@ -286,6 +296,61 @@ def test_app_shows_records_and_every_location_of_a_source(tmp_path: Path, seeds:
         review = next(s["name"] for s in c.get("/api/v1/substances").json() if s["name"] != "glutamine")
         sources = c.get(f"/api/v1/substances/{review}").json()["sources"]
         assert sorted(s["record"] for s in sources) == ["row 1", "row 2"]
+        reported = c.get(f"/api/v1/substances/{review}").json()["community"]["reported_effects"]
+        assert sorted(q["record"] for r in reported for q in r["quotes"]) == ["row 1", "row 2"]  # whose row said it
         doc = c.get(f"/api/v1/documents/{sources[0]['document_id']}").json()
         assert doc["record"] == sources[0]["record"] and doc["offset"] > 0
         assert f'<span class="record">{doc["record"]}</span>' in c.get(f"/documents/{doc['id']}").text
+
+
+POSTS = {
+    "post1.txt": "I started taking magnesium for my migraines last spring. The magnesium really helped my migraines, "
+                 "I get maybe one a month now. The first week it gave me diarrhea and a bit of nausea.\n",
+    "post2.txt": "I tried magnesium for leg cramps and it helped a lot. Sadly magnesium made my anxiety worse. "
+                 "It also gave me diarrhea for a few days.\n",
+}
+
+
+def test_app_community_view_page_and_api_agree(tmp_path: Path) -> None:
+    """Two posts: the API carries community.verdicts and .reported_effects; the page shows the same
+    counts in its table, each quote linked to a span the document view anchors, beside a note that
+    these are personal reports."""
+    from materia.pipeline import ingest
+
+    for name, text in POSTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    settings = Settings.from_env(environ={}, db=str(tmp_path / "kb.sqlite"))
+    with connect(settings.db) as store:
+        assert ingest(store, [str(tmp_path / n) for n in POSTS], settings).ok
+    with TestClient(create_app(settings)) as c:
+        community = c.get("/api/v1/substances/magnesium").json()["community"]
+        page = c.get("/substances/magnesium").text
+        section = re.search(r'<section id="reported" class="section community-reports">.*?</section>', page, re.S)
+        assert section, "the community section is on the page"
+        html = section.group(0)
+        assert "personal reports, not evidence" in html and 'role="note"' in html
+        assert "<script" not in html and "style=" not in html  # CSP: nothing inline
+        assert page.index('<section id="usage"') < page.index('<section id="reported"') < page.index(
+            '<section id="dosage"')
+
+        verdicts, effects = community["verdicts"], community["reported_effects"]
+        assert ("diarrhea", 2) in [(r["name"], r["count"]) for r in effects]  # one per post, both posts
+        assert any(v["helped"] for v in verdicts) and any(r["name"] == "anxiety" for r in effects)
+        assert html.count('<tr id="reported-') == len(verdicts)
+        for i, v in enumerate(verdicts, 1):
+            assert (f'<tr id="reported-{i}"><th scope="row">{escape(v["condition"])}</th><td class="num">'
+                    f'{v["helped"]}</td><td class="num">{v["nothing"]}</td><td class="num">{v["worse"]}</td>') in html
+        for r in effects:
+            post = "post" if r["count"] == 1 else "posts"
+            assert (f'<span class="effect-name">{escape(r["name"])}</span> <span class="count">{r["count"]} {post}'
+                    '</span>') in html
+        documents: dict[int, str] = {}
+        for q in [q for v in verdicts for q in v["quotes"][:2]] + [q for r in effects for q in r["quotes"][:2]]:
+            start, end = q["span"]
+            assert f'<q>{escape(" ".join(q["text"].split()))}</q>' in html
+            assert f'href="/documents/{q["document_id"]}#span-{start}-{end}"' in html
+            doc = documents.setdefault(q["document_id"], c.get(f'/documents/{q["document_id"]}').text)
+            assert f'id="span-{start}-{end}"' in doc  # the link lands on a highlighted span
+        # beside the graded evidence: the use statement links to its row of the table
+        row = next(i for i, v in enumerate(verdicts, 1) if v["condition"] == "migraines")
+        assert f'People report: <a href="#reported-{row}">1 helped · 0 did nothing · 0 worse</a>' in page

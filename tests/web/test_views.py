@@ -84,3 +84,39 @@ def test_views_monograph_template_reads_the_typed_values(monograph: Monograph) -
     assert "chest pain, fainting" in html and "evidence: " in html
     assert 'href="/documents/3#span-0-50">read in source' in html and "★★★★☆" in html
     assert 'href="/documents/2">Glutamine review (#2)</a> <span class="badge">label</span> · undated' in html
+
+
+def test_views_community_rows_quote_and_link_each_writer(monograph: Monograph) -> None:
+    """Verdicts and reported side effects become rows with at most two quotes, each linked to its span;
+    a use statement finds the row of its condition."""
+    from dataclasses import replace
+
+    from materia.knowledge.model import Citation, ConditionVerdicts
+
+    said = tuple(Citation("docs/forum.html", 3, (0, 14), f"Helped my gut {i}.", "community report") for i in range(3))
+    m = replace(monograph, community=replace(monograph.community,
+                                             verdicts=(ConditionVerdicts("diarrhea", 2, 1, 0, said),)))
+    page = views.monograph_page(m)
+    [row] = page.verdicts
+    assert row.anchor == "reported-1" and len(row.quotes) == 2
+    assert row.quotes[0] == views.CommunityQuote("Helped my gut 0.", "/documents/3#span-0-14", "forum.html",
+                                                 "community-report")
+    [use] = [c for s in m.sections for c in s.claims if c.topic == "use" and c.stance == "benefit"]
+    assert page.verdict(use) is row
+    assert page.verdict(next(c for s in m.sections for c in s.claims if c.topic != "use")) is None
+    [effect] = page.reported_effects
+    assert effect.effect.name == "headache" and effect.quotes[0].href == "/documents/3#span-30-38"
+
+    settings = Settings.from_env(environ={})
+    html = templates().get_template("monograph.html").render(
+        settings=settings, max_query=settings.max_query_chars, m=m, p=page, jsonld="{}")
+    assert '<tr id="reported-1"><th scope="row">diarrhea</th><td class="num">2</td><td class="num">1</td>' in html
+    assert html.count("<q>Helped my gut") == 2 and "Helped my gut 2." not in html
+    assert 'People report: <a href="#reported-1">2 helped · 1 did nothing · 0 worse</a>' in html
+
+
+def test_views_excerpt_cuts_long_quotes_at_a_word() -> None:
+    assert views.excerpt("  short\n quote ") == "short quote"
+    long = "word " * 100
+    cut = views.excerpt(long, limit=23)
+    assert cut == "word word word word…" and len(cut) <= 24

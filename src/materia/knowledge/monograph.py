@@ -211,7 +211,8 @@ def reported_effects(reported: dict[str, dict[tuple[int, int], StoredItem]]) -> 
     """Side effects posts report, counted once per post, with the writers' words as quotes."""
     out = [ReportedEffect(name, len(posts), tuple(Citation(e.document.source, e.document.id,
                                                            (e.span.start, e.span.end), e.text,
-                                                           source_kind(e.document.kind, e.document.has_references))
+                                                           source_kind(e.document.kind, e.document.has_references),
+                                                           e.document.record)
                                                   for e in list(posts.values())[:QUOTES]))
            for name, posts in reported.items()]
     return tuple(sorted(out, key=lambda r: (-r.count, r.name)))

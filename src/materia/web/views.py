@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from materia.knowledge.model import (Claim, Conflict, Location, Monograph, Position, Report, SearchHit,
-                                     SourceInfo, StoredDocument)
+from materia.knowledge.model import (Citation, Claim, ConditionVerdicts, Conflict, Location, Monograph, Position,
+                                     Report, ReportedEffect, SearchHit, SourceInfo, StoredDocument)
 from materia.web.chart import Chart, DoseBar, layout
 from materia.web.highlight import Mark, Token, anchor_id, tokens
 
@@ -75,6 +75,44 @@ class RatingBar:
     pct: int
 
 
+QUOTES_SHOWN = 2  # example quotes the page shows per condition or reported side effect
+QUOTE_CHARS = 240  # a longer quote is cut at a word and ends in "…"; its link leads to the whole sentence
+
+
+def excerpt(text: str, limit: int = QUOTE_CHARS) -> str:
+    """A quote on one line, cut at a word boundary when longer than `limit`."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0] or flat[:limit]
+    return cut.rstrip(",;:") + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityQuote:
+    """One example of what a writer said, with the link to its sentence in the source view."""
+
+    text: str
+    href: str
+    source: str  # the source's readable name
+    kind: str  # the source's kind, CSS-safe ("community-report"), for the badge's colour
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictRow:
+    """One condition of the community table: the counts as the knowledge base gives them, a few quotes."""
+
+    anchor: str  # id of the table row, linked from the use statement it stands beside
+    verdicts: ConditionVerdicts
+    quotes: tuple[CommunityQuote, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EffectRow:
+    effect: ReportedEffect
+    quotes: tuple[CommunityQuote, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class MonographPage:
     """The monograph page: the monograph, plus what is drawn from it."""
@@ -87,6 +125,9 @@ class MonographPage:
     chart: Chart | None
     conflicts: tuple[ConflictSides, ...]
     ratings: tuple[RatingBar, ...]
+    verdicts: tuple[VerdictRow, ...]  # community: per condition, helped / did nothing / worse
+    reported_effects: tuple[EffectRow, ...]  # community: side effects posts report
+    verdict_rows: Mapping[str, VerdictRow]  # condition (lower case) -> its row of `verdicts`
 
     def title(self, document_id: int, source: str) -> str:
         """The readable name of a source."""
@@ -95,6 +136,11 @@ class MonographPage:
     def grade(self, claim: Claim) -> str:
         """The evidence grade of a use claim ("" for other topics)."""
         return self.grades.get(claim.name.lower(), "") if claim.topic == "use" else ""
+
+    def verdict(self, claim: Claim) -> VerdictRow | None:
+        """What people report for the condition of a use claim, shown beside its graded evidence."""
+        # both names are the knowledge base's canonical condition names
+        return self.verdict_rows.get(claim.name.lower()) if claim.topic == "use" else None
 
 
 def red_flags(m: Monograph) -> tuple[RedFlag, ...]:
@@ -143,12 +189,23 @@ def rating_bars(distribution: Sequence[tuple[int, int]]) -> tuple[RatingBar, ...
                  for stars, count in sorted(distribution, reverse=True))
 
 
+def community_quotes(citations: Sequence[Citation], titles: Mapping[int, str]) -> tuple[CommunityQuote, ...]:
+    """The first few quotes, each linked to its exact span in the source view."""
+    return tuple(CommunityQuote(excerpt(c.text), evidence_href(c.document_id, c.span),
+                                titles.get(c.document_id) or short_source(c.source), c.source_kind.replace(" ", "-"))
+                 for c in citations[:QUOTES_SHOWN])
+
+
 def monograph_page(m: Monograph) -> MonographPage:
     titles = source_titles(m.sources)
     bars = dose_bars(m, titles)
+    verdicts = tuple(VerdictRow(f"reported-{i}", v, community_quotes(v.quotes, titles))
+                     for i, v in enumerate(m.community.verdicts, 1))
+    effects = tuple(EffectRow(r, community_quotes(r.quotes, titles)) for r in m.community.reported_effects)
     return MonographPage(m, titles, {u.name.lower(): u.grade for u in m.uses}, red_flags(m), bars,
                          layout(list(bars)), tuple(conflict_sides(c) for c in m.conflicts),
-                         rating_bars(m.community.distribution))
+                         rating_bars(m.community.distribution), verdicts, effects,
+                         {row.verdicts.condition.lower(): row for row in reversed(verdicts)})
 
 
 def stars(report: Report) -> str:
