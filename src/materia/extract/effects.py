@@ -27,8 +27,7 @@ from typing import Iterable, Mapping, Sequence
 
 import ahocorasick
 
-from materia.extract.effect_spans import (SpanModel, Tokens, abbreviations, extend, keep_features, list_items,
-                                          row_labels, tokenise)
+from materia.extract.effect_spans import SpanModel, Tokens, abbreviations, extend, keep_features, list_items, tokenise
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
 from materia.types import Effect, RedFlag, Section, Span
@@ -43,7 +42,7 @@ NO_EFFECT_SECTIONS = frozenset({"nonclinical", "overdosage", "interactions", "pr
 _LABEL_NO_EFFECT = frozenset({"usage", "clinical_studies"})
 _TOKEN = re.compile(r"[^\W_]+")
 _JOINERS = frozenset({" ", "-", "  "})
-_HEADING = re.compile(r"(?:^|\n)[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?([A-Z][^\n.!?;:•*]{1,78}?)(?:\*\*)?:?[ \t]*(?=\n)")
+_NOT_IN_HEADING = re.compile(r"[.!?;:•*]")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
 _HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")
 _HEADING_AFTER = re.compile(r"[ \t]*(?:\n|$|[ \t]{2,}(?=[A-Z][\w-]*[ \t]+[a-z]))")
@@ -178,6 +177,8 @@ class _Mention:
     condition: bool  # the patient's condition ("patients with X"); in a red-flag sentence "if you have X" is a symptom
     red_flag: bool
     effect_context: bool
+    negated: bool
+    hypothetical: bool
     learned: bool = False  # kept by the learned span model, which read the cues above itself
 
 
@@ -230,15 +231,35 @@ class _CueIndex:
 
 def _clause_breaks(tokens: Tokens, cue_index: _CueIndex) -> list[int]:
     """Tokens that start a clause: after ; . ! ? or a bracket, and after "but", "however", ..."""
-    breaks = [k for k, sep in enumerate(tokens.pieces[0:-1:2]) if sep != " " and _CLAUSE_STOP.search(sep)]
+    breaks = [bisect.bisect_right(tokens.starts, m.start()) for m in _CLAUSE_STOP.finditer(tokens.text)]
     breaks += [j + 1 for _, j in cue_index.ranges("terminators", 0, len(tokens.words))]
     breaks.sort()
     return breaks
 
 
 def _headings(text: str) -> list[tuple[int, str]]:
-    """(offset, title) of lines that look like headings: short, alone, no sentence punctuation."""
-    return [(m.start(1), m.group(1).strip()) for m in _HEADING.finditer(text) if len(m.group(1).split()) <= 10]
+    """(offset, title) of lines that look like headings: short, alone, no sentence punctuation
+    (markdown "#" and "**" allowed, a trailing colon too), at most ten words."""
+    out = []
+    pos = 0
+    for line in text.split("\n")[:-1]:  # a heading line ends with a line break
+        start = pos
+        pos += len(line) + 1
+        title = line.lstrip(" \t")
+        if title.startswith("#"):
+            title = title.lstrip("#").lstrip(" \t")
+        if title.startswith("**"):
+            title = title[2:]
+        title = title.rstrip(" \t")
+        if title.endswith(":"):
+            title = title[:-1]
+        if title.endswith("**"):
+            title = title[:-2]
+        title = title.rstrip(" \t")
+        if 2 <= len(title) <= 79 and "A" <= title[0] <= "Z" and not _NOT_IN_HEADING.search(title) \
+                and len(title.split()) <= 10:
+            out.append((start + line.index(title), title))
+    return out
 
 
 def _regions(heads: list[tuple[int, str]], length: int, pattern: re.Pattern[str]) -> list[Span]:
@@ -364,7 +385,6 @@ class _Read:
 
     mentions: tuple[_Mention, ...]
     cue_index: _CueIndex | None
-    breaks: tuple[int, ...]
 
 
 @functools.lru_cache(maxsize=4)  # find() and find_red_flags() of one document share the work
@@ -392,7 +412,7 @@ def _cue_before(text: str, tokens: Tokens, cue_index: _CueIndex, kind: str, lo: 
 def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[tuple[int, int, str, str]]:
     """(first token, last token, name, what proposed it) in text order: the rule-based hits ("" proposer),
     and on labels, in adverse-reaction, warning and precaution sections, the learned model's candidates:
-    vocabulary hits with their edges, list items beside them, table row labels, defined abbreviations."""
+    vocabulary hits with their edges, list items beside them, defined abbreviations."""
     raw = matcher.raw_hits(tokens)
     selected = matcher.select(tokens, raw)
     model = matcher.model if parsed.document.kind == "label" else None
@@ -409,15 +429,21 @@ def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[tuple[
                 return lo, hi, span
         return None
 
-    blocked = [(i, j) for i, j, c in selected if not c]
+    blocked = [(i, j) for i, j, c in selected if not c]  # sorted, non-overlapping
+
+    def is_blocked(i: int, j: int) -> bool:
+        k = bisect.bisect_right(blocked, (i, len(tokens.words))) - 1
+        return k >= 0 and blocked[k][0] <= i and j <= blocked[k][1]
+
     out = [(i, j, c, "") for i, j, c in selected if c and section_of(i) is None]
     seen: set[tuple[int, int]] = set()
     vocabulary: list[tuple[int, int]] = []
+    edge_cache: dict[str, float] = {}
     for i, j, c in raw:
         where = section_of(i)
-        if not c or where is None or any(a <= i and j <= b for a, b in blocked):
+        if not c or where is None or (blocked and is_blocked(i, j)):
             continue
-        span = extend(tokens, i, j, model, where[0], where[1])
+        span = extend(tokens, i, j, model, where[0], where[1], edge_cache)
         if span not in seen:
             seen.add(span)
             vocabulary.append(span)
@@ -427,11 +453,10 @@ def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[tuple[
         where = section_of(i)
         if where is not None:
             generated += [(a, b, "list") for a, b in list_items(tokens, i, j, where[0], where[1])]
-    for lo, hi, span in learned_sections:
-        generated += [(a, b, "row") for a, b in row_labels(tokens, span.start, span.end)]
+    for lo, hi, _ in learned_sections:
         generated += [(a, b, "abbr") for a, b in abbreviations(tokens, vocabulary, lo, hi)]
     for a, b, gen in generated:
-        if (a, b) not in seen and not any(x <= a and b <= y for x, y in blocked):
+        if (a, b) not in seen and not (blocked and is_blocked(a, b)):
             seen.add((a, b))
             out.append((a, b, " ".join(tokens.words[a:b + 1]), gen))
     out.sort(key=lambda h: (h[0], h[0] - h[1]))
@@ -446,7 +471,7 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
     tokens = tokenise(text)
     candidates = _candidates(parsed, matcher, tokens)
     if not candidates:
-        return _Read((), None, ())
+        return _Read((), None)
     model = matcher.model
     cue_index = _CueIndex(tokens)
     breaks = _clause_breaks(tokens, cue_index)
@@ -489,22 +514,25 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
                 or bool(section and cues.effect_headings.search(section.title))
         else:
             context = allowed
-        mention = _Mention(start, end, name, i, j, sentence, lo, hi, clause, use, condition, red, context, learned)
+        k = bisect.bisect_right(breaks, j)
+        negated = cue_index.within("negation", clause, i - 1) \
+            or cue_index.within("negation_post", j + 1, min(hi, breaks[k] - 1) if k < len(breaks) else hi)
+        hypothetical = cue_index.within("hypothetical", lo, i - 1)
+        mention = _Mention(start, end, name, i, j, sentence, lo, hi, clause, use, condition, red, context,
+                           negated, hypothetical, learned)
         previous = mention
         mentions.append(mention)
         if learned and model is not None:
             flags = [f for f, on in (("use", use), ("weak", weak), ("cond", condition), ("red", red),
                                      ("eff", has_effect_cue), ("list", lists_effects), ("head", heading),
-                                     ("hyp", _hypothetical(mention, cue_index)),
-                                     ("neg", _negated(mention, cue_index, breaks)))
-                     if on]
+                                     ("hyp", hypothetical), ("neg", negated)) if on]
             features = keep_features(tokens, i, j, name, flags, section.type if section else "none", gen)
             if rows is not None:
                 rows.append((start, end, features))
             scores.append(model.keep_score(features))
         else:
             scores.append(1.0)
-    return _Read(tuple(_choose(mentions, scores)), cue_index, tuple(breaks))
+    return _Read(tuple(_choose(mentions, scores)), cue_index)
 
 
 def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
@@ -524,19 +552,6 @@ def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
     return taken
 
 
-def _negated(m: _Mention, cue_index: _CueIndex, breaks: Sequence[int]) -> bool:
-    """A negation cue earlier in the clause, or a post-negation ("was not observed") later in it."""
-    if cue_index.within("negation", m.clause, m.first - 1):
-        return True
-    k = bisect.bisect_right(breaks, m.last)
-    hi = min(m.sentence_last, breaks[k] - 1) if k < len(breaks) else m.sentence_last
-    return cue_index.within("negation_post", m.last + 1, hi)
-
-
-def _hypothetical(m: _Mention, cue_index: _CueIndex) -> bool:
-    return cue_index.within("hypothetical", m.sentence_first, m.first - 1)
-
-
 def _serious(m: _Mention, cue_index: _CueIndex, cues: lexicon.Cues) -> bool | None:
     if m.name in cues.serious_terms or cue_index.within("serious", m.sentence_first, m.last):
         return True
@@ -554,8 +569,7 @@ def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
         if m.red_flag or not m.effect_context or (not m.learned and (m.use or m.condition)):
             continue
         out.append(Effect(name=m.name, span=Span(m.start, m.end),
-                          negated=_negated(m, read.cue_index, read.breaks),
-                          hypothetical=_hypothetical(m, read.cue_index), serious=_serious(m, read.cue_index, cues),
+                          negated=m.negated, hypothetical=m.hypothetical, serious=_serious(m, read.cue_index, cues),
                           sentence=m.sentence))
     return out
 
@@ -567,5 +581,4 @@ def find_red_flags(parsed: Parsed, matcher: Matcher | None = None) -> list[RedFl
         return []
     return [RedFlag(name=m.name, span=Span(m.start, m.end), sentence=m.sentence)
             for m in read.mentions
-            if m.red_flag and (m.learned or not m.use)
-            and not _negated(m, read.cue_index, read.breaks)]
+            if m.red_flag and (m.learned or not m.use) and not m.negated]
