@@ -158,8 +158,9 @@ class Matcher:
 
 @functools.lru_cache(maxsize=1)
 def default_matcher() -> Matcher:
+    edge, keep, bias = lexicon.span_model_weights()
     return Matcher.build(lexicon.vocabulary(), left_words=lexicon.tac_side_words("left"),
-                         right_words=lexicon.tac_side_words("right"), model=lexicon.span_model())
+                         right_words=lexicon.tac_side_words("right"), model=SpanModel(edge, keep, bias))
 
 
 @dataclass(frozen=True, slots=True)
