@@ -18,6 +18,8 @@ is not reported.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import hashlib
 import json
 import subprocess
@@ -33,7 +35,7 @@ import numpy as np
 
 from materia.extract import effects
 from materia.extract.effect_spans import SpanModel, edge_features, tokenise
-from materia.extract.parse import parse
+from materia.extract.parse import Parsed, parse
 from materia.ingest import read_path
 from materia.lexicons import effects as lexicon
 from materia.types import Document, Section, SectionType, Span
@@ -64,7 +66,7 @@ MODEL_HEADER = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TacSection:
     label: str
     heading: str
@@ -109,8 +111,14 @@ def load(corpus: Path = CORPUS) -> list[TacSection]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def parsed_section(section: TacSection) -> Parsed:
+    """Sentence spans of a section, computed once for all folds."""
+    return parse(section.document)
+
+
 def predict(section: TacSection, matcher: effects.Matcher | None) -> set[tuple[int, int]]:
-    parsed = parse(section.document)
+    parsed = parsed_section(section)
     # without the learned model, hypothetical mentions ("if anaphylaxis occurs, stop") are left out: the
     # cue catches more that are not reactions ("monitor for signs of") than are; the model reads the cue itself
     learned = (matcher or effects.default_matcher()).model is not None
@@ -154,6 +162,7 @@ class Learned:
     left: set[str]
     right: set[str]
     model: SpanModel | None = None
+    matcher: effects.Matcher | None = None  # built from the above without the model, to reuse
 
 
 def learn(train: list[TacSection], *, model: bool = True) -> Learned:
@@ -181,15 +190,16 @@ def learn(train: list[TacSection], *, model: bool = True) -> Learned:
         return out
     plain = matcher_for(out)
     edge = fit_logistic(*_edge_examples(train, plain), l2=EDGE_L2)
-    with_edges = matcher_for(out, SpanModel(edge=edge, keep={}, keep_bias=1.0))
+    with_edges = dataclasses.replace(plain, model=SpanModel(edge=edge, keep={}, keep_bias=1.0))
     rows: list[list[str]] = []
     labels: list[int] = []
     for sec in train:
-        for s, e, features in effects.learned_candidates(parse(sec.document), with_edges):
+        for s, e, features in effects.learned_candidates(parsed_section(sec), with_edges):
             rows.append(features)
             labels.append(int((s, e) in sec.gold))
     keep = fit_logistic(rows, labels, l2=KEEP_L2)
-    return Learned(out.terms, out.drops, out.left, out.right, SpanModel(edge=edge, keep=keep, keep_bias=KEEP_BIAS))
+    return Learned(out.terms, out.drops, out.left, out.right, SpanModel(edge=edge, keep=keep, keep_bias=KEEP_BIAS),
+                   plain)
 
 
 def _edge_examples(train: list[TacSection], matcher: effects.Matcher) -> tuple[list[list[str]], list[int]]:
@@ -278,6 +288,8 @@ def _side_words(train: list[TacSection], vocabulary: dict[str, str], *, left: bo
 
 
 def matcher_for(learned: Learned, model: SpanModel | None = None) -> effects.Matcher:
+    if learned.matcher is not None:
+        return dataclasses.replace(learned.matcher, model=model if model is not None else learned.model)
     return effects.Matcher.build({**learned.terms, **base_vocabulary()}, skip=learned.drops,
                                  left_words=learned.left, right_words=learned.right,
                                  model=model if model is not None else learned.model)
