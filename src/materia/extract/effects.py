@@ -11,6 +11,12 @@ context (an effect heading, or a sentence with an effect cue). A clause presenti
 the substance is used for or as the patient's condition rules it out. Negation, hypothetical
 and serious follow ConText-style cues scoped to the clause.
 
+On drug labels (Document.kind "label"), in adverse-reaction, warning and precaution sections,
+a learned span model (extract/effect_spans.py, trained on the TAC 2017 ADR labels) decides
+instead of the cue rules: it moves mention edges ("protozoal infections", not "severe nausea"),
+proposes list items and defined abbreviations beyond the vocabulary, and keeps a candidate
+from the words around it, its place on the line and the same cues, read as features.
+
 Red flags come only from stop-and-get-help wording, wherever it stands: a sentence that says
 to seek medical or emergency help, or to call a doctor right away or after stopping the
 product, the list such a sentence opens ("Call your doctor right away if you have:"), and the
