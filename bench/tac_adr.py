@@ -243,7 +243,7 @@ def fit_logistic(rows: list[list[str]], labels: list[int], *, l2: float, iterati
     cols: list[int] = []
     row_of: list[int] = []
     for r, features in enumerate(rows):
-        for f in set(features):
+        for f in dict.fromkeys(features):  # ordered: the same weights under any hash seed
             cols.append(index.setdefault(f, len(index)))
             row_of.append(r)
     if not index:
