@@ -117,25 +117,29 @@ def parsed_section(section: TacSection) -> Parsed:
     return parse(section.document)
 
 
-def predict(section: TacSection, matcher: effects.Matcher | None) -> set[tuple[int, int]]:
+Mention = tuple[tuple[int, int], ...]  # a mention's pieces: one for a contiguous mention
+
+
+def predict(section: TacSection, matcher: effects.Matcher | None) -> set[Mention]:
     parsed = parsed_section(section)
     # without the learned model, hypothetical mentions ("if anaphylaxis occurs, stop") are left out: the
     # cue catches more that are not reactions ("monitor for signs of") than are; the model reads the cue itself
     learned = (matcher or effects.default_matcher()).model is not None
-    spans = {(e.span.start, e.span.end) for e in effects.find(parsed, matcher) if learned or not e.hypothetical}
-    spans |= {(r.span.start, r.span.end) for r in effects.find_red_flags(parsed, matcher)}
-    return spans
+    out: set[Mention] = {tuple((p.start, p.end) for p in e.parts) or ((e.span.start, e.span.end),)
+                         for e in effects.find(parsed, matcher) if learned or not e.hypothetical}
+    out |= {((r.span.start, r.span.end),) for r in effects.find_red_flags(parsed, matcher)}
+    return out
 
 
-def score(sections: list[TacSection], predictions: list[set[tuple[int, int]]]) -> dict[str, float]:
+def score(sections: list[TacSection], predictions: list[set[Mention]]) -> dict[str, float]:
     tp_s = tp_l_pred = tp_l_gold = n_pred = n_gold = 0
     for sec, pred in zip(sections, predictions):
-        gold_all = [((a, b),) for a, b in sec.gold] + [p for p in sec.gold_parts]
+        gold_all = [((a, b),) for a, b in sec.gold] + list(sec.gold_parts)
         n_pred += len(pred)
         n_gold += len(gold_all)
-        tp_s += len(pred & sec.gold)
-        tp_l_pred += sum(any(s < b and a < e for g in gold_all for a, b in g) for s, e in pred)
-        tp_l_gold += sum(any(s < b and a < e for s, e in pred for a, b in g) for g in gold_all)
+        tp_s += len(pred & set(gold_all))
+        tp_l_pred += sum(any(s < b and a < e for g in gold_all for a, b in g for s, e in p) for p in pred)
+        tp_l_gold += sum(any(s < b and a < e for p in pred for s, e in p for a, b in g) for g in gold_all)
 
     def f1(p: float, r: float) -> float:
         return 2 * p * r / (p + r) if p + r else 0.0
@@ -178,10 +182,11 @@ def learn(train: list[TacSection], *, model: bool = True) -> Learned:
     hits: Counter[str] = Counter()
     good: Counter[str] = Counter()
     for sec in train:
-        for span in predict(sec, matcher):
-            surface = effects.normalise(sec.document.text[span[0]:span[1]])
-            hits[surface] += 1
-            good[surface] += span in sec.gold
+        for mention in predict(sec, matcher):
+            if len(mention) == 1:
+                surface = effects.normalise(sec.document.text[mention[0][0]:mention[0][1]])
+                hits[surface] += 1
+                good[surface] += mention[0] in sec.gold
     drops = {s for s, n in hits.items() if n >= MIN_DROP_HITS and good[s] / n < MAX_DROP_PRECISION}
     learned = {s: c for s, c in learned.items() if s not in drops}
     vocab = {**learned, **base}
@@ -194,9 +199,10 @@ def learn(train: list[TacSection], *, model: bool = True) -> Learned:
     rows: list[list[str]] = []
     labels: list[int] = []
     for sec in train:
-        for s, e, features in effects.learned_candidates(parsed_section(sec), with_edges):
+        gold = set(sec.gold_parts)
+        for pieces, features in effects.learned_candidates(parsed_section(sec), with_edges):
             rows.append(features)
-            labels.append(int((s, e) in sec.gold))
+            labels.append(int(pieces[0] in sec.gold if len(pieces) == 1 else pieces in gold))
     keep = fit_logistic(rows, labels, l2=KEEP_L2)
     return Learned(out.terms, out.drops, out.left, out.right, SpanModel(edge=edge, keep=keep, keep_bias=KEEP_BIAS),
                    plain)
@@ -304,7 +310,7 @@ def cross_validate(sections: list[TacSection], folds: int = 5, labels: int | Non
         sections = [s for s in sections if s.label in set(names)]
     fold_of = {name: i % folds for i, name in enumerate(names)}
     ordered: list[TacSection] = []
-    predictions: list[set[tuple[int, int]]] = []
+    predictions: list[set[Mention]] = []
     for k in range(folds):
         train = [s for s in sections if fold_of[s.label] != k]
         test = [s for s in sections if fold_of[s.label] == k]

@@ -146,6 +146,9 @@ class Effect:
     hypothetical: bool = False
     serious: bool | None = None
     sentence: Span | None = None
+    # a discontinuous mention's pieces ("increased" + "AST" in "increased ALT and AST"), `span` covering
+    # them all; empty for a mention in one piece
+    parts: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

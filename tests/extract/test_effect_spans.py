@@ -93,3 +93,16 @@ def test_effect_spans_shipped_model_loads_strictly(monkeypatch: pytest.MonkeyPat
         lexicon.span_model_weights()
     monkeypatch.undo()
     lexicon.span_model_weights.cache_clear()
+
+
+@pytest.mark.parametrize(("text", "spans", "expected"), [
+    ("increased ALT and AST were seen", [(0, 1), (3, 3)], ["increased ... ast"]),
+    ("suicidal thinking or behavior.", [(0, 1)], ["suicidal ... behavior"]),
+    ("skeletal and visceral malformations", [(2, 3)], ["skeletal ... malformations"]),
+    ("nausea, vomiting", [(0, 0), (1, 1)], []),
+])
+def test_effect_spans_coordination_implies_discontinuous_mentions(text: str, spans: list[tuple[int, int]],
+                                                                  expected: list[str]) -> None:
+    tokens = tokenise(text)
+    found = effect_spans.coordinated(tokens, spans, 0, len(tokens.words) - 1)
+    assert [" ... ".join(" ".join(tokens.words[a:b + 1]) for a, b in pieces) for pieces in found] == expected

@@ -147,13 +147,13 @@ def extend(tokens: Tokens, i: int, j: int, model: SpanModel, lo: int, hi: int,
 
 
 def keep_features(tokens: Tokens, i: int, j: int, core: str, flags: Sequence[str], section: str,
-                  gen: str) -> list[str]:
+                  gen: str, surface: str | None = None) -> list[str]:
     """Features of the candidate span of tokens [i, j] (`core`: the vocabulary hit inside it, `gen`: what
     proposed it: the vocabulary, a list, a table row or an abbreviation)."""
     words = tokens.words
     text = tokens.text
     n = len(words)
-    surface = " ".join(words[i:j + 1])
+    surface = surface or " ".join(words[i:j + 1])
     first_raw = text[tokens.start(i):tokens.end(i)]
     sep_before = tokens.before(i)
     sep_after = tokens.pieces[2 * j + 2]
@@ -321,3 +321,90 @@ def abbreviations(tokens: Tokens, spans: Sequence[tuple[int, int]], lo: int, hi:
         if (w in defined or (w.endswith("s") and w[:-1] in defined)) and text[tokens.start(k)].isupper():
             out.append((k, k))
     return out
+
+
+Pieces = tuple[tuple[int, int], ...]  # token ranges of a discontinuous mention
+
+
+def coordinated(tokens: Tokens, spans: Sequence[tuple[int, int]], lo: int, hi: int) -> list[Pieces]:
+    """Discontinuous mentions that coordination implies, within tokens [lo, hi]: a modifier shared
+    to the right ("increased ALT and AST": "increased" + "AST", from the candidates "increased ALT"
+    and "AST") and a head shared to the left ("skeletal and visceral malformations": "skeletal" +
+    "malformations")."""
+    words = tokens.words
+    ending: dict[int, list[tuple[int, int]]] = {}
+    for a, b in spans:
+        ending.setdefault(b, []).append((a, b))
+    starting: dict[int, list[tuple[int, int]]] = {}
+    for a, b in spans:
+        starting.setdefault(a, []).append((a, b))
+    out: list[Pieces] = []
+    for a1, b1 in spans:
+        # shared modifier: a candidate of 2+ words, "and"/"or"/",", then a candidate or a word or two
+        if b1 == a1:
+            continue
+        start = _conjunct_start(tokens, b1, hi)
+        if start is None:
+            continue
+        following = dict.fromkeys(_short_conjuncts(tokens, start, hi) + starting.get(start, []))
+        for a, b in following:
+            for m in (1, 2):
+                if a1 + m - 1 < b1 and all(_plain(tokens.before(k)) for k in range(a1 + 1, a1 + m)):
+                    out.append(((a1, a1 + m - 1), (a, b)))
+    for a, b in spans:
+        # shared head: "X and Y H" where this candidate holds "Y H" or "H" follows "Y"
+        for h in range(max(a, lo), b + 1):
+            for y in (1, 2):
+                y0 = h - y
+                if y0 < lo or any(not _plain(tokens.before(k)) or words[k] in _ITEM_BREAKS for k in range(y0 + 1, h + 1)) \
+                        or words[y0] in _ITEM_BREAKS:
+                    continue
+                for q in _conjunct_ends(tokens, y0, lo):
+                    for x in (1, 2):
+                        x0 = q - x + 1
+                        if x0 < lo or any(words[k] in _ITEM_BREAKS or not words[k].isalpha() for k in range(x0, q + 1)) \
+                                or any(not _plain(tokens.before(k)) for k in range(x0 + 1, q + 1)):
+                            continue
+                        out.append(((x0, q), (h, b)))
+    return list(dict.fromkeys(out))
+
+
+def _conjunct_start(tokens: Tokens, k: int, hi: int) -> int | None:
+    """Where the conjunct after token k starts: after "and"/"or" (with or without a comma) or a comma."""
+    start = k + 1
+    if start > hi:
+        return None
+    sep = tokens.before(start)
+    if tokens.words[start] in _CONJUNCTIONS and (_plain(sep) or sep.strip(" \t") == ","):
+        start += 1
+    elif sep.strip(" \t") not in (",", "/"):
+        return None
+    return start if start <= hi else None
+
+
+def _short_conjuncts(tokens: Tokens, start: int, hi: int) -> list[tuple[int, int]]:
+    """A conjunct of one or two words from `start`, where it ends the list item (a comma, a bracket,
+    a stop, a line break or another conjunction)."""
+    words = tokens.words
+    out = []
+    for end in (start, start + 1):
+        if end > hi or words[end] in _ITEM_BREAKS or not words[end].isalpha() \
+                or (end > start and not _plain(tokens.before(end))):
+            break
+        after = tokens.pieces[2 * end + 2]
+        if end == len(words) - 1 or _ITEM_END.match(after) or (end + 1 <= hi and words[end + 1] in _CONJUNCTIONS):
+            out.append((start, end))
+    return out
+
+
+def _conjunct_ends(tokens: Tokens, k: int, lo: int) -> list[int]:
+    """Where the conjunct before token k ends: before "and"/"or" (with or without a comma), or before a comma."""
+    words = tokens.words
+    ends = []
+    if k - 1 >= lo and words[k - 1] in _CONJUNCTIONS and _plain(tokens.before(k)) and k - 2 >= lo:
+        sep = tokens.before(k - 1)
+        if _plain(sep) or sep.strip(" \t") == ",":
+            ends.append(k - 2)
+    elif k - 1 >= lo and tokens.before(k).strip(" \t") in (",", "/"):
+        ends.append(k - 1)
+    return ends

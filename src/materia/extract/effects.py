@@ -29,11 +29,12 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 import ahocorasick
 
-from materia.extract.effect_spans import SpanModel, Tokens, abbreviations, extend, keep_features, list_items, tokenise
+from materia.extract.effect_spans import (Pieces, SpanModel, Tokens, abbreviations, coordinated, extend, keep_features,
+                                          list_items, tokenise)
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
 from materia.types import Effect, RedFlag, Section, Span
@@ -187,6 +188,7 @@ class _Mention:
     negated: bool
     hypothetical: bool
     learned: bool = False  # kept by the learned span model, which read the cues above itself
+    parts: tuple[tuple[int, int], ...] = ()  # a discontinuous mention's pieces
 
 
 @functools.lru_cache(maxsize=1)
@@ -399,9 +401,9 @@ def _read(parsed: Parsed, matcher: Matcher | None = None) -> _Read:
     return _scan(parsed, matcher)
 
 
-def learned_candidates(parsed: Parsed, matcher: Matcher) -> list[tuple[int, int, list[str]]]:
-    """(start, end, keep features) of every candidate the learned model scores: its training rows."""
-    rows: list[tuple[int, int, list[str]]] = []
+def learned_candidates(parsed: Parsed, matcher: Matcher) -> list[tuple[tuple[tuple[int, int], ...], list[str]]]:
+    """(pieces as text offsets, keep features) of every candidate the learned model scores: its training rows."""
+    rows: list[tuple[tuple[tuple[int, int], ...], list[str]]] = []
     _scan(parsed, matcher, rows)
     return rows
 
@@ -416,24 +418,32 @@ def _cue_before(text: str, tokens: Tokens, cue_index: _CueIndex, kind: str, lo: 
     return False
 
 
-def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[tuple[int, int, str, str]]:
-    """(first token, last token, name, what proposed it) in text order: the rule-based hits ("" proposer),
-    and on labels, in adverse-reaction, warning and precaution sections, the learned model's candidates:
-    vocabulary hits with their edges, list items beside them, defined abbreviations."""
+class _Candidate(NamedTuple):
+    first: int  # first and last token (of all pieces)
+    last: int
+    name: str
+    gen: str  # what proposed it: "" the rules; "vocab", "list", "abbr", "coord" the learned model's proposers
+    pieces: Pieces = ()  # a discontinuous candidate's token ranges
+
+
+def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[_Candidate]:
+    """Candidates in text order: the rule-based hits, and on labels, in adverse-reaction, warning and
+    precaution sections, the learned model's: vocabulary hits with their edges, list items beside
+    them, defined abbreviations, and the discontinuous mentions coordination implies."""
     raw = matcher.raw_hits(tokens)
     selected = matcher.select(tokens, raw)
     model = matcher.model if parsed.document.kind == "label" else None
     if model is None:
-        return [(i, j, c, "") for i, j, c in selected if c]
+        return [_Candidate(i, j, c, "") for i, j, c in selected if c]
     starts = tokens.starts
-    learned_sections = [(bisect.bisect_left(starts, s.span.start), bisect.bisect_left(starts, s.span.end) - 1, s.span)
+    learned_sections = [(bisect.bisect_left(starts, s.span.start), bisect.bisect_left(starts, s.span.end) - 1)
                         for s in parsed.document.sections if s.type in EFFECT_SECTIONS]
-    learned_sections = [(lo, hi, span) for lo, hi, span in learned_sections if lo <= hi]
+    learned_sections = [(lo, hi) for lo, hi in learned_sections if lo <= hi]
 
-    def section_of(i: int) -> tuple[int, int, Span] | None:
-        for lo, hi, span in learned_sections:
+    def section_of(i: int) -> tuple[int, int] | None:
+        for lo, hi in learned_sections:
             if lo <= i <= hi:
-                return lo, hi, span
+                return lo, hi
         return None
 
     blocked = [(i, j) for i, j, c in selected if not c]  # sorted, non-overlapping
@@ -442,7 +452,7 @@ def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[tuple[
         k = bisect.bisect_right(blocked, (i, len(tokens.words))) - 1
         return k >= 0 and blocked[k][0] <= i and j <= blocked[k][1]
 
-    out = [(i, j, c, "") for i, j, c in selected if c and section_of(i) is None]
+    out = [_Candidate(i, j, c, "") for i, j, c in selected if c and section_of(i) is None]
     seen: set[tuple[int, int]] = set()
     vocabulary: list[tuple[int, int]] = []
     edge_cache: dict[str, float] = {}
@@ -454,24 +464,29 @@ def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[tuple[
         if span not in seen:
             seen.add(span)
             vocabulary.append(span)
-            out.append((span[0], span[1], c, "vocab"))
+            out.append(_Candidate(span[0], span[1], c, "vocab"))
     generated: list[tuple[int, int, str]] = []
     for i, j in vocabulary:
         where = section_of(i)
         if where is not None:
             generated += [(a, b, "list") for a, b in list_items(tokens, i, j, where[0], where[1])]
-    for lo, hi, _ in learned_sections:
+    for lo, hi in learned_sections:
         generated += [(a, b, "abbr") for a, b in abbreviations(tokens, vocabulary, lo, hi)]
     for a, b, gen in generated:
         if (a, b) not in seen and not (blocked and is_blocked(a, b)):
             seen.add((a, b))
-            out.append((a, b, " ".join(tokens.words[a:b + 1]), gen))
-    out.sort(key=lambda h: (h[0], h[0] - h[1]))
+            out.append(_Candidate(a, b, " ".join(tokens.words[a:b + 1]), gen))
+    spans = sorted(seen)
+    for lo, hi in learned_sections:
+        for pieces in coordinated(tokens, [(a, b) for a, b in spans if lo <= a and b <= hi], lo, hi):
+            name = " ".join(" ".join(tokens.words[a:b + 1]) for a, b in pieces)
+            out.append(_Candidate(pieces[0][0], pieces[-1][1], name, "coord", pieces))
+    out.sort(key=lambda h: (h.first, h.first - h.last))
     return out
 
 
 def _scan(parsed: Parsed, matcher: Matcher | None,
-          rows: list[tuple[int, int, list[str]]] | None = None) -> _Read:
+          rows: list[tuple[tuple[tuple[int, int], ...], list[str]]] | None = None) -> _Read:
     text = parsed.text
     cues = lexicon.cues()
     matcher = matcher or default_matcher()
@@ -490,7 +505,7 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
     scores: list[float] = []
     previous: _Mention | None = None
     sentence_cues: dict[int, tuple[bool, bool]] = {}
-    for i, j, name, gen in candidates:
+    for i, j, name, gen, pieces in candidates:
         learned = bool(gen)
         start, end = tokens.start(i), tokens.end(j)
         heading = not text[start].islower() and bool(_HEADING_AFTER.match(text, end)) \
@@ -525,17 +540,19 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
         negated = cue_index.within("negation", clause, i - 1) \
             or cue_index.within("negation_post", j + 1, min(hi, breaks[k] - 1) if k < len(breaks) else hi)
         hypothetical = cue_index.within("hypothetical", lo, i - 1)
-        mention = _Mention(start, end, name, i, j, sentence, lo, hi, clause, use, condition, red, context,
-                           negated, hypothetical, learned)
+        parts = tuple((tokens.start(a), tokens.end(b)) for a, b in pieces)
+        mention = _Mention(start, end, name, i, j, sentence, lo, hi, clause, use, condition, red and not parts,
+                           context, negated, hypothetical, learned, parts)
         previous = mention
         mentions.append(mention)
         if learned and model is not None:
             flags = [f for f, on in (("use", use), ("weak", weak), ("cond", condition), ("red", red),
                                      ("eff", has_effect_cue), ("list", lists_effects), ("head", heading),
                                      ("hyp", hypothetical), ("neg", negated)) if on]
-            features = keep_features(tokens, i, j, name, flags, section.type if section else "none", gen)
+            features = keep_features(tokens, i, j, name, flags, section.type if section else "none", gen,
+                                     " ... ".join(" ".join(tokens.words[a:b + 1]) for a, b in pieces) or None)
             if rows is not None:
-                rows.append((start, end, features))
+                rows.append((parts or ((start, end),), features))
             scores.append(model.keep_score(features))
         else:
             scores.append(1.0)
@@ -550,6 +567,9 @@ def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
     spans: list[tuple[int, int]] = []
     for score, m in sorted(((s, m) for s, m in zip(scores, mentions) if m.learned and s > 0),
                            key=lambda sm: -sm[0]):
+        if m.parts:
+            taken.append(m)  # a discontinuous mention shares its pieces with others ("visceral malformations")
+            continue
         k = bisect.bisect_left(spans, (m.start, m.end))
         if (k > 0 and spans[k - 1][1] > m.start) or (k < len(spans) and spans[k][0] < m.end):
             continue
@@ -577,7 +597,7 @@ def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
             continue
         out.append(Effect(name=m.name, span=Span(m.start, m.end),
                           negated=m.negated, hypothetical=m.hypothetical, serious=_serious(m, read.cue_index, cues),
-                          sentence=m.sentence))
+                          sentence=m.sentence, parts=tuple(Span(a, b) for a, b in m.parts)))
     return out
 
 
