@@ -1,21 +1,25 @@
 """TAC 2017 ADR benchmark: adverse-reaction spans in FDA drug-label sections.
 
-Every <Section> of ../shared/corpora/tac2017_adr/train_xml/*.xml becomes a plain-text
-document "Heading\\n\\nsection text" (gold offsets shift by len(heading) + 2) and runs
-through materia.extract.effects. Predicted effects and red flags (negated included) are
-scored against <Mention type="AdverseReaction">: STRICT (identical span) and lenient
-(overlap), micro P/R/F1. Discontinuous gold mentions ("start1,start2") count as gold.
+Every <Section> of ../shared/corpora/tac2017_adr/train_xml/*.xml becomes a plain-text label
+document "Heading\\n\\nsection text" (gold offsets shift by len(heading) + 2), its one section typed
+from the heading, and runs through materia.extract.effects. Predicted effects and red flags
+(negated included) are scored against <Mention type="AdverseReaction">: STRICT (identical span)
+and lenient (overlap), micro P/R/F1. Discontinuous gold mentions ("start1,start2") count as gold.
 
-What is learned from the labels (mention strings to add, surface forms to drop) is
-scored by 5-fold cross-validation split by label file: learn from 4 folds, score the 5th.
-The production lexicon (`--write-lexicon`) learns from all labels; its F1 on the same
-labels would be optimistic and is not reported.
+Everything learned from the labels (mention strings to add, surface forms to drop, side words,
+and the span model of materia.extract.effect_spans: edge and keep weights) is scored by 5-fold
+cross-validation split by label file: learn from the labels of 4 folds, score the 5th, so no
+label is ever scored by anything learned from it. The production lexicon and model
+(`--write-lexicon`) learn from all labels; their F1 on the same labels would be optimistic and
+is not reported.
 
     .venv/bin/python bench/tac_adr.py [--folds 5] [--labels N] [--write-lexicon] [--cli 3]
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import hashlib
 import json
 import subprocess
@@ -31,7 +35,8 @@ import numpy as np
 
 from materia.extract import effects
 from materia.extract.effect_spans import SpanModel, edge_features, tokenise
-from materia.extract.parse import parse
+from materia.extract.parse import Parsed, parse
+from materia.ingest import read_path
 from materia.lexicons import effects as lexicon
 from materia.types import Document, Section, SectionType, Span
 
@@ -61,7 +66,7 @@ MODEL_HEADER = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TacSection:
     label: str
     heading: str
@@ -106,25 +111,35 @@ def load(corpus: Path = CORPUS) -> list[TacSection]:
     return out
 
 
-def predict(section: TacSection, matcher: effects.Matcher | None) -> set[tuple[int, int]]:
-    parsed = parse(section.document)
+@functools.lru_cache(maxsize=None)
+def parsed_section(section: TacSection) -> Parsed:
+    """Sentence spans of a section, computed once for all folds."""
+    return parse(section.document)
+
+
+Mention = tuple[tuple[int, int], ...]  # a mention's pieces: one for a contiguous mention
+
+
+def predict(section: TacSection, matcher: effects.Matcher | None) -> set[Mention]:
+    parsed = parsed_section(section)
     # without the learned model, hypothetical mentions ("if anaphylaxis occurs, stop") are left out: the
     # cue catches more that are not reactions ("monitor for signs of") than are; the model reads the cue itself
     learned = (matcher or effects.default_matcher()).model is not None
-    spans = {(e.span.start, e.span.end) for e in effects.find(parsed, matcher) if learned or not e.hypothetical}
-    spans |= {(r.span.start, r.span.end) for r in effects.find_red_flags(parsed, matcher)}
-    return spans
+    out: set[Mention] = {tuple((p.start, p.end) for p in e.parts) or ((e.span.start, e.span.end),)
+                         for e in effects.find(parsed, matcher) if learned or not e.hypothetical}
+    out |= {((r.span.start, r.span.end),) for r in effects.find_red_flags(parsed, matcher)}
+    return out
 
 
-def score(sections: list[TacSection], predictions: list[set[tuple[int, int]]]) -> dict[str, float]:
+def score(sections: list[TacSection], predictions: list[set[Mention]]) -> dict[str, float]:
     tp_s = tp_l_pred = tp_l_gold = n_pred = n_gold = 0
     for sec, pred in zip(sections, predictions):
-        gold_all = [((a, b),) for a, b in sec.gold] + [p for p in sec.gold_parts]
+        gold_all = [((a, b),) for a, b in sec.gold] + list(sec.gold_parts)
         n_pred += len(pred)
         n_gold += len(gold_all)
-        tp_s += len(pred & sec.gold)
-        tp_l_pred += sum(any(s < b and a < e for g in gold_all for a, b in g) for s, e in pred)
-        tp_l_gold += sum(any(s < b and a < e for s, e in pred for a, b in g) for g in gold_all)
+        tp_s += len(pred & set(gold_all))
+        tp_l_pred += sum(any(s < b and a < e for g in gold_all for a, b in g for s, e in p) for p in pred)
+        tp_l_gold += sum(any(s < b and a < e for p in pred for s, e in p for a, b in g) for g in gold_all)
 
     def f1(p: float, r: float) -> float:
         return 2 * p * r / (p + r) if p + r else 0.0
@@ -151,6 +166,7 @@ class Learned:
     left: set[str]
     right: set[str]
     model: SpanModel | None = None
+    matcher: effects.Matcher | None = None  # built from the above without the model, to reuse
 
 
 def learn(train: list[TacSection], *, model: bool = True) -> Learned:
@@ -166,10 +182,11 @@ def learn(train: list[TacSection], *, model: bool = True) -> Learned:
     hits: Counter[str] = Counter()
     good: Counter[str] = Counter()
     for sec in train:
-        for span in predict(sec, matcher):
-            surface = effects.normalise(sec.document.text[span[0]:span[1]])
-            hits[surface] += 1
-            good[surface] += span in sec.gold
+        for mention in predict(sec, matcher):
+            if len(mention) == 1:
+                surface = effects.normalise(sec.document.text[mention[0][0]:mention[0][1]])
+                hits[surface] += 1
+                good[surface] += mention[0] in sec.gold
     drops = {s for s, n in hits.items() if n >= MIN_DROP_HITS and good[s] / n < MAX_DROP_PRECISION}
     learned = {s: c for s, c in learned.items() if s not in drops}
     vocab = {**learned, **base}
@@ -178,15 +195,17 @@ def learn(train: list[TacSection], *, model: bool = True) -> Learned:
         return out
     plain = matcher_for(out)
     edge = fit_logistic(*_edge_examples(train, plain), l2=EDGE_L2)
-    with_edges = matcher_for(out, SpanModel(edge=edge, keep={}, keep_bias=1.0))
+    with_edges = dataclasses.replace(plain, model=SpanModel(edge=edge, keep={}, keep_bias=1.0))
     rows: list[list[str]] = []
     labels: list[int] = []
     for sec in train:
-        for s, e, features in effects.learned_candidates(parse(sec.document), with_edges):
+        gold = set(sec.gold_parts)
+        for pieces, features in effects.learned_candidates(parsed_section(sec), with_edges):
             rows.append(features)
-            labels.append(int((s, e) in sec.gold))
+            labels.append(int(pieces[0] in sec.gold if len(pieces) == 1 else pieces in gold))
     keep = fit_logistic(rows, labels, l2=KEEP_L2)
-    return Learned(out.terms, out.drops, out.left, out.right, SpanModel(edge=edge, keep=keep, keep_bias=KEEP_BIAS))
+    return Learned(out.terms, out.drops, out.left, out.right, SpanModel(edge=edge, keep=keep, keep_bias=KEEP_BIAS),
+                   plain)
 
 
 def _edge_examples(train: list[TacSection], matcher: effects.Matcher) -> tuple[list[list[str]], list[int]]:
@@ -230,7 +249,7 @@ def fit_logistic(rows: list[list[str]], labels: list[int], *, l2: float, iterati
     cols: list[int] = []
     row_of: list[int] = []
     for r, features in enumerate(rows):
-        for f in set(features):
+        for f in dict.fromkeys(features):  # ordered: the same weights under any hash seed
             cols.append(index.setdefault(f, len(index)))
             row_of.append(r)
     if not index:
@@ -275,6 +294,8 @@ def _side_words(train: list[TacSection], vocabulary: dict[str, str], *, left: bo
 
 
 def matcher_for(learned: Learned, model: SpanModel | None = None) -> effects.Matcher:
+    if learned.matcher is not None:
+        return dataclasses.replace(learned.matcher, model=model if model is not None else learned.model)
     return effects.Matcher.build({**learned.terms, **base_vocabulary()}, skip=learned.drops,
                                  left_words=learned.left, right_words=learned.right,
                                  model=model if model is not None else learned.model)
@@ -289,7 +310,7 @@ def cross_validate(sections: list[TacSection], folds: int = 5, labels: int | Non
         sections = [s for s in sections if s.label in set(names)]
     fold_of = {name: i % folds for i, name in enumerate(names)}
     ordered: list[TacSection] = []
-    predictions: list[set[tuple[int, int]]] = []
+    predictions: list[set[Mention]] = []
     for k in range(folds):
         train = [s for s in sections if fold_of[s.label] != k]
         test = [s for s in sections if fold_of[s.label] == k]
@@ -317,9 +338,11 @@ def write_lexicon(sections: list[TacSection], path: Path = LEXICON, model_path: 
 
 
 def cli_agreement(sections: list[TacSection], n: int) -> dict[str, object]:
-    """Run `materia extract --json` on n sections as plain-text files; compare effect spans."""
+    """Run `materia extract --json` on n sections written as plain-text files, and the library on the
+    same files as read by `materia.ingest.read_path`; compare effect and red-flag spans."""
     picks = [s for s in sections if s.gold][:: max(1, len(sections) // max(n, 1))][:n]
     same = 0
+    details = []
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for i, sec in enumerate(picks):
@@ -329,15 +352,14 @@ def cli_agreement(sections: list[TacSection], n: int) -> dict[str, object]:
         proc = subprocess.run([sys.executable, "-m", "materia", "extract", *map(str, paths), "--json"],
                               capture_output=True, text=True, timeout=600, cwd=ROOT)
         rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-    details = []
-    for sec, row in zip(picks, rows):
-        cli = {tuple(e["span"]) for e in row.get("effects", []) + row.get("red_flags", [])}
-        parsed = parse(sec.document)  # the section-typed Document, every effect (hypothetical too)
-        lib = {(e.span.start, e.span.end) for e in effects.find(parsed)}
-        lib |= {(r.span.start, r.span.end) for r in effects.find_red_flags(parsed)}
-        same += cli == lib
-        details.append({"section": sec.document.source, "cli": len(cli), "library": len(lib),
-                        "common": len(cli & lib)})
+        for sec, path, row in zip(picks, paths, rows):
+            cli = {tuple(e["span"]) for e in row.get("effects", []) + row.get("red_flags", [])}
+            parsed = parse(read_path(str(path)))
+            lib = {(e.span.start, e.span.end) for e in effects.find(parsed)}
+            lib |= {(r.span.start, r.span.end) for r in effects.find_red_flags(parsed)}
+            same += cli == lib
+            details.append({"section": sec.document.source, "cli": len(cli), "library": len(lib),
+                            "common": len(cli & lib)})
     return {"sections": len(picks), "identical": same, "details": details}
 
 
@@ -345,7 +367,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--labels", type=int, default=None, help="only the first N label files (sorted)")
-    ap.add_argument("--write-lexicon", action="store_true", help="learn from all labels into effects_tac.tsv")
+    ap.add_argument("--write-lexicon", action="store_true",
+                    help="learn from all labels into effects_tac.tsv and effects_tac_model.tsv")
     ap.add_argument("--cli", type=int, default=3, help="sections to also run through `materia extract --json`")
     args = ap.parse_args()
     sections = load()
@@ -356,12 +379,15 @@ def main() -> None:
           f"{args.folds}-fold CV by label ({elapsed:.1f} s)")
     print(f"  strict   P={cv['strict_p']:.3f} R={cv['strict_r']:.3f} F1={cv['strict_f1']:.3f}")
     print(f"  lenient  P={cv['lenient_p']:.3f} R={cv['lenient_r']:.3f} F1={cv['lenient_f1']:.3f}")
+    rules = cross_validate(sections, args.folds, args.labels, model=False)
+    print(f"  learned lexicon without the span model (CV): strict F1={rules['strict_f1']:.3f}")
     baseline = cross_validate_baseline(sections, args.folds)
-    print(f"  without learned lexicon (HPO + lay names only): strict F1={baseline['strict_f1']:.3f}")
+    print(f"  without anything learned (HPO + lay names only): strict F1={baseline['strict_f1']:.3f}")
     result: dict[str, object] = {"corpus_sha256": corpus_sha256(), "folds": args.folds, "cv": cv,
-                                 "hpo_lay_only": baseline}
+                                 "cv_without_span_model": rules, "hpo_lay_only": baseline}
     if args.write_lexicon:
-        print(f"  wrote {write_lexicon(sections)} rows to {LEXICON.relative_to(ROOT)}")
+        print(f"  wrote {write_lexicon(sections)} rows to {LEXICON.relative_to(ROOT)} and "
+              f"{MODEL.relative_to(ROOT)}")
     if args.cli:
         agreement = cli_agreement(sections, args.cli)
         print(f"  CLI path: {agreement['identical']}/{agreement['sections']} sections give identical spans")

@@ -158,6 +158,9 @@ class Effect:
     onset: str | None = None
     duration: str | None = None
     hedged: bool = False
+    # a discontinuous mention's pieces ("increased" + "AST" in "increased ALT and AST"), `span` covering
+    # them all; empty for a mention in one piece
+    parts: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from materia.errors import VocabularyError
-from materia.extract import effects, parse
+from materia.extract import effect_spans, effects, parse
 from materia.lexicons import effects as lexicon
 from materia.types import Document, Section, Span
 
@@ -198,3 +198,30 @@ def test_effects_mentions_do_not_cross_punctuation() -> None:
     matcher = effects.Matcher.build({"lymphocyte count decreased": "x", "decreased lymphocyte": "y", "cough": "cough"})
     text = "platelet count decreased, lymphocyte count decreased, cough"
     assert [text[a:b] for a, b, _ in matcher.find(text)] == ["lymphocyte count decreased", "cough"]
+
+
+def test_effects_label_reactions_use_the_learned_span_model() -> None:
+    doc = _label(("6 ADVERSE REACTIONS", "side_effects",
+                  "The most common adverse reactions (>=20%) were nausea, vomiting, diarrhea, fatigue and "
+                  "protozoal infections. No cases of hepatotoxicity were reported."))
+    found = {doc.text[e.span.start:e.span.end]: e for e in effects.find(parse(doc))}
+    assert {"nausea", "vomiting", "diarrhea", "fatigue", "protozoal infections"} <= set(found)
+    assert found["hepatotoxicity"].negated and not found["nausea"].negated
+
+
+def test_effects_learned_candidates_are_the_model_rows() -> None:
+    doc = _label(("6 ADVERSE REACTIONS", "side_effects", "Adverse reactions were rash and cough."))
+    rows = effects.learned_candidates(parse(doc), effects.default_matcher())
+    assert {doc.text[a:b] for ((a, b),), _ in (row for row in rows if len(row[0]) == 1)} >= {"rash", "cough"}
+    assert all("b" in features and "sec=side_effects" in features for _, features in rows)
+
+
+def test_effects_discontinuous_mentions_carry_their_parts() -> None:
+    doc = _label(("6 ADVERSE REACTIONS", "side_effects", "Adverse reactions were increased ALT and AST."))
+    accept_all = effect_spans.SpanModel(keep_bias=5.0)
+    matcher = effects.Matcher.build({"increased alt": "increased alt", "ast": "ast"}, model=accept_all)
+    found = {e.name: e for e in effects.find(parse(doc), matcher)}
+    shared = found["increased ast"]
+    assert [p.of(doc.text) for p in shared.parts] == ["increased", "AST"]
+    assert shared.span.of(doc.text) == "increased ALT and AST"
+    assert found["increased alt"].parts == ()

@@ -72,12 +72,10 @@ class SpanModel:
     keep_bias: float = 0.0  # added to the keep score: the decision threshold, as a logit
 
     def edge_score(self, features: Sequence[str]) -> float:
-        get = self.edge.get
-        return sum(get(f, 0.0) for f in features)
+        return sum(filter(None, map(self.edge.get, features)))
 
     def keep_score(self, features: Sequence[str]) -> float:
-        get = self.keep.get
-        return sum(get(f, 0.0) for f in features) + self.keep_bias
+        return sum(filter(None, map(self.keep.get, features))) + self.keep_bias
 
 
 def _shape(word: str) -> str:
@@ -88,51 +86,74 @@ def _shape(word: str) -> str:
     return "a" if word.isalpha() else "0"
 
 
-def edge_features(tokens: Tokens, k: int, core: int, left: bool, depth: int) -> list[str] | None:
-    """Features of taking token k into a mention whose nearest token is `core`; None if it cannot be
-    (not a word, or a separator other than a space, a hyphen or a slash between)."""
-    sep = tokens.before(core if left else k)
-    if not _EDGE_SEP.fullmatch(sep):
-        return None
+def _edge_word_features(side: str, w: str) -> list[str]:
+    """What the word itself says (the same wherever it stands: scored once per word and side)."""
+    return [f"{side}w={w}", f"{side}s3={w[-3:]}", f"{side}s2={w[-2:]}", f"{side}len={min(len(w), 8)}"]
+
+
+def _edge_context_features(tokens: Tokens, k: int, core: int, side: str, depth: int, sep: str) -> list[str]:
     w = tokens.words[k]
-    side = "L" if left else "R"
+    beyond = k - 1 if side == "L" else k + 1
+    far = tokens.words[beyond] if 0 <= beyond < len(tokens.words) else "^"
     raw = tokens.text[tokens.start(k):tokens.end(k)]
     core_raw = tokens.text[tokens.start(core):tokens.end(core)]
     kind = "s" if sep == " " else "ss" if not sep.strip() else sep.strip()
-    return [side, f"{side}w={w}", f"{side}s3={w[-3:]}", f"{side}s2={w[-2:]}", f"{side}d={depth}",
-            f"{side}sep={kind}", f"{side}sh={_shape(raw)}{_shape(core_raw)}", f"{side}wc={w}|{tokens.words[core]}",
-            f"{side}len={min(len(w), 8)}"]
+    return [side, f"{side}d={depth}", f"{side}sep={kind}", f"{side}sh={_shape(raw)}{_shape(core_raw)}",
+            f"{side}wc={w}|{tokens.words[core]}", f"{side}far={far}|{w}"]
 
 
-def extend(tokens: Tokens, i: int, j: int, model: SpanModel, lo: int, hi: int) -> tuple[int, int]:
-    """Token range of a hit [i, j] after taking in the edge words the model accepts, within [lo, hi]."""
-    for depth in range(1, _MAX_EDGE + 1):
-        k = i - 1
-        if k < lo:
-            break
-        f = edge_features(tokens, k, i, True, depth)
-        if f is None or model.edge_score(f) <= 0:
-            break
-        i = k
-    for depth in range(1, _MAX_EDGE + 1):
-        k = j + 1
-        if k > hi:
-            break
-        f = edge_features(tokens, k, j, False, depth)
-        if f is None or model.edge_score(f) <= 0:
-            break
-        j = k
+def _edge_sep(tokens: Tokens, k: int, core: int, left: bool) -> str | None:
+    """The separator between token k and the mention, if a mention may take k in across it: a space,
+    a hyphen or a slash (never a comma, a bracket or a line break)."""
+    sep = tokens.before(core if left else k)
+    return sep if _EDGE_SEP.fullmatch(sep) else None
+
+
+def edge_features(tokens: Tokens, k: int, core: int, left: bool, depth: int) -> list[str] | None:
+    """Features of taking token k into a mention whose nearest token is `core`; None if it cannot be."""
+    sep = _edge_sep(tokens, k, core, left)
+    if sep is None:
+        return None
+    side = "L" if left else "R"
+    return _edge_word_features(side, tokens.words[k]) + _edge_context_features(tokens, k, core, side, depth, sep)
+
+
+def extend(tokens: Tokens, i: int, j: int, model: SpanModel, lo: int, hi: int,
+           cache: dict[str, float]) -> tuple[int, int]:
+    """Token range of a hit [i, j] after taking in the edge words the model accepts, within [lo, hi].
+    `cache` keeps the word part of edge scores across calls (one document)."""
+    for left in (True, False):
+        core = i if left else j
+        for depth in range(1, _MAX_EDGE + 1):
+            k = core - 1 if left else core + 1
+            if k < lo or k > hi:
+                break
+            sep = _edge_sep(tokens, k, core, left)
+            if sep is None:
+                break
+            side = "L" if left else "R"
+            key = side + tokens.words[k]
+            word_part = cache.get(key)
+            if word_part is None:
+                word_part = cache[key] = model.edge_score(_edge_word_features(side, tokens.words[k]))
+            if word_part + model.edge_score(_edge_context_features(tokens, k, core, side, depth, sep)) <= 0:
+                break
+            core = k
+        if left:
+            i = core
+        else:
+            j = core
     return i, j
 
 
 def keep_features(tokens: Tokens, i: int, j: int, core: str, flags: Sequence[str], section: str,
-                  gen: str) -> list[str]:
+                  gen: str, surface: str | None = None) -> list[str]:
     """Features of the candidate span of tokens [i, j] (`core`: the vocabulary hit inside it, `gen`: what
     proposed it: the vocabulary, a list, a table row or an abbreviation)."""
     words = tokens.words
     text = tokens.text
     n = len(words)
-    surface = " ".join(words[i:j + 1])
+    surface = surface or " ".join(words[i:j + 1])
     first_raw = text[tokens.start(i):tokens.end(i)]
     sep_before = tokens.before(i)
     sep_after = tokens.pieces[2 * j + 2]
@@ -185,8 +206,8 @@ def _sep_kind(sep: str) -> str:
 
 
 # Candidates beyond the vocabulary, for the keep model to judge: the other items of a list that holds
-# a known reaction ("glossitis, glossodynia, lip ulceration"), the row labels of tables, and the
-# abbreviations a document defines for a reaction ("post-transplant lymphoproliferative disorder (PTLD)").
+# a known reaction ("glossitis, glossodynia, lip ulceration") and the abbreviations a document defines
+# for a reaction ("post-transplant lymphoproliferative disorder (PTLD)").
 _CONJUNCTIONS = frozenset({"and", "or", "nor"})
 _LIST_OPENERS = frozenset({"were", "was", "are", "is", "include", "includes", "included", "including", "as", "of",
                            "with", "like", "e", "g", "i", "ie", "eg"})
@@ -198,7 +219,6 @@ _ITEM_BREAKS = frozenset({"were", "was", "is", "are", "be", "been", "has", "have
 _ITEM_WORDS = 5
 _ITEM_STEPS = 2
 _ITEM_END = re.compile(r"[ \t]*(?:[,;:.()\[\]]|\n)")
-_ROW = re.compile(r"(?m)^[ \t*•-]*([A-Za-z][^\n\d%()]{1,70}?)[ \t]{2,}[<>=]?\(?\d")
 _ABBREVIATION = re.compile(r"[ \t]*\([ \t]*([A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)[ \t]*\)")
 
 
@@ -285,17 +305,6 @@ def list_items(tokens: Tokens, i: int, j: int, lo: int, hi: int) -> list[tuple[i
             and not any(w.isdigit() for w in tokens.words[a:b + 1])]
 
 
-def row_labels(tokens: Tokens, start: int, end: int) -> list[tuple[int, int]]:
-    """Table rows within text offsets [start, end): the label before a gap and a number."""
-    out = []
-    for m in _ROW.finditer(tokens.text, start, end):
-        a = bisect.bisect_left(tokens.starts, m.start(1))
-        b = bisect.bisect_left(tokens.starts, m.end(1)) - 1
-        if a <= b and b - a < 8:
-            out.append((a, b))
-    return out
-
-
 def abbreviations(tokens: Tokens, spans: Sequence[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
     """Every use within tokens [lo, hi] of an abbreviation defined right after one of `spans`."""
     text = tokens.text
@@ -312,3 +321,90 @@ def abbreviations(tokens: Tokens, spans: Sequence[tuple[int, int]], lo: int, hi:
         if (w in defined or (w.endswith("s") and w[:-1] in defined)) and text[tokens.start(k)].isupper():
             out.append((k, k))
     return out
+
+
+Pieces = tuple[tuple[int, int], ...]  # token ranges of a discontinuous mention
+
+
+def coordinated(tokens: Tokens, spans: Sequence[tuple[int, int]], lo: int, hi: int) -> list[Pieces]:
+    """Discontinuous mentions that coordination implies, within tokens [lo, hi]: a modifier shared
+    to the right ("increased ALT and AST": "increased" + "AST", from the candidates "increased ALT"
+    and "AST") and a head shared to the left ("skeletal and visceral malformations": "skeletal" +
+    "malformations")."""
+    words = tokens.words
+    ending: dict[int, list[tuple[int, int]]] = {}
+    for a, b in spans:
+        ending.setdefault(b, []).append((a, b))
+    starting: dict[int, list[tuple[int, int]]] = {}
+    for a, b in spans:
+        starting.setdefault(a, []).append((a, b))
+    out: list[Pieces] = []
+    for a1, b1 in spans:
+        # shared modifier: a candidate of 2+ words, "and"/"or"/",", then a candidate or a word or two
+        if b1 == a1:
+            continue
+        start = _conjunct_start(tokens, b1, hi)
+        if start is None:
+            continue
+        following = dict.fromkeys(_short_conjuncts(tokens, start, hi) + starting.get(start, []))
+        for a, b in following:
+            for m in (1, 2):
+                if a1 + m - 1 < b1 and all(_plain(tokens.before(k)) for k in range(a1 + 1, a1 + m)):
+                    out.append(((a1, a1 + m - 1), (a, b)))
+    for a, b in spans:
+        # shared head: "X and Y H" where this candidate holds "Y H" or "H" follows "Y"
+        for h in range(max(a, lo), b + 1):
+            for y in (1, 2):
+                y0 = h - y
+                if y0 < lo or any(not _plain(tokens.before(k)) or words[k] in _ITEM_BREAKS for k in range(y0 + 1, h + 1)) \
+                        or words[y0] in _ITEM_BREAKS:
+                    continue
+                for q in _conjunct_ends(tokens, y0, lo):
+                    for x in (1, 2):
+                        x0 = q - x + 1
+                        if x0 < lo or any(words[k] in _ITEM_BREAKS or not words[k].isalpha() for k in range(x0, q + 1)) \
+                                or any(not _plain(tokens.before(k)) for k in range(x0 + 1, q + 1)):
+                            continue
+                        out.append(((x0, q), (h, b)))
+    return list(dict.fromkeys(out))
+
+
+def _conjunct_start(tokens: Tokens, k: int, hi: int) -> int | None:
+    """Where the conjunct after token k starts: after "and"/"or" (with or without a comma) or a comma."""
+    start = k + 1
+    if start > hi:
+        return None
+    sep = tokens.before(start)
+    if tokens.words[start] in _CONJUNCTIONS and (_plain(sep) or sep.strip(" \t") == ","):
+        start += 1
+    elif sep.strip(" \t") not in (",", "/"):
+        return None
+    return start if start <= hi else None
+
+
+def _short_conjuncts(tokens: Tokens, start: int, hi: int) -> list[tuple[int, int]]:
+    """A conjunct of one or two words from `start`, where it ends the list item (a comma, a bracket,
+    a stop, a line break or another conjunction)."""
+    words = tokens.words
+    out = []
+    for end in (start, start + 1):
+        if end > hi or words[end] in _ITEM_BREAKS or not words[end].isalpha() \
+                or (end > start and not _plain(tokens.before(end))):
+            break
+        after = tokens.pieces[2 * end + 2]
+        if end == len(words) - 1 or _ITEM_END.match(after) or (end + 1 <= hi and words[end + 1] in _CONJUNCTIONS):
+            out.append((start, end))
+    return out
+
+
+def _conjunct_ends(tokens: Tokens, k: int, lo: int) -> list[int]:
+    """Where the conjunct before token k ends: before "and"/"or" (with or without a comma), or before a comma."""
+    words = tokens.words
+    ends = []
+    if k - 1 >= lo and words[k - 1] in _CONJUNCTIONS and _plain(tokens.before(k)) and k - 2 >= lo:
+        sep = tokens.before(k - 1)
+        if _plain(sep) or sep.strip(" \t") == ",":
+            ends.append(k - 2)
+    elif k - 1 >= lo and tokens.before(k).strip(" \t") in (",", "/"):
+        ends.append(k - 1)
+    return ends

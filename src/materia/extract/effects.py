@@ -11,6 +11,12 @@ context (an effect heading, or a sentence with an effect cue). A clause presenti
 the substance is used for or as the patient's condition rules it out. Negation, hypothetical
 and serious follow ConText-style cues scoped to the clause.
 
+On drug labels (Document.kind "label"), in adverse-reaction, warning and precaution sections,
+a learned span model (extract/effect_spans.py, trained on the TAC 2017 ADR labels) decides
+instead of the cue rules: it moves mention edges ("protozoal infections", not "severe nausea"),
+proposes list items and defined abbreviations beyond the vocabulary, and keeps a candidate
+from the words around it, its place on the line and the same cues, read as features.
+
 Red flags come only from stop-and-get-help wording, wherever it stands: a sentence that says
 to seek medical or emergency help, or to call a doctor right away or after stopping the
 product, the list such a sentence opens ("Call your doctor right away if you have:"), and the
@@ -23,13 +29,13 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple
 
 import ahocorasick
 
-from materia.extract.effect_spans import (SpanModel, Tokens, abbreviations, extend, keep_features, list_items,
-                                          row_labels, tokenise)
 from materia.extract.conditions import under_study
+from materia.extract.effect_spans import (Pieces, SpanModel, Tokens, abbreviations, coordinated, extend, keep_features,
+                                          list_items, tokenise)
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
 from materia.types import Effect, RedFlag, Section, Span
@@ -44,7 +50,7 @@ NO_EFFECT_SECTIONS = frozenset({"nonclinical", "overdosage", "interactions", "pr
 _LABEL_NO_EFFECT = frozenset({"usage", "clinical_studies"})
 _TOKEN = re.compile(r"[^\W_]+")
 _JOINERS = frozenset({" ", "-", "  "})
-_HEADING = re.compile(r"(?:^|\n)[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?([A-Z][^\n.!?;:•*]{1,78}?)(?:\*\*)?:?[ \t]*(?=\n)")
+_NOT_IN_HEADING = re.compile(r"[.!?;:•*]")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
 _HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")
 _HEADING_AFTER = re.compile(r"[ \t]*(?:\n|$|[ \t]{2,}(?=[A-Z][\w-]*[ \t]+[a-z]))")
@@ -160,8 +166,9 @@ class Matcher:
 
 @functools.lru_cache(maxsize=1)
 def default_matcher() -> Matcher:
+    edge, keep, bias = lexicon.span_model_weights()
     return Matcher.build(lexicon.vocabulary(), left_words=lexicon.tac_side_words("left"),
-                         right_words=lexicon.tac_side_words("right"), model=lexicon.span_model())
+                         right_words=lexicon.tac_side_words("right"), model=SpanModel(edge, keep, bias))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +186,10 @@ class _Mention:
     condition: bool  # the patient's condition ("patients with X"); in a red-flag sentence "if you have X" is a symptom
     red_flag: bool
     effect_context: bool
+    negated: bool
+    hypothetical: bool
     learned: bool = False  # kept by the learned span model, which read the cues above itself
+    parts: tuple[tuple[int, int], ...] = ()  # a discontinuous mention's pieces
 
 
 @functools.lru_cache(maxsize=1)
@@ -231,15 +241,35 @@ class _CueIndex:
 
 def _clause_breaks(tokens: Tokens, cue_index: _CueIndex) -> list[int]:
     """Tokens that start a clause: after ; . ! ? or a bracket, and after "but", "however", ..."""
-    breaks = [k for k, sep in enumerate(tokens.pieces[0:-1:2]) if sep != " " and _CLAUSE_STOP.search(sep)]
+    breaks = [bisect.bisect_right(tokens.starts, m.start()) for m in _CLAUSE_STOP.finditer(tokens.text)]
     breaks += [j + 1 for _, j in cue_index.ranges("terminators", 0, len(tokens.words))]
     breaks.sort()
     return breaks
 
 
 def _headings(text: str) -> list[tuple[int, str]]:
-    """(offset, title) of lines that look like headings: short, alone, no sentence punctuation."""
-    return [(m.start(1), m.group(1).strip()) for m in _HEADING.finditer(text) if len(m.group(1).split()) <= 10]
+    """(offset, title) of lines that look like headings: short, alone, no sentence punctuation
+    (markdown "#" and "**" allowed, a trailing colon too), at most ten words."""
+    out = []
+    pos = 0
+    for line in text.split("\n")[:-1]:  # a heading line ends with a line break
+        start = pos
+        pos += len(line) + 1
+        title = line.lstrip(" \t")
+        if title.startswith("#"):
+            title = title.lstrip("#").lstrip(" \t")
+        if title.startswith("**"):
+            title = title[2:]
+        title = title.rstrip(" \t")
+        if title.endswith(":"):
+            title = title[:-1]
+        if title.endswith("**"):
+            title = title[:-2]
+        title = title.rstrip(" \t")
+        if 2 <= len(title) <= 79 and "A" <= title[0] <= "Z" and not _NOT_IN_HEADING.search(title) \
+                and len(title.split()) <= 10:
+            out.append((start + line.index(title), title))
+    return out
 
 
 def _regions(heads: list[tuple[int, str]], length: int, pattern: re.Pattern[str]) -> list[Span]:
@@ -365,7 +395,6 @@ class _Read:
 
     mentions: tuple[_Mention, ...]
     cue_index: _CueIndex | None
-    breaks: tuple[int, ...]
 
 
 @functools.lru_cache(maxsize=4)  # find() and find_red_flags() of one document share the work
@@ -373,9 +402,9 @@ def _read(parsed: Parsed, matcher: Matcher | None = None) -> _Read:
     return _scan(parsed, matcher)
 
 
-def learned_candidates(parsed: Parsed, matcher: Matcher) -> list[tuple[int, int, list[str]]]:
-    """(start, end, keep features) of every candidate the learned model scores: its training rows."""
-    rows: list[tuple[int, int, list[str]]] = []
+def learned_candidates(parsed: Parsed, matcher: Matcher) -> list[tuple[tuple[tuple[int, int], ...], list[str]]]:
+    """(pieces as text offsets, keep features) of every candidate the learned model scores: its training rows."""
+    rows: list[tuple[tuple[tuple[int, int], ...], list[str]]] = []
     _scan(parsed, matcher, rows)
     return rows
 
@@ -390,64 +419,82 @@ def _cue_before(text: str, tokens: Tokens, cue_index: _CueIndex, kind: str, lo: 
     return False
 
 
-def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[tuple[int, int, str, str]]:
-    """(first token, last token, name, what proposed it) in text order: the rule-based hits ("" proposer),
-    and on labels, in adverse-reaction, warning and precaution sections, the learned model's candidates:
-    vocabulary hits with their edges, list items beside them, table row labels, defined abbreviations."""
+class _Candidate(NamedTuple):
+    first: int  # first and last token (of all pieces)
+    last: int
+    name: str
+    gen: str  # what proposed it: "" the rules; "vocab", "list", "abbr", "coord" the learned model's proposers
+    pieces: Pieces = ()  # a discontinuous candidate's token ranges
+
+
+def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[_Candidate]:
+    """Candidates in text order: the rule-based hits, and on labels, in adverse-reaction, warning and
+    precaution sections, the learned model's: vocabulary hits with their edges, list items beside
+    them, defined abbreviations, and the discontinuous mentions coordination implies."""
     raw = matcher.raw_hits(tokens)
     selected = matcher.select(tokens, raw)
     model = matcher.model if parsed.document.kind == "label" else None
     if model is None:
-        return [(i, j, c, "") for i, j, c in selected if c]
+        return [_Candidate(i, j, c, "") for i, j, c in selected if c]
     starts = tokens.starts
-    learned_sections = [(bisect.bisect_left(starts, s.span.start), bisect.bisect_left(starts, s.span.end) - 1, s.span)
+    learned_sections = [(bisect.bisect_left(starts, s.span.start), bisect.bisect_left(starts, s.span.end) - 1)
                         for s in parsed.document.sections if s.type in EFFECT_SECTIONS]
-    learned_sections = [(lo, hi, span) for lo, hi, span in learned_sections if lo <= hi]
+    learned_sections = [(lo, hi) for lo, hi in learned_sections if lo <= hi]
 
-    def section_of(i: int) -> tuple[int, int, Span] | None:
-        for lo, hi, span in learned_sections:
+    def section_of(i: int) -> tuple[int, int] | None:
+        for lo, hi in learned_sections:
             if lo <= i <= hi:
-                return lo, hi, span
+                return lo, hi
         return None
 
-    blocked = [(i, j) for i, j, c in selected if not c]
-    out = [(i, j, c, "") for i, j, c in selected if c and section_of(i) is None]
+    blocked = [(i, j) for i, j, c in selected if not c]  # sorted, non-overlapping
+
+    def is_blocked(i: int, j: int) -> bool:
+        k = bisect.bisect_right(blocked, (i, len(tokens.words))) - 1
+        return k >= 0 and blocked[k][0] <= i and j <= blocked[k][1]
+
+    out = [_Candidate(i, j, c, "") for i, j, c in selected if c and section_of(i) is None]
     seen: set[tuple[int, int]] = set()
     vocabulary: list[tuple[int, int]] = []
+    edge_cache: dict[str, float] = {}
     for i, j, c in raw:
         where = section_of(i)
-        if not c or where is None or any(a <= i and j <= b for a, b in blocked):
+        if not c or where is None or (blocked and is_blocked(i, j)):
             continue
-        span = extend(tokens, i, j, model, where[0], where[1])
+        span = extend(tokens, i, j, model, where[0], where[1], edge_cache)
         if span not in seen:
             seen.add(span)
             vocabulary.append(span)
-            out.append((span[0], span[1], c, "vocab"))
+            out.append(_Candidate(span[0], span[1], c, "vocab"))
     generated: list[tuple[int, int, str]] = []
     for i, j in vocabulary:
         where = section_of(i)
         if where is not None:
             generated += [(a, b, "list") for a, b in list_items(tokens, i, j, where[0], where[1])]
-    for lo, hi, span in learned_sections:
-        generated += [(a, b, "row") for a, b in row_labels(tokens, span.start, span.end)]
+    for lo, hi in learned_sections:
         generated += [(a, b, "abbr") for a, b in abbreviations(tokens, vocabulary, lo, hi)]
     for a, b, gen in generated:
-        if (a, b) not in seen and not any(x <= a and b <= y for x, y in blocked):
+        if (a, b) not in seen and not (blocked and is_blocked(a, b)):
             seen.add((a, b))
-            out.append((a, b, " ".join(tokens.words[a:b + 1]), gen))
-    out.sort(key=lambda h: (h[0], h[0] - h[1]))
+            out.append(_Candidate(a, b, " ".join(tokens.words[a:b + 1]), gen))
+    spans = sorted(seen)
+    for lo, hi in learned_sections:
+        for pieces in coordinated(tokens, [(a, b) for a, b in spans if lo <= a and b <= hi], lo, hi):
+            name = " ".join(" ".join(tokens.words[a:b + 1]) for a, b in pieces)
+            out.append(_Candidate(pieces[0][0], pieces[-1][1], name, "coord", pieces))
+    out.sort(key=lambda h: (h.first, h.first - h.last))
     return out
 
 
 def _scan(parsed: Parsed, matcher: Matcher | None,
-          rows: list[tuple[int, int, list[str]]] | None = None) -> _Read:
+          rows: list[tuple[tuple[tuple[int, int], ...], list[str]]] | None = None) -> _Read:
     text = parsed.text
     cues = lexicon.cues()
     matcher = matcher or default_matcher()
     tokens = tokenise(text)
     candidates = _candidates(parsed, matcher, tokens)
     if not candidates:
-        return _Read((), None, ())
+        return _Read((), None)
     model = matcher.model
     cue_index = _CueIndex(tokens)
     breaks = _clause_breaks(tokens, cue_index)
@@ -459,7 +506,7 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
     scores: list[float] = []
     previous: _Mention | None = None
     sentence_cues: dict[int, tuple[bool, bool]] = {}
-    for i, j, name, gen in candidates:
+    for i, j, name, gen, pieces in candidates:
         learned = bool(gen)
         start, end = tokens.start(i), tokens.end(j)
         heading = not text[start].islower() and bool(_HEADING_AFTER.match(text, end)) \
@@ -490,22 +537,27 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
                 or bool(section and cues.effect_headings.search(section.title))
         else:
             context = allowed
-        mention = _Mention(start, end, name, i, j, sentence, lo, hi, clause, use, condition, red, context, learned)
+        k = bisect.bisect_right(breaks, j)
+        negated = cue_index.within("negation", clause, i - 1) \
+            or cue_index.within("negation_post", j + 1, min(hi, breaks[k] - 1) if k < len(breaks) else hi)
+        hypothetical = cue_index.within("hypothetical", lo, i - 1)
+        parts = tuple((tokens.start(a), tokens.end(b)) for a, b in pieces)
+        mention = _Mention(start, end, name, i, j, sentence, lo, hi, clause, use, condition, red and not parts,
+                           context, negated, hypothetical, learned, parts)
         previous = mention
         mentions.append(mention)
         if learned and model is not None:
             flags = [f for f, on in (("use", use), ("weak", weak), ("cond", condition), ("red", red),
                                      ("eff", has_effect_cue), ("list", lists_effects), ("head", heading),
-                                     ("hyp", _hypothetical(mention, cue_index)),
-                                     ("neg", _negated(mention, cue_index, breaks)))
-                     if on]
-            features = keep_features(tokens, i, j, name, flags, section.type if section else "none", gen)
+                                     ("hyp", hypothetical), ("neg", negated)) if on]
+            features = keep_features(tokens, i, j, name, flags, section.type if section else "none", gen,
+                                     " ... ".join(" ".join(tokens.words[a:b + 1]) for a, b in pieces) or None)
             if rows is not None:
-                rows.append((start, end, features))
+                rows.append((parts or ((start, end),), features))
             scores.append(model.keep_score(features))
         else:
             scores.append(1.0)
-    return _Read(tuple(_choose(mentions, scores)), cue_index, tuple(breaks))
+    return _Read(tuple(_choose(mentions, scores)), cue_index)
 
 
 def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
@@ -516,6 +568,9 @@ def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
     spans: list[tuple[int, int]] = []
     for score, m in sorted(((s, m) for s, m in zip(scores, mentions) if m.learned and s > 0),
                            key=lambda sm: -sm[0]):
+        if m.parts:
+            taken.append(m)  # a discontinuous mention shares its pieces with others ("visceral malformations")
+            continue
         k = bisect.bisect_left(spans, (m.start, m.end))
         if (k > 0 and spans[k - 1][1] > m.start) or (k < len(spans) and spans[k][0] < m.end):
             continue
@@ -523,19 +578,6 @@ def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
         taken.append(m)
     taken.sort(key=lambda m: m.start)
     return taken
-
-
-def _negated(m: _Mention, cue_index: _CueIndex, breaks: Sequence[int]) -> bool:
-    """A negation cue earlier in the clause, or a post-negation ("was not observed") later in it."""
-    if cue_index.within("negation", m.clause, m.first - 1):
-        return True
-    k = bisect.bisect_right(breaks, m.last)
-    hi = min(m.sentence_last, breaks[k] - 1) if k < len(breaks) else m.sentence_last
-    return cue_index.within("negation_post", m.last + 1, hi)
-
-
-def _hypothetical(m: _Mention, cue_index: _CueIndex) -> bool:
-    return cue_index.within("hypothetical", m.sentence_first, m.first - 1)
 
 
 def _serious(m: _Mention, cue_index: _CueIndex, cues: lexicon.Cues) -> bool | None:
@@ -567,9 +609,8 @@ def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
         if _under_study(parsed, m):
             continue  # a condition under study ("patients with sepsis", "reduce the risk of stroke") is no effect
         out.append(Effect(name=m.name, span=Span(m.start, m.end),
-                          negated=_negated(m, read.cue_index, read.breaks),
-                          hypothetical=_hypothetical(m, read.cue_index), serious=_serious(m, read.cue_index, cues),
-                          sentence=m.sentence))
+                          negated=m.negated, hypothetical=m.hypothetical, serious=_serious(m, read.cue_index, cues),
+                          sentence=m.sentence, parts=tuple(Span(a, b) for a, b in m.parts)))
     return out
 
 
@@ -580,5 +621,4 @@ def find_red_flags(parsed: Parsed, matcher: Matcher | None = None) -> list[RedFl
         return []
     return [RedFlag(name=m.name, span=Span(m.start, m.end), sentence=m.sentence)
             for m in read.mentions
-            if m.red_flag and (m.learned or not m.use)
-            and not _negated(m, read.cue_index, read.breaks)]
+            if m.red_flag and (m.learned or not m.use) and not m.negated]

