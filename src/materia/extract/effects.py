@@ -19,7 +19,7 @@ from typing import Iterable, Mapping
 
 import ahocorasick
 
-from materia.extract.parse import Parsed
+from materia.extract.parse import Parsed, lower_same_length
 from materia.lexicons import effects as lexicon
 from materia.types import Effect, RedFlag, Span
 
@@ -27,6 +27,8 @@ EFFECT_SECTIONS = frozenset({"side_effects", "warnings", "boxed_warning", "preca
 _TOKEN = re.compile(r"[^\W_]+")
 _JOINERS = frozenset({" ", "-", "  "})
 _SPLIT = re.compile(r"([^\W_]+)")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_BLOCK = 1 << 20  # characters matched at a time
 _HEADING = re.compile(r"(?:^|\n)[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?([A-Z][^\n.!?;:•*]{1,78}?)(?:\*\*)?:?[ \t]*(?=\n)")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
 _HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")
@@ -86,10 +88,21 @@ class Matcher:
         return cls(automaton, frozenset(left_words), frozenset(right_words))
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, canonical) in `text` offsets, sorted, non-overlapping."""
-        lower = text.lower()
-        if len(lower) != len(text):  # a few characters lower-case to two; keep offsets exact
-            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        """(start, end, canonical) in `text` offsets, sorted, non-overlapping.
+
+        A long text is read a block of paragraphs at a time (the token lists cost ~40 bytes a
+        character); no mention spans a blank line."""
+        out: list[tuple[int, int, str]] = []
+        start = 0
+        while start < len(text):
+            gap = _BLANK_LINE.search(text, start + _BLOCK) if len(text) - start > _BLOCK else None
+            end = gap.end() if gap else len(text)
+            out.extend((start + a, start + b, name) for a, b, name in self._find(text[start:end]))
+            start = end
+        return out
+
+    def _find(self, text: str) -> list[tuple[int, int, str]]:
+        lower = lower_same_length(text)
         pieces = _SPLIT.split(lower)  # separator, token, separator, ..., separator
         tokens = pieces[1::2]
         if not tokens:
@@ -158,8 +171,10 @@ def _regions(heads: list[tuple[int, str]], length: int, pattern: re.Pattern[str]
     return out
 
 
-def _inside(regions: list[Span], offset: int) -> bool:
-    return any(r.start <= offset < r.end for r in regions)
+def _inside(regions: list[Span], starts: list[int], offset: int) -> bool:
+    """Whether `offset` lies in one of `regions` (sorted and disjoint, as _regions makes them)."""
+    i = bisect.bisect_right(starts, offset) - 1
+    return i >= 0 and regions[i].start <= offset < regions[i].end
 
 
 def _clause_start(text: str, lo: int, at: int, terminators: re.Pattern[str]) -> int:
@@ -183,6 +198,7 @@ def _scan(parsed: Parsed, matcher: Matcher | None) -> list[_Mention]:
     heads = _headings(text)
     effect_regions = _regions(heads, len(text), cues.effect_headings)
     flag_regions = _regions(heads, len(text), cues.red_flag_headings)
+    effect_starts, flag_starts = [r.start for r in effect_regions], [r.start for r in flag_regions]
     out: list[_Mention] = []
     previous: _Mention | None = None
     sentence_cache: dict[Span, tuple[bool, bool]] = {}
@@ -207,8 +223,8 @@ def _scan(parsed: Parsed, matcher: Matcher | None) -> list[_Mention]:
         section = parsed.section_at(start)
         in_effect_section = section is not None and (section.type in EFFECT_SECTIONS
                                                      or bool(cues.effect_headings.search(section.title)))
-        red = has_flag_cue or _inside(flag_regions, start)
-        context = in_effect_section or has_effect_cue or _inside(effect_regions, start)
+        red = has_flag_cue or _inside(flag_regions, flag_starts, start)
+        context = in_effect_section or has_effect_cue or _inside(effect_regions, effect_starts, start)
         mention = _Mention(start, end, name, sentence, clause, use, red, context)
         out.append(mention)
         previous = mention

@@ -7,6 +7,8 @@ only when the curated list finds no main subject, e.g. for a drug label.
 """
 from __future__ import annotations
 
+import bisect
+
 import bz2
 import functools
 import pickle
@@ -16,7 +18,7 @@ from importlib.resources import files
 
 import ahocorasick
 
-from materia.extract.parse import Parsed
+from materia.extract.parse import Parsed, lower_same_length
 from materia.lexicons.substances import substances
 from materia.types import Span
 
@@ -66,9 +68,7 @@ def _drug_dictionary() -> ahocorasick.Automaton:
 
 def _scan(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[tuple[str, Span]]:
     """Longest whole-word matches, left to right, without overlaps."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few code points change length when lower-cased
-        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    lowered = lower_same_length(text)
     hits: list[tuple[int, int, str]] = []
     for end_index, (length, name) in automaton.iter(lowered):
         begin = end_index - length + 1
@@ -93,10 +93,13 @@ def find_in(text: str, start: int = 0) -> list[tuple[str, Span]]:
     automaton, pattern, exact = _curated()
     found = _scan(automaton, text, start)
     if pattern is not None:
-        taken = [span for _, span in found]
+        # the automaton's hits are sorted and disjoint, so one binary search finds any overlap
+        taken_starts = [span.start for _, span in found]
+        taken_ends = [span.end for _, span in found]
         for match in pattern.finditer(text):
             span = Span(start + match.start(), start + match.end())
-            if not any(span.overlaps(t) for t in taken):
+            k = bisect.bisect_left(taken_starts, span.end)
+            if not (k > 0 and taken_ends[k - 1] > span.start):
                 found.append((exact[match.group()], span))
         found.sort(key=lambda item: item[1])
     return found

@@ -18,7 +18,7 @@ from typing import Any
 
 import ahocorasick
 
-from materia.extract.parse import Parsed
+from materia.extract.parse import Parsed, lower_same_length
 from materia.lexicons.cues import disease_ontology_names, use_concepts, use_cues
 from materia.types import Evidence, Reference, Section, Span, Stance, Use
 
@@ -51,10 +51,7 @@ class _Mention:
 
 def lowered(text: str) -> str:
     """Lower-cased text with the same length (so offsets still index the original)."""
-    low = text.lower().replace("’", "'")
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text).replace("’", "'")
+    return lower_same_length(text).replace("’", "'")
 
 
 @lru_cache(maxsize=1)
@@ -186,6 +183,40 @@ def _post_spans(parsed: Parsed) -> list[Span]:
     return spans
 
 
+class _SpanIndex:
+    """The first span, in list order, containing a given span. Asked once per mention: a scan of every
+    post or reference each time was quadratic. The sorted, disjoint head of the list (document posts,
+    reference entries) is binary-searched; whatever follows (post-section bodies) is scanned."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        k = 1
+        while k < len(spans) and spans[k - 1].end <= spans[k].start:
+            k += 1
+        self._head, self._rest = spans[:k], spans[k:]
+        self._starts = [s.start for s in self._head]
+
+    def containing(self, span: Span) -> Span | None:
+        i = bisect.bisect_right(self._starts, span.start) - 1
+        if i >= 0 and self._head[i].contains(span):  # disjoint: no other head span can contain it
+            return self._head[i]
+        return next((s for s in self._rest if s.contains(span)), None)
+
+
+class _Posts(_SpanIndex):
+    """Posts, and whether each reports improvement, worked out once per post."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        super().__init__(spans)
+        self._verdicts: dict[Span, tuple[bool, bool]] = {}
+
+    def verdict(self, text: str, span: Span) -> tuple[bool, bool]:
+        """(reports improvement, reports no effect) for the post or sentence `span`."""
+        if span not in self._verdicts:
+            body = span.of(text)
+            self._verdicts[span] = (_POST_GOOD.search(body) is not None, _POST_BAD.search(body) is not None)
+        return self._verdicts[span]
+
+
 def _same_paragraph(text: str, a: Span, b: Span) -> bool:
     return "\n\n" not in text[a.end:b.start].replace(" ", "").replace("\t", "")
 
@@ -197,10 +228,10 @@ def find(parsed: Parsed, references: tuple[Reference, ...]) -> list[Use]:
         return []
     cues = use_cues()
     refs_by_n = {r.n: r for r in references}
-    ref_spans = [r.span for r in references]
+    ref_spans = _SpanIndex([r.span for r in references])
     heads = headings(parsed)
     head_starts = [h.start for h in heads]
-    posts = _post_spans(parsed)
+    posts = _Posts(_post_spans(parsed))
     sent_starts = [s.start for s in parsed.sentences]
     best: dict[str, tuple[int, int, Use]] = {}
     memo: dict[tuple[int, int], _Reading | None] = {}
@@ -218,8 +249,8 @@ def find(parsed: Parsed, references: tuple[Reference, ...]) -> list[Use]:
 
 
 def _judge(parsed: Parsed, index: int, mention: _Mention, cues: dict[str, Any],
-           refs_by_n: dict[int, Reference], ref_spans: list[Span], heads: list[Span],
-           head_starts: list[int], posts: list[Span], memo: dict[tuple[int, int], _Reading | None]) -> Use | None:
+           refs_by_n: dict[int, Reference], ref_spans: _SpanIndex, heads: list[Span],
+           head_starts: list[int], posts: _Posts, memo: dict[tuple[int, int], _Reading | None]) -> Use | None:
     """The use a mention stands for, or None when its context is not a use."""
     text = parsed.text
     sentence = parsed.sentences[index]
@@ -227,19 +258,18 @@ def _judge(parsed: Parsed, index: int, mention: _Mention, cues: dict[str, Any],
         sentence = Span(max(sentence.start, mention.span.start - _LONG // 2),
                         min(sentence.end, mention.span.end + _LONG // 2))
     sent_text = sentence.of(text)
-    if any(r.contains(mention.span) for r in ref_spans) or _REFERENCE_ENTRY.search(sent_text):
+    if ref_spans.containing(mention.span) is not None or _REFERENCE_ENTRY.search(sent_text):
         return None
     section = parsed.section_at(mention.span.start)
     if section is not None and section.type in _SKIP_SECTIONS:
         return None
     if "?" in text[mention.span.end:sentence.end].split("\n")[0] and "?" not in text[sentence.start:mention.span.start]:
         return None  # inside a question: the answer, not the question, takes a position
-    in_post = any(p.contains(mention.span) for p in posts) or (section is not None and section.type == "posts")
-    if in_post:
-        post = next((p for p in posts if p.contains(mention.span)), sentence)
-        body = post.of(text)
-        stance: Stance = "no_benefit" if _POST_BAD.search(body) and not _POST_GOOD.search(body) else "benefit"
-        if not (_POST_GOOD.search(body) or _POST_BAD.search(body)):
+    post = posts.containing(mention.span)
+    if post is not None or (section is not None and section.type == "posts"):
+        good, bad = posts.verdict(text, post or sentence)
+        stance: Stance = "no_benefit" if bad and not good else "benefit"
+        if not (good or bad):
             return None
         return Use(mention.name, mention.span, stance, "anecdote", _refs(sent_text), sentence)
     key = (sentence.start, sentence.end)
