@@ -2,10 +2,36 @@
 from __future__ import annotations
 
 import bisect
+import heapq
+import re
 from dataclasses import dataclass, field
 
 from materia.extract.sentences import sentence_spans
 from materia.types import Document, Section, Span
+
+
+_PIECE = 1 << 20  # characters lower-cased at a time
+_SPACE = re.compile(r"\s")
+
+
+def lower_same_length(text: str) -> str:
+    """`text` lower-cased with its length kept, so offsets still index the original, in bounded memory.
+
+    str.lower() first allocates 12 bytes a character (for a 40 MB text, 480 MB), so a long text is
+    lowered a piece at a time, each cut at whitespace, which no casing rule looks across (the Greek
+    final sigma looks only as far as the neighbouring letters). The one character whose lower case is
+    longer ("\u0130", dotted capital I) is kept as it is, and then, as always, every character is
+    lowered on its own."""
+    pieces: list[str] = []
+    whole_only = "\u0130" in text
+    start = 0
+    while start < len(text):
+        space = _SPACE.search(text, start + _PIECE) if len(text) - start > _PIECE else None
+        end = space.start() if space else len(text)
+        piece = text[start:end]
+        pieces.append("".join(c if c == "\u0130" else c.lower() for c in piece) if whole_only else piece.lower())
+        start = end
+    return "".join(pieces)
 
 
 @dataclass(frozen=True, eq=False)
@@ -13,6 +39,8 @@ class Parsed:
     document: Document
     sentences: tuple[Span, ...]
     _starts: list[int] = field(repr=False, default_factory=list)
+    _section_bounds: list[int] = field(repr=False, default_factory=list)
+    _section_owner: list[Section | None] = field(repr=False, default_factory=list)
 
     @property
     def text(self) -> str:
@@ -26,7 +54,9 @@ class Parsed:
         return None
 
     def section_at(self, offset: int) -> Section | None:
-        return self.document.section_at(offset)
+        """Document.section_at by binary search: extractors ask once per mention, documents can have thousands."""
+        k = bisect.bisect_right(self._section_bounds, offset) - 1
+        return self._section_owner[k] if k >= 0 else None
 
     def sentences_in(self, span: Span) -> list[Span]:
         lo = bisect.bisect_left(self._starts, span.start)
@@ -34,6 +64,27 @@ class Parsed:
         return list(self.sentences[lo:hi])
 
 
+def _section_index(sections: tuple[Section, ...]) -> tuple[list[int], list[Section | None]]:
+    """Every offset where the innermost section can change, and that section from there on.
+
+    Innermost as Document.section_at says: of the sections containing an offset, the one starting
+    last, the later one on a tie. A sweep with a heap of the open sections, O(n log n)."""
+    bounds = sorted({s.span.start for s in sections} | {s.span.end for s in sections})
+    order = sorted(range(len(sections)), key=lambda i: sections[i].span.start)
+    open_: list[tuple[int, int]] = []  # (-start, -index): the innermost open section on top
+    owner: list[Section | None] = []
+    j = 0
+    for b in bounds:
+        while j < len(order) and sections[order[j]].span.start <= b:
+            heapq.heappush(open_, (-sections[order[j]].span.start, -order[j]))
+            j += 1
+        while open_ and sections[-open_[0][1]].span.end <= b:
+            heapq.heappop(open_)
+        owner.append(sections[-open_[0][1]] if open_ else None)
+    return bounds, owner
+
+
 def parse(document: Document) -> Parsed:
     sentences = tuple(sentence_spans(document.text))
-    return Parsed(document, sentences, [s.start for s in sentences])
+    bounds, owner = _section_index(document.sections)
+    return Parsed(document, sentences, [s.start for s in sentences], bounds, owner)

@@ -1,0 +1,49 @@
+"""parse.py: section_at answers exactly as Document.section_at; lowering in pieces equals lowering at once."""
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from materia.extract.parse import parse
+from materia.types import Document, Section, Span
+
+SPANS = st.tuples(st.integers(0, 60), st.integers(0, 30)).map(lambda t: Span(t[0], t[0] + t[1]))
+SECTIONS = st.lists(SPANS.map(lambda sp: Section("t", "other", sp, sp)), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sections=SECTIONS)
+def test_parse_section_at_matches_document_section_at(sections):
+    doc = Document(source="x", sha256="0", text="x" * 100, kind="article", format="text", sections=tuple(sections))
+    parsed = parse(doc)
+    for offset in range(-1, 102):
+        assert parsed.section_at(offset) is doc.section_at(offset)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.sampled_from(list("aAΣσς \n\tİiß-.Ω") + ["\u0345", "x"]), max_size=80),
+       piece=st.integers(1, 12))
+def test_parse_lower_same_length_is_lower_in_pieces(monkeypatch_piece, text, piece):
+    parse_module = importlib.import_module("materia.extract.parse")  # the package re-exports parse()
+
+    monkeypatch_piece(parse_module, piece)
+    got = parse_module.lower_same_length(text)
+    expected = "".join(c if len(c.lower()) != 1 else c.lower() for c in text) if "\u0130" in text else text.lower()
+    assert got == expected and len(got) == len(text)
+
+
+@pytest.fixture
+def monkeypatch_piece():
+    """Set parse._PIECE for one example (hypothesis reuses a function-scoped fixture across examples)."""
+    saved: list[tuple[object, int]] = []
+
+    def set_piece(module, size: int) -> None:
+        saved.append((module, module._PIECE))
+        module._PIECE = size
+
+    yield set_piece
+    for module, size in reversed(saved):
+        module._PIECE = size
