@@ -202,8 +202,8 @@ def test_pipeline_changed_table_replaces_its_records_in_one_go(tmp_path: Path) -
         docs = store.documents()
         assert [(d.record, d.substance) for d in docs] == [("row 1", "zinc"), ("row 2", "magnesium")]
         assert store.check() == []
-        removed = {k for _, k, c, _ in store.history(source_of(str(table))) if c == "removed"}
-        assert any(k.startswith("post|") for k in removed)  # the dropped row's report is in the history
+        removed = {h.item["category"] for h in store.history(source=source_of(str(table))) if h.change == "removed"}
+        assert "post" in removed  # the dropped row's report is in the history
 
 
 def test_pipeline_bc5cdr_abstracts_are_separate_documents(tmp_path: Path, corpora: Path) -> None:
