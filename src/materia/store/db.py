@@ -126,10 +126,12 @@ def _info(row: DocumentRow) -> DocumentInfo:
                         row.content_key)
 
 
-def _stored_item(item: ItemRow) -> dict[str, Any]:
-    """An item as the history keeps it (offsets into its document's text, as stored)."""
+def _stored_item(item: ItemRow, offset: int) -> dict[str, Any]:
+    """An item as the history keeps it: its `span` indexes the file's text (the record's `offset` added,
+    as the contract's spans do; the document may be gone), the payload's spans its document's text."""
     return {"category": item.category, "name": item.name, "stance": item.stance, "evidence": item.evidence,
-            "text": item.text, "span": [item.span_start, item.span_end], "payload": dict(item.payload or {})}
+            "text": item.text, "span": [item.span_start + offset, item.span_end + offset],
+            "payload": dict(item.payload or {})}
 
 
 def _changes(old: Sequence[ItemRow], new: Sequence[ItemRow]) -> list[tuple[str, ItemRow, ItemRow | None]]:
@@ -286,14 +288,14 @@ class Store:
         recs = records(x)
         substance = x.substance.strip().lower() if x.substance else None
         old: list[ItemRow] = []
-        old_substance = substance
+        old_substance, old_offset = substance, doc.offset
         if row is None:
             row = DocumentRow(source=doc.source, record=record, ingested_at=now)
             s.add(row)
         else:
             old = list(s.scalars(select(ItemRow).where(ItemRow.document_id == row.id)
                                  .order_by(ItemRow.span_start, ItemRow.id)))
-            old_substance = row.substance
+            old_substance, old_offset = row.substance, row.text_offset
             s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
         row.sha256, row.kind, row.format, row.text_offset = doc.sha256, doc.kind, doc.format, doc.offset
         row.title, row.modified, row.text, row.content_key = doc.title, doc.modified, doc.text, content_key(doc)
@@ -308,7 +310,8 @@ class Store:
         def entry(change: str, item: ItemRow, before: ItemRow | None = None) -> HistoryRow:
             return HistoryRow(source=doc.source, record=record, item_key=item.key, change=change, at=now,
                               document_id=row.id, substance=old_substance if change == "removed" else substance,
-                              item=_stored_item(item), before=None if before is None else _stored_item(before))
+                              item=_stored_item(item, old_offset if change == "removed" else doc.offset),
+                              before=None if before is None else _stored_item(before, old_offset))
 
         s.add_all(entry(change, item, before) for change, item, before in _changes(old, new))
 
@@ -319,7 +322,8 @@ class Store:
         items = list(s.scalars(select(ItemRow).where(ItemRow.document_id == row.id)
                                .order_by(ItemRow.span_start, ItemRow.id)))
         s.add_all(HistoryRow(source=row.source, record=row.record, item_key=i.key, change="removed", at=now,
-                             document_id=row.id, substance=row.substance, item=_stored_item(i)) for i in items)
+                             document_id=row.id, substance=row.substance, item=_stored_item(i, row.text_offset))
+                  for i in items)
         s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
         s.delete(row)
 
