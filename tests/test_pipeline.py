@@ -120,7 +120,7 @@ def test_pipeline_cli_names_paths_as_typed(tmp_path: Path, zinc: Path, monkeypat
     result = CliRunner().invoke(app, ["ingest", "./empty.txt", "zinc.md", "--db", str(tmp_path / "kb.sqlite")])
     assert result.exit_code == 1
     assert "materia: ./empty.txt: empty file" in result.output
-    assert "1 added, 0 updated, 0 unchanged, 1 failed" in result.output
+    assert "1 added, 0 updated, 0 unchanged, 0 removed, 1 failed" in result.output
 
 
 # --- many-record files --------------------------------------------------------------------------
@@ -139,7 +139,7 @@ def druglib_kb(tmp_path_factory: pytest.TempPathFactory, corpora: Path) -> tuple
     db = str(root / "kb.sqlite")
     result = CliRunner().invoke(app, ["ingest", str(folder), "--db", db])
     assert result.exit_code == 0, result.output
-    assert "1 added, 0 updated, 0 unchanged, 0 failed" in result.output
+    assert "1 added, 0 updated, 0 unchanged, 0 removed, 0 failed" in result.output
     return db, folder
 
 
