@@ -151,11 +151,12 @@ def ingest(store: Store, paths: list[str], settings: Settings | None = None,
     if progress:
         progress("", len(files), len(files))
     removed: list[str] = []
-    for folder in dict.fromkeys(source_of(p) for p in paths if os.path.isdir(p)):
+    folders = {source_of(p): p for p in reversed(paths) if os.path.isdir(p)}  # each as first typed
+    for folder, typed in folders.items():
         try:
             removed += _drop_gone(store, folder)
         except MateriaError as exc:
-            failed.append((folder, str(exc)))
+            failed.append((typed, str(exc)))
     return IngestReport(tuple(outcomes["added"]), tuple(outcomes["updated"]), tuple(outcomes["unchanged"]),
                         tuple(failed), tuple(notes), removed=tuple(removed))
 
