@@ -97,3 +97,77 @@ def test_cli_kb_show_doses_contract_and_screen(tmp_path) -> None:
     assert "2.4 g/day is above the 1.2 g/day maximum" in " ".join(shown.split()).replace("│ ", "")
     md = runner.invoke(app, ["export", "ibuprofen", "--format", "markdown", "--db", db]).output
     assert "left out: 2.4 g/day is above the 1.2 g/day maximum the same source states[^" in md
+
+
+HISTORY_KEYS = {"when", "document_id", "change", "item", "before"}
+
+
+def _history(db: str, substance: str) -> list[dict]:
+    out = CliRunner().invoke(app, ["history", substance, "--json", "--db", db])
+    assert out.exit_code == 0, out.output
+    entries = json.loads(out.output)
+    assert isinstance(entries, list)
+    for e in entries:
+        assert set(e) == HISTORY_KEYS
+        assert e["change"] in ("added", "removed", "changed")
+        assert isinstance(e["item"], dict) and (e["before"] is None or isinstance(e["before"], dict))
+        assert isinstance(e["document_id"], int) and e["when"][:4].isdigit()
+    return entries
+
+
+@pytest.fixture
+def folder(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "more").mkdir(parents=True)
+    (docs / "zinc.md").write_text("# Zinc\n\n## Dosage\n\nAdults take 30 g of zinc daily for colds.\n\n"
+                                  "## Side effects\n\nZinc may cause nausea.\n", encoding="utf-8")
+    (docs / "more" / "iron.md").write_text("# Iron\n\n## Dosage\n\nAdults take 18 mg of iron daily.\n",
+                                           encoding="utf-8")
+    return docs
+
+
+def test_cli_kb_a_deleted_file_leaves_when_its_folder_is_ingested_again(folder, tmp_path) -> None:
+    runner, db = CliRunner(), str(tmp_path / "kb.sqlite")
+    assert runner.invoke(app, ["ingest", str(folder), "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["show", "zinc", "--db", db]).exit_code == 0
+    (folder / "zinc.md").unlink()
+    missing = runner.invoke(app, ["ingest", str(folder / "zinc.md"), "--db", db])  # named: an error, no removal
+    assert missing.exit_code == 1 and "0 removed" in missing.output
+    assert runner.invoke(app, ["show", "zinc", "--db", db]).exit_code == 0
+    again = runner.invoke(app, ["ingest", str(folder), "--db", db])
+    assert again.exit_code == 0 and "1 removed" in again.output
+    assert runner.invoke(app, ["show", "zinc", "--db", db]).exit_code == 1  # gone from show
+    assert runner.invoke(app, ["show", "iron", "--db", db]).exit_code == 0
+    entries = _history(db, "zinc")
+    removed = [e for e in entries if e["change"] == "removed"]
+    assert {e["item"]["category"] for e in removed} == {"dose", "effect"}
+    assert all(e["before"] is None for e in removed)
+    text = runner.invoke(app, ["history", "zinc", "--db", db])
+    assert text.exit_code == 0 and "removed" in text.output and "zinc.md" in text.output
+
+
+def test_cli_kb_remove_files_and_folders(folder, tmp_path) -> None:
+    runner, db = CliRunner(), str(tmp_path / "kb.sqlite")
+    assert runner.invoke(app, ["ingest", str(folder), "--db", db]).exit_code == 0
+    done = runner.invoke(app, ["remove", str(folder / "more"), str(folder / "nope.md"), "--db", db])
+    assert done.exit_code == 1 and "1 removed, 1 failed" in done.output
+    assert runner.invoke(app, ["show", "iron", "--db", db]).exit_code == 1
+    assert [e["change"] for e in _history(db, "iron")].count("removed") >= 1
+    assert runner.invoke(app, ["remove", str(folder / "zinc.md"), "--db", db]).exit_code == 0  # still on disk
+    assert runner.invoke(app, ["show", "zinc", "--db", db]).exit_code == 1
+
+
+def test_cli_kb_history_a_value_edit_is_one_changed_entry(folder, tmp_path) -> None:
+    runner, db = CliRunner(), str(tmp_path / "kb.sqlite")
+    assert runner.invoke(app, ["ingest", str(folder), "--db", db]).exit_code == 0
+    zinc = folder / "zinc.md"
+    zinc.write_text(zinc.read_text(encoding="utf-8").replace("30 g", "40 g"), encoding="utf-8")
+    assert "1 updated" in runner.invoke(app, ["ingest", str(folder), "--db", db]).output
+    entries = _history(db, "zinc")
+    assert [e["change"] for e in entries if e["change"] != "added"] == ["changed"]  # not removed + added
+    changed = entries[-1]
+    assert changed["before"]["payload"]["high"] == 30 and changed["item"]["payload"]["high"] == 40
+    assert changed["item"]["category"] == "dose"
+    table = runner.invoke(app, ["history", "L-zinc", "--db", db])  # resolves as show does
+    assert table.exit_code == 0 and "changed" in table.output and "30 g" in table.output
+    assert runner.invoke(app, ["history", "nosuchthing", "--db", db]).exit_code == 1

@@ -182,7 +182,23 @@ def ingest(
     for path, reason in report.failed:
         fail(path, reason)
     out.print(f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-              f"{len(report.failed)} failed")
+              f"{len(report.removed)} removed, {len(report.failed)} failed")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def remove(
+    paths: list[str] = typer.Argument(..., help="Files, or folders (every stored file under them), to drop."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Drop PATHS (known by their resolved paths, present or deleted) from the knowledge base; kept in the history."""
+    from materia.pipeline import remove as run_remove
+
+    with open_store(db) as store:
+        report = run_remove(store, paths)
+    for path, reason in report.failed:
+        fail(path, reason)
+    out.print(f"{len(report.removed)} removed, {len(report.failed)} failed")
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -221,6 +237,25 @@ def conflicts(
         sys.stdout.write(dumps(conflicts_contract(found), indent=2) + "\n")
     else:
         out.print(conflicts_view(found))
+
+
+@app.command()
+def history(
+    substance: str = typer.Argument(..., help="Substance name (resolved as `show` does)."),
+    as_json: bool = typer.Option(False, "--json", help="JSON array as in EXTRACT.md."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """What was added to, removed from or changed in the documents about SUBSTANCE, and when."""
+    from materia.knowledge.export import history_contract
+    from materia.render import history_view
+    from materia.serialise import dumps
+
+    with open_kb(db) as kb:
+        entries = kb.history(substance)
+    if as_json:
+        sys.stdout.write(dumps(history_contract(entries), indent=2) + "\n")
+    else:
+        out.print(history_view(entries))
 
 
 @app.command()

@@ -2,7 +2,9 @@
 
     expand_paths(paths)           files named by paths, directories and globs (and the misses)
     process(path, settings)       one file -> its Extractions, or why it failed (no database)
-    ingest(store, paths)          process each file and store it in one transaction
+    ingest(store, paths)          process each file and store it in one transaction; drop the files
+                                  gone from a folder that was given
+    remove(store, paths)          drop stored files, or every stored file under a folder
 
 `process` is the unit of work that a parallel or distributed ingest wraps: it reads
 nothing but its file and returns plain values. `ingest` owns the storing loop, so the
@@ -36,6 +38,7 @@ class IngestReport:
     unchanged: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()  # (path, reason)
     notes: tuple[tuple[str, str], ...] = ()  # (path, what the reader repaired)
+    removed: tuple[str, ...] = ()  # sources (resolved paths) dropped from the knowledge base
 
     @property
     def ok(self) -> bool:
@@ -147,5 +150,37 @@ def ingest(store: Store, paths: list[str], settings: Settings | None = None,
         outcomes[outcome].append(path)
     if progress:
         progress("", len(files), len(files))
+    removed: list[str] = []
+    folders = {source_of(p): p for p in reversed(paths) if os.path.isdir(p)}  # each as first typed
+    for folder, typed in folders.items():
+        try:
+            removed += _drop_gone(store, folder)
+        except MateriaError as exc:
+            failed.append((typed, str(exc)))
     return IngestReport(tuple(outcomes["added"]), tuple(outcomes["updated"]), tuple(outcomes["unchanged"]),
-                        tuple(failed), tuple(notes))
+                        tuple(failed), tuple(notes), removed=tuple(removed))
+
+
+def _drop_gone(store: Store, folder: str) -> list[str]:
+    """Drop the stored files under `folder` (a resolved path) that no longer exist. Only files that are
+    gone: one the walk skipped (a hidden name) or could not read is still there, and stays."""
+    gone = [source for source in store.sources_under(folder) if not os.path.exists(source)]
+    return [source for source in gone if store.remove(source)]
+
+
+def remove(store: Store, paths: Iterable[str]) -> IngestReport:
+    """Drop each file named (by its resolved path, whether it still exists or not) from the knowledge
+    base, or every stored file under a folder named, each file in one transaction, the removals kept
+    in the history. A name that matches nothing stored is a failure."""
+    removed: list[str] = []
+    failed: list[tuple[str, str]] = []
+    for path in paths:
+        source = source_of(path)
+        try:
+            sources = [source] if store.stored_sha256(source) is not None else store.sources_under(source)
+            if not sources:
+                failed.append((path, "not in the knowledge base"))
+            removed += [s for s in sources if store.remove(s)]
+        except MateriaError as exc:
+            failed.append((path, str(exc)))
+    return IngestReport(failed=tuple(failed), removed=tuple(dict.fromkeys(removed)))

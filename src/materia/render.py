@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.markup import escape
@@ -15,6 +15,7 @@ from materia.types import Extraction
 
 if TYPE_CHECKING:  # `materia extract` needs none of the knowledge base (nor SQLAlchemy) at run time
     from materia.knowledge.model import Citation, Conflict, Monograph, SearchHit
+    from materia.store import HistoryEntry
 
 
 def _fmt_amount(low: float | None, high: float, unit: str) -> str:
@@ -154,4 +155,24 @@ def search_view(query: str, hits: Sequence[SearchHit]) -> Group:
     for h in hits:
         where = f"doc {h.document_id}" if h.document_id else (h.substance or "")
         table.add_row(h.kind, escape(h.title[:50]), escape(h.snippet[:100]), escape(where))
+    return Group(table)
+
+
+def _values(item: dict[str, Any]) -> str:
+    """An item's values in a few words: a dose's amount, else its stance and evidence."""
+    p = item.get("payload") or {}
+    if item.get("category") == "dose" and isinstance(p.get("high"), (int, float)):
+        return _fmt_amount(p.get("low"), p["high"], str(p.get("unit") or "")) + (f"/{p['per']}" if p.get("per") else "")
+    return " ".join(str(v) for v in (item.get("stance"), item.get("evidence")) if v)
+
+
+def history_view(entries: Sequence[HistoryEntry]) -> Group:
+    if not entries:
+        return Group(Text("No changes recorded."))
+    table = Table("when", "document", "change", "item", "values", "before", box=None, pad_edge=False)
+    for e in entries:
+        where = f"{e.document_id or '?'} {Path(e.source).name}" + (f" ({e.record})" if e.record else "")
+        table.add_row(e.when.strftime("%Y-%m-%d %H:%M"), escape(where), e.change,
+                      escape(f"{e.item.get('category', '')}: {e.item.get('name', '')}"), escape(_values(e.item)),
+                      escape(_values(e.before)) if e.before else "")
     return Group(table)

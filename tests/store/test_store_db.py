@@ -49,9 +49,9 @@ def test_db_put_is_idempotent_and_replaces_atomically(store) -> None:
     assert store.put(_extraction("a.txt", "2", (other,))) == "updated"
     items = store.items("glutamine")
     assert sorted(i.name for i in items) == ["constipation", "timing"]
-    changes = {(k, c) for _, k, c, _ in store.history("a.txt")}
-    assert ("use|diarrhea|benefit", "removed") in changes
-    assert ("use|constipation|no_benefit", "added") in changes
+    changes = {(h.item["name"], h.item["stance"], h.change) for h in store.history(source="a.txt")}
+    assert ("diarrhea", "benefit", "removed") in changes
+    assert ("constipation", "no_benefit", "added") in changes
     assert store.check() == []
 
 

@@ -11,7 +11,7 @@ import re
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar, cast
 
 from materia.errors import NotFoundError
@@ -21,7 +21,7 @@ from materia.knowledge import monograph as monograph_rules
 from materia.knowledge.conflicts import sentence_span
 from materia.knowledge.model import (Conflict, DocumentItem, Monograph, SearchHit, StoredDocument,
                                      SubstanceSummary)
-from materia.store import Store, connect
+from materia.store import HistoryEntry, Store, connect
 
 T = TypeVar("T")
 
@@ -122,15 +122,10 @@ class KnowledgeBase:
         In order: a stored name ("L-Glutamine" -> glutamine); what the vocabularies call it, brands and
         synonyms included ("Lipitor" -> atorvastatin, the same resolver extraction uses); the substance of
         stored documents titled with that name (a label's product name, for brands no vocabulary knows)."""
-        stored = {normalise_substance(s): s for s in self.store.substance_names()}
-        wanted = normalise_substance(name)
-        if wanted in stored:
-            return stored[wanted]
-        named = resolve_name(name).names
-        for candidate in named:
-            if normalise_substance(candidate) in stored:
-                return stored[normalise_substance(candidate)]
-        wanted_names = {wanted, *map(normalise_substance, named)}
+        found = self._resolve_among(name, self.store.substance_names())
+        if found is not None:
+            return found
+        wanted_names = {normalise_substance(name), *map(normalise_substance, resolve_name(name).names)}
 
         def titled_so(title: str) -> bool:  # "Quuxol (quuxamide) tablets" is titled Quuxol
             head = headline_name(title)
@@ -140,6 +135,17 @@ class KnowledgeBase:
         if titled:
             return titled.most_common(1)[0][0]
         raise NotFoundError(f"no substance {name!r} in the knowledge base")
+
+    @staticmethod
+    def _resolve_among(name: str, substances: Iterable[str]) -> str | None:
+        """The one of `substances` that `name` is, by its own name or a name the vocabularies give it."""
+        stored = {normalise_substance(s): s for s in substances}
+        if normalise_substance(name) in stored:
+            return stored[normalise_substance(name)]
+        for candidate in resolve_name(name).names:
+            if normalise_substance(candidate) in stored:
+                return stored[normalise_substance(candidate)]
+        return None
 
     def substances(self) -> tuple[SubstanceSummary, ...]:
         """Every substance with its counts of sources, statements and reports, by name."""
@@ -157,6 +163,19 @@ class KnowledgeBase:
         def find() -> tuple[Conflict, ...]:
             return tuple(conflict_rules.find(self.store.items(self.resolve(name), ("statement", "use"))))
         return self.cached("conflicts", name, find)
+
+    def history(self, name: str) -> tuple[HistoryEntry, ...]:
+        """Every change to the items of the documents about one substance, oldest first. The name
+        resolves as for `monograph`; a substance whose documents are all removed is found in the history."""
+        def read() -> tuple[HistoryEntry, ...]:
+            try:
+                substance = self.resolve(name)
+            except NotFoundError:
+                substance = self._resolve_among(name, self.store.history_substances()) or ""
+                if not substance:
+                    raise
+            return tuple(self.store.history([substance]))
+        return self.cached("history", name, read)
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> tuple[SearchHit, ...]:
         """Substances by name, then statements and documents by full-text match (not cached: queries vary)."""

@@ -6,11 +6,12 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timezone
 from typing import Any
 
 from materia.knowledge.model import Citation, Conflict, Monograph
 from materia.serialise import dumps
+from materia.store import HistoryEntry
 
 FORMATS = ("markdown", "jsonld", "csv")
 
@@ -131,6 +132,13 @@ def conflicts_contract(conflicts: Iterable[Conflict]) -> list[dict[str, Any]]:
     return [{"topic": c.topic, "positions": [{"source": p.source, "stance": p.stance,
                                               "span": [p.span[0] + p.offset, p.span[1] + p.offset],
                                               "text": p.text} for p in c.positions]} for c in conflicts]
+
+
+def history_contract(entries: Iterable[HistoryEntry]) -> list[dict[str, Any]]:
+    """History entries as `materia history --json` prints them (EXTRACT.md): when (ISO 8601, UTC), the
+    document's id, the change, the item as stored (after, for a change) and `before` (null unless changed)."""
+    return [{"when": e.when.replace(tzinfo=timezone.utc).isoformat(timespec="seconds"), "document_id": e.document_id, "change": e.change,
+             "item": e.item, "before": e.before} for e in entries]
 
 
 def export(m: Monograph, fmt: str) -> str:

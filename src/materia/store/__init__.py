@@ -7,6 +7,6 @@ reading and extracting files is `materia.pipeline`, which imports the store, nev
 from __future__ import annotations
 
 from materia.store.db import Store, connect
-from materia.store.rows import DocumentInfo, SearchHit, StoredItem, SubstanceSummary
+from materia.store.rows import DocumentInfo, HistoryEntry, SearchHit, StoredItem, SubstanceSummary
 
-__all__ = ["DocumentInfo", "SearchHit", "Store", "StoredItem", "SubstanceSummary", "connect"]
+__all__ = ["DocumentInfo", "HistoryEntry", "SearchHit", "Store", "StoredItem", "SubstanceSummary", "connect"]

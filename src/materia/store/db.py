@@ -4,11 +4,12 @@ It stores what it is given; reading and extracting files is materia.pipeline's j
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -20,9 +21,11 @@ from sqlalchemy.pool import NullPool
 
 from materia.errors import NotFoundError, StoreError
 from materia.store.models import DocumentRow, HistoryRow, ItemRow
-from materia.store.rows import DocumentInfo, SearchHit, StoredItem, SubstanceSummary
+from materia.store.rows import DocumentInfo, HistoryEntry, SearchHit, StoredItem, SubstanceSummary
 from materia.store.serialise import content_key, records
 from materia.types import Extraction, Span
+
+T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any insert, update (ingested_at is reset) or delete of a document moves one of these.
@@ -123,6 +126,48 @@ def _info(row: DocumentRow) -> DocumentInfo:
                         row.content_key)
 
 
+def _stored_item(item: ItemRow, offset: int) -> dict[str, Any]:
+    """An item as the history keeps it: its `span` indexes the file's text (the record's `offset` added,
+    as the contract's spans do; the document may be gone), the payload's spans its document's text."""
+    return {"category": item.category, "name": item.name, "stance": item.stance, "evidence": item.evidence,
+            "text": item.text, "span": [item.span_start + offset, item.span_end + offset],
+            "payload": dict(item.payload or {})}
+
+
+def _changes(old: Sequence[ItemRow], new: Sequence[ItemRow]) -> list[tuple[str, ItemRow, ItemRow | None]]:
+    """(change, item, before) turning the items `old` into `new`, each list in text order.
+
+    An item is its key (category|name|stance) and its values' digest: one in both lists is no change,
+    wherever it moved. What is left of one key on both sides is paired in text order as "changed"
+    (before = the old item); the rest of the old is "removed", of the new "added". An old item stored
+    before values were hashed (no digest) matches any new item of its key, so it records no change."""
+    unmatched_new: dict[str, list[ItemRow]] = {}
+    for item in new:
+        unmatched_new.setdefault(item.key, []).append(item)
+    left_old: dict[str, list[ItemRow]] = {}
+    for item in old:
+        same = unmatched_new.get(item.key, [])
+        match = next((n for n in same if item.digest is None or n.digest == item.digest), None)
+        if match is not None:
+            same.remove(match)
+        else:
+            left_old.setdefault(item.key, []).append(item)
+    out: list[tuple[str, ItemRow, ItemRow | None]] = []
+    for key in sorted(set(left_old) | set(unmatched_new)):
+        gone, came = left_old.get(key, []), unmatched_new.get(key, [])
+        out += [("changed", after, before) for before, after in zip(gone, came)]
+        out += [("removed", before, None) for before in gone[len(came):]]
+        out += [("added", after, None) for after in came[len(gone):]]
+    return out
+
+
+def _key_item(item_key: str) -> dict[str, Any]:
+    """What a history row made before 0004 knows of its item: category, name and stance."""
+    category, _, rest = item_key.partition("|")
+    name, _, stance = rest.rpartition("|")
+    return {"category": category, "name": name, "stance": stance or None}
+
+
 def _fts_query(query: str) -> str:
     """User words as an FTS5 query: every word must occur (quoted, so no syntax leaks in)."""
     words = re.findall(r"\w+", query)
@@ -194,7 +239,7 @@ class Store:
 
         return self._writing(doc.source, store)
 
-    def _writing(self, source: str, store: Callable[[Session], str], attempts: int = 3) -> str:
+    def _writing(self, source: str, store: Callable[[Session], T], attempts: int = 3) -> T:
         """Run `store` in one write transaction that no other writer of `source` interleaves with.
 
         SQLite: BEGIN IMMEDIATE takes the database's write lock first, so the transaction reads what
@@ -214,42 +259,71 @@ class Store:
                 raise StoreError(f"could not store: {str(exc).splitlines()[0]}") from exc
         raise AssertionError("unreachable")
 
+    def sources_under(self, folder: str) -> list[str]:
+        """Stored sources (resolved file paths) inside `folder` (a resolved path), at any depth."""
+        prefix = folder.rstrip(os.sep) + os.sep
+        with Session(self.engine) as s:
+            rows = s.scalars(select(DocumentRow.source).distinct()
+                             .where(func.substr(DocumentRow.source, 1, len(prefix)) == prefix))
+            return sorted(rows)
+
+    def remove(self, source: str) -> int:
+        """Delete every document of the file stored as `source`, items and all, in one transaction,
+        keeping each removed item in the history: how many documents there were (0 if none)."""
+        def store(s: Session) -> int:
+            now = _now()
+            rows = list(s.scalars(select(DocumentRow).where(DocumentRow.source == source)))
+            for row in rows:
+                self._drop(s, row, now)
+            return len(rows)
+
+        return self._writing(source, store)
+
     @staticmethod
     def _write(s: Session, row: DocumentRow | None, x: Extraction, now: datetime) -> None:
-        """Insert or replace one document and its items, recording which item keys came and went."""
+        """Insert or replace one document and its items, recording in the history which items came,
+        went, or kept their category, name and stance with other values (one "changed" entry)."""
         doc = x.document
         record = doc.record or ""
         recs = records(x)
         substance = x.substance.strip().lower() if x.substance else None
-        old_keys: set[str] = set()
-        updated = row is not None
+        old: list[ItemRow] = []
+        old_substance, old_offset = substance, doc.offset
         if row is None:
             row = DocumentRow(source=doc.source, record=record, ingested_at=now)
             s.add(row)
         else:
-            old_keys = set(s.scalars(select(ItemRow.key).where(ItemRow.document_id == row.id)))
+            old = list(s.scalars(select(ItemRow).where(ItemRow.document_id == row.id)
+                                 .order_by(ItemRow.span_start, ItemRow.id)))
+            old_substance, old_offset = row.substance, row.text_offset
             s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
         row.sha256, row.kind, row.format, row.text_offset = doc.sha256, doc.kind, doc.format, doc.offset
         row.title, row.modified, row.text, row.content_key = doc.title, doc.modified, doc.text, content_key(doc)
         row.substance, row.has_references, row.n_items = substance, bool(x.references), len(recs)
         row.ingested_at = now
         s.flush()
-        s.add_all(ItemRow(document_id=row.id, category=r.category, substance=substance, name=r.name,
-                          stance=r.stance, evidence=r.evidence, key=r.key, text=r.text, payload=r.payload,
-                          span_start=r.span.start, span_end=r.span.end) for r in recs)
-        new_keys = {r.key for r in recs}
-        if updated:
-            s.add_all(HistoryRow(source=doc.source, record=record, item_key=k, change="removed", at=now)
-                      for k in sorted(old_keys - new_keys))
-        s.add_all(HistoryRow(source=doc.source, record=record, item_key=k, change="added", at=now)
-                  for k in sorted(new_keys - old_keys))
+        new = [ItemRow(document_id=row.id, category=r.category, substance=substance, name=r.name,
+                       stance=r.stance, evidence=r.evidence, key=r.key, digest=r.digest, text=r.text,
+                       payload=r.payload, span_start=r.span.start, span_end=r.span.end) for r in recs]
+        s.add_all(new)
+
+        def entry(change: str, item: ItemRow, before: ItemRow | None = None) -> HistoryRow:
+            return HistoryRow(source=doc.source, record=record, item_key=item.key, change=change, at=now,
+                              document_id=row.id, substance=old_substance if change == "removed" else substance,
+                              item=_stored_item(item, old_offset if change == "removed" else doc.offset),
+                              before=None if before is None else _stored_item(before, old_offset))
+
+        s.add_all(entry(change, item, before) for change, item, before in _changes(old, new))
 
     @staticmethod
     def _drop(s: Session, row: DocumentRow, now: datetime) -> None:
-        """Delete a record its file no longer has, keeping the removal in the history."""
-        keys = sorted(set(s.scalars(select(ItemRow.key).where(ItemRow.document_id == row.id))))
-        s.add_all(HistoryRow(source=row.source, record=row.record, item_key=k, change="removed", at=now)
-                  for k in keys)
+        """Delete a document (a record its file no longer has, or a file that is gone), keeping the
+        removal of each of its items in the history."""
+        items = list(s.scalars(select(ItemRow).where(ItemRow.document_id == row.id)
+                               .order_by(ItemRow.span_start, ItemRow.id)))
+        s.add_all(HistoryRow(source=row.source, record=row.record, item_key=i.key, change="removed", at=now,
+                             document_id=row.id, substance=row.substance, item=_stored_item(i, row.text_offset))
+                  for i in items)
         s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
         s.delete(row)
 
@@ -328,12 +402,23 @@ class Store:
                                         .order_by(ItemRow.span_start, ItemRow.id))]
             return info, row.format, row.text, items
 
-    def history(self, source: str | None = None) -> list[tuple[str, str, str, datetime]]:
+    def history(self, substances: Iterable[str] | None = None, source: str | None = None) -> list[HistoryEntry]:
+        """Item changes, oldest first: of the documents about any of `substances` (as they were when the
+        change was made, so removed documents are included), and/or of the file stored as `source`."""
         with Session(self.engine) as s:
             q = select(HistoryRow).order_by(HistoryRow.id)
+            if substances is not None:
+                q = q.where(HistoryRow.substance.in_(list(substances)))
             if source is not None:
                 q = q.where(HistoryRow.source == source)
-            return [(h.source, h.item_key, h.change, h.at) for h in s.scalars(q)]
+            return [HistoryEntry(h.id, h.at, h.document_id, h.source, h.record or None, h.substance, h.change,
+                                 dict(h.item) if h.item else _key_item(h.item_key),
+                                 dict(h.before) if h.before else None) for h in s.scalars(q)]
+
+    def history_substances(self) -> list[str]:
+        """Every substance the history names, including those whose documents are all gone."""
+        with Session(self.engine) as s:
+            return sorted(n for n in s.scalars(select(HistoryRow.substance).distinct()) if n)
 
     def check(self) -> list[str]:
         """Integrity problems: documents whose stored items are not their complete set."""

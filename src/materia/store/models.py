@@ -6,6 +6,7 @@ querying only, so the schema has one owner (the migration).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -48,7 +49,8 @@ class ItemRow(Base):
     name: Mapped[str] = mapped_column(Text)
     stance: Mapped[str | None] = mapped_column(String(64))
     evidence: Mapped[str | None] = mapped_column(String(64))
-    key: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(Text)  # category|name|stance
+    digest: Mapped[str | None] = mapped_column(String(64))  # its values (serialise.values_digest)
     text: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict] = mapped_column(JSON)
     span_start: Mapped[int] = mapped_column(Integer)
@@ -62,5 +64,9 @@ class HistoryRow(Base):
     source: Mapped[str] = mapped_column(String(1024))
     record: Mapped[str] = mapped_column(String(200), default="")
     item_key: Mapped[str] = mapped_column(Text)
-    change: Mapped[str] = mapped_column(String(16))
+    change: Mapped[str] = mapped_column(String(16))  # added | removed | changed
     at: Mapped[datetime] = mapped_column(DateTime)
+    document_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: the document may be gone
+    substance: Mapped[str | None] = mapped_column(String(200))
+    item: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the item as stored (after, for a change)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a changed item as it was

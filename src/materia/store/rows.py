@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from materia.types import Span
@@ -37,6 +37,23 @@ class StoredItem:
     text: str
     span: Span
     payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One change to one item of one document: added, removed, or changed (same category, name
+    and stance, other values; `before` holds the values it had). Items are as stored: category,
+    name, stance, evidence, text, span and payload."""
+
+    id: int
+    when: datetime
+    document_id: int | None
+    source: str
+    record: str | None
+    substance: str | None
+    change: str  # added | removed | changed
+    item: dict[str, Any]
+    before: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

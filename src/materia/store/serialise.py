@@ -4,7 +4,9 @@ Pure functions: no database here, so they are easy to test and reuse.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,10 +22,11 @@ class ItemRecord:
     name: str
     stance: str | None
     evidence: str | None
-    key: str
+    key: str  # category|name|stance: what the item is about, the same across value edits
     text: str
     span: Span
     payload: dict[str, Any]
+    digest: str  # what the item says (values_digest): the key and the digest together identify it
 
 
 def normalised_text_key(text: str) -> str:
@@ -40,6 +43,25 @@ def content_key(doc: Document) -> str:
     if set_id:
         return f"label:{set_id}:{doc.metadata.get('version', '').strip()}"
     return normalised_text_key(doc.text)
+
+
+_OFFSET_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _offset_fields(cls: type) -> frozenset[str]:
+    """Fields of an item dataclass declared as spans: where it is said, not what it says."""
+    names = _OFFSET_FIELDS.get(cls)
+    if names is None:
+        names = _OFFSET_FIELDS[cls] = frozenset(f.name for f in dataclasses.fields(cls) if "Span" in str(f.type))
+    return names
+
+
+def values_digest(payload: dict[str, Any], offset_fields: frozenset[str]) -> str:
+    """SHA-256 of an item's payload without its offsets, keys sorted: the same values anywhere in a
+    file hash alike, and "30 g" becoming "40 g" changes it. Migration 0004 holds a frozen copy."""
+    meaningful = {k: v for k, v in payload.items() if k not in offset_fields}
+    blob = json.dumps(meaningful, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def _evidence_span(item: Any) -> Span:
@@ -59,7 +81,8 @@ def records(x: Extraction) -> list[ItemRecord]:
         payload = to_json(item)
         assert isinstance(payload, dict)  # every item is a dataclass
         out.append(ItemRecord(category, name[:500], stance, evidence, f"{category}|{name.lower()}|{stance or ''}",
-                              ev.of(text)[:MAX_TEXT], item.span, payload))
+                              ev.of(text)[:MAX_TEXT], item.span, payload,
+                              values_digest(payload, _offset_fields(type(item)))))
 
     for d in x.doses:
         add("dose", d, d.context or "dose", "supervised" if d.supervised else None)
