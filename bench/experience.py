@@ -191,8 +191,8 @@ def clausecat(shared: Path) -> dict[str, Any]:
     import spacy
     from spacy.tokens import DocBin
 
-    from materia.extract.parse import parse
     from materia.extract import experience
+    from materia.extract.parse import parse
     from materia.ingest.posts import as_post
     from materia.types import Document
 

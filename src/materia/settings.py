@@ -43,7 +43,7 @@ class Settings:
         return int(self.max_file_mb * 1024 * 1024)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Defaults, then environment variables, then explicit overrides (CLI flags)."""
         environ = dict(os.environ if environ is None else environ)
         values: dict[str, object] = {}

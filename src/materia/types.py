@@ -10,9 +10,10 @@ inside a sentence also carry `sentence`, the span of that whole sentence.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, Mapping
+from typing import Literal
 
 DocumentKind = Literal["article", "monograph", "community", "label", "abstract", "review", "other"]
 
@@ -51,10 +52,10 @@ class Span:
     def of(self, text: str) -> str:
         return text[self.start:self.end]
 
-    def contains(self, other: "Span") -> bool:
+    def contains(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
 
-    def overlaps(self, other: "Span") -> bool:
+    def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
 
     def as_list(self) -> list[int]:

@@ -10,12 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from limits import time_limit
 
 from materia.errors import ReadError, TooLargeError
 from materia.ingest import read_path
 from materia.settings import Settings
-
-from limits import time_limit
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'

@@ -270,7 +270,7 @@ def _amounts(text: str, start: int, end: int) -> list[_Amount]:
         unit = table.canonical(match.group("unit"))
         if unit is None:
             continue
-        if unit == "kg" and not match.group("per") and not match.group("times") or (
+        if (unit == "kg" and not match.group("per") and not match.group("times")) or (
                 unit == "kg" and _body_weight(text, match.start("low"), match.end("unit"))):
             continue  # "15 kg (33 lbs) to <30 kg", "adults weighing 50 kg": people, not amounts to take
         low = _number(match.group("low"))

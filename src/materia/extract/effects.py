@@ -22,14 +22,22 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 import ahocorasick
 
-from materia.extract.effect_spans import (SpanModel, Tokens, abbreviations, extend, keep_features, list_items,
-                                          row_labels, tokenise)
 from materia.extract.conditions import under_study
+from materia.extract.effect_spans import (
+    SpanModel,
+    Tokens,
+    abbreviations,
+    extend,
+    keep_features,
+    list_items,
+    row_labels,
+    tokenise,
+)
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
 from materia.types import Effect, RedFlag, Section, Span
@@ -96,7 +104,7 @@ class Matcher:
     @classmethod
     def build(cls, vocabulary: Mapping[str, str], skip: Iterable[str] = (),
               left_words: Iterable[str] = (), right_words: Iterable[str] = (),
-              model: SpanModel | None = None) -> "Matcher":
+              model: SpanModel | None = None) -> Matcher:
         cues = lexicon.cues()
         drop = {normalise(s) for s in skip} | {normalise(s) for s in cues.stop_terms}
         automaton = ahocorasick.Automaton()

@@ -21,9 +21,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Iterable, Literal
+from typing import Literal
 
 import ahocorasick
 
@@ -31,7 +32,7 @@ from materia.extract.parse import Parsed
 from materia.lexicons import lay
 from materia.types import Effect, Span, Use, Verdict
 
-__all__ = ["Reading", "Mention", "covers_document", "fields", "find", "merge", "mentions", "post_spans", "read"]
+__all__ = ["Mention", "Reading", "covers_document", "fields", "find", "mentions", "merge", "post_spans", "read"]
 
 Role = Literal["effect", "use", "history"]
 _WORD = re.compile(r"[^\W_]+")

@@ -45,8 +45,8 @@ from materia.extract.conditions import StudyRole, study_lead
 from materia.extract.effects import default_matcher
 from materia.extract.parse import Parsed
 from materia.extract.references import CitationIndex
-from materia.lexicons.effects import cues as effect_cues
 from materia.lexicons.cues import EVIDENCE_CUES, disease_ontology_names, use_concepts, use_cues
+from materia.lexicons.effects import cues as effect_cues
 from materia.types import Evidence, Reference, Section, Span, Stance, Use
 
 __all__ = ["find", "headings", "lead_of", "lowered"]

@@ -119,7 +119,7 @@ def layout(parts: list[Part]) -> tuple[str, list[Section]]:
 
 def sniff_xml(raw: RawFile) -> bool:
     head = raw.text[:4096]
-    return "urn:hl7-org:v3" in head or raw.suffix == ".xml" and "<document" in head
+    return "urn:hl7-org:v3" in head or (raw.suffix == ".xml" and "<document" in head)
 
 
 def _parse_xml(raw: RawFile) -> etree._Element:

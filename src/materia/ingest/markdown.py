@@ -45,7 +45,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
 
 def _front_matter(yaml_text: str) -> dict[str, object]:
     """The fields of front matter; raises yaml.YAMLError (or RecursionError) when unreadable."""
-    loaded = yaml.load(yaml_text, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader subclass)
+    loaded = yaml.load(yaml_text, Loader=_FrontMatterLoader)  # safe: a SafeLoader subclass
     return dict(loaded) if isinstance(loaded, dict) else {}
 
 

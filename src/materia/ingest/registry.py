@@ -11,9 +11,9 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from materia.errors import ReadError, TooLargeError
 from materia.ingest.decode import decode

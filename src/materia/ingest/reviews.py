@@ -13,8 +13,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Iterator
 
 from materia.errors import ReadError
 from materia.ingest.cues import cues

@@ -57,7 +57,7 @@ def looks_like_heading(line: str) -> bool:
     """A short line that ends no sentence: how plain-text pages set their headings."""
     line = line.strip()
     words = line.split()
-    if not line or len(line) > 90 or len(words) > 14 or _BULLET.match(line) and not re.match(r"^\d+\.\s+[A-Z]", line):
+    if not line or len(line) > 90 or len(words) > 14 or (_BULLET.match(line) and not re.match(r"^\d+\.\s+[A-Z]", line)):
         return False
     if line[-1] in ".,;:" or line.startswith(("|", "(")):
         return False

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -157,7 +158,7 @@ def _tac_rows() -> tuple[tuple[str, str, str], ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def span_model() -> "SpanModel | None":
+def span_model() -> SpanModel | None:
     """The learned span model of label adverse-reaction text (effects_tac_model.tsv); None if not shipped."""
     from materia.extract.effect_spans import SpanModel
 

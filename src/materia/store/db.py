@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,7 @@ def _migrate(url: str) -> None:
         engine.dispose()
 
 
-def connect(url_or_path: str) -> "Store":
+def connect(url_or_path: str) -> Store:
     """Open the knowledge base at `url_or_path` and bring its schema up to date."""
     url = _url(url_or_path)
     try:
@@ -114,7 +114,7 @@ def _lock_key(source: str) -> int:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _info(row: DocumentRow) -> DocumentInfo:
@@ -143,7 +143,7 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -10,8 +10,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from materia.knowledge.model import (Claim, Conflict, Location, Monograph, Position, Report, SearchHit,
-                                     SourceInfo, StoredDocument)
+from materia.knowledge.model import (
+    Claim,
+    Conflict,
+    Location,
+    Monograph,
+    Position,
+    Report,
+    SearchHit,
+    SourceInfo,
+    StoredDocument,
+)
 from materia.web.chart import Chart, DoseBar, layout
 from materia.web.highlight import Mark, Token, anchor_id, tokens
 
