@@ -94,7 +94,7 @@ def load(corpus: Path = CORPUS) -> list[TacSection]:
             text = heading + "\n\n" + body
             gold, parts = set(), []
             for starts, lens in mentions.get(sec.get("id", ""), []):
-                spans = tuple((int(s) + shift, int(s) + shift + int(n)) for s, n in zip(starts.split(","), lens.split(",")))
+                spans = tuple((int(s) + shift, int(s) + shift + int(n)) for s, n in zip(starts.split(","), lens.split(","), strict=True))
                 if len(spans) == 1:
                     gold.add(spans[0])
                 else:
@@ -118,7 +118,7 @@ def predict(section: TacSection, matcher: effects.Matcher | None) -> set[tuple[i
 
 def score(sections: list[TacSection], predictions: list[set[tuple[int, int]]]) -> dict[str, float]:
     tp_s = tp_l_pred = tp_l_gold = n_pred = n_gold = 0
-    for sec, pred in zip(sections, predictions):
+    for sec, pred in zip(sections, predictions, strict=True):
         gold_all = [((a, b),) for a, b in sec.gold] + [p for p in sec.gold_parts]
         n_pred += len(pred)
         n_gold += len(gold_all)
@@ -330,7 +330,7 @@ def cli_agreement(sections: list[TacSection], n: int) -> dict[str, object]:
                               capture_output=True, text=True, timeout=600, cwd=ROOT)
         rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
     details = []
-    for sec, row in zip(picks, rows):
+    for sec, row in zip(picks, rows, strict=False):
         cli = {tuple(e["span"]) for e in row.get("effects", []) + row.get("red_flags", [])}
         parsed = parse(sec.document)  # the section-typed Document, every effect (hypothetical too)
         lib = {(e.span.start, e.span.end) for e in effects.find(parsed)}

@@ -257,7 +257,7 @@ def export(
     with open_kb(db) as kb:
         m = kb.monograph(substance)
     sys.stdout.write(run_export(m, fmt))
-    if not fmt == "csv":
+    if fmt != "csv":
         sys.stdout.write("\n")
 
 

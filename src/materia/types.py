@@ -122,9 +122,9 @@ class Document:
         """The innermost section containing `offset`."""
         best: Section | None = None
         for section in self.sections:
-            if section.span.start <= offset < section.span.end:
-                if best is None or section.span.start >= best.span.start:
-                    best = section
+            if section.span.start <= offset < section.span.end and (
+                    best is None or section.span.start >= best.span.start):
+                best = section
         return best
 
 

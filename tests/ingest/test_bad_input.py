@@ -102,7 +102,7 @@ def test_bad_input_cli_reports_each_file_and_continues(bad_files, seeds, tmp_pat
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == len(paths) - 1
-    for path, line in zip(paths, lines):
+    for path, line in zip(paths, lines, strict=False):
         assert line.startswith(f"materia: {path}: ")
     assert "Traceback" not in proc.stderr
     (row,) = [json.loads(line) for line in proc.stdout.splitlines()]

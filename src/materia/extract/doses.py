@@ -43,6 +43,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from materia.extract import substances
 from materia.extract.parse import Parsed
@@ -454,7 +455,7 @@ def _regions(document: Document) -> list[tuple[int, int, bool]]:
         return [] if label else [(0, n, False)]
     cuts = sorted({0, n, *(s.span.start for s in document.sections), *(s.span.end for s in document.sections)})
     out: list[tuple[int, int, bool]] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         if a >= b or b > n:
             continue
         chain = _chain(document.sections, a, b)

@@ -114,10 +114,9 @@ class Matcher:
             if not key or key in drop or len(key) < 3 or (rest and first in cues.modifiers):
                 continue
             for variant in _variants(key):
-                if variant not in drop:
-                    # existing keys win: curated and exact forms before generated plurals
-                    if automaton.get(f" {variant} ", None) is None or variant == key:
-                        automaton.add_word(f" {variant} ", (len(variant), canonical))
+                # existing keys win: curated and exact forms before generated plurals
+                if variant not in drop and (automaton.get(f" {variant} ", None) is None or variant == key):
+                    automaton.add_word(f" {variant} ", (len(variant), canonical))
         for blocker in cues.blockers:
             automaton.add_word(f" {normalise(blocker)} ", (len(normalise(blocker)), ""))
         if len(automaton) == 0:
@@ -522,7 +521,7 @@ def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
         return mentions
     taken: list[_Mention] = [m for m in mentions if not m.learned]
     spans: list[tuple[int, int]] = []
-    for score, m in sorted(((s, m) for s, m in zip(scores, mentions) if m.learned and s > 0),
+    for _score, m in sorted(((s, m) for s, m in zip(scores, mentions, strict=True) if m.learned and s > 0),
                            key=lambda sm: -sm[0]):
         k = bisect.bisect_left(spans, (m.start, m.end))
         if (k > 0 and spans[k - 1][1] > m.start) or (k < len(spans) and spans[k][0] < m.end):

@@ -95,7 +95,7 @@ def _vocabulary() -> _Vocabulary:
     cues = lay.experience_cues()
     automaton = ahocorasick.Automaton()
     words: set[str] = set()
-    for surface, term in lay.terms().items():
+    for surface in lay.terms():
         if surface in cues.stop_words or len(surface) < 3:
             continue
         words.update(surface.split())
@@ -448,7 +448,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
     roles = _share_list_roles(text, contexts)
     effects: list[Effect] = []
     uses: list[Use] = []
-    for ctx, role in zip(contexts, roles):
+    for ctx, role in zip(contexts, roles, strict=True):
         m = ctx.mention
         if m.kind == "benefit" and ctx.role != "use" and normalise_core(text, m) in cues.body_parts:
             continue  # "lips", "skin", "eye": a goal only where the writer says so ("good for my skin")

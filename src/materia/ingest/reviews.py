@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from materia.errors import ReadError
 from materia.ingest.cues import cues
@@ -97,7 +98,7 @@ def _records_by_id(text: str, start: int, delimiter: str, n: int) -> Iterator[tu
     """Records that start at lines beginning `<digits><delimiter>`; the last field runs to the record's end."""
     starts = [m.start() for m in re.finditer(rf"(?m)^\d+{re.escape(delimiter)}", text[start:])]
     starts = [s + start for s in starts] + [len(text)]
-    for a, b in zip(starts, starts[1:]):
+    for a, b in pairwise(starts):
         end = len(text[:b].rstrip())
         fields: list[Field] = []
         pos = a
@@ -255,7 +256,7 @@ def read_reviews(raw: RawFile) -> list[Document]:
     scale = 10 if any((p.rating or 0) > 5 for p in posts) else 5  # the scale is the table's, not the row's
     fmt = "jsonl" if jsonl else ("tsv" if "\t" in text[:4096].split("\n", 1)[0] else "csv")
     documents = []
-    for n, (row, post) in enumerate(zip(rows, posts), 1):
+    for n, (row, post) in enumerate(zip(rows, posts, strict=True), 1):
         post = replace(post, rating_scale=scale)
         drug = post.drug
         documents.append(Document(

@@ -234,10 +234,8 @@ def split_disclaimers(text: str, sections: list[Section]) -> list[Section]:
         if cut == 0 and not s.title:
             out.append(Section(s.title, "disclaimer", s.span, s.body, s.level))
             continue
-        if cut:
-            keep_end = paras[cut - 1].span.end
-        else:  # only the heading line stays
-            keep_end = max(s.span.start, len(text[:s.body.start].rstrip()))
+        # with no paragraph to keep, only the heading line stays
+        keep_end = paras[cut - 1].span.end if cut else max(s.span.start, len(text[:s.body.start].rstrip()))
         out.append(Section(s.title, s.type, Span(s.span.start, keep_end),
                            Span(min(s.body.start, keep_end), keep_end), s.level))
         tail = Span(paras[cut].span.start, s.span.end)

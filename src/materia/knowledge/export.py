@@ -76,7 +76,7 @@ def markdown(m: Monograph) -> str:
                 f"{p.stance}{cite(Citation(p.source, p.document_id, p.span, p.text, record=p.record))}" for p in conflict.positions))
         lines.append("")
     if note_text:
-        lines += note_text + [""]
+        lines += [*note_text, ""]
     return "\n".join(lines)
 
 

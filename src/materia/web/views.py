@@ -115,7 +115,7 @@ def red_flags(m: Monograph) -> tuple[RedFlag, ...]:
                 continue
             key = (claim.citations[0].text if claim.citations else "") or claim.name
             prev = groups.get(key)
-            groups[key] = RedFlag(prev.names + (claim.name,), prev.claim) if prev else RedFlag((claim.name,), claim)
+            groups[key] = RedFlag((*prev.names, claim.name), prev.claim) if prev else RedFlag((claim.name,), claim)
     return tuple(groups.values())
 
 
