@@ -94,14 +94,16 @@ def load(corpus: Path = CORPUS) -> list[TacSection]:
             text = heading + "\n\n" + body
             gold, parts = set(), []
             for starts, lens in mentions.get(sec.get("id", ""), []):
-                spans = tuple((int(s) + shift, int(s) + shift + int(n)) for s, n in zip(starts.split(","), lens.split(","), strict=True))
+                spans = tuple((int(s) + shift, int(s) + shift + int(n))
+                              for s, n in zip(starts.split(","), lens.split(","), strict=True))
                 if len(spans) == 1:
                     gold.add(spans[0])
                 else:
                     parts.append(spans)
             doc = Document(source=f"{path.stem}:{sec.get('id')}", sha256="", text=text, kind="label", format="text",
-                           title=heading, sections=(Section(title=heading, type=SECTION_TYPES.get(heading.lower(), "warnings"),
-                                                            span=Span(0, len(text)), body=Span(shift, len(text))),))
+                           title=heading,
+                           sections=(Section(title=heading, type=SECTION_TYPES.get(heading.lower(), "warnings"),
+                                             span=Span(0, len(text)), body=Span(shift, len(text))),))
             out.append(TacSection(path.stem, heading, doc, frozenset(gold), tuple(parts)))
     return out
 

@@ -18,7 +18,8 @@ if TYPE_CHECKING:  # imported where used: `materia extract` needs no database
     from materia.store import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="materia: what people write about supplements and medicines, with the evidence for every statement.")
+                  help="materia: what people write about supplements and medicines, "
+                       "with the evidence for every statement.")
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 

@@ -108,10 +108,12 @@ _STUDY = re.compile(r"\b(?:placebo|randomi[sz]ed|trials?|study|studies|subjects|
 # Between a substance's name and its amount: "tipranavir 500 mg", "ritonavir at a dose of 100 mg",
 # "aspirin (81 mg)", "| Saquinavir | 1200 mg".
 _GLUE_BEFORE = re.compile(
-    r"(?:[ \t,(:|–—-]|\b(?:at|a|an|of|in|dose|doses|dosage|daily|total|oral|orally|given|as|between|from|up[ \t]+to)\b)*$",
+    r"(?:[ \t,(:|–—-]"
+    r"|\b(?:at|a|an|of|in|dose|doses|dosage|daily|total|oral|orally|given|as|between|from|up[ \t]+to)\b)*$",
     re.IGNORECASE)
 _WORDS_BEFORE = re.compile(r"((?:[A-Za-z][\w'’-]*[ \t]+){0,2}[A-Za-z][\w'’-]*)$")
-_WORDS_AFTER = re.compile(r"[ \t]*\)?[ \t]*(?:of[ \t]+(?:the[ \t]+)?)?((?:[A-Za-z][\w'’-]*)(?:[ \t]+[A-Za-z][\w'’-]*){0,2})")
+_WORDS_AFTER = re.compile(r"[ \t]*\)?[ \t]*(?:of[ \t]+(?:the[ \t]+)?)?"
+                          r"((?:[A-Za-z][\w'’-]*)(?:[ \t]+[A-Za-z][\w'’-]*){0,2})")
 _NAME_WINDOW = 60
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")
 _TITLE_WORD = re.compile(r"[a-z]+")
@@ -346,7 +348,8 @@ _SUPERVISED = re.compile(
     r"(?:doctor|physician|clinician|healthcare|health\s+care|medical)"
     r"|\bmedically\s+supervised\b|\bas\s+(?:directed|prescribed)\s+by\s+(?:a|your)\s+(?:doctor|physician)",
     re.IGNORECASE)
-_LABEL = re.compile(r"^[ \t]*(?P<bullet>[-*•·▪◦]|\d{1,2}[.)])?[ \t]*(?P<bold>\*\*)?(?P<label>[^:\n*]{2,50}?)\*{0,2}[ \t]*:"
+_LABEL = re.compile(r"^[ \t]*(?P<bullet>[-*•·▪◦]|\d{1,2}[.)])?[ \t]*(?P<bold>\*\*)?"
+                    r"(?P<label>[^:\n*]{2,50}?)\*{0,2}[ \t]*:"
                     r"(?:\*\*)?(?=[ \t]|$)", re.MULTILINE)
 _MAX_PLAIN_LABEL_WORDS = 3  # a longer "words:" opening a plain line is a sentence, not a label
 _FOR = re.compile(r"\bfor\s+", re.IGNORECASE)
@@ -563,7 +566,8 @@ def _covers(limit: str | None, dose: str | None) -> bool:
 def _limit_frequency(dose: Dose, n: int) -> Dose:
     """At most `n` intakes a day: an amount with no frequency becomes each intake of 1..n a day."""
     if dose.per is None and dose.times_per_day is None:
-        return replace(dose, per="day", times_per_day=(1, 1)) if n == 1 else replace(dose, per="dose", times_per_day=(1, n))
+        return (replace(dose, per="day", times_per_day=(1, 1)) if n == 1
+                else replace(dose, per="dose", times_per_day=(1, n)))
     if dose.per == "dose" and dose.times_per_day is not None:
         a, b = dose.times_per_day
         return replace(dose, times_per_day=(min(a, n), min(b, n)))
@@ -668,7 +672,8 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
             dose = _dose_at(text, found, sentence, None)
             sentence_text = text[sentence.start:sentence.end] if sentence else ""
             label = _line_label(text, dose.span.start)
-            if only_if_dosing and (not (dose.per or dose.times_per_day or dose.maximum) or _STUDY.search(sentence_text)):
+            if only_if_dosing and (not (dose.per or dose.times_per_day or dose.maximum)
+                                   or _STUDY.search(sentence_text)):
                 continue
             if not label_document and (_INTERACTION.search(sentence_text) or (label and _INTERACTION.search(label))):
                 continue

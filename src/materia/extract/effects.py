@@ -54,7 +54,8 @@ _TOKEN = re.compile(r"[^\W_]+")
 _JOINERS = frozenset({" ", "-", "  "})
 _HEADING = re.compile(r"(?:^|\n)[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?([A-Z][^\n.!?;:•*]{1,78}?)(?:\*\*)?:?[ \t]*(?=\n)")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
-_HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")
+_HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)"
+                             r"(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")
 _HEADING_AFTER = re.compile(r"[ \t]*(?:\n|$|[ \t]{2,}(?=[A-Z][\w-]*[ \t]+[a-z]))")
 # a use or patient cue does not reach across a verb or a list opener ("patients with X treated with Y are Z")
 _CUE_BREAK = re.compile(r"\b(?:are|is|were|was|include[sd]?|including|such as|reported|occurred|experienced|"

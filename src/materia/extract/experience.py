@@ -12,7 +12,8 @@ lexicons/lay.py, misspellings corrected token by token) is read in its clause an
 Negation ("no side effects", "didn't have any nausea") and hedging ("not sure if it's the pill") follow
 ConText-style cues scoped to the clause. Mentions in one list ("nausea, headaches and dizziness from it") share
 the role a cue gives any of them. The verdict comes from cue words in the clause, then the sentence, then a small
-linear model of the clause trained on healthsea's helped / nothing / worse / history clauses (scripts/train_polarity.py).
+linear model of the clause trained on healthsea's helped / nothing / worse / history clauses
+(scripts/train_polarity.py).
 
 Only documents of kind community or review reach this module (extract/__init__.py), so labels never pay for it.
 """
@@ -141,7 +142,8 @@ def correct(word: str) -> str:
     limit = 1 if len(word) < 8 else _MAX_CORRECT
     from rapidfuzz import process
 
-    close = process.extract(word, _bucket(word[0], len(word), limit, common=False), scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+    close = process.extract(word, _bucket(word[0], len(word), limit, common=False), scorer=Levenshtein.distance,
+                            score_cutoff=limit, limit=None)
     if not close:
         return word
     best, best_d, _ = min(close, key=lambda c: (c[1], -v.counts.get(c[0], 0)))
@@ -149,7 +151,8 @@ def correct(word: str) -> str:
     if best_n < max(3, 5 * own):
         return word
     # a misspelt ordinary word ("desisions") stays as it is: as near a word written more often than the symptom
-    rivals = process.extract(word, _bucket(word[0], len(word), best_d, common=True), scorer=Levenshtein.distance, score_cutoff=best_d, limit=None)
+    rivals = process.extract(word, _bucket(word[0], len(word), best_d, common=True), scorer=Levenshtein.distance,
+                             score_cutoff=best_d, limit=None)
     if any(v.counts.get(common, 0) >= best_n for common, _, _ in rivals):
         return word
     return best
@@ -541,7 +544,8 @@ def find(parsed: Parsed) -> Reading:
     return Reading(tuple(effects), tuple(uses))
 
 
-def merge(parsed: Parsed, effects: tuple[Effect, ...], uses: tuple[Use, ...]) -> tuple[tuple[Effect, ...], tuple[Use, ...]]:
+def merge(parsed: Parsed, effects: tuple[Effect, ...],
+          uses: tuple[Use, ...]) -> tuple[tuple[Effect, ...], tuple[Use, ...]]:
     """The document's effects and uses with what its posts report: inside a post the reading of the post wins."""
     posts = post_spans(parsed)
     if not posts:

@@ -5,8 +5,8 @@ starts), one Post covering it (rating, condition, effectiveness, side-effect sev
 body the review text), the drug column as `metadata["subject"]`, and one Section per
 free-text column typed by the column's name through headings.yaml ("sideEffectsReview" is
 side_effects, "benefitsReview" usage, "commentsReview" posts). Columns are recognised by name
-(rating, review, drug, condition...), never configured. TSV files whose unquoted fields hold bare line breaks (as DrugLib's do)
-are split at lines that start a record (`^<id><tab>`), since the csv module would misread them.
+(rating, review, drug, condition...), never configured. TSV files whose unquoted fields hold bare line breaks
+(as DrugLib's do) are split at lines that start a record (`^<id><tab>`), since the csv module would misread them.
 """
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ from materia.knowledge.model import (
     UseGrade,
 )
 
-__all__ = ["Citation", "Claim", "Community", "ConditionReports", "ConditionVerdicts", "Conflict", "DocumentItem", "DoseFlag", "DoseRange",
-           "DoseSummary", "KnowledgeBase", "Location", "LruCache", "Monograph", "MonographSection", "Position", "Report", "ReportedEffect",
-           "SearchHit", "SourceInfo", "StoredDocument", "SubstanceSummary", "UseGrade", "normalise_substance"]
+__all__ = ["Citation", "Claim", "Community", "ConditionReports", "ConditionVerdicts", "Conflict", "DocumentItem",
+           "DoseFlag", "DoseRange", "DoseSummary", "KnowledgeBase", "Location", "LruCache", "Monograph",
+           "MonographSection", "Position", "Report", "ReportedEffect", "SearchHit", "SourceInfo", "StoredDocument",
+           "SubstanceSummary", "UseGrade", "normalise_substance"]

@@ -141,7 +141,8 @@ def _own_maximum_flags(reads: list[_Read]) -> dict[int, DoseFlag]:
             if high is None or read.dose.maximum:
                 continue
             limits = [m.range.high_g_per_day for m in maxima
-                      if m.dose.population in (None, read.dose.population) and m.dose.context in (None, read.dose.context)
+                      if m.dose.population in (None, read.dose.population)
+                      and m.dose.context in (None, read.dose.context)
                       and m.dose.per_kg == read.dose.per_kg and m.range.high_g_per_day is not None]
             if limits and _above(high, min(limits)):
                 limit = min(limits)

@@ -243,5 +243,5 @@ def sources(documents: Sequence[DocumentInfo]) -> tuple[SourceInfo, ...]:
 
 
 def build(substance: str, documents: Sequence[DocumentInfo], items: Sequence[StoredItem]) -> Monograph:
-    return Monograph(substance, sources(documents), sections(claims(items)), dose_summaries(items, substance), use_grades(items),
-                     tuple(conflict_rules.find(items)), community(items))
+    return Monograph(substance, sources(documents), sections(claims(items)), dose_summaries(items, substance),
+                     use_grades(items), tuple(conflict_rules.find(items)), community(items))

@@ -386,7 +386,8 @@ class Store:
                     "SELECT id, coalesce(title, source), substance, "
                     "ts_headline('english', text, plainto_tsquery('english', :q), "
                     "'StartSel=[, StopSel=], MaxWords=24, MinWords=8') FROM documents "
-                    "WHERE to_tsvector('english', coalesce(title, '') || ' ' || text) @@ plainto_tsquery('english', :q) "
+                    "WHERE to_tsvector('english', coalesce(title, '') || ' ' || text) "
+                    "@@ plainto_tsquery('english', :q) "
                     "ORDER BY ts_rank(to_tsvector('english', coalesce(title, '') || ' ' || text), "
                     "plainto_tsquery('english', :q)) DESC, id LIMIT :n"), {"q": query, "n": limit + offset}).all()
         hits += [SearchHit("statement", f"{cat}: {name}", " ".join(snip.split()), substance=subst,
