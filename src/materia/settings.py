@@ -50,7 +50,7 @@ class Settings:
         for f in fields(cls):
             env = f.metadata["env"]
             if env in environ and environ[env] != "":
-                kind = type(f.default) if f.default is not field and not callable(f.default_factory) else str  # type: ignore[misc]
+                kind = type(f.default) if f.default is not field and not callable(f.default_factory) else str
                 values[f.name] = _parse(env, environ[env], kind)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -436,8 +436,8 @@ def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[tuple[
         where = section_of(i)
         if where is not None:
             generated += [(a, b, "list") for a, b in list_items(tokens, i, j, where[0], where[1])]
-    for lo, hi, span in learned_sections:
-        generated += [(a, b, "row") for a, b in row_labels(tokens, span.start, span.end)]
+    for lo, hi, section_span in learned_sections:
+        generated += [(a, b, "row") for a, b in row_labels(tokens, section_span.start, section_span.end)]
         generated += [(a, b, "abbr") for a, b in abbreviations(tokens, vocabulary, lo, hi)]
     for a, b, gen in generated:
         if (a, b) not in seen and not any(x <= a and b <= y for x, y in blocked):

@@ -31,7 +31,7 @@ import ahocorasick
 
 from materia.extract.parse import Parsed
 from materia.lexicons import lay
-from materia.types import Effect, Span, Use, Verdict
+from materia.types import Effect, Span, Stance, Use, Verdict
 
 __all__ = ["Mention", "Reading", "covers_document", "fields", "find", "mentions", "merge", "post_spans", "read"]
 
@@ -225,7 +225,7 @@ def _joined(text: str, toks: _Tokens, i: int, j: int) -> bool:
 def _adjective_body_parts(text: str, toks: _Tokens, chosen: list[tuple[int, int, str]],
                           cues: lay.ExperienceCues) -> list[tuple[int, int, str]]:
     """Add "swollen ankles", "itchy scalp": a symptom adjective before a body part the vocabulary lacks."""
-    used = set()
+    used: set[int] = set()
     for i, j, _ in chosen:
         used.update(range(i, j + 1))
     extra = []
@@ -336,8 +336,8 @@ def _clause(text: str, lo: int, hi: int, start: int, end: int, cues: lay.Experie
     a = lo
     for m in cues.terminators.finditer(text, lo, start):
         a = m.end()
-    m = cues.terminators.search(text, end, hi)
-    return Span(a, m.start() if m else hi)
+    after = cues.terminators.search(text, end, hi)
+    return Span(a, after.start() if after else hi)
 
 
 def _last(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
@@ -487,7 +487,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
             verdict = (model if model in ("helped", "nothing") else None) or _post_verdict(text, span, rating, cues)
         if ctx.negated and verdict is None:
             continue
-        stance = "benefit" if verdict == "helped" else "no_benefit" if verdict in ("nothing", "worse") else "unclear"
+        stance: Stance = ("benefit" if verdict == "helped" else "no_benefit" if verdict in ("nothing", "worse")
+                          else "unclear")
         uses.append(Use(m.name, Span(m.start, m.end), stance, "anecdote", (), ctx.sentence, verdict))
         if verdict == "worse" and m.kind != "benefit":
             effects.append(Effect(name=m.name, span=Span(m.start, m.end), sentence=ctx.sentence, hedged=ctx.hedged,

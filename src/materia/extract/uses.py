@@ -210,7 +210,7 @@ def _ref_evidence(refs: tuple[int, ...], references: dict[int, Reference], cues:
         found = _evidence(ref.title or "", cues) if ref is not None else None
         if found in (None, "clinical", "anecdote"):
             continue
-        if best is None or _EVIDENCE_RANK[found] > _EVIDENCE_RANK[best]:  # type: ignore[index]
+        if best is None or _EVIDENCE_RANK[found] > _EVIDENCE_RANK[best]:
             best = found
     return best
 

@@ -94,7 +94,7 @@ def dose_of(payload: Mapping[str, Any]) -> Dose | None:
         return None
     cap = payload.get("daily_cap")
     return Dose(span=Span(0, 0), low=None if low is None else min(low, high), high=high, unit=unit,
-                substance=_text(payload.get("substance")), per=per if per in _PERS else None,  # type: ignore[arg-type]
+                substance=_text(payload.get("substance")), per=per if per in _PERS else None,
                 times_per_day=times, per_kg=payload.get("per_kg") is True,
                 population=_text(payload.get("population")), context=_text(payload.get("context")),
                 supervised=payload.get("supervised") is True, maximum=payload.get("maximum") is True,

@@ -276,7 +276,8 @@ class Store:
                              .group_by(ItemRow.substance)).all()
         counts = {name: (int(n or 0), int(p or 0)) for name, n, p in rows}
         return [SubstanceSummary(name, n, counts.get(name, (0, 0))[0] - counts.get(name, (0, 0))[1],
-                                 counts.get(name, (0, 0))[1]) for name, n in sorted(n_sources.items())]
+                                 counts.get(name, (0, 0))[1]) for name, n in sorted(n_sources.items())
+                if name is not None]  # already filtered by the query; narrows the type
 
     def substance_names(self) -> list[str]:
         with Session(self.engine) as s:

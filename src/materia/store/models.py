@@ -6,6 +6,7 @@ querying only, so the schema has one owner (the migration).
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -50,7 +51,7 @@ class ItemRow(Base):
     evidence: Mapped[str | None] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     span_start: Mapped[int] = mapped_column(Integer)
     span_end: Mapped[int] = mapped_column(Integer)
 
