@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+__all__ = ["Document", "DocumentKind", "Dose", "Effect", "Evidence", "Extraction", "Per", "Post", "Precaution",
+           "RedFlag", "Reference", "Section", "SectionType", "Span", "Stance", "Statement", "StatementTopic",
+           "Use", "Verdict"]
+
 DocumentKind = Literal["article", "monograph", "community", "label", "abstract", "review", "other"]
 
 # What a section is for decides what a sentence in it can be (doses only from dosage text,
