@@ -220,7 +220,7 @@ def _post_spans(parsed: Parsed) -> list[Span]:
     spans += [s.body for s in parsed.document.sections if s.type == "posts"]
     if not spans:
         starts = [m.start() for m in _POST_START.finditer(parsed.text)]
-        spans = [Span(a, b) for a, b in zip(starts, [*starts[1:], len(parsed.text)], strict=True)]
+        spans = [Span(a, b) for a, b in zip(starts, [*starts[1:], len(parsed.text)], strict=False)]
     return spans
 
 
