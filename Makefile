@@ -24,6 +24,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+## Lint (ruff) and type-check (mypy --strict on the package); settings in pyproject.toml.
+check: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src/materia
+
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 

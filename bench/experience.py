@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -191,8 +192,8 @@ def clausecat(shared: Path) -> dict[str, Any]:
     import spacy
     from spacy.tokens import DocBin
 
-    from materia.extract.parse import parse
     from materia.extract import experience
+    from materia.extract.parse import parse
     from materia.ingest.posts import as_post
     from materia.types import Document
 
@@ -254,7 +255,7 @@ def speed(shared: Path) -> dict[str, Any]:
 
     raw = (shared / "corpora" / "druglib_reviews" / "drugLibTest_raw.tsv").read_text(encoding="utf-8")
     starts = [m.start() for m in re.finditer(r"(?m)^\d+\t", raw)] + [len(raw)]
-    texts = ["\n\n".join(c.strip().strip('"') for c in raw[a:b].split("\t")[6:9]) for a, b in zip(starts, starts[1:])]
+    texts = ["\n\n".join(c.strip().strip('"') for c in raw[a:b].split("\t")[6:9]) for a, b in pairwise(starts)]
     docs = [as_post(Document(source=f"r{i}", sha256="", text=t, kind="community", format="text"))
             for i, t in enumerate(texts) if t.strip()]
     for d in docs[:20]:  # vocabularies and unit registry loaded once, outside the timing

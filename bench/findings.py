@@ -129,7 +129,7 @@ def score_references(verbose: bool = False) -> dict[str, dict[str, float]]:
             fields.extend(checks)
             entries.append(all(checks))
             if verbose and not all(checks):
-                bad = [f for f, ok in zip(REFERENCE_FIELDS, checks) if not ok]
+                bad = [f for f, ok in zip(REFERENCE_FIELDS, checks, strict=True) if not ok]
                 print(f"  {stem} [{item['n']}] wrong {bad}: "
                       f"{ {f: getattr(ref, f) for f in bad} if ref else 'missing'}")
         out[stem] = {"entries": sum(entries) / len(entries), "fields": sum(fields) / len(fields),

@@ -94,6 +94,7 @@ def _gate(scores: dict[str, float], sha: str) -> list[str]:
     return failures
 
 
+@pytest.mark.slow  # seeds, TAC cross-validation and the experience set; `make test` still runs it
 def test_eval_gate_floors_hold(seeds: dict[str, Path], corpora: Path) -> None:
     acceptance = corpora.parent / "acceptance"
     if not (acceptance / "check_extract.py").exists():

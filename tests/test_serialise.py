@@ -9,7 +9,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from materia.knowledge import DocumentItem, Monograph
 from materia.serialise import dumps, to_json

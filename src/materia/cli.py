@@ -5,7 +5,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -18,7 +18,8 @@ if TYPE_CHECKING:  # imported where used: `materia extract` needs no database
     from materia.store import Store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="materia: what people write about supplements and medicines, with the evidence for every statement.")
+                  help="materia: what people write about supplements and medicines, "
+                       "with the evidence for every statement.")
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
@@ -54,7 +55,7 @@ def fail(path: str, reason: str) -> None:
     sys.stderr.flush()
 
 
-def check_kind(kind: Optional[str]) -> None:
+def check_kind(kind: str | None) -> None:
     from materia.ingest.posts import USER_KINDS
 
     if kind is not None and kind not in USER_KINDS:
@@ -71,7 +72,7 @@ def extract(
     files: list[str] = typer.Argument(..., help="Files to read; none are stored."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file, or per record of a many-record "
                                                        "file (JSON Lines), as in EXTRACT.md."),
-    kind: Optional[str] = KindOption,
+    kind: str | None = KindOption,
 ) -> None:
     """Extract doses, effects, uses, precautions, references and posts from FILES."""
     from materia.extract import extract as run_extract
@@ -125,7 +126,7 @@ def _sqlite_file(url_or_path: str) -> str | None:
     return path if path and path != ":memory:" else None
 
 
-def open_store(db: Optional[str], *, create: bool = False) -> Store:
+def open_store(db: str | None, *, create: bool = False) -> Store:
     """The store named by --db, else MATERIA_DB, else the default path.
 
     Only `ingest` creates one (create=True); the reading commands refuse a missing SQLite file
@@ -145,7 +146,7 @@ def require_store(target: str) -> None:
         raise StoreError(f"{target}: no such knowledge base (create it with `materia ingest FILE... --db {target}`)")
 
 
-def open_kb(db: Optional[str]) -> KnowledgeBase:
+def open_kb(db: str | None) -> KnowledgeBase:
     """The knowledge base named by --db, else MATERIA_DB, else the default path."""
     from materia.knowledge import KnowledgeBase
 
@@ -155,8 +156,8 @@ def open_kb(db: Optional[str]) -> KnowledgeBase:
 @app.command()
 def ingest(
     paths: list[str] = typer.Argument(..., help="Files, directories (walked recursively) or globs to store."),
-    db: Optional[str] = DbOption,
-    kind: Optional[str] = KindOption,
+    db: str | None = DbOption,
+    kind: str | None = KindOption,
 ) -> None:
     """Read, extract and store PATHS in the knowledge base (unchanged files are skipped)."""
     from rich.markup import escape
@@ -206,7 +207,7 @@ def remove(
 def show(
     substance: str = typer.Argument(..., help="Substance name (synonyms such as L-glutamine resolve)."),
     as_json: bool = typer.Option(False, "--json", help="The monograph as JSON."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
 ) -> None:
     """Everything the knowledge base says about SUBSTANCE, each statement with its sources."""
     from materia.render import monograph_view
@@ -224,7 +225,7 @@ def show(
 def conflicts(
     substance: str = typer.Argument(..., help="Substance name."),
     as_json: bool = typer.Option(False, "--json", help="JSON array as in EXTRACT.md."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
 ) -> None:
     """Topics on which the sources about SUBSTANCE disagree."""
     from materia.knowledge.export import conflicts_contract
@@ -263,7 +264,7 @@ def search(
     query: str = typer.Argument(..., help="Words to look for."),
     limit: int = typer.Option(20, "--limit", min=1, help="Most results to show."),
     as_json: bool = typer.Option(False, "--json", help="Results as JSON."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
 ) -> None:
     """Substances, statements and documents matching QUERY."""
     from materia.render import search_view
@@ -281,17 +282,18 @@ def search(
 def export(
     substance: str = typer.Argument(..., help="Substance name."),
     fmt: str = typer.Option("markdown", "--format", help="markdown | jsonld | csv"),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
 ) -> None:
     """The monograph of SUBSTANCE as Markdown, JSON-LD (schema.org) or CSV, on stdout."""
-    from materia.knowledge.export import FORMATS, export as run_export
+    from materia.knowledge.export import FORMATS
+    from materia.knowledge.export import export as run_export
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"one of {', '.join(FORMATS)}", param_hint="--format")
     with open_kb(db) as kb:
         m = kb.monograph(substance)
     sys.stdout.write(run_export(m, fmt))
-    if not fmt == "csv":
+    if fmt != "csv":
         sys.stdout.write("\n")
 
 
@@ -299,7 +301,7 @@ def export(
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
 ) -> None:
     """Serve the web site and the read-only JSON API (/api/v1, docs at /docs)."""
     from materia.web import serve as run_server

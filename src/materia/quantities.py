@@ -40,7 +40,7 @@ def unit_factor(unit_from: str, unit_to: str) -> float | None:
         return None
     try:
         return float(_registry().Quantity(1, a).to(b).magnitude)  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - pint raises DimensionalityError for mass vs volume
+    except Exception:
         return None
 
 

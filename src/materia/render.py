@@ -127,9 +127,9 @@ def monograph_view(m: Monograph) -> Panel:
                                       f"[{q.span[0]}–{q.span[1]}]", style="dim"))
         if community.reported_effects:
             parts.append(Text("  side effects people report (posts):", style="bold"))
-            for r in community.reported_effects[:10]:
-                parts.append(Text(f"  • {r.name} ({r.count})"))
-                for q in r.quotes[:1]:
+            for reported in community.reported_effects[:10]:
+                parts.append(Text(f"  • {reported.name} ({reported.count})"))
+                for q in reported.quotes[:1]:
                     parts.append(Text(f"      “{' '.join(q.text.split())[:110]}” — {Path(q.source).name} "
                                       f"[{q.span[0]}–{q.span[1]}]", style="dim"))
     parts.append(Text("\nmateria informs; it never advises.", style="dim italic"))

@@ -15,7 +15,7 @@ from typing import Any, TypeAlias
 
 from materia.types import Span
 
-JSON: TypeAlias = "None | bool | int | float | str | list[JSON] | dict[str, JSON]"
+JSON: TypeAlias = "bool | int | float | str | list[JSON] | dict[str, JSON] | None"
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass -> its field names (dataclasses.fields is slow)

@@ -43,14 +43,14 @@ class Settings:
         return int(self.max_file_mb * 1024 * 1024)
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
         """Defaults, then environment variables, then explicit overrides (CLI flags)."""
         environ = dict(os.environ if environ is None else environ)
         values: dict[str, object] = {}
         for f in fields(cls):
             env = f.metadata["env"]
             if env in environ and environ[env] != "":
-                kind = type(f.default) if f.default is not field and not callable(f.default_factory) else str  # type: ignore[misc]
+                kind = type(f.default) if f.default is not field and not callable(f.default_factory) else str
                 values[f.name] = _parse(env, environ[env], kind)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -10,9 +10,14 @@ inside a sentence also carry `sentence`, the span of that whole sentence.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, Mapping
+from typing import Literal
+
+__all__ = ["Document", "DocumentKind", "Dose", "Effect", "Evidence", "Extraction", "Per", "Post", "Precaution",
+           "RedFlag", "Reference", "Section", "SectionType", "Span", "Stance", "Statement", "StatementTopic",
+           "Use", "Verdict"]
 
 DocumentKind = Literal["article", "monograph", "community", "label", "abstract", "review", "other"]
 
@@ -51,10 +56,10 @@ class Span:
     def of(self, text: str) -> str:
         return text[self.start:self.end]
 
-    def contains(self, other: "Span") -> bool:
+    def contains(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
 
-    def overlaps(self, other: "Span") -> bool:
+    def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
 
     def as_list(self) -> list[int]:
@@ -121,9 +126,9 @@ class Document:
         """The innermost section containing `offset`."""
         best: Section | None = None
         for section in self.sections:
-            if section.span.start <= offset < section.span.end:
-                if best is None or section.span.start >= best.span.start:
-                    best = section
+            if section.span.start <= offset < section.span.end and (
+                    best is None or section.span.start >= best.span.start):
+                best = section
         return best
 
 

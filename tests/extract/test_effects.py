@@ -5,7 +5,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from materia.errors import VocabularyError
 from materia.extract import effect_spans, effects, parse

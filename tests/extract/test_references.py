@@ -5,10 +5,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from materia.extract import parse
-from materia.extract import references
+from materia.extract import parse, references
 from materia.extract.references import CitationIndex
 from materia.types import Document, Reference, Section, Span
 

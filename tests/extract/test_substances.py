@@ -3,11 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from materia.errors import VocabularyError
-from materia.extract import parse
-from materia.extract import substances
+from materia.extract import parse, substances
 from materia.lexicons.substances import parse_substances
 from materia.types import Document, Section, Span
 

@@ -10,12 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from limits import time_limit
 
 from materia.errors import ReadError, TooLargeError
 from materia.ingest import read_path
 from materia.settings import Settings
-
-from limits import time_limit
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -103,7 +102,7 @@ def test_bad_input_cli_reports_each_file_and_continues(bad_files, seeds, tmp_pat
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == len(paths) - 1
-    for path, line in zip(paths, lines):
+    for path, line in zip(paths, lines, strict=False):
         assert line.startswith(f"materia: {path}: ")
     assert "Traceback" not in proc.stderr
     (row,) = [json.loads(line) for line in proc.stdout.splitlines()]

@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from limits import time_limit
 
 from materia.errors import ReadError
 from materia.ingest import READERS, RawFile, read_documents
 from materia.settings import Settings
 from materia.types import Document
-
-from limits import time_limit
 
 EXAMPLES = int(os.environ.get("MATERIA_FUZZ_EXAMPLES", "0")) or None
 CASE_SECONDS = 20  # one read taking longer than this is a hang (the slowest real reads take well under 1 s)

@@ -29,7 +29,7 @@ def check(doc: Document, raw: RawFile) -> None:
     n = len(doc.text)
     if doc.record is not None and doc.format in ("tsv", "csv", "jsonl", "pubtator"):
         where = raw.text[doc.offset:doc.offset + n]
-        assert len(where) == n and all(a == b or a == " " for a, b in zip(doc.text, where))
+        assert len(where) == n and all(a == b or a == " " for a, b in zip(doc.text, where, strict=True))
     for s in doc.sections:
         assert 0 <= s.span.start <= s.span.end <= n
         assert s.span.contains(s.body)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from itertools import count
 
-
 from materia.store import DocumentInfo, StoredItem
 from materia.types import Span
 

@@ -151,7 +151,7 @@ def test_base_cache_thread_safe() -> None:
             for j in range(500):
                 key = (i + j) % 16
                 assert cache.get_or_compute(key, lambda k=key: k * 2) == key * 2
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]

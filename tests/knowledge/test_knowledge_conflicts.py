@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from materia.knowledge.conflicts import find, statement_conflicts, use_conflicts
 from kb_helpers import make_doc, make_item
+
+from materia.knowledge.conflicts import find, statement_conflicts, use_conflicts
 
 
 def test_conflicts_timing_across_sources() -> None:

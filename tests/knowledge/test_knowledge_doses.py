@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from kb_helpers import make_doc, make_item
+
 from materia.errors import VocabularyError
 from materia.knowledge.doses import ScreenRules, dose_of, parse_screen_rules, purpose_of, screen_rules, summaries
 from materia.quantities import grams_per_day

@@ -42,7 +42,7 @@ def _reading(path: Path) -> tuple[float | None, int]:
 
 
 def _right(got: float | None, want: float | None) -> bool:
-    return got is None and want is None or (got is not None and want is not None and math.isclose(got, want, rel_tol=1e-6))
+    return (got is None and want is None) or (got is not None and want is not None and math.isclose(got, want, rel_tol=1e-6))
 
 
 def _score(split: str, seeds: dict[str, Path], corpora: Path) -> tuple[list[str], int, int, int]:

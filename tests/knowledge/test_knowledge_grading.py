@@ -18,7 +18,7 @@ def test_grading_levels(evidence, stances, expected) -> None:
 
 
 def test_grading_reason_names_designs_and_dissent() -> None:
-    level, reason = grade(["rct", "rct", "meta_analysis"], ["benefit", "benefit", "no_benefit"])
+    _level, reason = grade(["rct", "rct", "meta_analysis"], ["benefit", "benefit", "no_benefit"])
     assert reason == "1 meta-analysis, 2 RCTs; one source not showing a clear benefit"
 
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+from kb_helpers import make_doc, make_item
+
+from materia.knowledge import normalise_substance
 from materia.knowledge.conditions import canonical, lineage
 from materia.knowledge.monograph import build, effects_in_posts
-from materia.knowledge import normalise_substance
-from kb_helpers import make_doc, make_item
 
 
 def test_monograph_sections_in_order_with_all_sources() -> None:

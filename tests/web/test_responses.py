@@ -4,7 +4,8 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from materia.web.responses import CSP, DOCS_CSP, script_json, security_headers
 

@@ -59,8 +59,8 @@ def _grammar() -> _Grammar:
     item = rf"{list_sep}{word}(?:[ \t]+{word}){{0,{_MAX_RUN - 1}}}"
     gap = re.compile(rf"{run}(?:{item}){{0,{_MAX_ITEMS}}}(?:{list_sep}|[ \t]+)", re.IGNORECASE)
     near_gap = re.compile(rf"(?:[ \t]+(?!(?:of|signs?|symptoms?)\b){word}){{0,3}}[ \t]+", re.IGNORECASE)
-    leads = tuple(("population" if kind == "population" else "object", kind == "object_near", rx)
-                  for kind, _, rx in cues.leads)
+    leads: tuple[tuple[Literal["population", "object"], bool, re.Pattern[str]], ...] = tuple(
+        ("population" if kind == "population" else "object", kind == "object_near", rx) for kind, _, rx in cues.leads)
     return _Grammar(automaton, leads, gap, near_gap, cues.after)
 
 

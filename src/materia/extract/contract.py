@@ -4,12 +4,13 @@ A record of a many-record file keeps the file's `source` and `sha256`; its spans
 by the record's `offset` so they index the file's text, as the contract says."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from materia.types import Effect, Extraction, Span
 
 
-def _date(value) -> str | None:
+def _date(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 

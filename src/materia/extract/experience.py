@@ -12,7 +12,8 @@ lexicons/lay.py, misspellings corrected token by token) is read in its clause an
 Negation ("no side effects", "didn't have any nausea") and hedging ("not sure if it's the pill") follow
 ConText-style cues scoped to the clause. Mentions in one list ("nausea, headaches and dizziness from it") share
 the role a cue gives any of them. The verdict comes from cue words in the clause, then the sentence, then a small
-linear model of the clause trained on healthsea's helped / nothing / worse / history clauses (scripts/train_polarity.py).
+linear model of the clause trained on healthsea's helped / nothing / worse / history clauses
+(scripts/train_polarity.py).
 
 Only documents of kind community or review reach this module (extract/__init__.py), so labels never pay for it.
 """
@@ -21,17 +22,18 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Iterable, Literal
+from typing import Literal
 
 import ahocorasick
 
 from materia.extract.parse import Parsed
 from materia.lexicons import lay
-from materia.types import Effect, Span, Use, Verdict
+from materia.types import Effect, Span, Stance, Use, Verdict
 
-__all__ = ["Reading", "Mention", "covers_document", "fields", "find", "merge", "mentions", "post_spans", "read"]
+__all__ = ["Mention", "Reading", "covers_document", "fields", "find", "mentions", "merge", "post_spans", "read"]
 
 Role = Literal["effect", "use", "history"]
 _WORD = re.compile(r"[^\W_]+")
@@ -94,7 +96,7 @@ def _vocabulary() -> _Vocabulary:
     cues = lay.experience_cues()
     automaton = ahocorasick.Automaton()
     words: set[str] = set()
-    for surface, term in lay.terms().items():
+    for surface in lay.terms():
         if surface in cues.stop_words or len(surface) < 3:
             continue
         words.update(surface.split())
@@ -140,7 +142,8 @@ def correct(word: str) -> str:
     limit = 1 if len(word) < 8 else _MAX_CORRECT
     from rapidfuzz import process
 
-    close = process.extract(word, _bucket(word[0], len(word), limit, common=False), scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
+    close = process.extract(word, _bucket(word[0], len(word), limit, common=False), scorer=Levenshtein.distance,
+                            score_cutoff=limit, limit=None)
     if not close:
         return word
     best, best_d, _ = min(close, key=lambda c: (c[1], -v.counts.get(c[0], 0)))
@@ -148,7 +151,8 @@ def correct(word: str) -> str:
     if best_n < max(3, 5 * own):
         return word
     # a misspelt ordinary word ("desisions") stays as it is: as near a word written more often than the symptom
-    rivals = process.extract(word, _bucket(word[0], len(word), best_d, common=True), scorer=Levenshtein.distance, score_cutoff=best_d, limit=None)
+    rivals = process.extract(word, _bucket(word[0], len(word), best_d, common=True), scorer=Levenshtein.distance,
+                             score_cutoff=best_d, limit=None)
     if any(v.counts.get(common, 0) >= best_n for common, _, _ in rivals):
         return word
     return best
@@ -221,7 +225,7 @@ def _joined(text: str, toks: _Tokens, i: int, j: int) -> bool:
 def _adjective_body_parts(text: str, toks: _Tokens, chosen: list[tuple[int, int, str]],
                           cues: lay.ExperienceCues) -> list[tuple[int, int, str]]:
     """Add "swollen ankles", "itchy scalp": a symptom adjective before a body part the vocabulary lacks."""
-    used = set()
+    used: set[int] = set()
     for i, j, _ in chosen:
         used.update(range(i, j + 1))
     extra = []
@@ -332,8 +336,8 @@ def _clause(text: str, lo: int, hi: int, start: int, end: int, cues: lay.Experie
     a = lo
     for m in cues.terminators.finditer(text, lo, start):
         a = m.end()
-    m = cues.terminators.search(text, end, hi)
-    return Span(a, m.start() if m else hi)
+    after = cues.terminators.search(text, end, hi)
+    return Span(a, after.start() if after else hi)
 
 
 def _last(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
@@ -447,7 +451,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
     roles = _share_list_roles(text, contexts)
     effects: list[Effect] = []
     uses: list[Use] = []
-    for ctx, role in zip(contexts, roles):
+    for ctx, role in zip(contexts, roles, strict=True):
         m = ctx.mention
         if m.kind == "benefit" and ctx.role != "use" and normalise_core(text, m) in cues.body_parts:
             continue  # "lips", "skin", "eye": a goal only where the writer says so ("good for my skin")
@@ -483,7 +487,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
             verdict = (model if model in ("helped", "nothing") else None) or _post_verdict(text, span, rating, cues)
         if ctx.negated and verdict is None:
             continue
-        stance = "benefit" if verdict == "helped" else "no_benefit" if verdict in ("nothing", "worse") else "unclear"
+        stance: Stance = ("benefit" if verdict == "helped" else "no_benefit" if verdict in ("nothing", "worse")
+                          else "unclear")
         uses.append(Use(m.name, Span(m.start, m.end), stance, "anecdote", (), ctx.sentence, verdict))
         if verdict == "worse" and m.kind != "benefit":
             effects.append(Effect(name=m.name, span=Span(m.start, m.end), sentence=ctx.sentence, hedged=ctx.hedged,
@@ -540,7 +545,8 @@ def find(parsed: Parsed) -> Reading:
     return Reading(tuple(effects), tuple(uses))
 
 
-def merge(parsed: Parsed, effects: tuple[Effect, ...], uses: tuple[Use, ...]) -> tuple[tuple[Effect, ...], tuple[Use, ...]]:
+def merge(parsed: Parsed, effects: tuple[Effect, ...],
+          uses: tuple[Use, ...]) -> tuple[tuple[Effect, ...], tuple[Use, ...]]:
     """The document's effects and uses with what its posts report: inside a post the reading of the post wins."""
     posts = post_spans(parsed)
     if not posts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import pairwise
 
 from materia.lexicons.lay import polarity_model
 
@@ -34,7 +35,7 @@ def features(clause: str) -> list[str]:
         marked.append(("NOT_" + w) if negate else w)
         negate = 3 if w in _NEGATORS else max(0, negate - 1)
     out = [f"w:{w}" for w in marked]
-    out += [f"b:{a}_{b}" for a, b in zip(marked, marked[1:])]
+    out += [f"b:{a}_{b}" for a, b in pairwise(marked)]
     if "<ent>" in words:
         k = words.index("<ent>")
         for d in (1, 2):

@@ -44,11 +44,14 @@ _AUTHOR_ONE = re.compile(_AUTHOR)
 _INITIALS = r"[A-Z]\.(?:[ -]?-?[A-Z]\.){0,3}"
 _APA_AUTHOR = rf"(?:{_SURNAME}, {_INITIALS}(?:,? {_SUFFIX}\.?)?)"
 _APA_AUTHORS = re.compile(
-    rf"(?P<authors>{_APA_AUTHOR}(?:,? (?:and |& |&amp; )?{_APA_AUTHOR})*)(?P<etal>,? et al\.?)?\s*(?=\(|(?:1[89]|20)\d\d)")
+    rf"(?P<authors>{_APA_AUTHOR}(?:,? (?:and |& |&amp; )?{_APA_AUTHOR})*)"
+    r"(?P<etal>,? et al\.?)?\s*(?=\(|(?:1[89]|20)\d\d)")
 _APA_AUTHOR_ONE = re.compile(rf"(?P<surname>{_SURNAME}), (?P<initials>{_INITIALS})(?:,? (?P<suffix>{_SUFFIX})\.?)?")
 # "(2019)." "(2019a)." "(2019, March)." or Harvard's bare "2019." right after the authors
-_YEAR_AFTER_AUTHORS = re.compile(r"(?:\(\s*((?:1[89]|20)\d\d)[a-z]?\s*(?:,[^)]{0,30})?\)|((?:1[89]|20)\d\d)[a-z]?)[.,:]?\s+")
-_GROUP_AUTHOR = re.compile(r"(?P<group>(?:[A-Z][\w'’&-]*|of|and|for|the|on)(?: (?:[A-Z][\w'’&-]*|of|and|for|the|on)){1,7})\.\s+")
+_YEAR_AFTER_AUTHORS = re.compile(r"(?:\(\s*((?:1[89]|20)\d\d)[a-z]?\s*(?:,[^)]{0,30})?\)"
+                                 r"|((?:1[89]|20)\d\d)[a-z]?)[.,:]?\s+")
+_GROUP_AUTHOR = re.compile(r"(?P<group>(?:[A-Z][\w'’&-]*|of|and|for|the|on)"
+                           r"(?: (?:[A-Z][\w'’&-]*|of|and|for|the|on)){1,7})\.\s+")
 _TITLE_END = re.compile(r"[.?!](?:\s+|$)")
 _PAGES = r"[A-Za-z]{0,3}\d+[A-Za-z]?(?:\s*[-–—]\s*[A-Za-z]{0,3}\d+[A-Za-z]?)?"
 _MONTH_DAY = r"(?:\s+[A-Z][a-z]{2,8}\.?(?:[ -]\d{1,2}(?:[-–]\d{1,2})?)?(?:[-–/][A-Z][a-z]{2,8})?)?"

@@ -22,7 +22,8 @@ _BOUNDARY = re.compile(
     r"|(?<=[.!?:])[\"”’)\]]*\n\s*"                      # line break after end punctuation
     # sentence end inside a line; citations glued to the full stop ("survival.1 Although",
     # "weight.2 3 There", "sepsis.[12] In", "sepsis.\\[12] In", "sepsis.¹² In") stay with the sentence they support
-    r"|(?<=[.!?])(?P<keep>[\"”’)\]]*(?:\d{1,3}(?:[ ,–-]\d{1,3})*(?=[ \t]+[A-Z])|\\?\[\d{1,3}(?:[ ,–-]{1,2}\d{1,3})*\\?\]"
+    r"|(?<=[.!?])(?P<keep>[\"”’)\]]*(?:\d{1,3}(?:[ ,–-]\d{1,3})*(?=[ \t]+[A-Z])"
+    r"|\\?\[\d{1,3}(?:[ ,–-]{1,2}\d{1,3})*\\?\]"
     r"|[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)?)[ \t]+(?=[\"“‘(\[]?[A-Z0-9•*])"
 )
 _LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[a-zA-Z]|[ivx]{1,4})[.)]?\s*$")

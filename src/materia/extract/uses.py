@@ -37,6 +37,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 import ahocorasick
@@ -45,8 +46,8 @@ from materia.extract.conditions import StudyRole, study_lead
 from materia.extract.effects import default_matcher
 from materia.extract.parse import Parsed
 from materia.extract.references import CitationIndex
-from materia.lexicons.effects import cues as effect_cues
 from materia.lexicons.cues import EVIDENCE_CUES, disease_ontology_names, use_concepts, use_cues
+from materia.lexicons.effects import cues as effect_cues
 from materia.types import Evidence, Reference, Section, Span, Stance, Use
 
 __all__ = ["find", "headings", "lead_of", "lowered"]
@@ -209,7 +210,7 @@ def _ref_evidence(refs: tuple[int, ...], references: dict[int, Reference], cues:
         found = _evidence(ref.title or "", cues) if ref is not None else None
         if found in (None, "clinical", "anecdote"):
             continue
-        if best is None or _EVIDENCE_RANK[found] > _EVIDENCE_RANK[best]:  # type: ignore[index]
+        if best is None or _EVIDENCE_RANK[found] > _EVIDENCE_RANK[best]:
             best = found
     return best
 
@@ -219,7 +220,7 @@ def _post_spans(parsed: Parsed) -> list[Span]:
     spans += [s.body for s in parsed.document.sections if s.type == "posts"]
     if not spans:
         starts = [m.start() for m in _POST_START.finditer(parsed.text)]
-        spans = [Span(a, b) for a, b in zip(starts, [*starts[1:], len(parsed.text)])]
+        spans = [Span(a, b) for a, b in zip(starts, [*starts[1:], len(parsed.text)], strict=False)]
     return spans
 
 
@@ -464,7 +465,7 @@ class _Reading:
 def _clauses(sentence: Span, text: str, cues: dict[str, Any]) -> tuple[Span, ...]:
     cuts = sorted({m.start() + sentence.start for p in cues["clause_breaks"] for m in p.finditer(sentence.of(text))})
     bounds = [sentence.start, *[c for c in cuts if c > sentence.start], sentence.end]
-    return tuple(Span(a, b) for a, b in zip(bounds, bounds[1:]) if b > a)
+    return tuple(Span(a, b) for a, b in pairwise(bounds) if b > a)
 
 
 def _read(ctx: _Context, index: int, sentence: Span, section: Section | None) -> _Reading | None:

@@ -19,14 +19,16 @@ from __future__ import annotations
 
 from materia.ingest.registry import READERS, RawFile, load, read_documents, read_path, read_raw, reader
 
-# Importing the reader modules registers them (order = sniffing priority).
-from materia.ingest import label  # noqa: E402,F401
-from materia.ingest import tac  # noqa: E402,F401
-from materia.ingest import pubtator  # noqa: E402,F401
-from materia.ingest import html  # noqa: E402,F401
-from materia.ingest import reviews  # noqa: E402,F401
-from materia.ingest import community  # noqa: E402,F401
-from materia.ingest import markdown  # noqa: E402,F401
-from materia.ingest import plaintext  # noqa: E402,F401  (last: the fallback)
+# Importing the reader modules registers them (order = sniffing priority, so never sorted).
+# isort: off
+from materia.ingest import label  # noqa: F401
+from materia.ingest import tac  # noqa: F401
+from materia.ingest import pubtator  # noqa: F401
+from materia.ingest import html  # noqa: F401
+from materia.ingest import reviews  # noqa: F401
+from materia.ingest import community  # noqa: F401
+from materia.ingest import markdown  # noqa: F401
+from materia.ingest import plaintext  # noqa: F401  (last: the fallback)
+# isort: on
 
 __all__ = ["READERS", "RawFile", "load", "read_documents", "read_path", "read_raw", "reader"]

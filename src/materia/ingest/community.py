@@ -8,8 +8,15 @@ from __future__ import annotations
 import re
 
 from materia.ingest.registry import RawFile, reader
-from materia.ingest.structure import (Paragraph, build_sections, find_modified, first_line_title,
-                                      looks_like_heading, paragraphs, parse_date)
+from materia.ingest.structure import (
+    Paragraph,
+    build_sections,
+    find_modified,
+    first_line_title,
+    looks_like_heading,
+    paragraphs,
+    parse_date,
+)
 from materia.types import Document, Post, Section, Span
 
 _POSTED = re.compile(

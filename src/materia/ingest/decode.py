@@ -34,7 +34,8 @@ _CONTROL_CHARS = re.compile("[" + "".join(f"\\x{c:02x}" for c in sorted(_BINARY_
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"%PDF-", "PDF document"), (b"PK\x03\x04", "ZIP archive or Office document"),
     (b"GIF8", "GIF image"), (b"\xff\xd8\xff", "JPEG image"), (b"\x1f\x8b", "gzip archive"),
-    (b"\xd0\xcf\x11\xe0", "legacy Office document"), (b"\x7fELF", "executable"), (b"SQLite format 3\x00", "SQLite database"),
+    (b"\xd0\xcf\x11\xe0", "legacy Office document"), (b"\x7fELF", "executable"),
+    (b"SQLite format 3\x00", "SQLite database"),
 )
 # UTF-32 first: its little-endian BOM begins with UTF-16's
 _BOMS: tuple[tuple[bytes, str], ...] = (

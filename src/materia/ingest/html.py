@@ -85,7 +85,8 @@ def read_html(raw: RawFile) -> Document:
     markup, deepest = _flatten(raw.text)
     notes = raw.notes
     if markup is not raw.text:
-        notes = (*notes, f"HTML nested {deepest} elements deep; tags below {_MAX_DEPTH} levels ignored, their text kept")
+        notes = (*notes,
+                 f"HTML nested {deepest} elements deep; tags below {_MAX_DEPTH} levels ignored, their text kept")
     try:
         extracted = trafilatura.bare_extraction(markup, with_metadata=True, output_format="python",
                                                 include_formatting=True, include_comments=True,

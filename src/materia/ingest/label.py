@@ -119,7 +119,7 @@ def layout(parts: list[Part]) -> tuple[str, list[Section]]:
 
 def sniff_xml(raw: RawFile) -> bool:
     head = raw.text[:4096]
-    return "urn:hl7-org:v3" in head or raw.suffix == ".xml" and "<document" in head
+    return "urn:hl7-org:v3" in head or (raw.suffix == ".xml" and "<document" in head)
 
 
 def _parse_xml(raw: RawFile) -> etree._Element:
@@ -154,7 +154,7 @@ def read_spl(raw: RawFile) -> Document:
     title = _block_text(title_el).replace("\n", " ") if title_el is not None else ""
     if not title or len(title) > 80 or len(title.split()) <= 2:
         # long highlights sentences and generic "Drug Facts" titles name no product
-        names = root.xpath("//v3:manufacturedProduct/*/v3:name/text()", namespaces=NS)
+        names = _xpath_list(root, "//v3:manufacturedProduct/*/v3:name/text()")
         title = str(names[0]).strip() if names else title
     time_el = root.find("v3:effectiveTime", NS)
     modified = parse_date(time_el.get("value", "")[:8]) if time_el is not None else None
@@ -172,6 +172,12 @@ def _spl_identity(root: etree._Element) -> dict[str, str]:
     return {"set_id": str(set_id.get("root")), "version": str(version.get("value", "")) if version is not None else ""}
 
 
+def _xpath_list(root: etree._Element, path: str) -> list[object]:
+    """The nodes or strings a node-set XPath finds (xpath() is typed to return scalars too)."""
+    found = root.xpath(path, namespaces=NS)
+    return list(found) if isinstance(found, list) else []
+
+
 def _unique(values: list[object]) -> list[str]:
     seen: dict[str, str] = {}
     for v in values:
@@ -184,12 +190,12 @@ def _unique(values: list[object]) -> list[str]:
 def _spl_subject(root: etree._Element) -> dict[str, str]:
     """metadata["subject"]: the products' generic name (an indexing file's substance);
     metadata["ingredients"]: the active ingredients (classCode ACTI*, or the older activeIngredient)."""
-    generics = _unique(root.xpath(
-        "//v3:manufacturedProduct/*/v3:asEntityWithGeneric/v3:genericMedicine/v3:name/text()"
-        " | //v3:identifiedSubstance/v3:identifiedSubstance/v3:name/text()", namespaces=NS))
-    actives = _unique(root.xpath(
-        "//v3:ingredient[starts-with(@classCode, 'ACTI')]/v3:ingredientSubstance/v3:name/text()"
-        " | //v3:activeIngredient/v3:activeIngredientSubstance/v3:name/text()", namespaces=NS))
+    generics = _unique(_xpath_list(
+        root, "//v3:manufacturedProduct/*/v3:asEntityWithGeneric/v3:genericMedicine/v3:name/text()"
+        " | //v3:identifiedSubstance/v3:identifiedSubstance/v3:name/text()"))
+    actives = _unique(_xpath_list(
+        root, "//v3:ingredient[starts-with(@classCode, 'ACTI')]/v3:ingredientSubstance/v3:name/text()"
+        " | //v3:activeIngredient/v3:activeIngredientSubstance/v3:name/text()"))
     out = {"subject": generics[0]} if generics else {}
     if actives:
         out["ingredients"] = "; ".join(actives)
@@ -238,10 +244,10 @@ def read_openfda(raw: RawFile, data: object) -> Document:
     for key, value in kept.items():
         first, _, rest = value.partition("\n")
         if first.strip() and first.strip() == first.strip().upper() and rest.strip():
-            title, body = first.strip(), rest.strip()
+            heading, body = first.strip(), rest.strip()
         else:
-            title, body = key.replace("_", " ").capitalize(), value
-        parts.append(Part(title, body, c.label_keys.get(key) or c.heading_type(title) or "other", 1))
+            heading, body = key.replace("_", " ").capitalize(), value
+        parts.append(Part(heading, body, c.label_keys.get(key) or c.heading_type(heading) or "other", 1))
     text, sections = layout(parts)
     openfda = data.get("openfda") if isinstance(data.get("openfda"), dict) else {}
     names = [_field_text(openfda.get(k)) for k in ("brand_name", "generic_name")] if openfda else []

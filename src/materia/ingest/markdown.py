@@ -36,16 +36,16 @@ class _FrontMatterLoader(yaml.SafeLoader):
     """Safe YAML without aliases: `*name` can multiply a few hundred bytes into gigabytes
     (a "billion laughs"), and front matter has no use for them."""
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
             raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in front matter", mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def _front_matter(yaml_text: str) -> dict[str, object]:
     """The fields of front matter; raises yaml.YAMLError (or RecursionError) when unreadable."""
-    loaded = yaml.load(yaml_text, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader subclass)
+    loaded = yaml.load(yaml_text, Loader=_FrontMatterLoader)  # safe: a SafeLoader subclass
     return dict(loaded) if isinstance(loaded, dict) else {}
 
 

@@ -14,6 +14,9 @@ from materia.types import Document, DocumentKind, Post, Section, Span
 
 UserKind = Literal["post", "review", "article", "monograph", "label"]
 USER_KINDS: tuple[str, ...] = get_args(UserKind)
+# The kind of document each kind a user can name is stored as.
+_DOCUMENT_KIND: dict[str, DocumentKind] = {"post": "community", "review": "review", "article": "article",
+                                           "monograph": "monograph", "label": "label"}
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|im|ive)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 _MAX_POST_CHARS = 20_000  # longer first-person texts are essays or pages, not a post
@@ -59,10 +62,10 @@ def as_kind(document: Document, kind: str) -> Document:
     """The document as the kind the user says it is; a post or review keeps its posts if the reader found some."""
     if kind not in USER_KINDS:
         raise ValueError(f"kind must be one of {', '.join(USER_KINDS)}")
+    wanted = _DOCUMENT_KIND[kind]
     if kind in ("post", "review"):
-        wanted: DocumentKind = "community" if kind == "post" else "review"
         return replace(document, kind=wanted) if document.posts else as_post(document, wanted)
     if document.posts and document.format in ("text", "markdown") and document.sections and \
             all(s.type == "posts" for s in document.sections):
-        return replace(document, kind=kind, posts=(), sections=())  # sniffed as a post, but the user knows better
-    return replace(document, kind=kind)  # type: ignore[arg-type]
+        return replace(document, kind=wanted, posts=(), sections=())  # sniffed as a post, but the user knows better
+    return replace(document, kind=wanted)

@@ -11,9 +11,10 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TypeVar
 
 from materia.errors import ReadError, TooLargeError
 from materia.ingest.decode import decode
@@ -47,14 +48,15 @@ class ReaderEntry:
 
 
 READERS: list[ReaderEntry] = []
+# A reader keeps its own signature (`-> Document` or `-> list[Document]`) once registered.
+ReadFunction = TypeVar("ReadFunction", bound=Callable[[RawFile], Document | list[Document]])
 
 
 def reader(name: str, *, sniff: Callable[[RawFile], bool] | None = None,
-           suffixes: tuple[str, ...] = (), fallback: bool = False):
+           suffixes: tuple[str, ...] = (), fallback: bool = False) -> Callable[[ReadFunction], ReadFunction]:
     """Register `read(raw) -> Document | list[Document]` (a list: one Document per record) under `name`."""
 
-    def register(read: Callable[[RawFile], Document | list[Document]]) \
-            -> Callable[[RawFile], Document | list[Document]]:
+    def register(read: ReadFunction) -> ReadFunction:
         READERS.append(ReaderEntry(name, read, sniff, suffixes, fallback))
         return read
 

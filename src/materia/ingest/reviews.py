@@ -5,16 +5,17 @@ starts), one Post covering it (rating, condition, effectiveness, side-effect sev
 body the review text), the drug column as `metadata["subject"]`, and one Section per
 free-text column typed by the column's name through headings.yaml ("sideEffectsReview" is
 side_effects, "benefitsReview" usage, "commentsReview" posts). Columns are recognised by name
-(rating, review, drug, condition...), never configured. TSV files whose unquoted fields hold bare line breaks (as DrugLib's do)
-are split at lines that start a record (`^<id><tab>`), since the csv module would misread them.
+(rating, review, drug, condition...), never configured. TSV files whose unquoted fields hold bare line breaks
+(as DrugLib's do) are split at lines that start a record (`^<id><tab>`), since the csv module would misread them.
 """
 from __future__ import annotations
 
 import csv
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Iterator
+from itertools import pairwise
 
 from materia.errors import ReadError
 from materia.ingest.cues import cues
@@ -97,7 +98,7 @@ def _records_by_id(text: str, start: int, delimiter: str, n: int) -> Iterator[tu
     """Records that start at lines beginning `<digits><delimiter>`; the last field runs to the record's end."""
     starts = [m.start() for m in re.finditer(rf"(?m)^\d+{re.escape(delimiter)}", text[start:])]
     starts = [s + start for s in starts] + [len(text)]
-    for a, b in zip(starts, starts[1:]):
+    for a, b in pairwise(starts):
         end = len(text[:b].rstrip())
         fields: list[Field] = []
         pos = a
@@ -255,7 +256,7 @@ def read_reviews(raw: RawFile) -> list[Document]:
     scale = 10 if any((p.rating or 0) > 5 for p in posts) else 5  # the scale is the table's, not the row's
     fmt = "jsonl" if jsonl else ("tsv" if "\t" in text[:4096].split("\n", 1)[0] else "csv")
     documents = []
-    for n, (row, post) in enumerate(zip(rows, posts), 1):
+    for n, (row, post) in enumerate(zip(rows, posts, strict=True), 1):
         post = replace(post, rating_scale=scale)
         drug = post.drug
         documents.append(Document(

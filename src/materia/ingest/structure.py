@@ -57,7 +57,7 @@ def looks_like_heading(line: str) -> bool:
     """A short line that ends no sentence: how plain-text pages set their headings."""
     line = line.strip()
     words = line.split()
-    if not line or len(line) > 90 or len(words) > 14 or _BULLET.match(line) and not re.match(r"^\d+\.\s+[A-Z]", line):
+    if not line or len(line) > 90 or len(words) > 14 or (_BULLET.match(line) and not re.match(r"^\d+\.\s+[A-Z]", line)):
         return False
     if line[-1] in ".,;:" or line.startswith(("|", "(")):
         return False
@@ -234,10 +234,8 @@ def split_disclaimers(text: str, sections: list[Section]) -> list[Section]:
         if cut == 0 and not s.title:
             out.append(Section(s.title, "disclaimer", s.span, s.body, s.level))
             continue
-        if cut:
-            keep_end = paras[cut - 1].span.end
-        else:  # only the heading line stays
-            keep_end = max(s.span.start, len(text[:s.body.start].rstrip()))
+        # with no paragraph to keep, only the heading line stays
+        keep_end = paras[cut - 1].span.end if cut else max(s.span.start, len(text[:s.body.start].rstrip()))
         out.append(Section(s.title, s.type, Span(s.span.start, keep_end),
                            Span(min(s.body.start, keep_end), keep_end), s.level))
         tail = Span(paras[cut].span.start, s.span.end)

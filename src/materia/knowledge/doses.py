@@ -94,7 +94,7 @@ def dose_of(payload: Mapping[str, Any]) -> Dose | None:
         return None
     cap = payload.get("daily_cap")
     return Dose(span=Span(0, 0), low=None if low is None else min(low, high), high=high, unit=unit,
-                substance=_text(payload.get("substance")), per=per if per in _PERS else None,  # type: ignore[arg-type]
+                substance=_text(payload.get("substance")), per=per if per in _PERS else None,
                 times_per_day=times, per_kg=payload.get("per_kg") is True,
                 population=_text(payload.get("population")), context=_text(payload.get("context")),
                 supervised=payload.get("supervised") is True, maximum=payload.get("maximum") is True,
@@ -141,7 +141,8 @@ def _own_maximum_flags(reads: list[_Read]) -> dict[int, DoseFlag]:
             if high is None or read.dose.maximum:
                 continue
             limits = [m.range.high_g_per_day for m in maxima
-                      if m.dose.population in (None, read.dose.population) and m.dose.context in (None, read.dose.context)
+                      if m.dose.population in (None, read.dose.population)
+                      and m.dose.context in (None, read.dose.context)
                       and m.dose.per_kg == read.dose.per_kg and m.range.high_g_per_day is not None]
             if limits and _above(high, min(limits)):
                 limit = min(limits)

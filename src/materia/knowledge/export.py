@@ -74,10 +74,11 @@ def markdown(m: Monograph) -> str:
         lines += ["## Where sources disagree", ""]
         for conflict in m.conflicts:
             lines.append(f"- **{conflict.topic}**: " + "; ".join(
-                f"{p.stance}{cite(Citation(p.source, p.document_id, p.span, p.text, record=p.record))}" for p in conflict.positions))
+                f"{p.stance}{cite(Citation(p.source, p.document_id, p.span, p.text, record=p.record))}"
+                for p in conflict.positions))
         lines.append("")
     if note_text:
-        lines += note_text + [""]
+        lines += [*note_text, ""]
     return "\n".join(lines)
 
 

@@ -7,12 +7,24 @@ from collections.abc import Sequence
 from datetime import date
 
 from materia.knowledge import conflicts as conflict_rules
-from materia.knowledge.conditions import canonical
 from materia.knowledge import doses
+from materia.knowledge.conditions import canonical
 from materia.knowledge.grading import grade, source_kind
-from materia.knowledge.model import (Citation, Claim, Community, ConditionReports, ConditionVerdicts, DoseSummary,
-                                     Location, Monograph, MonographSection, Report, ReportedEffect, SourceInfo,
-                                     UseGrade)
+from materia.knowledge.model import (
+    Citation,
+    Claim,
+    Community,
+    ConditionReports,
+    ConditionVerdicts,
+    DoseSummary,
+    Location,
+    Monograph,
+    MonographSection,
+    Report,
+    ReportedEffect,
+    SourceInfo,
+    UseGrade,
+)
 from materia.store import DocumentInfo, StoredItem
 
 # (key, title, topics in it), in the order of a typical monograph; the last also takes any other topic
@@ -232,5 +244,5 @@ def sources(documents: Sequence[DocumentInfo]) -> tuple[SourceInfo, ...]:
 
 
 def build(substance: str, documents: Sequence[DocumentInfo], items: Sequence[StoredItem]) -> Monograph:
-    return Monograph(substance, sources(documents), sections(claims(items)), dose_summaries(items, substance), use_grades(items),
-                     tuple(conflict_rules.find(items)), community(items))
+    return Monograph(substance, sources(documents), sections(claims(items)), dose_summaries(items, substance),
+                     use_grades(items), tuple(conflict_rules.find(items)), community(items))

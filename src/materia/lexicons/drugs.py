@@ -41,7 +41,7 @@ def drug_canonicals() -> dict[str, str]:
     path = Path(next(iter(spec.submodule_search_locations))) / "drug_ner_dictionary.pkl.bz2"
     try:
         with bz2.open(path, "rb") as handle:
-            data = pickle.load(handle)  # noqa: S301 - trusted, pinned package data
+            data = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError) as exc:
         raise VocabularyError(f"drug_ner_dictionary.pkl.bz2: {exc}") from exc
     about = data["drug_canonical_to_data"]

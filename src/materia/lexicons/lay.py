@@ -17,7 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import yaml
 
@@ -112,11 +112,14 @@ class ExperienceCues:
     stop_words: frozenset[str]
 
 
+_Trie: TypeAlias = "dict[str, _Trie]"  # token -> the rest of the phrases ("" marks a phrase's end)
+
+
 def _alternation(items: list[str]) -> str:
     """One regex for many cue phrases, as a trie (shared prefixes factored out): Python's re tries the
     alternatives of a flat list one by one, a trie reads each character once. "*" ends a phrase with any
     word ending ("improv*"); "with" also matches "w/" ("struggling w/ IBS")."""
-    trie: dict[str, dict] = {}
+    trie: _Trie = {}
     for item in {i.strip().lower() for i in items if i.strip()}:
         node = trie
         for token in re.findall(r"with|\*| +|.", item):
@@ -132,7 +135,7 @@ def _alternation(items: list[str]) -> str:
             return r"\s+"
         return re.escape(token)
 
-    def build(node: dict[str, dict]) -> str:
+    def build(node: _Trie) -> str:
         branches = [piece(k) + build(v) for k, v in sorted(node.items()) if k]
         if "" in node:
             return ("(?:" + "|".join(branches) + ")?") if branches else ""
@@ -203,7 +206,7 @@ class PolarityModel:
         top = max(totals)
         exps = [math.exp(t - top) for t in totals]
         z = sum(exps)
-        return {c: e / z for c, e in zip(self.classes, exps)}
+        return {c: e / z for c, e in zip(self.classes, exps, strict=True)}
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -96,7 +96,7 @@ def _migrate(url: str) -> None:
         engine.dispose()
 
 
-def connect(url_or_path: str) -> "Store":
+def connect(url_or_path: str) -> Store:
     """Open the knowledge base at `url_or_path` and bring its schema up to date."""
     url = _url(url_or_path)
     try:
@@ -117,7 +117,7 @@ def _lock_key(source: str) -> int:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _info(row: DocumentRow) -> DocumentInfo:
@@ -188,7 +188,7 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -350,7 +350,8 @@ class Store:
                              .group_by(ItemRow.substance)).all()
         counts = {name: (int(n or 0), int(p or 0)) for name, n, p in rows}
         return [SubstanceSummary(name, n, counts.get(name, (0, 0))[0] - counts.get(name, (0, 0))[1],
-                                 counts.get(name, (0, 0))[1]) for name, n in sorted(n_sources.items())]
+                                 counts.get(name, (0, 0))[1]) for name, n in sorted(n_sources.items())
+                if name is not None]  # already filtered by the query; narrows the type
 
     def substance_names(self) -> list[str]:
         with Session(self.engine) as s:
@@ -471,7 +472,8 @@ class Store:
                     "SELECT id, coalesce(title, source), substance, "
                     "ts_headline('english', text, plainto_tsquery('english', :q), "
                     "'StartSel=[, StopSel=], MaxWords=24, MinWords=8') FROM documents "
-                    "WHERE to_tsvector('english', coalesce(title, '') || ' ' || text) @@ plainto_tsquery('english', :q) "
+                    "WHERE to_tsvector('english', coalesce(title, '') || ' ' || text) "
+                    "@@ plainto_tsquery('english', :q) "
                     "ORDER BY ts_rank(to_tsvector('english', coalesce(title, '') || ' ' || text), "
                     "plainto_tsquery('english', :q)) DESC, id LIMIT :n"), {"q": query, "n": limit + offset}).all()
         hits += [SearchHit("statement", f"{cat}: {name}", " ".join(snip.split()), substance=subst,

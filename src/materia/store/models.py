@@ -52,7 +52,7 @@ class ItemRow(Base):
     key: Mapped[str] = mapped_column(Text)  # category|name|stance
     digest: Mapped[str | None] = mapped_column(String(64))  # its values (serialise.values_digest)
     text: Mapped[str] = mapped_column(Text)
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     span_start: Mapped[int] = mapped_column(Integer)
     span_end: Mapped[int] = mapped_column(Integer)
 

@@ -1,0 +1,48 @@
+"""The public names of each package, listed here so that changing an API is a deliberate act.
+
+Adding, renaming or removing a public name means editing its `__all__` and this list together.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+
+EXPORTED: dict[str, list[str]] = {
+    "materia.types": [
+        "Document", "DocumentKind", "Dose", "Effect", "Evidence", "Extraction", "Per", "Post", "Precaution", "RedFlag",
+        "Reference", "Section", "SectionType", "Span", "Stance", "Statement", "StatementTopic", "Use", "Verdict",
+    ],
+    "materia.extract": ["Parsed", "extract", "parse"],
+    "materia.ingest": ["READERS", "RawFile", "load", "read_documents", "read_path", "read_raw", "reader"],
+    "materia.knowledge": [
+        "Citation", "Claim", "Community", "ConditionReports", "ConditionVerdicts", "Conflict", "DocumentItem",
+        "DoseFlag", "DoseRange", "DoseSummary", "KnowledgeBase", "Location", "LruCache", "Monograph",
+        "MonographSection", "Position", "Report", "ReportedEffect", "SearchHit", "SourceInfo", "StoredDocument",
+        "SubstanceSummary", "UseGrade", "normalise_substance",
+    ],
+    "materia.store": ["DocumentInfo", "SearchHit", "Store", "StoredItem", "SubstanceSummary", "connect"],
+    "materia.web": ["create_app", "serve"],
+    "materia.pipeline": [
+        "Failure", "IngestReport", "Processed", "Progress", "expand_paths", "ingest", "process", "source_of",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTED))
+def test_exported_members_are_pinned(name: str) -> None:
+    module = importlib.import_module(name)
+    assert sorted(module.__all__) == sorted(EXPORTED[name])
+    assert len(set(module.__all__)) == len(module.__all__)
+    missing = [n for n in module.__all__ if not hasattr(module, n)]
+    assert not missing, f"{name}.__all__ names what the module lacks: {missing}"
+
+
+@pytest.mark.parametrize("name", ["materia.types", "materia.pipeline"])
+def test_exported_members_cover_every_public_definition(name: str) -> None:
+    """A public class or function defined in the module itself is exported (or named with a leading underscore)."""
+    module = importlib.import_module(name)
+    defined = {n for n, v in vars(module).items()
+               if not n.startswith("_") and (inspect.isclass(v) or inspect.isfunction(v)) and v.__module__ == name}
+    assert defined - set(module.__all__) == set()
