@@ -99,19 +99,19 @@ def load(corpus: Path = CORPUS) -> list[TacSection]:
             text = heading + "\n\n" + body
             gold, parts = set(), []
             for starts, lens in mentions.get(sec.get("id", ""), []):
-                spans = tuple((int(s) + shift, int(s) + shift + int(n)) for s, n in zip(starts.split(","), lens.split(",")))
+                spans = tuple((int(s) + shift, int(s) + shift + int(n)) for s, n in zip(starts.split(","), lens.split(","), strict=False))  # noqa: E501
                 if len(spans) == 1:
                     gold.add(spans[0])
                 else:
                     parts.append(spans)
             doc = Document(source=f"{path.stem}:{sec.get('id')}", sha256="", text=text, kind="label", format="text",
-                           title=heading, sections=(Section(title=heading, type=SECTION_TYPES.get(heading.lower(), "warnings"),
+                           title=heading, sections=(Section(title=heading, type=SECTION_TYPES.get(heading.lower(), "warnings"),  # noqa: E501
                                                             span=Span(0, len(text)), body=Span(shift, len(text))),))
             out.append(TacSection(path.stem, heading, doc, frozenset(gold), tuple(parts)))
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parsed_section(section: TacSection) -> Parsed:
     """Sentence spans of a section, computed once for all folds."""
     return parse(section.document)
@@ -133,7 +133,7 @@ def predict(section: TacSection, matcher: effects.Matcher | None) -> set[Mention
 
 def score(sections: list[TacSection], predictions: list[set[Mention]]) -> dict[str, float]:
     tp_s = tp_l_pred = tp_l_gold = n_pred = n_gold = 0
-    for sec, pred in zip(sections, predictions):
+    for sec, pred in zip(sections, predictions, strict=False):
         gold_all = [((a, b),) for a, b in sec.gold] + list(sec.gold_parts)
         n_pred += len(pred)
         n_gold += len(gold_all)
@@ -352,7 +352,7 @@ def cli_agreement(sections: list[TacSection], n: int) -> dict[str, object]:
         proc = subprocess.run([sys.executable, "-m", "materia", "extract", *map(str, paths), "--json"],
                               capture_output=True, text=True, timeout=600, cwd=ROOT)
         rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-        for sec, path, row in zip(picks, paths, rows):
+        for sec, path, row in zip(picks, paths, rows, strict=False):
             cli = {tuple(e["span"]) for e in row.get("effects", []) + row.get("red_flags", [])}
             parsed = parse(read_path(str(path)))
             lib = {(e.span.start, e.span.end) for e in effects.find(parsed)}

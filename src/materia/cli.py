@@ -190,7 +190,7 @@ def ingest(
 @app.command()
 def remove(
     paths: list[str] = typer.Argument(..., help="Files, or folders (every stored file under them), to drop."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
 ) -> None:
     """Drop PATHS (known by their resolved paths, present or deleted) from the knowledge base; kept in the history."""
     from materia.pipeline import remove as run_remove
@@ -244,7 +244,7 @@ def conflicts(
 def history(
     substance: str = typer.Argument(..., help="Substance name (resolved as `show` does)."),
     as_json: bool = typer.Option(False, "--json", help="JSON array as in EXTRACT.md."),
-    db: Optional[str] = DbOption,
+    db: str | None = DbOption,
 ) -> None:
     """What was added to, removed from or changed in the documents about SUBSTANCE, and when."""
     from materia.knowledge.export import history_contract

@@ -40,6 +40,7 @@ Per body weight: "mg/kg", "mg/kg/day", "g/kg", "mg per kilogram of body weight",
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -107,10 +108,10 @@ _STUDY = re.compile(r"\b(?:placebo|randomi[sz]ed|trials?|study|studies|subjects|
 # Between a substance's name and its amount: "tipranavir 500 mg", "ritonavir at a dose of 100 mg",
 # "aspirin (81 mg)", "| Saquinavir | 1200 mg". Not a colon: "Sleep: 300 mg" is a list-item label.
 _GLUE_BEFORE = re.compile(
-    r"(?:[ \t,(|–—-]|\b(?:at|a|an|of|in|dose|doses|dosage|daily|total|oral|orally|given|as|between|from|up[ \t]+to)\b)*$",
+    r"(?:[ \t,(|–—-]|\b(?:at|a|an|of|in|dose|doses|dosage|daily|total|oral|orally|given|as|between|from|up[ \t]+to)\b)*$",  # noqa: E501
     re.IGNORECASE)
 _WORDS_BEFORE = re.compile(r"((?:[A-Za-z][\w'’-]*[ \t]+){0,2}[A-Za-z][\w'’-]*)$")
-_WORDS_AFTER = re.compile(r"[ \t]*\)?[ \t]*(?:of[ \t]+(?:the[ \t]+)?)?((?:[A-Za-z][\w'’-]*)(?:[ \t]+[A-Za-z][\w'’-]*){0,2})")
+_WORDS_AFTER = re.compile(r"[ \t]*\)?[ \t]*(?:of[ \t]+(?:the[ \t]+)?)?((?:[A-Za-z][\w'’-]*)(?:[ \t]+[A-Za-z][\w'’-]*){0,2})")  # noqa: E501
 _NAME_WINDOW = 60
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")
 _TITLE_WORD = re.compile(r"[a-z]+")
@@ -270,7 +271,7 @@ def _amounts(text: str, start: int, end: int) -> list[_Amount]:
         unit = table.canonical(match.group("unit"))
         if unit is None:
             continue
-        if unit == "kg" and not match.group("per") and not match.group("times") or (
+        if (unit == "kg" and not match.group("per") and not match.group("times")) or (
                 unit == "kg" and _body_weight(text, match.start("low"), match.end("unit"))):
             continue  # "15 kg (33 lbs) to <30 kg", "adults weighing 50 kg": people, not amounts to take
         low = _number(match.group("low"))
@@ -345,7 +346,7 @@ _SUPERVISED = re.compile(
     r"(?:doctor|physician|clinician|healthcare|health\s+care|medical)"
     r"|\bmedically\s+supervised\b|\bas\s+(?:directed|prescribed)\s+by\s+(?:a|your)\s+(?:doctor|physician)",
     re.IGNORECASE)
-_LABEL = re.compile(r"^[ \t]*(?P<bullet>[-*•·▪◦]|\d{1,2}[.)])?[ \t]*(?P<bold>\*\*)?(?P<label>[^:\n*]{2,80}?)\*{0,2}[ \t]*:"
+_LABEL = re.compile(r"^[ \t]*(?P<bullet>[-*•·▪◦]|\d{1,2}[.)])?[ \t]*(?P<bold>\*\*)?(?P<label>[^:\n*]{2,80}?)\*{0,2}[ \t]*:"  # noqa: E501
                     r"(?:\*\*)?(?=[ \t]|$)", re.MULTILINE)
 _MAX_PLAIN_LABEL_WORDS = 3  # a longer "words:" opening a plain line is a sentence, not a label
 _FOR = re.compile(r"\bfor\s+", re.IGNORECASE)
@@ -454,7 +455,7 @@ def _regions(document: Document) -> list[tuple[int, int, bool]]:
         return [] if label else [(0, n, False)]
     cuts = sorted({0, n, *(s.span.start for s in document.sections), *(s.span.end for s in document.sections)})
     out: list[tuple[int, int, bool]] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         if a >= b or b > n:
             continue
         chain = _chain(document.sections, a, b)
@@ -564,7 +565,7 @@ def _covers(limit: str | None, dose: str | None) -> bool:
 def _limit_frequency(dose: Dose, n: int) -> Dose:
     """At most `n` intakes a day: an amount with no frequency becomes each intake of 1..n a day."""
     if dose.per is None and dose.times_per_day is None:
-        return replace(dose, per="day", times_per_day=(1, 1)) if n == 1 else replace(dose, per="dose", times_per_day=(1, n))
+        return replace(dose, per="day", times_per_day=(1, 1)) if n == 1 else replace(dose, per="dose", times_per_day=(1, n))  # noqa: E501
     if dose.per == "dose" and dose.times_per_day is not None:
         a, b = dose.times_per_day
         return replace(dose, times_per_day=(min(a, n), min(b, n)))
@@ -669,7 +670,7 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
             dose = _dose_at(text, found, sentence, None)
             sentence_text = text[sentence.start:sentence.end] if sentence else ""
             label = _line_label(text, dose.span.start)
-            if only_if_dosing and (not (dose.per or dose.times_per_day or dose.maximum) or _STUDY.search(sentence_text)):
+            if only_if_dosing and (not (dose.per or dose.times_per_day or dose.maximum) or _STUDY.search(sentence_text)):  # noqa: E501
                 continue
             if not label_document and (_INTERACTION.search(sentence_text) or (label and _INTERACTION.search(label))):
                 continue

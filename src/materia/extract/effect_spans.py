@@ -356,13 +356,14 @@ def coordinated(tokens: Tokens, spans: Sequence[tuple[int, int]], lo: int, hi: i
         for h in range(max(a, lo), b + 1):
             for y in (1, 2):
                 y0 = h - y
-                if y0 < lo or any(not _plain(tokens.before(k)) or words[k] in _ITEM_BREAKS for k in range(y0 + 1, h + 1)) \
-                        or words[y0] in _ITEM_BREAKS:
+                if y0 < lo or words[y0] in _ITEM_BREAKS or any(
+                        not _plain(tokens.before(k)) or words[k] in _ITEM_BREAKS for k in range(y0 + 1, h + 1)):
                     continue
                 for q in _conjunct_ends(tokens, y0, lo):
                     for x in (1, 2):
                         x0 = q - x + 1
-                        if x0 < lo or any(words[k] in _ITEM_BREAKS or not words[k].isalpha() for k in range(x0, q + 1)) \
+                        if x0 < lo or any(words[k] in _ITEM_BREAKS or not words[k].isalpha()
+                                          for k in range(x0, q + 1)) \
                                 or any(not _plain(tokens.before(k)) for k in range(x0 + 1, q + 1)):
                             continue
                         out.append(((x0, q), (h, b)))

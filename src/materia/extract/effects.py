@@ -28,14 +28,24 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 
 import ahocorasick
 
 from materia.extract.conditions import under_study
-from materia.extract.effect_spans import (Pieces, SpanModel, Tokens, abbreviations, coordinated, extend, keep_features,
-                                          list_items, tokenise)
+from materia.extract.effect_spans import (
+    Pieces,
+    SpanModel,
+    Tokens,
+    abbreviations,
+    coordinated,
+    extend,
+    keep_features,
+    list_items,
+    tokenise,
+)
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
 from materia.types import Effect, RedFlag, Section, Span
@@ -52,7 +62,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 _JOINERS = frozenset({" ", "-", "  "})
 _NOT_IN_HEADING = re.compile(r"[.!?;:•*]")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
-_HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")
+_HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")  # noqa: E501
 _HEADING_AFTER = re.compile(r"[ \t]*(?:\n|$|[ \t]{2,}(?=[A-Z][\w-]*[ \t]+[a-z]))")
 # a use or patient cue does not reach across a verb or a list opener ("patients with X treated with Y are Z")
 _CUE_BREAK = re.compile(r"\b(?:are|is|were|was|include[sd]?|including|such as|reported|occurred|experienced|"
@@ -102,7 +112,7 @@ class Matcher:
     @classmethod
     def build(cls, vocabulary: Mapping[str, str], skip: Iterable[str] = (),
               left_words: Iterable[str] = (), right_words: Iterable[str] = (),
-              model: SpanModel | None = None) -> "Matcher":
+              model: SpanModel | None = None) -> Matcher:
         cues = lexicon.cues()
         drop = {normalise(s) for s in skip} | {normalise(s) for s in cues.stop_terms}
         automaton = ahocorasick.Automaton()
@@ -112,10 +122,9 @@ class Matcher:
             if not key or key in drop or len(key) < 3 or (rest and first in cues.modifiers):
                 continue
             for variant in _variants(key):
-                if variant not in drop:
-                    # existing keys win: curated and exact forms before generated plurals
-                    if automaton.get(f" {variant} ", None) is None or variant == key:
-                        automaton.add_word(f" {variant} ", (len(variant), canonical))
+                # existing keys win: curated and exact forms before generated plurals
+                if variant not in drop and (automaton.get(f" {variant} ", None) is None or variant == key):
+                    automaton.add_word(f" {variant} ", (len(variant), canonical))
         for blocker in cues.blockers:
             automaton.add_word(f" {normalise(blocker)} ", (len(normalise(blocker)), ""))
         if len(automaton) == 0:
@@ -566,7 +575,7 @@ def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:
         return mentions
     taken: list[_Mention] = [m for m in mentions if not m.learned]
     spans: list[tuple[int, int]] = []
-    for score, m in sorted(((s, m) for s, m in zip(scores, mentions) if m.learned and s > 0),
+    for _score, m in sorted(((s, m) for s, m in zip(scores, mentions, strict=False) if m.learned and s > 0),
                            key=lambda sm: -sm[0]):
         if m.parts:
             taken.append(m)  # a discontinuous mention shares its pieces with others ("visceral malformations")

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from materia.extract.sentences import sentence_spans
 from materia.types import Document, Section, Span
 
-
 _PIECE = 1 << 20  # characters lower-cased at a time
 _SPACE = re.compile(r"\s")
 

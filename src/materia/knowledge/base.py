@@ -19,8 +19,7 @@ from materia.extract.names import headline_name, resolve_name
 from materia.knowledge import conflicts as conflict_rules
 from materia.knowledge import monograph as monograph_rules
 from materia.knowledge.conflicts import sentence_span
-from materia.knowledge.model import (Conflict, DocumentItem, Monograph, SearchHit, StoredDocument,
-                                     SubstanceSummary)
+from materia.knowledge.model import Conflict, DocumentItem, Monograph, SearchHit, StoredDocument, SubstanceSummary
 from materia.store import HistoryEntry, Store, connect
 
 T = TypeVar("T")

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from datetime import date, timezone
+from datetime import UTC, date
 from typing import Any
 
 from materia.knowledge.model import Citation, Conflict, Monograph
@@ -138,7 +138,7 @@ def conflicts_contract(conflicts: Iterable[Conflict]) -> list[dict[str, Any]]:
 def history_contract(entries: Iterable[HistoryEntry]) -> list[dict[str, Any]]:
     """History entries as `materia history --json` prints them (EXTRACT.md): when (ISO 8601, UTC), the
     document's id, the change, the item as stored (after, for a change) and `before` (null unless changed)."""
-    return [{"when": e.when.replace(tzinfo=timezone.utc).isoformat(timespec="seconds"), "document_id": e.document_id, "change": e.change,
+    return [{"when": e.when.replace(tzinfo=UTC).isoformat(timespec="seconds"), "document_id": e.document_id, "change": e.change,  # noqa: E501
              "item": e.item, "before": e.before} for e in entries]
 
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import yaml
 
@@ -208,16 +208,17 @@ def build_hpo_tsv(obo: Path, out: Path) -> int:
     """Write effects_hpo.tsv from hp.obo: names and EXACT synonyms of phenotypic abnormalities."""
     terms: dict[str, tuple[str, list[str], list[str]]] = {}
     current: dict[str, object] = {}
+    lists: dict[str, list[str]] = {}  # syn, is_a
 
     def flush() -> None:
         if current.get("id") and not current.get("obsolete"):
-            terms[str(current["id"])] = (str(current["name"]), list(current.get("syn", [])),  # type: ignore[arg-type]
-                                         list(current.get("is_a", [])))  # type: ignore[arg-type]
+            terms[str(current["id"])] = (str(current["name"]), list(lists.get("syn", [])), list(lists.get("is_a", [])))
 
     for line in obo.read_text(encoding="utf-8").splitlines():
         if line.startswith("["):
             flush()
             current = {} if line == "[Term]" else {"skip": True}
+            lists = {}
         elif current.get("skip"):
             continue
         elif line.startswith("id: "):
@@ -227,9 +228,9 @@ def build_hpo_tsv(obo: Path, out: Path) -> int:
         elif line.startswith("is_obsolete: true"):
             current["obsolete"] = True
         elif line.startswith("is_a: "):
-            current.setdefault("is_a", []).append(line[6:].split()[0])  # type: ignore[union-attr]
+            lists.setdefault("is_a", []).append(line[6:].split()[0])
         elif line.startswith("synonym: ") and '" EXACT' in line:
-            current.setdefault("syn", []).append(line.split('"')[1])  # type: ignore[union-attr]
+            lists.setdefault("syn", []).append(line.split('"')[1])
     flush()
     children: dict[str, list[str]] = {}
     for tid, (_, _, parents) in terms.items():

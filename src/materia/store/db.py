@@ -155,7 +155,7 @@ def _changes(old: Sequence[ItemRow], new: Sequence[ItemRow]) -> list[tuple[str, 
     out: list[tuple[str, ItemRow, ItemRow | None]] = []
     for key in sorted(set(left_old) | set(unmatched_new)):
         gone, came = left_old.get(key, []), unmatched_new.get(key, [])
-        out += [("changed", after, before) for before, after in zip(gone, came)]
+        out += [("changed", after, before) for before, after in zip(gone, came, strict=False)]
         out += [("removed", before, None) for before in gone[len(came):]]
         out += [("added", after, None) for after in came[len(gone):]]
     return out

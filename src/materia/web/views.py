@@ -10,8 +10,20 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from materia.knowledge.model import (Citation, Claim, ConditionVerdicts, Conflict, Location, Monograph, Position,
-                                     Report, ReportedEffect, SearchHit, SourceInfo, StoredDocument)
+from materia.knowledge.model import (
+    Citation,
+    Claim,
+    ConditionVerdicts,
+    Conflict,
+    Location,
+    Monograph,
+    Position,
+    Report,
+    ReportedEffect,
+    SearchHit,
+    SourceInfo,
+    StoredDocument,
+)
 from materia.web.chart import Chart, DoseBar, layout
 from materia.web.highlight import Mark, Token, anchor_id, tokens
 
@@ -152,7 +164,7 @@ def red_flags(m: Monograph) -> tuple[RedFlag, ...]:
                 continue
             key = (claim.citations[0].text if claim.citations else "") or claim.name
             prev = groups.get(key)
-            groups[key] = RedFlag(prev.names + (claim.name,), prev.claim) if prev else RedFlag((claim.name,), claim)
+            groups[key] = RedFlag((*prev.names, claim.name), prev.claim) if prev else RedFlag((claim.name,), claim)
     return tuple(groups.values())
 
 
