@@ -22,10 +22,10 @@ EXPORTED: dict[str, list[str]] = {
         "MonographSection", "Position", "Report", "ReportedEffect", "SearchHit", "SourceInfo", "StoredDocument",
         "SubstanceSummary", "UseGrade", "normalise_substance",
     ],
-    "materia.store": ["DocumentInfo", "SearchHit", "Store", "StoredItem", "SubstanceSummary", "connect"],
+    "materia.store": ["DocumentInfo", "HistoryEntry", "SearchHit", "Store", "StoredItem", "SubstanceSummary", "connect"],
     "materia.web": ["create_app", "serve"],
     "materia.pipeline": [
-        "Failure", "IngestReport", "Processed", "Progress", "expand_paths", "ingest", "process", "source_of",
+        "Failure", "IngestReport", "Processed", "Progress", "expand_paths", "ingest", "process", "remove", "source_of",
     ],
 }
 

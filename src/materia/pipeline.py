@@ -26,7 +26,8 @@ from materia.settings import Settings
 from materia.store import Store
 from materia.types import Extraction
 
-__all__ = ["Failure", "IngestReport", "Processed", "Progress", "expand_paths", "ingest", "process", "source_of"]
+__all__ = ["Failure", "IngestReport", "Processed", "Progress", "expand_paths", "ingest", "process", "remove",
+           "source_of"]
 
 Progress = Callable[[str, int, int], None]  # (path, done, total)
 

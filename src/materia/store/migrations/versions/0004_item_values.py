@@ -24,7 +24,7 @@ depends_on = None
 
 # Frozen copy of store.serialise.values_digest as of this revision (a migration must not change later):
 # the span-typed fields of every item type in materia.types at this revision.
-_OFFSET_FIELDS = frozenset({"span", "sentence", "body"})
+_OFFSET_FIELDS = frozenset({"span", "sentence", "body", "parts"})
 
 
 def _digest(payload: dict[str, object]) -> str:
