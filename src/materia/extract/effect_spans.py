@@ -21,7 +21,7 @@ from typing import Callable, Mapping, Sequence
 
 _SPLIT = re.compile(r"([^\W_]+)")
 _EDGE_SEP = re.compile(r"[ \t]{1,6}|[ \t]?[-/'’][ \t]?")
-_MAX_EDGE = 2
+MAX_EDGE = 3
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -133,7 +133,7 @@ def extend(tokens: Tokens, i: int, j: int, model: SpanModel, lo: int, hi: int,
     `cache` keeps the word part of edge scores across calls (one document)."""
     for left in (True, False):
         core = i if left else j
-        for depth in range(1, _MAX_EDGE + 1):
+        for depth in range(1, MAX_EDGE + 1):
             k = core - 1 if left else core + 1
             if k < lo or k > hi:
                 break
@@ -182,6 +182,7 @@ def keep_features(tokens: Tokens, i: int, j: int, core: str, flags: Sequence[str
         f.append(f"p{d}={words[i - d]}" if i - d >= 0 else f"p{d}=^")
     for d in (1, 2):
         f.append(f"n{d}={words[j + d]}" if j + d < n else f"n{d}=$")
+    f += [f"bw={w}" for w in words[max(0, i - 8):max(0, i - 3)]]  # further back, unordered
     if line_start:
         f.append("ls")
         f.append(f"ls_sh={_shape(first_raw)}")
