@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from materia.extract import effects
-from materia.extract.effect_spans import SpanModel, edge_features, tokenise
+from materia.extract.effect_spans import MAX_EDGE, SpanModel, edge_features, tokenise
 from materia.extract.parse import Parsed, parse
 from materia.ingest import read_path
 from materia.lexicons import effects as lexicon
@@ -227,7 +227,7 @@ def _edge_examples(train: list[TacSection], matcher: effects.Matcher) -> tuple[l
             else:
                 continue
             for left, core, limit in ((True, i, a), (False, j, b)):
-                for depth in range(1, 3):
+                for depth in range(1, MAX_EDGE + 1):
                     k = core - 1 if left else core + 1
                     if k < 0 or k >= len(tokens.words):
                         break

@@ -104,5 +104,6 @@ def test_effect_spans_shipped_model_loads_strictly(monkeypatch: pytest.MonkeyPat
 def test_effect_spans_coordination_implies_discontinuous_mentions(text: str, spans: list[tuple[int, int]],
                                                                   expected: list[str]) -> None:
     tokens = tokenise(text)
-    found = effect_spans.coordinated(tokens, spans, 0, len(tokens.words) - 1)
+    found = effect_spans.coordinated(tokens, spans, 0, len(tokens.words) - 1,
+                                     lambda k, depth: tokens.words[k] in {"increased", "suicidal", "skeletal"})
     assert [" ... ".join(" ".join(tokens.words[a:b + 1]) for a, b in pieces) for pieces in found] == expected

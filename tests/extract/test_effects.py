@@ -219,7 +219,7 @@ def test_effects_learned_candidates_are_the_model_rows() -> None:
 
 def test_effects_discontinuous_mentions_carry_their_parts() -> None:
     doc = _label(("6 ADVERSE REACTIONS", "side_effects", "Adverse reactions were increased ALT and AST."))
-    accept_all = effect_spans.SpanModel(keep_bias=5.0)
+    accept_all = effect_spans.SpanModel(edge={"Lw=increased": 5.0}, keep_bias=5.0)
     matcher = effects.Matcher.build({"increased alt": "increased alt", "ast": "ast"}, model=accept_all)
     found = {e.name: e for e in effects.find(parse(doc), matcher)}
     shared = found["increased ast"]

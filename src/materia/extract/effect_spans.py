@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
 _SPLIT = re.compile(r"([^\W_]+)")
 _EDGE_SEP = re.compile(r"[ \t]{1,6}|[ \t]?[-/'’][ \t]?")
-_MAX_EDGE = 2
+MAX_EDGE = 3
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -118,13 +118,22 @@ def edge_features(tokens: Tokens, k: int, core: int, left: bool, depth: int) -> 
     return _edge_word_features(side, tokens.words[k]) + _edge_context_features(tokens, k, core, side, depth, sep)
 
 
+def left_word(model: SpanModel, word: str, depth: int, cache: dict[str, float]) -> bool:
+    """Whether mentions take `word` in on their left at `depth`, by what the word itself says."""
+    key = "L" + word
+    word_part = cache.get(key)
+    if word_part is None:
+        word_part = cache[key] = model.edge_score(_edge_word_features("L", word))
+    return word_part + model.edge.get("L", 0.0) + model.edge.get(f"Ld={depth}", 0.0) > 0
+
+
 def extend(tokens: Tokens, i: int, j: int, model: SpanModel, lo: int, hi: int,
            cache: dict[str, float]) -> tuple[int, int]:
     """Token range of a hit [i, j] after taking in the edge words the model accepts, within [lo, hi].
     `cache` keeps the word part of edge scores across calls (one document)."""
     for left in (True, False):
         core = i if left else j
-        for depth in range(1, _MAX_EDGE + 1):
+        for depth in range(1, MAX_EDGE + 1):
             k = core - 1 if left else core + 1
             if k < lo or k > hi:
                 break
@@ -149,7 +158,8 @@ def extend(tokens: Tokens, i: int, j: int, model: SpanModel, lo: int, hi: int,
 def keep_features(tokens: Tokens, i: int, j: int, core: str, flags: Sequence[str], section: str,
                   gen: str, surface: str | None = None) -> list[str]:
     """Features of the candidate span of tokens [i, j] (`core`: the vocabulary hit inside it, `gen`: what
-    proposed it: the vocabulary, a list, a table row or an abbreviation)."""
+    proposed it: the vocabulary, a list, an abbreviation or coordination; `surface`: the words of a
+    discontinuous candidate)."""
     words = tokens.words
     text = tokens.text
     n = len(words)
@@ -157,7 +167,7 @@ def keep_features(tokens: Tokens, i: int, j: int, core: str, flags: Sequence[str
     first_raw = text[tokens.start(i):tokens.end(i)]
     sep_before = tokens.before(i)
     sep_after = tokens.pieces[2 * j + 2]
-    line_start = "\n" in sep_before or i == 0 or _line_lead(text, tokens.start(i))
+    line_start = _line_lead(tokens, i)
     after = sep_after.strip(" \t")
     f = ["b", f"t={surface}", f"c={core}", f"n={min(j - i + 1, 5)}", f"sh={_shape(first_raw)}", f"sec={section}",
          f"sb={_sep_kind(sep_before)}", f"sa={_sep_kind(sep_after)}", f"g={gen}", f"gn={gen}{min(j - i + 1, 5)}",
@@ -172,6 +182,7 @@ def keep_features(tokens: Tokens, i: int, j: int, core: str, flags: Sequence[str
         f.append(f"p{d}={words[i - d]}" if i - d >= 0 else f"p{d}=^")
     for d in (1, 2):
         f.append(f"n{d}={words[j + d]}" if j + d < n else f"n{d}=$")
+    f += [f"bw={w}" for w in words[max(0, i - 8):max(0, i - 3)]]  # further back, unordered
     if line_start:
         f.append("ls")
         f.append(f"ls_sh={_shape(first_raw)}")
@@ -188,10 +199,14 @@ def keep_features(tokens: Tokens, i: int, j: int, core: str, flags: Sequence[str
     return f
 
 
-def _line_lead(text: str, start: int) -> bool:
-    """Only bullets, numbering and spaces before `start` on its line."""
-    line = text.rfind("\n", 0, start) + 1
-    return not any(c.isalpha() for c in text[line:start])
+def _line_lead(tokens: Tokens, i: int) -> bool:
+    """Only bullets, numbering and spaces before token i on its line."""
+    k = i
+    while k > 0 and "\n" not in tokens.before(k):
+        k -= 1
+        if not tokens.words[k].isdigit():
+            return False
+    return True
 
 
 def _sep_kind(sep: str) -> str:
@@ -316,57 +331,60 @@ def abbreviations(tokens: Tokens, spans: Sequence[tuple[int, int]], lo: int, hi:
     if not defined:
         return []
     out = []
-    for k in range(lo, hi + 1):
-        w = tokens.words[k]
-        if (w in defined or (w.endswith("s") and w[:-1] in defined)) and text[tokens.start(k)].isupper():
-            out.append((k, k))
-    return out
+    for abbreviation in defined:
+        for key in (f" {abbreviation} ", f" {abbreviation}s "):
+            at = tokens.norm.find(key, tokens.norm_starts[lo] - 1)
+            while at >= 0:
+                k = bisect.bisect_left(tokens.norm_starts, at + 1)
+                if k > hi:
+                    break
+                if text[tokens.start(k)].isupper():
+                    out.append((k, k))
+                at = tokens.norm.find(key, at + 1)
+    return sorted(out)
 
 
 Pieces = tuple[tuple[int, int], ...]  # token ranges of a discontinuous mention
 
 
-def coordinated(tokens: Tokens, spans: Sequence[tuple[int, int]], lo: int, hi: int) -> list[Pieces]:
+def coordinated(tokens: Tokens, spans: Sequence[tuple[int, int]], lo: int, hi: int,
+                modifier: Callable[[int, int], bool]) -> list[Pieces]:
     """Discontinuous mentions that coordination implies, within tokens [lo, hi]: a modifier shared
-    to the right ("increased ALT and AST": "increased" + "AST", from the candidates "increased ALT"
-    and "AST") and a head shared to the left ("skeletal and visceral malformations": "skeletal" +
-    "malformations")."""
+    to the right ("increased ALT and AST": "increased" + "AST", from the candidate "increased ALT")
+    and a head shared to the left ("skeletal and visceral malformations": "skeletal" +
+    "malformations"). `modifier(k, depth)` says whether token k is a word mentions take in on their
+    left at that depth (the edge model's word part): the shared piece must be one."""
     words = tokens.words
-    ending: dict[int, list[tuple[int, int]]] = {}
-    for a, b in spans:
-        ending.setdefault(b, []).append((a, b))
     starting: dict[int, list[tuple[int, int]]] = {}
     for a, b in spans:
         starting.setdefault(a, []).append((a, b))
+
+    def modifies(first: int, last: int) -> bool:
+        return all(modifier(k, last - k + 1) for k in range(first, last + 1)) \
+            and all(_plain(tokens.before(k)) for k in range(first + 1, last + 1))
+
     out: list[Pieces] = []
     for a1, b1 in spans:
-        # shared modifier: a candidate of 2+ words, "and"/"or"/",", then a candidate or a word or two
+        # shared modifier: a candidate "M X", "and"/"or"/",", then a candidate or a word or two
         if b1 == a1:
             continue
         start = _conjunct_start(tokens, b1, hi)
         if start is None:
             continue
-        following = dict.fromkeys(_short_conjuncts(tokens, start, hi) + starting.get(start, []))
-        for a, b in following:
-            for m in (1, 2):
-                if a1 + m - 1 < b1 and all(_plain(tokens.before(k)) for k in range(a1 + 1, a1 + m)):
-                    out.append(((a1, a1 + m - 1), (a, b)))
+        modifiers = [(a1, a1 + m - 1) for m in (1, 2) if a1 + m - 1 < b1 and modifies(a1, a1 + m - 1)]
+        if modifiers:
+            for a, b in dict.fromkeys(_short_conjuncts(tokens, start, hi) + starting.get(start, [])):
+                out += [(m, (a, b)) for m in modifiers]
     for a, b in spans:
-        # shared head: "X and Y H" where this candidate holds "Y H" or "H" follows "Y"
-        for h in range(max(a, lo), b + 1):
-            for y in (1, 2):
-                y0 = h - y
-                if y0 < lo or words[y0] in _ITEM_BREAKS or any(
-                        not _plain(tokens.before(k)) or words[k] in _ITEM_BREAKS for k in range(y0 + 1, h + 1)):
-                    continue
-                for q in _conjunct_ends(tokens, y0, lo):
-                    for x in (1, 2):
-                        x0 = q - x + 1
-                        if x0 < lo or any(words[k] in _ITEM_BREAKS or not words[k].isalpha()
-                                          for k in range(x0, q + 1)) \
-                                or any(not _plain(tokens.before(k)) for k in range(x0 + 1, q + 1)):
-                            continue
-                        out.append(((x0, q), (h, b)))
+        # shared head: "X and Y H", this candidate holding "Y H" or "H" after "Y"
+        for y0 in (a, a - 1):
+            if not lo <= y0 < b or words[y0] in _ITEM_BREAKS or not _plain(tokens.before(y0 + 1)):
+                continue
+            for q in _conjunct_ends(tokens, y0, lo):
+                for x0 in (q, q - 1):
+                    if x0 >= lo and all(words[k].isalpha() and words[k] not in _ITEM_BREAKS for k in range(x0, q + 1)) \
+                            and modifies(x0, q):
+                        out.append(((x0, q), (y0 + 1, b)))
     return list(dict.fromkeys(out))
 
 

@@ -43,6 +43,7 @@ from materia.extract.effect_spans import (
     coordinated,
     extend,
     keep_features,
+    left_word,
     list_items,
     tokenise,
 )
@@ -487,8 +488,13 @@ def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[_Candi
             seen.add((a, b))
             out.append(_Candidate(a, b, " ".join(tokens.words[a:b + 1]), gen))
     spans = sorted(seen)
+    words = tokens.words
+
+    def modifier(k: int, depth: int) -> bool:
+        return left_word(model, words[k], depth, edge_cache)
+
     for lo, hi in learned_sections:
-        for pieces in coordinated(tokens, [(a, b) for a, b in spans if lo <= a and b <= hi], lo, hi):
+        for pieces in coordinated(tokens, [(a, b) for a, b in spans if lo <= a and b <= hi], lo, hi, modifier):
             name = " ".join(" ".join(tokens.words[a:b + 1]) for a, b in pieces)
             out.append(_Candidate(pieces[0][0], pieces[-1][1], name, "coord", pieces))
     out.sort(key=lambda h: (h.first, h.first - h.last))
