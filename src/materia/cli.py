@@ -84,6 +84,7 @@ def extract(
             sys.stdout.flush()
         else:
             out.print(extraction_summary(extraction))
+        del extraction  # not alive while the next file is read: memory stays that of the largest file
     raise typer.Exit(1 if failed else 0)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import weakref
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Iterable, Mapping
@@ -28,7 +29,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 _JOINERS = frozenset({" ", "-", "  "})
 _SPLIT = re.compile(r"([^\W_]+)")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
-_BLOCK = 1 << 20  # characters matched at a time
+_BLOCK = 1 << 18  # characters matched at a time
 _HEADING = re.compile(r"(?:^|\n)[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?([A-Z][^\n.!?;:•*]{1,78}?)(?:\*\*)?:?[ \t]*(?=\n)")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
 _HEADING_BEFORE = re.compile(r"(?:^|\n|(?<![*•·▪◦\s-])[ \t]{3,}|#[ \t]*)(?:\d+(?:\.\d+)*[ \t]+)?(?:[A-Z][\w-]*[ \t]+){0,3}$")
@@ -184,9 +185,19 @@ def _clause_start(text: str, lo: int, at: int, terminators: re.Pattern[str]) -> 
     return start
 
 
-@functools.lru_cache(maxsize=4)  # find() and find_red_flags() of one document share the work
+# find() and find_red_flags() of one document share the work. Held through a weak reference: an
+# lru_cache kept the last four documents (text, sentences) alive after their extraction was done.
+_last_scan: tuple[weakref.ref[Parsed], Matcher | None, tuple[_Mention, ...]] | None = None
+
+
 def _mentions(parsed: Parsed, matcher: Matcher | None = None) -> tuple[_Mention, ...]:
-    return tuple(_scan(parsed, matcher))
+    global _last_scan
+    last = _last_scan
+    if last is not None and last[0]() is parsed and last[1] is matcher:
+        return last[2]
+    found = tuple(_scan(parsed, matcher))
+    _last_scan = (weakref.ref(parsed), matcher, found)
+    return found
 
 
 def _scan(parsed: Parsed, matcher: Matcher | None) -> list[_Mention]:

@@ -18,7 +18,7 @@ from importlib.resources import files
 
 import ahocorasick
 
-from materia.extract.parse import Parsed, lower_same_length
+from materia.extract.parse import Parsed, automaton_iter, lower_same_length
 from materia.lexicons.substances import substances
 from materia.types import Span
 
@@ -70,7 +70,7 @@ def _scan(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[t
     """Longest whole-word matches, left to right, without overlaps."""
     lowered = lower_same_length(text)
     hits: list[tuple[int, int, str]] = []
-    for end_index, (length, name) in automaton.iter(lowered):
+    for end_index, (length, name) in automaton_iter(automaton, lowered):
         begin = end_index - length + 1
         end = end_index + 1
         if begin > 0 and (_is_word_char(lowered[begin - 1]) or lowered[begin - 1] == "-"):

@@ -18,7 +18,7 @@ from typing import Any
 
 import ahocorasick
 
-from materia.extract.parse import Parsed, lower_same_length
+from materia.extract.parse import Parsed, automaton_iter, lower_same_length
 from materia.lexicons.cues import disease_ontology_names, use_concepts, use_cues
 from materia.types import Evidence, Reference, Section, Span, Stance, Use
 
@@ -70,7 +70,7 @@ def _automaton() -> Any:
 def _mentions(low: str) -> list[_Mention]:
     """Longest whole-word matches, left to right, never overlapping."""
     found: list[tuple[int, int, str]] = []
-    for end, (length, canonical) in _automaton().iter(low):
+    for end, (length, canonical) in automaton_iter(_automaton(), low):
         start = end - length + 1
         if start > 0 and _WORD.match(low[start - 1]):
             continue
