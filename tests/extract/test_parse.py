@@ -47,3 +47,20 @@ def monkeypatch_piece():
     yield set_piece
     for module, size in reversed(saved):
         module._PIECE = size
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet="abc ", max_size=60), keys=st.lists(st.text(alphabet="abc ", min_size=1, max_size=6),
+                                                                  min_size=1, max_size=6),
+       piece=st.integers(1, 10))
+def test_parse_automaton_iter_in_pieces_reports_every_match_once(monkeypatch_piece, text, keys, piece):
+    import ahocorasick
+
+    parse_module = importlib.import_module("materia.extract.parse")
+    automaton = ahocorasick.Automaton()
+    for key in keys:
+        automaton.add_word(key, key)
+    automaton.make_automaton()
+    expected = list(automaton.iter(text))
+    monkeypatch_piece(parse_module, piece)
+    assert list(parse_module.automaton_iter(automaton, text)) == expected

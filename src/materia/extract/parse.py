@@ -4,7 +4,9 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from materia.extract.sentences import sentence_spans
 from materia.types import Document, Section, Span
@@ -31,6 +33,24 @@ def lower_same_length(text: str) -> str:
         pieces.append("".join(c if c == "\u0130" else c.lower() for c in piece) if whole_only else piece.lower())
         start = end
     return "".join(pieces)
+
+
+def automaton_iter(automaton: Any, text: str) -> Iterator[tuple[int, Any]]:
+    """automaton.iter(text) for a pyahocorasick Automaton, in bounded memory.
+
+    pyahocorasick copies the whole string into 4 bytes a character before searching, so a long
+    text is searched a piece at a time; pieces overlap by the longest key and each piece reports
+    only the matches ending in its own part, so every match is reported once, in order."""
+    if len(text) <= _PIECE:
+        yield from automaton.iter(text)
+        return
+    overlap = automaton.get_stats()["longest_word"]
+    for own_start in range(0, len(text), _PIECE):
+        start = max(0, own_start - overlap)
+        own_end = min(len(text), own_start + _PIECE)
+        for end_index, value in automaton.iter(text[start:own_end]):
+            if start + end_index >= own_start:
+                yield start + end_index, value
 
 
 @dataclass(frozen=True, eq=False)

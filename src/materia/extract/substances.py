@@ -15,7 +15,7 @@ from collections import Counter
 import ahocorasick
 
 from materia.extract.names import headline_name, resolve_name
-from materia.extract.parse import Parsed
+from materia.extract.parse import Parsed, automaton_iter
 from materia.lexicons.drugs import drug_canonicals
 from materia.lexicons.substances import substances
 from materia.types import Span
@@ -65,7 +65,7 @@ def _scan(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[t
     if len(lowered) != len(text):  # a few code points change length when lower-cased
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     hits: list[tuple[int, int, str]] = []
-    for end_index, (length, name) in automaton.iter(lowered):
+    for end_index, (length, name) in automaton_iter(automaton, lowered):
         begin = end_index - length + 1
         end = end_index + 1
         if begin > 0 and (_is_word_char(lowered[begin - 1]) or lowered[begin - 1] == "-"):

@@ -44,7 +44,7 @@ import ahocorasick
 
 from materia.extract.conditions import StudyRole, study_lead
 from materia.extract.effects import default_matcher
-from materia.extract.parse import Parsed
+from materia.extract.parse import Parsed, automaton_iter
 from materia.extract.references import CitationIndex
 from materia.lexicons.cues import EVIDENCE_CUES, disease_ontology_names, use_concepts, use_cues
 from materia.lexicons.effects import cues as effect_cues
@@ -111,7 +111,7 @@ def _automaton() -> Any:
 def _mentions(low: str, offset: int = 0) -> list[_Mention]:
     """Longest whole-word matches, left to right, never overlapping (offsets shifted by `offset`)."""
     found: list[tuple[int, int, str]] = []
-    for end, (length, canonical) in _automaton().iter(low):
+    for end, (length, canonical) in automaton_iter(_automaton(), low):
         start = end - length + 1
         if start > 0 and _WORD.match(low[start - 1]):
             continue
