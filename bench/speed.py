@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tac_adr import load  # noqa: E402
+from tac_adr import load
 
-from materia.extract import extract  # noqa: E402
-from materia.extract.effects import default_matcher  # noqa: E402
+from materia.extract import extract
+from materia.extract.effects import default_matcher
 
 RESULTS = Path(__file__).resolve().parent / "results" / "speed.json"
 

@@ -5,7 +5,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from materia.errors import VocabularyError
 from materia.extract import effect_spans, effects, parse
@@ -153,10 +154,10 @@ def test_effects_label_sections_decide() -> None:
 
 
 def test_effects_common_side_effects_after_a_red_flag_list_are_effects() -> None:
-    doc = _label(("PATIENT INFORMATION", "patient_info",
-                  "Call your doctor right away if you have:\nnausea and vomiting.\npassing dark-colored urine.\n"
-                  "In clinical studies, patients reported the following common side effects: diarrhea and "
-                  "joint pain.\nHow should I store it?"))
+    body = ("Call your doctor right away if you have:\nnausea and vomiting.\npassing dark-colored urine.\n"
+            "In clinical studies, patients reported the following common side effects: diarrhea and "
+            "joint pain.\nHow should I store it?")
+    doc = _label(("PATIENT INFORMATION", "patient_info", body))
     parsed = parse(doc)
     assert {r.name for r in effects.find_red_flags(parsed)} == {"nausea", "vomiting", "dark urine"}
     assert {"diarrhea", "joint pain"} <= {e.name for e in effects.find(parsed)}
@@ -201,9 +202,9 @@ def test_effects_mentions_do_not_cross_punctuation() -> None:
 
 
 def test_effects_label_reactions_use_the_learned_span_model() -> None:
-    doc = _label(("6 ADVERSE REACTIONS", "side_effects",
-                  "The most common adverse reactions (>=20%) were nausea, vomiting, diarrhea, fatigue and "
-                  "protozoal infections. No cases of hepatotoxicity were reported."))
+    body = ("The most common adverse reactions (>=20%) were nausea, vomiting, diarrhea, fatigue and "
+            "protozoal infections. No cases of hepatotoxicity were reported.")
+    doc = _label(("6 ADVERSE REACTIONS", "side_effects", body))
     found = {doc.text[e.span.start:e.span.end]: e for e in effects.find(parse(doc))}
     assert {"nausea", "vomiting", "diarrhea", "fatigue", "protozoal infections"} <= set(found)
     assert found["hepatotoxicity"].negated and not found["nausea"].negated

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Callable, Mapping, Sequence
 
 _SPLIT = re.compile(r"([^\W_]+)")
 _EDGE_SEP = re.compile(r"[ \t]{1,6}|[ \t]?[-/'’][ \t]?")

@@ -28,13 +28,24 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
 import ahocorasick
 
-from materia.extract.effect_spans import (Pieces, SpanModel, Tokens, abbreviations, coordinated, extend, keep_features,
-                                          left_word, list_items, tokenise)
+from materia.extract.effect_spans import (
+    Pieces,
+    SpanModel,
+    Tokens,
+    abbreviations,
+    coordinated,
+    extend,
+    keep_features,
+    left_word,
+    list_items,
+    tokenise,
+)
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
 from materia.types import Effect, RedFlag, Section, Span
@@ -101,7 +112,7 @@ class Matcher:
     @classmethod
     def build(cls, vocabulary: Mapping[str, str], skip: Iterable[str] = (),
               left_words: Iterable[str] = (), right_words: Iterable[str] = (),
-              model: SpanModel | None = None) -> "Matcher":
+              model: SpanModel | None = None) -> Matcher:
         cues = lexicon.cues()
         drop = {normalise(s) for s in skip} | {normalise(s) for s in cues.stop_terms}
         automaton = ahocorasick.Automaton()
@@ -257,13 +268,10 @@ def _headings(text: str) -> list[tuple[int, str]]:
         title = line.lstrip(" \t")
         if title.startswith("#"):
             title = title.lstrip("#").lstrip(" \t")
-        if title.startswith("**"):
-            title = title[2:]
+        title = title.removeprefix("**")
         title = title.rstrip(" \t")
-        if title.endswith(":"):
-            title = title[:-1]
-        if title.endswith("**"):
-            title = title[:-2]
+        title = title.removesuffix(":")
+        title = title.removesuffix("**")
         title = title.rstrip(" \t")
         if 2 <= len(title) <= 79 and "A" <= title[0] <= "Z" and not _NOT_IN_HEADING.search(title) \
                 and len(title.split()) <= 10:
