@@ -226,3 +226,12 @@ def test_effects_discontinuous_mentions_carry_their_parts() -> None:
     assert [p.of(doc.text) for p in shared.parts] == ["increased", "AST"]
     assert shared.span.of(doc.text) == "increased ALT and AST"
     assert found["increased alt"].parts == ()
+
+
+def test_effects_label_red_flags_do_not_wait_for_the_span_model() -> None:
+    doc = _label(("5.6 Hematological Reactions", "warnings",
+                  "Advise all patients to seek immediate medical attention if they develop signs suggestive of "
+                  "blood dyscrasias (e.g., persistent fever, bruising, bleeding, pallor)."))
+    parsed = parse(doc)
+    assert {"fever", "bruising", "bleeding", "pallor"} <= {r.name for r in effects.find_red_flags(parsed)}
+    assert not {"fever", "bruising", "bleeding", "pallor"} & {e.name for e in effects.find(parsed)}
