@@ -350,7 +350,7 @@ def cli_agreement(sections: list[TacSection], n: int) -> dict[str, object]:
             p.write_text(sec.document.text, encoding="utf-8")
             paths.append(p)
         proc = subprocess.run([sys.executable, "-m", "materia", "extract", *map(str, paths), "--json"],
-                              capture_output=True, text=True, timeout=600, cwd=ROOT)
+                              capture_output=True, text=True, timeout=600, cwd=ROOT, check=False)
         rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
         for sec, path, row in zip(picks, paths, rows, strict=False):
             cli = {tuple(e["span"]) for e in row.get("effects", []) + row.get("red_flags", [])}

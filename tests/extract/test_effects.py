@@ -154,10 +154,10 @@ def test_effects_label_sections_decide() -> None:
 
 
 def test_effects_common_side_effects_after_a_red_flag_list_are_effects() -> None:
-    doc = _label(("PATIENT INFORMATION", "patient_info",
-                  "Call your doctor right away if you have:\nnausea and vomiting.\npassing dark-colored urine.\n"
-                  "In clinical studies, patients reported the following common side effects: diarrhea and "
-                  "joint pain.\nHow should I store it?"))
+    body = ("Call your doctor right away if you have:\nnausea and vomiting.\npassing dark-colored urine.\n"
+            "In clinical studies, patients reported the following common side effects: diarrhea and "
+            "joint pain.\nHow should I store it?")
+    doc = _label(("PATIENT INFORMATION", "patient_info", body))
     parsed = parse(doc)
     assert {r.name for r in effects.find_red_flags(parsed)} == {"nausea", "vomiting", "dark urine"}
     assert {"diarrhea", "joint pain"} <= {e.name for e in effects.find(parsed)}
@@ -202,9 +202,9 @@ def test_effects_mentions_do_not_cross_punctuation() -> None:
 
 
 def test_effects_label_reactions_use_the_learned_span_model() -> None:
-    doc = _label(("6 ADVERSE REACTIONS", "side_effects",
-                  "The most common adverse reactions (>=20%) were nausea, vomiting, diarrhea, fatigue and "
-                  "protozoal infections. No cases of hepatotoxicity were reported."))
+    body = ("The most common adverse reactions (>=20%) were nausea, vomiting, diarrhea, fatigue and "
+            "protozoal infections. No cases of hepatotoxicity were reported.")
+    doc = _label(("6 ADVERSE REACTIONS", "side_effects", body))
     found = {doc.text[e.span.start:e.span.end]: e for e in effects.find(parse(doc))}
     assert {"nausea", "vomiting", "diarrhea", "fatigue", "protozoal infections"} <= set(found)
     assert found["hepatotoxicity"].negated and not found["nausea"].negated
@@ -226,3 +226,12 @@ def test_effects_discontinuous_mentions_carry_their_parts() -> None:
     assert [p.of(doc.text) for p in shared.parts] == ["increased", "AST"]
     assert shared.span.of(doc.text) == "increased ALT and AST"
     assert found["increased alt"].parts == ()
+
+
+def test_effects_label_red_flags_do_not_wait_for_the_span_model() -> None:
+    doc = _label(("5.6 Hematological Reactions", "warnings",
+                  "Advise all patients to seek immediate medical attention if they develop signs suggestive of "
+                  "blood dyscrasias (e.g., persistent fever, bruising, bleeding, pallor)."))
+    parsed = parse(doc)
+    assert {"fever", "bruising", "bleeding", "pallor"} <= {r.name for r in effects.find_red_flags(parsed)}
+    assert not {"fever", "bruising", "bleeding", "pallor"} & {e.name for e in effects.find(parsed)}

@@ -164,14 +164,15 @@ def keep_features(tokens: Tokens, i: int, j: int, core: str, flags: Sequence[str
     text = tokens.text
     n = len(words)
     surface = surface or " ".join(words[i:j + 1])
-    first_raw = text[tokens.start(i):tokens.end(i)]
+    shape = _shape(text[tokens.start(i):tokens.end(i)])
     sep_before = tokens.before(i)
     sep_after = tokens.pieces[2 * j + 2]
     line_start = _line_lead(tokens, i)
     after = sep_after.strip(" \t")
-    f = ["b", f"t={surface}", f"c={core}", f"n={min(j - i + 1, 5)}", f"sh={_shape(first_raw)}", f"sec={section}",
-         f"sb={_sep_kind(sep_before)}", f"sa={_sep_kind(sep_after)}", f"g={gen}", f"gn={gen}{min(j - i + 1, 5)}",
-         f"gsh={gen}{_shape(first_raw)}"]
+    size = min(j - i + 1, 5)
+    f = ["b", f"t={surface}", f"c={core}", f"n={size}", f"sh={shape}", f"sec={section}",
+         f"sb={_sep_kind(sep_before)}", f"sa={_sep_kind(sep_after)}", f"g={gen}", f"gn={gen}{size}",
+         f"gsh={gen}{shape}"]
     if surface != core:
         f.append("ext")
     last = words[j]
@@ -185,7 +186,7 @@ def keep_features(tokens: Tokens, i: int, j: int, core: str, flags: Sequence[str
     f += [f"bw={w}" for w in words[max(0, i - 8):max(0, i - 3)]]  # further back, unordered
     if line_start:
         f.append("ls")
-        f.append(f"ls_sh={_shape(first_raw)}")
+        f.append(f"ls_sh={shape}")
     if after.startswith("\n") or j + 1 == n:
         f.append("le")
     elif "\n" not in sep_after and len(sep_after) >= 3:

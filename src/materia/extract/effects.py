@@ -268,13 +268,10 @@ def _headings(text: str) -> list[tuple[int, str]]:
         title = line.lstrip(" \t")
         if title.startswith("#"):
             title = title.lstrip("#").lstrip(" \t")
-        if title.startswith("**"):
-            title = title[2:]
+        title = title.removeprefix("**")
         title = title.rstrip(" \t")
-        if title.endswith(":"):
-            title = title[:-1]
-        if title.endswith("**"):
-            title = title[:-2]
+        title = title.removesuffix(":")
+        title = title.removesuffix("**")
         title = title.rstrip(" \t")
         if 2 <= len(title) <= 79 and "A" <= title[0] <= "Z" and not _NOT_IN_HEADING.search(title) \
                 and len(title.split()) <= 10:
@@ -433,7 +430,8 @@ class _Candidate(NamedTuple):
     first: int  # first and last token (of all pieces)
     last: int
     name: str
-    gen: str  # what proposed it: "" the rules; "vocab", "list", "abbr", "coord" the learned model's proposers
+    gen: str  # what proposed it: "" the rules ("flag": as a red flag only); "vocab", "list", "abbr", "coord" the
+    # learned model's proposers
     pieces: Pieces = ()  # a discontinuous candidate's token ranges
 
 
@@ -463,7 +461,9 @@ def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[_Candi
         k = bisect.bisect_right(blocked, (i, len(tokens.words))) - 1
         return k >= 0 and blocked[k][0] <= i and j <= blocked[k][1]
 
-    out = [_Candidate(i, j, c, "") for i, j, c in selected if c and section_of(i) is None]
+    # the rule-based hits stand everywhere else, and in these sections as red flags only: a red flag is a
+    # symptom the text says to act on, whether or not the model would call it an adverse reaction
+    out = [_Candidate(i, j, c, "" if section_of(i) is None else "flag") for i, j, c in selected if c]
     seen: set[tuple[int, int]] = set()
     vocabulary: list[tuple[int, int]] = []
     edge_cache: dict[str, float] = {}
@@ -522,8 +522,10 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
     previous: _Mention | None = None
     sentence_cues: dict[int, tuple[bool, bool]] = {}
     for i, j, name, gen, pieces in candidates:
-        learned = bool(gen)
+        learned = gen not in ("", "flag")
         start, end = tokens.start(i), tokens.end(j)
+        if gen == "flag" and not _inside(flag_scopes, start):
+            continue
         heading = not text[start].islower() and bool(_HEADING_AFTER.match(text, end)) \
             and bool(_HEADING_BEFORE.search(text, max(0, start - 60), start))
         if heading and not learned:
@@ -558,7 +560,7 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
         hypothetical = cue_index.within("hypothetical", lo, i - 1)
         parts = tuple((tokens.start(a), tokens.end(b)) for a, b in pieces)
         mention = _Mention(start, end, name, i, j, sentence, lo, hi, clause, use, condition, red and not parts,
-                           context, negated, hypothetical, learned, parts)
+                           context and gen != "flag", negated, hypothetical, learned, parts)
         previous = mention
         mentions.append(mention)
         if learned and model is not None:
@@ -636,4 +638,4 @@ def find_red_flags(parsed: Parsed, matcher: Matcher | None = None) -> list[RedFl
         return []
     return [RedFlag(name=m.name, span=Span(m.start, m.end), sentence=m.sentence)
             for m in read.mentions
-            if m.red_flag and (m.learned or not m.use) and not m.negated]
+            if m.red_flag and not m.learned and not m.use and not m.negated]
