@@ -21,7 +21,9 @@ Red flags come only from stop-and-get-help wording, wherever it stands: a senten
 to seek medical or emergency help, or to call a doctor right away or after stopping the
 product, the list such a sentence opens ("Call your doctor right away if you have:"), and the
 paragraphs under a heading that says so. A sentence listing side effects ("common side effects
-include ...") gives effects, never red flags.
+include ...") gives effects, never red flags. On labels the red flags are the vocabulary hits in
+that scope, not what the span model keeps: a symptom to act on ("fever, bruising") need not be
+what the labels' annotators call an adverse reaction.
 """
 from __future__ import annotations
 
