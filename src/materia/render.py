@@ -122,18 +122,20 @@ def monograph_view(m: Monograph) -> Panel:
             parts.append(Text("  what people took it for (helped / did nothing / worse):", style="bold"))
             for v in community.verdicts[:10]:
                 parts.append(Text(f"  • {v.condition}: {v.helped} / {v.nothing} / {v.worse}"))
-                for q in v.quotes[:1]:
-                    parts.append(Text(f"      “{' '.join(q.text.split())[:110]}” — {Path(q.source).name} "
-                                      f"[{q.span[0]}–{q.span[1]}]", style="dim"))
+                parts += [_quote(q) for q in v.quotes[:1]]
         if community.reported_effects:
             parts.append(Text("  side effects people report (posts):", style="bold"))
             for reported in community.reported_effects[:10]:
                 parts.append(Text(f"  • {reported.name} ({reported.count})"))
-                for q in reported.quotes[:1]:
-                    parts.append(Text(f"      “{' '.join(q.text.split())[:110]}” — {Path(q.source).name} "
-                                      f"[{q.span[0]}–{q.span[1]}]", style="dim"))
+                parts += [_quote(q) for q in reported.quotes[:1]]
     parts.append(Text("\nmateria informs; it never advises.", style="dim italic"))
     return Panel(Group(*parts), expand=False)
+
+
+def _quote(citation: Citation) -> Text:
+    """A writer's words, shortened to one line, with the file and span they come from."""
+    words = " ".join(citation.text.split())[:110]
+    return Text(f"      “{words}” — {Path(citation.source).name} [{citation.span[0]}–{citation.span[1]}]", style="dim")
 
 
 def conflicts_view(conflicts: Sequence[Conflict]) -> Group:
