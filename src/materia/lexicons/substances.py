@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib.resources import files
-
-import yaml
 
 from materia.errors import VocabularyError
+from materia.lexicons.loader import load_yaml
 
 _TOP_KEYS = {"substances"}
 _ENTRY_KEYS = {"synonyms", "exact", "forms"}
@@ -53,8 +51,4 @@ def parse_substances(data: object) -> tuple[SubstanceEntry, ...]:
 @functools.cache
 def substances() -> tuple[SubstanceEntry, ...]:
     """The curated vocabulary, read on first use (never at import time)."""
-    try:
-        text = files("materia.lexicons").joinpath("substances.yaml").read_text(encoding="utf-8")
-    except OSError as exc:
-        raise VocabularyError(f"substances.yaml: {exc}") from exc
-    return parse_substances(yaml.safe_load(text))
+    return parse_substances(load_yaml("substances.yaml"))

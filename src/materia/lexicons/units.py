@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib.resources import files
-
-import yaml
 
 from materia.errors import VocabularyError
+from materia.lexicons.loader import load_yaml
 
 _TOP_KEYS = {"units", "case_sensitive"}
 _ENTRY_KEYS = {"pint", "forms"}
@@ -53,11 +51,7 @@ def parse_units(data: object) -> Units:
 
 @functools.cache
 def units() -> Units:
-    try:
-        text = files("materia.lexicons").joinpath("units.yaml").read_text(encoding="utf-8")
-    except OSError as exc:
-        raise VocabularyError(f"units.yaml: {exc}") from exc
-    return parse_units(yaml.safe_load(text))
+    return parse_units(load_yaml("units.yaml"))
 
 
 _CUE_KEYS = {"routes", "routes_exact", "populations", "times_words", "number_words", "context_skip", "context_stop",
@@ -116,8 +110,4 @@ def parse_cues(data: object) -> DoseCues:
 
 @functools.cache
 def dose_cues() -> DoseCues:
-    try:
-        text = files("materia.lexicons").joinpath("units_cues.yaml").read_text(encoding="utf-8")
-    except OSError as exc:
-        raise VocabularyError(f"units_cues.yaml: {exc}") from exc
-    return parse_cues(yaml.safe_load(text))
+    return parse_cues(load_yaml("units_cues.yaml"))
