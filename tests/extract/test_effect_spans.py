@@ -6,6 +6,7 @@ from materia.errors import VocabularyError
 from materia.extract import effect_spans
 from materia.extract.effect_spans import SpanModel, Tokens, tokenise
 from materia.lexicons import effects as lexicon
+from materia.lexicons import loader
 
 
 def _index(tokens: Tokens, word: str) -> int:
@@ -85,10 +86,10 @@ def test_effect_spans_shipped_model_loads_strictly(monkeypatch: pytest.MonkeyPat
     edge, keep, _ = lexicon.span_model_weights()
     assert edge and keep
     lexicon.span_model_weights.cache_clear()
-    monkeypatch.setattr(lexicon, "_data", lambda name: "edge\tLw=x\tnot-a-number\n")
+    monkeypatch.setattr(loader, "read_text", lambda name: "edge\tLw=x\tnot-a-number\n")
     with pytest.raises(VocabularyError):
         lexicon.span_model_weights()
-    monkeypatch.setattr(lexicon, "_data", lambda name: "other\tx\t1.0\n")
+    monkeypatch.setattr(loader, "read_text", lambda name: "other\tx\t1.0\n")
     with pytest.raises(VocabularyError):
         lexicon.span_model_weights()
     monkeypatch.undo()

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from materia.errors import VocabularyError
 from materia.extract import effect_spans, effects, parse
 from materia.lexicons import effects as lexicon
+from materia.lexicons import loader
 from materia.types import Document, Section, Span
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "effects"
@@ -94,7 +95,7 @@ def test_effects_vocabulary_loads_strictly() -> None:
 
 
 def test_effects_unknown_lexicon_key_raises(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lexicon, "_data", lambda name: "source: x\nlicence: y\nbogus: []\n")
+    monkeypatch.setattr(loader, "read_text", lambda name: "source: x\nlicence: y\nbogus: []\n")
     with pytest.raises(VocabularyError):
         lexicon._yaml("context_cues.yaml", frozenset({"source", "licence"}))
 

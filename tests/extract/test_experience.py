@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from materia.extract import extract
-from materia.extract.experience import correct, mentions
 from materia.ingest.posts import as_post
 from materia.types import Document, Extraction
 
@@ -76,17 +75,36 @@ def test_experience_cleared_symptom_is_a_use_not_an_effect() -> None:
     assert [(u.name[:8], u.verdict) for u in x.uses] == [("migraine", "helped")]
 
 
-def test_experience_spelling_correction_spares_ordinary_words() -> None:
-    assert correct("nausious") == "nauseous"
-    assert correct("diarrea") == "diarrhea"
-    assert correct("desisions") == "desisions"  # nearer "decisions" than any symptom
-    assert correct("medication") == "medication"
+def test_experience_bare_list_of_symptoms_is_effects_whatever_their_prior() -> None:
+    text = "Lipitor 20mg. Muscle pain, depression and fatigue."
+    assert spans(text, read_post(text)) == ["Muscle pain", "depression", "fatigue"]
 
 
-def test_experience_mentions_find_lay_phrases() -> None:
-    text = "swollen ankles and I can't sleep"
-    found = [(text[m.start:m.end], m.name) for m in mentions(text)]
-    assert found == [("swollen ankles", "swollen ankles"), ("can't sleep", "insomnia")]
+def test_experience_reason_for_taking_is_a_use_not_an_effect() -> None:
+    text = "I was prescribed it for depression. Gave me headaches."
+    x = read_post(text)
+    assert spans(text, x) == ["headaches"]
+    assert [u.name for u in x.uses] == ["depression"]
+
+
+def test_experience_passed_side_effect_is_still_an_effect() -> None:
+    text = "Some dizziness went away after a week."
+    assert spans(text, read_post(text)) == ["dizziness"]
+
+
+def test_experience_listed_conditions_take_the_verdict_said_of_them_and_cite_it() -> None:
+    text = ("My dad has three diseases -- muscle loss, memory decline and IBD. Chronic fatigue is a byproduct. "
+            "The Master Cleanse was helpful but temporary. On this all three conditions have greatly improved.")
+    x = read_post(text)
+    helped = {u.name: text[u.sentence.start:u.sentence.end] for u in x.uses if u.verdict == "helped"}
+    assert set(helped) == {"muscle loss", "cognitive decline", "inflammatory bowel disease"}
+    assert all(s.startswith("On this all three conditions") for s in helped.values())
+
+
+def test_experience_goal_words_are_uses_where_judged() -> None:
+    x = read_post("Gives me energy and my hair is now thicker. I like the taste.")
+    assert {(u.name, u.verdict) for u in x.uses} == {("energy", "helped"), ("hair", "helped")}
+    assert not x.effects
 
 
 def test_experience_never_reaches_labels() -> None:
@@ -111,3 +129,35 @@ def test_experience_review_row_reads_side_effects_column_as_effects(tmp_path) ->
     assert [(doc.text[u.span.start:u.span.end], u.verdict) for u in x.uses] == [("migraines", "helped")]
     # the condition column is the Post's condition, never read as a side effect or a use
     assert not any("depression" in doc.text[i.span.start:i.span.end] for i in (*x.effects, *x.uses))
+
+
+def test_experience_unnamed_items_of_a_list_of_effects_are_effects() -> None:
+    text = "Severe nausea, metalic tase, sick to the stomach, loss of appetite, zingy ears and headaches."
+    x = read_post(text)
+    assert "metalic tase" in spans(text, x)
+    assert "zingy ears" in spans(text, x)
+    assert next(e for e in x.effects if text[e.span.start:e.span.end] == "metalic tase").name == "metalic tase"
+
+
+@pytest.mark.parametrize("text", [
+    "Nausea, headaches, however I kept taking it.",  # narrative, not a complaint
+    "Nausea, headaches, constant.",  # a common word on its own is not an unnamed symptom
+    "It helped my back pain, my knees, and frobnitz.",  # a list of uses
+    "No nausea, no headaches, frobnitz.",  # what the writer denies
+])
+def test_experience_list_items_that_are_not_complaints(text: str) -> None:
+    x = read_post(text)
+    named = {"nausea", "headaches", "back pain"}
+    assert not [s for s in spans(text, x) if s.lower() not in named]
+
+
+def test_experience_a_list_of_short_lines_is_a_list() -> None:
+    text = "Worked for my pain.\n\nDry mouth.\nConstipation.\nZingy ears."
+    assert spans(text, read_post(text))[-1] == "Zingy ears"
+
+
+def test_experience_no_cue_role_reads_the_words_written_with_a_condition() -> None:
+    text = "Very high blood pressure.\n\nGreat for my allergies."
+    x = read_post(text)
+    assert spans(text, x) == ["Very high blood pressure"]
+    assert [text[u.span.start:u.span.end] for u in x.uses] == ["allergies"]

@@ -51,6 +51,7 @@ from materia.extract.effect_spans import (
 )
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
+from materia.lexicons.surface import normalise, plural_variants
 from materia.types import Effect, RedFlag, Section, Span
 
 # What a section's type lets it hold. Labels' sections are typed from their LOINC codes, other
@@ -61,7 +62,6 @@ EFFECT_SECTIONS = frozenset({"side_effects", "warnings", "boxed_warning", "preca
 NO_EFFECT_SECTIONS = frozenset({"nonclinical", "overdosage", "interactions", "product", "pharmacokinetics",
                                 "contraindications", "references", "disclaimer", "boilerplate"})
 _LABEL_NO_EFFECT = frozenset({"usage", "clinical_studies"})
-_TOKEN = re.compile(r"[^\W_]+")
 _JOINERS = frozenset({" ", "-", "  "})
 _NOT_IN_HEADING = re.compile(r"[.!?;:•*]")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
@@ -81,23 +81,6 @@ _INNER_STOP = re.compile(r"[.!?]\s+\S")
 _MAX_LIST_ITEMS = 40
 # a mention may not span these: "decreased, lymphocyte count" is two list items
 _BAD_JOIN = re.compile(r"[,;:()\[\]{}!?]|\.\s")
-
-
-def normalise(surface: str) -> str:
-    """The form keys and text share: lower-case tokens joined by single spaces."""
-    return " ".join(_TOKEN.findall(surface.lower()))
-
-
-def _variants(key: str) -> Iterable[str]:
-    yield key
-    last = key.rsplit(" ", 1)[-1]
-    if len(last) > 3 and last.isalpha():
-        if last.endswith("y") and last[-2] not in "aeiou":
-            yield key[:-1] + "ies"
-        elif last.endswith(("s", "x", "ch", "sh")):
-            yield key + "es"
-        else:
-            yield key + "s"
 
 
 Hit = tuple[int, int, str]  # first token, last token, canonical name ("" for a blocker)
@@ -124,7 +107,7 @@ class Matcher:
             first, _, rest = key.partition(" ")
             if not key or key in drop or len(key) < 3 or (rest and first in cues.modifiers):
                 continue
-            for variant in _variants(key):
+            for variant in plural_variants(key):
                 # existing keys win: curated and exact forms before generated plurals
                 if variant not in drop and (automaton.get(f" {variant} ", None) is None or variant == key):
                     automaton.add_word(f" {variant} ", (len(variant), canonical))

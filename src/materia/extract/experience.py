@@ -1,7 +1,8 @@
 """What a post or review reports: the effects its writer had, and what they took the product for, with their verdict.
 
-A post reports experience. Each symptom, condition or health goal named in a post body (the lay vocabulary of
-lexicons/lay.py, misspellings corrected token by token) is read in its clause and sentence:
+A post reports experience. Each symptom, condition or health goal named in a post body (extract.lay_mentions: the
+lay vocabulary, symptoms described in the writer's own words, misspellings corrected) is read in its clause and
+sentence:
 
   effect   a symptom that appeared, got worse, or that the writer puts down to the product ("gave me headaches",
            "then vaginal bleeding 2 wks after ...", a bare list of symptoms), with onset and duration when said
@@ -9,11 +10,18 @@ lexicons/lay.py, misspellings corrected token by token) is read in its clause an
            writer's verdict: helped (stance benefit), did nothing (no_benefit), made it worse (no_benefit + "worse")
   history  a condition the writer has had ("I have had asthma for years", "diagnosed with"): neither
 
+A mention's role comes from the cues around it, strongest first (`_own_role`); mentions in one list share the
+role a cue gives any of them, and a bare list of symptoms is a list of effects. A mention no cue decides is read
+by a small model of the mention in its sentence (extract.role_model: the concept, the words written with it, a
+list; trained by scripts/train_roles.py on DrugLib training reviews' benefits and side-effects fields), unless
+the writer praises the product for it in the same clause; an unnamed item of a list of effects ("Severe nausea,
+metalic tase, loss of appetite") is one more effect, in the writer's words.
+
 Negation ("no side effects", "didn't have any nausea") and hedging ("not sure if it's the pill") follow
-ConText-style cues scoped to the clause. Mentions in one list ("nausea, headaches and dizziness from it") share
-the role a cue gives any of them. The verdict comes from cue words in the clause, then the sentence, then a small
-linear model of the clause trained on healthsea's helped / nothing / worse / history clauses
-(scripts/train_polarity.py).
+ConText-style cues scoped to the clause. The verdict comes from cue words in the clause, then the sentence, read
+with the symptom mentions blanked; then a small linear model of the clause trained on healthsea's helped /
+nothing / worse / history clauses (scripts/train_polarity.py); then the post's rating or overall verdict, cited
+where the post says it.
 
 Only documents of kind community or review reach this module (extract/__init__.py), so labels never pay for it.
 """
@@ -24,279 +32,53 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
-import ahocorasick
-
+from materia.extract.lay_mentions import Mention, core_words, mentions
 from materia.extract.parse import Parsed
+from materia.extract.role_model import effect_probability
+from materia.extract.role_model import features as role_features
 from materia.lexicons import lay
+from materia.lexicons.surface import normalise
 from materia.types import Effect, Span, Stance, Use, Verdict
 
-__all__ = ["Mention", "Reading", "covers_document", "fields", "find", "mentions", "merge", "post_spans", "read"]
+__all__ = ["Reading", "covers_document", "cue_free_mentions", "fields", "find", "merge", "no_cue_features",
+           "post_spans", "read"]
 
 Role = Literal["effect", "use", "history"]
-_WORD = re.compile(r"[^\W_]+")
-_JOIN = re.compile(r"[ \t]+|[ \t]*-[ \t]*")  # what may lie between the words of one mention
+T = TypeVar("T")
 _LIST_GAP = re.compile(r"^[\s,/&+]*(?:(?:and|or|and/or|&|plus|also|as well as)\b[\s,]*)*$", re.IGNORECASE)
-_W_SLASH = re.compile(r"\bw/(?=\s|\w)", re.IGNORECASE)  # "w/" is "with"
 _CONDITION_LIST = re.compile(r"\b(?:diseases?|conditions?|disorders?|illness(?:es)?|diagnos\w*|problems? with)\b",
                              re.IGNORECASE)
-_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|myself|we|our|us)\b", re.IGNORECASE)
-_MAX_CORRECT = 2
-_ADVERBS = re.compile(r"^\s*(?:(?:has|have|had|is|are|was|were|has been|have been|got|get|gets|seems?|seemed|"
-                      r"\w+ly|much|so|a lot|a bit|far|way|all|almost|completely|totally|quite)\s+)*")
+_RESOLVED = re.compile(r"(?:went|go|goes|gone|going) away|gone|disappear|subsid|resolv|vanish|fad|diminish|eas|lessen",
+                       re.IGNORECASE)
+_POSSESSIVE = re.compile(r"\b(?:my|his|her|our)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# a negated condition the writer puts down to the product: it kept it away ("ever since I took this pill, I have
+# never caught a cold", "I don't cough as much", "UTI free for 90 days")
+_PREVENTED = re.compile(r"\b(?:(?:ever )?since|while|when) (?:i|we) (?:took|take|started|start|am taking|was taking|"
+                        r"began|use|used|have been)\b|\bfree\b|\bany ?more\b|\bas (?:much|often|many|bad)\b|"
+                        r"\bnever (?:caught|got|get|had|catch)\b", re.IGNORECASE)
+# a sentence about what the post listed: "all three conditions", "both of them", "these problems"
+_LISTED = re.compile(r"\b(?:all|both|these|those|the|my|his|her)\s+(?:\w+\s+)?(?:conditions|diseases|disorders|"
+                     r"problems|issues|symptoms|illnesses)\b|\b(?:all|both) of them\b|\beverything\b", re.IGNORECASE)
+_ADVERBS = re.compile(r"^\s*(?:(?:has|have|had|is|are|was|were|has been|have been|got|get|gets|seems?|seemed|now|"
+                      r"become|became|\w+ly|much|so|a lot|a bit|far|way|all|almost|completely|totally|quite)\s+)*")
+# a comma that starts a new clause ("for an injury, my stomach got upset"), not the next item of a list
+_NEW_CLAUSE = re.compile(r"[;:]|,\s*(?:my|i|it|he|she|they|we|this|that|the|his|her|our)\b", re.IGNORECASE)
+_CAUSING = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|caused|causes|causing)\b", re.IGNORECASE)
+# a use cue that says the product relieved what follows: never read as a cause ("made ... and reduced my fever")
+_RELIEF = re.compile(r"(?:reduc|reliev|relie|eas|help|clear|improv|stop|cur|alleviat|prevent|control|lower|treat|"
+                     r"get rid|got rid|gets rid|rid|heal|fix|solv)", re.IGNORECASE)
+_WORSE = re.compile(r"\bworse|\bworsen|\bflare|\baggravat|\bexacerbat", re.IGNORECASE)
 _CAUSED = re.compile(r"\b(?:made|make|makes|making|gave|give|gives|caused|causes|causing|since (?:taking|starting|i)|"
                      r"from (?:it|this|them)|after (?:taking|starting)|on (?:it|this)|while (?:taking|on)|"
                      r"product|pills?|medication|drug|supplement)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
-class Mention:
-    """A vocabulary hit in a post, widened to the writer's whole phrase ("bit drowsy", "pain in my knees")."""
-
-    start: int
-    end: int
-    name: str
-    kind: lay.TermKind
-    core: Span  # the vocabulary term itself, before widening
-
-
-@dataclass(frozen=True, slots=True)
 class Reading:
     effects: tuple[Effect, ...]
     uses: tuple[Use, ...]
-
-
-# --- vocabulary matching ---------------------------------------------------------------------------------------
-
-def _variants(key: str) -> Iterable[str]:
-    yield key
-    last = key.rsplit(" ", 1)[-1]
-    if len(last) > 3 and last.isalpha() and not last.endswith("ss"):
-        if last.endswith("y") and last[-2] not in "aeiou":
-            yield key[:-1] + "ies"
-        elif last.endswith(("s", "x", "ch", "sh")):
-            yield key + "es"
-        else:
-            yield key + "s"
-
-
-@dataclass(frozen=True, eq=False)
-class _Vocabulary:
-    automaton: ahocorasick.Automaton
-    words: frozenset[str]  # every word of every term
-    by_initial: dict[tuple[str, int], tuple[str, ...]]  # vocabulary words by first letter and length
-    counts: dict[str, int]
-    common_by_initial: dict[tuple[str, int], tuple[str, ...]]  # frequent words of patient text, for the guard
-
-
-@functools.lru_cache(maxsize=1)
-def _vocabulary() -> _Vocabulary:
-    cues = lay.experience_cues()
-    automaton = ahocorasick.Automaton()
-    words: set[str] = set()
-    for surface in lay.terms():
-        if surface in cues.stop_words or len(surface) < 3:
-            continue
-        words.update(surface.split())
-        for variant in _variants(surface):
-            if variant == surface or automaton.get(f" {variant} ", None) is None:
-                automaton.add_word(f" {variant} ", (len(variant), surface))
-    automaton.make_automaton()
-    counts = lay.word_counts()
-    initial: dict[tuple[str, int], list[str]] = {}
-    for w in words:
-        if len(w) >= 4 and w.isalpha():
-            initial.setdefault((w[0], len(w)), []).append(w)
-    common: dict[tuple[str, int], list[str]] = {}
-    for w, n in counts.items():
-        if n >= 5 and len(w) >= 4 and w.isalpha() and w not in words:
-            common.setdefault((w[0], len(w)), []).append(w)
-    return _Vocabulary(automaton, frozenset(words), {k: tuple(v) for k, v in initial.items()}, counts,
-                       {k: tuple(v) for k, v in common.items()})
-
-
-@functools.lru_cache(maxsize=1024)
-def _bucket(initial: str, length: int, within: int, common: bool) -> tuple[str, ...]:
-    """Vocabulary (or frequent ordinary) words with this first letter and a length within `within`."""
-    v = _vocabulary()
-    index = v.common_by_initial if common else v.by_initial
-    return tuple(w for n in range(length - within, length + within + 1) for w in index.get((initial, n), ()))
-
-
-@functools.lru_cache(maxsize=65536)
-def correct(word: str) -> str:
-    """A rare word one or two edits from a vocabulary word ("nausious" -> "nauseous"); else the word itself.
-
-    Guarded against ordinary words: a word written often in patient text is never changed, and the
-    correction must be a much more frequent word of the vocabulary, with the same first letter."""
-    from rapidfuzz.distance import Levenshtein
-
-    v = _vocabulary()
-    if word in v.words or len(word) < 5 or not word.isalpha():
-        return word
-    own = v.counts.get(word, 0)
-    if own >= 20:
-        return word
-    limit = 1 if len(word) < 8 else _MAX_CORRECT
-    from rapidfuzz import process
-
-    close = process.extract(word, _bucket(word[0], len(word), limit, common=False), scorer=Levenshtein.distance,
-                            score_cutoff=limit, limit=None)
-    if not close:
-        return word
-    best, best_d, _ = min(close, key=lambda c: (c[1], -v.counts.get(c[0], 0)))
-    best_n = v.counts.get(best, 0)
-    if best_n < max(3, 5 * own):
-        return word
-    # a misspelt ordinary word ("desisions") stays as it is: as near a word written more often than the symptom
-    rivals = process.extract(word, _bucket(word[0], len(word), best_d, common=True), scorer=Levenshtein.distance,
-                             score_cutoff=best_d, limit=None)
-    if any(v.counts.get(common, 0) >= best_n for common, _, _ in rivals):
-        return word
-    return best
-
-
-@dataclass(frozen=True, slots=True)
-class _Tokens:
-    starts: list[int]
-    ends: list[int]
-    words: list[str]  # lower case, spelling corrected
-
-
-def _tokens(text: str, lo: int, hi: int) -> _Tokens:
-    starts, ends, words = [], [], []
-    for m in _WORD.finditer(text, lo, hi):
-        w = m.group().lower()
-        starts.append(m.start())
-        ends.append(m.end())
-        words.append(correct(w) if len(w) >= 5 else w)
-    return _Tokens(starts, ends, words)
-
-
-def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
-    """Symptom, condition and goal mentions in text[lo:hi], longest first, never overlapping."""
-    hi = len(text) if hi is None else hi
-    toks = _tokens(text, lo, hi)
-    if not toks.words:
-        return []
-    v = _vocabulary()
-    terms = lay.terms()
-    cues = lay.experience_cues()
-    norm = " " + " ".join(toks.words) + " "
-    norm_starts = list(accumulate((len(w) + 1 for w in toks.words), initial=1))
-    found: list[tuple[int, int, str]] = []
-    for end_idx, (length, surface) in v.automaton.iter(norm):
-        first = end_idx - length
-        i = bisect.bisect_left(norm_starts, first)
-        j = bisect.bisect_right(norm_starts, end_idx - 1) - 1
-        found.append((i, j, surface))
-    found.sort(key=lambda h: (h[0], h[0] - h[1]))
-    chosen: list[tuple[int, int, str]] = []
-    last = -1
-    for i, j, surface in found:
-        if i > last and _joined(text, toks, i, j):
-            chosen.append((i, j, surface))
-            last = j
-    chosen = _adjective_body_parts(text, toks, chosen, cues)
-    chosen = _inabilities(text, toks, chosen, terms)
-    out: list[Mention] = []
-    taken = -1
-    for n, (i, j, surface) in enumerate(chosen):
-        term = terms.get(surface)
-        kind: lay.TermKind = term.kind if term else "symptom"
-        if kind == "symptom" and toks.words[i] == "chronic":
-            kind = "condition"  # "chronic fatigue": a long-standing condition, not a new effect
-        name = term.canonical if term else surface
-        core = Span(toks.starts[i], toks.ends[j])
-        nxt = chosen[n + 1][0] if n + 1 < len(chosen) else len(toks.words)
-        i2, j2 = _widen(text, toks, i, j, taken, nxt, kind, cues)
-        out.append(Mention(toks.starts[i2], toks.ends[j2], name, kind, core))
-        taken = j2
-    return out
-
-
-def _joined(text: str, toks: _Tokens, i: int, j: int) -> bool:
-    """The words of a hit are written together (spaces or hyphens), not across punctuation."""
-    return all(_JOIN.fullmatch(text, toks.ends[k], toks.starts[k + 1]) is not None for k in range(i, j))
-
-
-def _adjective_body_parts(text: str, toks: _Tokens, chosen: list[tuple[int, int, str]],
-                          cues: lay.ExperienceCues) -> list[tuple[int, int, str]]:
-    """Add "swollen ankles", "itchy scalp": a symptom adjective before a body part the vocabulary lacks."""
-    used: set[int] = set()
-    for i, j, _ in chosen:
-        used.update(range(i, j + 1))
-    extra = []
-    words = toks.words
-    for k in range(len(words) - 1):
-        if words[k] in cues.symptom_adjectives and k not in used:
-            b = k + 1
-            if b < len(words) and words[b] in ("my", "the", "both") and b + 1 < len(words):
-                b += 1
-            if words[b] in cues.body_parts and b not in used and _joined(text, toks, k, b):
-                extra.append((k, b, f"{words[k]} {words[b]}"))
-                used.update(range(k, b + 1))
-    return sorted(chosen + extra)
-
-
-_CANNOT = frozenset({"cant", "can't", "cannot", "couldnt", "couldn't", "unable", "hard", "difficult", "trouble",
-                     "difficulty", "problem", "problems", "hardly"})
-
-
-def _inabilities(text: str, toks: _Tokens, chosen: list[tuple[int, int, str]],
-                 terms: dict[str, lay.LayTerm]) -> list[tuple[int, int, str]]:
-    """"can't sleep", "couldn't focus", "hard to breathe": the vocabulary's "difficulty sleeping" and kin."""
-    used = {k for i, j, _ in chosen for k in range(i, j + 1)}
-    extra = []
-    words = toks.words
-    for k, w in enumerate(words[:-1]):
-        if w not in _CANNOT and not (w == "t" and k and words[k - 1] in ("can", "couldn")) \
-                and not (w == "not" and k and words[k - 1] in ("can", "could")):
-            continue
-        first = k - 1 if w in ("t", "not") else k
-        v = k + 1
-        if v < len(words) and words[v] in ("to", "with", "in", "of", "get", "getting"):
-            v += 1
-        if v >= len(words) or first in used or v in used:
-            continue
-        verb = words[v]
-        stem = verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb
-        for key in (f"difficulty {stem}ing", f"difficulty {verb}", f"trouble {stem}ing", f"inability to {verb}",
-                    f"difficulty {verb}ing"):
-            if key in terms and _JOIN.fullmatch(text, toks.ends[v - 1], toks.starts[v]) is not None:
-                extra.append((first, v, key))
-                used.update(range(first, v + 1))
-                break
-    return sorted(chosen + extra)
-
-
-def _widen(text: str, toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kind: lay.TermKind,
-           cues: lay.ExperienceCues) -> tuple[int, int]:
-    """Take in degree words on the left ("bit drowsy") and a body part on the right ("pain in my knees")."""
-    words = toks.words
-    if kind != "benefit":
-        k = 0
-        while k < 3 and i - 1 > left_limit and words[i - 1] in cues.modifiers_left \
-                and _JOIN.fullmatch(text, toks.ends[i - 1], toks.starts[i]) is not None:
-            i -= 1
-            k += 1
-        while i <= j and words[i] in ("very", "really", "so", "too", "pretty", "quite", "rather", "extremely", "some"):
-            i += 1  # intensifiers belong to a following modifier, never start a span on their own
-        i = min(i, j)
-    # "<symptom> in/on my <body part>"
-    b = j + 1
-    if b + 1 < right_limit and words[b] in ("in", "on", "of", "around", "behind", "under") \
-            and text[toks.ends[j]:toks.starts[b]].strip() == "":
-        c = b + 1
-        while c < right_limit and c < b + 4 and words[c] in ("my", "the", "both", "his", "her", "left", "right",
-                                                               "lower", "upper", "whole", "entire", "all"):
-            c += 1
-        if c < right_limit and words[c] in cues.body_parts and "\n" not in text[toks.ends[j]:toks.starts[c]] \
-                and not re.search(r"[.,;!?]", text[toks.ends[j]:toks.starts[c]]):
-            j = c
-    return i, j
 
 
 # --- reading a post ----------------------------------------------------------------------------------------------
@@ -357,60 +139,113 @@ class _Context:
     hedged: bool
 
 
-def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.ExperienceCues,
-              post_has_effect_heading: bool) -> Role | None:
+def _touching(pattern: re.Pattern[str], before: str, most_words: int) -> re.Match[str] | None:
+    """The last cue in `before` that reaches its end over at most `most_words` words ("for my really bad ...")."""
+    cue = _last(pattern, before, 0, len(before))
+    if cue is None or len(before[cue.end():].split()) > most_words or _NEW_CLAUSE.search(before, cue.end()):
+        return None  # "for an injury, my stomach got upset": the cue is about what comes before the comma
+    return cue
+
+
+def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.ExperienceCues) -> Role | None:
+    """What the cues around a mention say it is, strongest first: an effect said to come from the product or to
+    have got worse; a use the writer takes it for or says improved; history; an effect by a side-effect cue."""
     before = text[max(clause.start, m.start - 60):m.start]
-    after = text[m.end:min(clause.end, m.end + 40)]
-    sent_before = text[sentence.start:m.start]
-    use_cue = _last(cues.use_before, before, 0, len(before))
-    # the cue must touch the mention, or reach it over a few words ("for my really bad back pain")
-    if use_cue is not None and len(before[use_cue.end():].split()) > 3:
-        use_cue = None
-    after_use = cues.use_after.match(_ADVERBS.sub("", after)) is not None
-    history_cue = cues.history.search(before) or cues.history_after.match(after.lstrip())
-    effect_cue = cues.effect.search(text, clause.start, clause.end) or cues.effect_after.match(after.lstrip())
-    worse_after = cues.worse_after.match(after.lstrip())
-    if worse_after:
-        return "effect"
-    if use_cue is not None or after_use:
-        if use_cue is not None and use_cue.group().lower() == "my" and cues.effect_after.match(after.lstrip()):
-            return "effect"  # "my headaches started after ..."
-        if use_cue is not None and use_cue.group().lower() in ("for", "my") and m.kind == "symptom" \
-                and cues.worse.search(text, clause.start, m.start):
-            return "effect"  # "gave me horrible pain for days", "made my acne ..."
+    after = text[m.end:min(clause.end, m.end + 40)].lstrip()
+    if cues.worse_after.match(after) or cues.effect_after.match(after):
+        return "effect"  # "acne got worse", "headaches from it", "nausea since taking it"
+    use_cue = _touching(cues.use_before, before, 4)
+    if use_cue is not None:
+        if m.kind == "symptom" and not _RELIEF.match(use_cue.group()) \
+                and _CAUSING.search(text, clause.start, m.start - len(before) + use_cue.start()):
+            return "effect"  # "gave me horrible pain for days", not "made it easier to breathe and reduced my fever"
         return "use"
-    if _CONDITION_LIST.search(sent_before):
-        return "history"  # "three diseases --- X, Y and Z": a use if the post gives a verdict
-    if history_cue is not None:
+    resolved = cues.use_after.match(_ADVERBS.sub("", after))
+    if resolved is not None:
+        # "the dizziness went away after a week": a side effect that passed; "my headaches went away": a use
+        if _RESOLVED.match(resolved.group()) and not _POSSESSIVE.search(before) and _prior_role(m) == "effect":
+            return "effect"
+        return "use"  # "my acne cleared", "anxiety is much better"
+    if _CONDITION_LIST.search(text, sentence.start, m.start):
+        return "history"  # "three diseases --- X, Y and Z": a use if the post gives a verdict on them
+    if _touching(cues.history, before, 4) is not None or cues.history_after.match(after):
         return "history"
-    if effect_cue is not None or post_has_effect_heading:
+    if cues.effect.search(text, clause.start, clause.end):
         return "effect"
     return None
+
+
+def _prior_role(m: Mention) -> Role | None:
+    """What a mention no cue decides is, from how often reviewers name its concept as a side effect rather than
+    as their reason for taking a drug or a benefit (lay_roles.tsv); unseen, or placed in the body: a symptom is
+    an effect."""
+    counts = lay.role_counts().get(m.name)
+    # where the writer says in the body ("prostate pain", "pain in my legs"), a symptom is one they had, whatever
+    # the concept's usual role
+    located = m.kind == "symptom" and m.located
+    if counts is not None and counts.benefit + counts.side_effect >= 3 and not located:
+        return "effect" if counts.effect_share() >= 0.5 else "use"
+    return "effect" if m.kind == "symptom" else "use" if m.kind == "benefit" else None
+
+
+def _no_cue_role(text: str, ctx: _Context, listed: bool) -> Role | None:
+    """What a mention no cue decides is: an effect where the role model reads it as one in its sentence (the
+    concept, the words written with it, a list); else a use. An everyday goal ("energy", "calm") keeps its prior,
+    and so does a condition the prior does not know (a disease name reviewers never wrote with no cue): nothing,
+    a use only where the writer judges it ("it also includes Diverticulosis" is no effect)."""
+    m = ctx.mention
+    prior = _prior_role(m)
+    if m.kind == "benefit" or prior is None:
+        return prior
+    feats = role_features(text, m.start, m.end, (m.core.start, m.core.end), (ctx.sentence.start, ctx.sentence.end),
+                          m.name, m.kind, listed, m.located)
+    return "effect" if effect_probability(feats) >= 0.5 else "use"
+
+
+def no_cue_features(parsed: Parsed, span: Span) -> list[tuple[Mention, list[str]]]:
+    """The mentions in `span` that no cue decides (negated ones and everyday goals left out), each with the role
+    model's features: what scripts/train_roles.py learns from reviews' benefits and side-effects fields."""
+    text = parsed.text
+    contexts = _contexts(parsed, span, lay.experience_cues())
+    groups = _list_groups(text, contexts)
+    roles = _share_list_roles(text, contexts, groups, bare_lists=False)
+    listed = {k for g in groups if len(g) > 1 for k in g}
+    return [(c.mention, role_features(text, c.mention.start, c.mention.end, (c.mention.core.start, c.mention.core.end),
+                                      (c.sentence.start, c.sentence.end), c.mention.name, c.mention.kind, k in listed,
+                                      c.mention.located))
+            for k, (c, role) in enumerate(zip(contexts, roles, strict=True))
+            if role is None and not c.negated and c.mention.kind != "benefit"]
 
 
 def _verdict(text: str, spans: Iterable[Span], cues: lay.ExperienceCues) -> Verdict | None:
     """The first verdict cues state in the given spans, narrowest first: worse, then nothing, then helped."""
     for s in spans:
-        chunk = text[s.start:s.end]
-        if re.search(r"\bworse|\bworsen|\bflare|\baggravat|\bexacerbat", chunk, re.I):
-            # the product made it worse, not the condition running its course ("my arthritis getting worse")
-            if _CAUSED.search(chunk):
-                return "worse"
-            continue
-        if cues.no_benefit.search(chunk):
-            return "nothing"
-        if cues.helped.search(chunk) and not cues.negation.search(chunk):
-            return "helped"
+        verdict = _chunk_verdict(text[s.start:s.end])
+        if verdict is not None:
+            return verdict
     return None
 
 
-def _model_verdict(text: str, m: Mention, clause: Span) -> tuple[Verdict | None, bool]:
-    """(verdict, history) from the learned clause model; history when the clause only tells the writer's past."""
+@functools.lru_cache(maxsize=4096)
+def _chunk_verdict(chunk: str) -> Verdict | None:
+    cues = lay.experience_cues()
+    if _WORSE.search(chunk):
+        # the product made it worse, not the condition running its course ("my arthritis getting worse")
+        return "worse" if _CAUSED.search(chunk) else None
+    if cues.no_benefit.search(chunk):
+        return "nothing"
+    if cues.helped.search(chunk) and not cues.negation.search(chunk):
+        return "helped"
+    return None
+
+
+def _model_verdict(text: str, m: Mention, clause: Span) -> Verdict | None:
+    """The verdict of the learned clause model; None when it reads the clause as the writer's history."""
     from materia.extract.polarity import classify
 
     label = classify(text[clause.start:m.start] + " <ENT> " + text[m.end:clause.end])
-    return {"POSITIVE": ("helped", False), "NEUTRAL": ("nothing", False), "NEGATIVE": ("worse", False),
-            "ANAMNESIS": (None, True)}.get(label, (None, False))  # type: ignore[return-value]
+    verdicts: dict[str, Verdict] = {"POSITIVE": "helped", "NEUTRAL": "nothing", "NEGATIVE": "worse"}
+    return verdicts.get(label)
 
 
 def _find_timing(pattern: re.Pattern[str], text: str, sentence: Span, m: Mention) -> str | None:
@@ -422,88 +257,246 @@ def _find_timing(pattern: re.Pattern[str], text: str, sentence: Span, m: Mention
     return " ".join(best.group().split()) if best else None
 
 
+def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Context]:
+    text = parsed.text
+    out: list[_Context] = []
+    for m in mentions(text, span.start, span.end):
+        sentence = parsed.sentence_at(m.start) or Span(span.start, span.end)
+        sentence = Span(max(sentence.start, span.start), min(sentence.end, span.end))
+        clause = _clause(text, sentence.start, sentence.end, m.start, m.end, cues)
+        before = text[clause.start:m.start]
+        after = text[m.end:clause.end]
+        negated = _touching(cues.negation, before, 5) is not None or bool(cues.negation_post.match(after.lstrip()))
+        hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
+        out.append(_Context(m, sentence, clause, _own_role(text, m, sentence, clause, cues), negated, hedged))
+    return out
+
+
+def cue_free_mentions(parsed: Parsed, span: Span) -> list[Mention]:
+    """The mentions in `span` that no cue decides (a bare list included), negated ones left out: what the concept
+    prior is counted from (scripts/build_lay_lexicon.py counts them in reviews' benefits and side-effects fields)."""
+    cues = lay.experience_cues()
+    contexts = _contexts(parsed, span, cues)
+    roles = _share_list_roles(parsed.text, contexts, _list_groups(parsed.text, contexts), bare_lists=False)
+    return [c.mention for c, role in zip(contexts, roles, strict=True) if role is None and not c.negated]
+
+
 def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field: bool = False) -> Reading:
     """Effects and uses one post reports. `rating` (0..1) is the writer's overall score when the site has one;
     `effects_field`: the span is a field that holds side effects (a review's side-effects column), so what it
     names is an effect unless a cue says otherwise, as under a "Side effects:" heading."""
     text = parsed.text
     cues = lay.experience_cues()
-    found = mentions(text, span.start, span.end)
-    if not found:
+    contexts = _contexts(parsed, span, cues)
+    if not contexts:
         return Reading((), ())
     heading = effects_field or (
         bool(cues.effect_headings.search(text, span.start, min(span.end, span.start + 40)))
         and bool(re.match(r"\s*(?:[\w -]{0,30})?(?:side[- ]?effects?|adverse|cons|negative)\s*[:\-]",
                           text[span.start:span.end], re.IGNORECASE)))
-    contexts: list[_Context] = []
-    for m in found:
-        sentence = parsed.sentence_at(m.start) or Span(span.start, span.end)
-        sentence = Span(max(sentence.start, span.start), min(sentence.end, span.end))
-        clause = _clause(text, sentence.start, sentence.end, m.start, m.end, cues)
-        before = text[clause.start:m.start]
-        after = text[m.end:clause.end]
-        negation = _last(cues.negation, before, 0, len(before))
-        negated = bool(negation is not None and len(before[negation.end():].split()) <= 5) \
-            or bool(cues.negation_post.match(after.lstrip()))
-        hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
-        role = _own_role(text, m, sentence, clause, cues, heading)
-        contexts.append(_Context(m, sentence, clause, role, negated, hedged))
-    roles = _share_list_roles(text, contexts)
+    groups = _list_groups(text, contexts)
+    listed = {k for g in groups if len(g) > 1 for k in g}
+    roles = _share_list_roles(text, contexts, groups)
     effects: list[Effect] = []
     uses: list[Use] = []
-    for ctx, role in zip(contexts, roles, strict=True):
+    # verdict cues are read around the mentions, never inside one ("increased hair loss" is no verdict)
+    said = _without_symptoms(text, contexts)
+    overall = functools.cache(lambda: _post_verdict(parsed, span, rating, cues))  # read once per post, if ever
+    for k, (ctx, role) in enumerate(zip(contexts, roles, strict=True)):
         m = ctx.mention
-        if m.kind == "benefit" and ctx.role != "use" and normalise_core(text, m) in cues.body_parts:
-            continue  # "lips", "skin", "eye": a goal only where the writer says so ("good for my skin")
+        verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)
+        everyday = m.kind == "benefit" and core_words(text, m) in cues.body_parts | cues.stop_words
+        if everyday and ctx.role is None and _verdict(said, (ctx.clause,), cues) is None:
+            continue  # "lips", "skin", "sleep": a goal only where the writer says so ("good for my skin")
         if role is None:
-            role = "use" if m.kind == "benefit" else "effect" if m.kind == "symptom" else None
-        verdict = _verdict(text, (ctx.clause, ctx.sentence), cues)
-        if role is None or (m.kind == "condition" and role == "effect" and ctx.role is None):
-            model, history = _model_verdict(text, m, ctx.clause)
-            if history:
+            role = "effect" if heading and m.kind != "benefit" else _no_cue_role(text, ctx, k in listed)
+            if role == "effect" and not heading and _verdict(said, (ctx.clause,), cues) == "helped":
+                role = "use"  # "excellent if you have sinus problems": the writer judges it, not suffers it
+        cited = ctx.sentence
+        if role is None:  # a condition no cue and no prior decides: a use where the writer judges it
+            if verdict is None:
                 continue
-            if role is None:
-                role = "effect" if model == "worse" and m.kind != "benefit" else "use"
-            verdict = verdict or model
+            role = "use"
         if role == "history":
             if (verdict is None or verdict == "worse") and _CONDITION_LIST.search(text, ctx.sentence.start, m.start):
-                verdict = _post_verdict(text, span, rating, cues)
+                verdict, said_in = overall()
+                cited = said_in or ctx.sentence
             if verdict is None or verdict == "worse":
                 continue
             role = "use"
         if m.kind == "benefit" and role == "effect":
-            role, verdict = "use", "worse"
+            role = "use"  # what a goal "gave me" is a benefit ("gives me energy") unless said to be worse
+            verdict = verdict if verdict in ("worse", "nothing") else "helped"
         if role == "effect":
-            if ctx.negated and ctx.role != "effect" and _verdict(text, (ctx.sentence,), cues) == "helped":
+            kept_away = _verdict(said, (ctx.sentence,), cues) == "helped" \
+                or _PREVENTED.search(text, ctx.sentence.start, ctx.sentence.end) is not None
+            if ctx.negated and ctx.role != "effect" and kept_away:
                 # "no more headaches": what the product cleared is a use it helped
                 uses.append(Use(m.name, Span(m.start, m.end), "benefit", "anecdote", (), ctx.sentence, "helped"))
                 continue
-            effects.append(Effect(name=m.name, span=Span(m.start, m.end), negated=ctx.negated, sentence=ctx.sentence,
-                                  onset=_find_timing(cues.onset, text, ctx.clause, m),
-                                  duration=_find_timing(cues.duration, text, ctx.clause, m), hedged=ctx.hedged))
+            effects.append(_effect(text, ctx, cues, negated=ctx.negated))
             continue
         if verdict is None:
-            model, _ = _model_verdict(text, m, ctx.clause)
-            verdict = (model if model in ("helped", "nothing") else None) or _post_verdict(text, span, rating, cues)
+            model = _model_verdict(text, m, ctx.clause)
+            if model in ("helped", "nothing"):
+                verdict = model
+            else:
+                verdict, said_in = overall()
+                cited = said_in or ctx.sentence
         if ctx.negated and verdict is None:
-            continue
+            if not _PREVENTED.search(text, ctx.sentence.start, ctx.sentence.end):
+                continue
+            verdict = "helped"  # "since I take it I have never caught a cold"
         stance: Stance = ("benefit" if verdict == "helped" else "no_benefit" if verdict in ("nothing", "worse")
                           else "unclear")
-        uses.append(Use(m.name, Span(m.start, m.end), stance, "anecdote", (), ctx.sentence, verdict))
+        uses.append(Use(m.name, Span(m.start, m.end), stance, "anecdote", (), cited, verdict))
         if verdict == "worse" and m.kind != "benefit":
-            effects.append(Effect(name=m.name, span=Span(m.start, m.end), sentence=ctx.sentence, hedged=ctx.hedged,
-                                  onset=_find_timing(cues.onset, text, ctx.clause, m),
-                                  duration=_find_timing(cues.duration, text, ctx.clause, m)))
+            effects.append(_effect(text, ctx, cues, negated=False))
+    effects += _listed_complaints(parsed, span, contexts, effects, uses, cues)
+    effects.sort(key=lambda e: e.span.start)
     return Reading(tuple(effects), tuple(uses))
 
 
-def normalise_core(text: str, m: Mention) -> str:
-    return lay.normalise(text[m.core.start:m.core.end])
+_LISTS = re.compile(r"[^;:]+")
+_ITEMS = re.compile(r"[^,]+")
+_ITEM_JOIN = re.compile(r"\s+(?:and|or|&|plus|as well as)\s+", re.IGNORECASE)
+_ITEM_LEAD = re.compile(r"^(?:(?:and|or|also|plus|then|some|a|an|the|with|&)\s+)+", re.IGNORECASE)
+# what a list's item holds when it is not a complaint: the writer's narrative, the product, time, a negation
+_NOT_A_COMPLAINT = re.compile(
+    r"\d|n't\b|\b(?:i|i'm|im|i've|it|it's|its|this|that|these|those|they|he|she|we|you|me|drugs?|medications?|"
+    r"medicines?|meds|pills?|tablets?|doses?|dosage|side|effects?|no|not|none|nothing|never|without|doctor|"
+    r"took|take|takes|taking|stop|stopped|started|day|days|week|weeks|month|months|year|years|time|times|"
+    r"etc|other|others|well|but|because|if|so|which|who|when|while|after|before|until|better|good|great|helped|"
+    r"can|cannot|could|would|should|will|may|might|must|many|much|all|every|any|most|work|working|experiences?)\b",
+    re.IGNORECASE)
+_MOST_WORDS = 5
+_COMMON = 5  # a one-word item written this often in patient text is an ordinary word, not an unnamed complaint
 
 
-def _share_list_roles(text: str, contexts: list[_Context]) -> list[Role | None]:
-    """Mentions listed together ("nausea, headaches and dizziness from it") share a role a cue gives one of them."""
-    roles: list[Role | None] = [c.role for c in contexts]
+def _listed_complaints(parsed: Parsed, span: Span, contexts: list[_Context], effects: list[Effect],
+                       uses: list[Use], cues: lay.ExperienceCues) -> list[Effect]:
+    """The items of a list of effects that no vocabulary names ("Severe nausea, metalic tase, sick to the stomach,
+    loss of appetite"): in a list (items split by commas and "and", up to a semicolon or the sentence's end), two
+    or more of whose items are effects and none a use or something the writer denies, a short item beside an
+    effect, with no symptom or condition named in it and no word of narrative, is one more complaint, named in the
+    writer's words. A one-word item must be a word patient text seldom has (a misspelling, a rare word): a common
+    one ("however", "constant") would be in the vocabulary if it were a symptom."""
+    text = parsed.text
+    out: list[Effect] = []
+    found = _Found(_ByStart([(u.span.start, u) for u in uses]), _ByStart([(c.mention.start, c) for c in contexts]),
+                   _ByStart([(e.span.start, e) for e in effects if not e.negated]))
+    sentences = [Span(max(s.start, span.start), min(s.end, span.end)) for s in parsed.sentences_in(span)]
+    for sentence in sentences:
+        for part in _LISTS.finditer(text, sentence.start, sentence.end):
+            items: list[Span] = []
+            for piece in _ITEMS.finditer(text, part.start(), part.end()):
+                a = piece.start()
+                for join in _ITEM_JOIN.finditer(text, piece.start(), piece.end()):
+                    items.append(_trim(text, Span(a, join.start())))
+                    a = join.end()
+                items.append(_trim(text, Span(a, piece.end())))
+            out += _unnamed_items(text, items, Span(part.start(), part.end()), sentence, found, cues)
+    # a list written as short sentences or lines in one paragraph ("Dry mouth. Constipation. Weird dreams.")
+    runs: list[list[Span]] = [[]]
+    for sentence in sentences:
+        if len(text[sentence.start:sentence.end].split()) > _MOST_WORDS + 1:
+            runs.append([])
+        elif runs[-1] and "\n\n" in text[runs[-1][-1].end:sentence.start]:
+            runs.append([sentence])
+        else:
+            runs[-1].append(sentence)
+    for run in runs:
+        if len(run) >= 2:
+            out += _unnamed_items(text, [_trim(text, s) for s in run], Span(run[0].start, run[-1].end), None,
+                                  found, cues)
+    return out
+
+
+class _ByStart(Generic[T]):
+    """Values by where they start, for the ones starting in a range (bisect, not a scan of them all: a post of
+    megabytes has thousands of lists and mentions)."""
+
+    def __init__(self, pairs: list[tuple[int, T]]) -> None:
+        pairs.sort(key=lambda p: p[0])  # stable: values starting together keep their order
+        self.starts = [start for start, _ in pairs]
+        self.values = [value for _, value in pairs]
+
+    def within(self, lo: int, hi: int) -> list[T]:
+        """The values starting in [lo, hi)."""
+        return self.values[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What `read` found in a post, for _unnamed_items: its uses, mentions and effects the writer does not deny."""
+
+    uses: _ByStart[Use]
+    contexts: _ByStart[_Context]
+    effects: _ByStart[Effect]
+
+
+def _unnamed_items(text: str, items: list[Span], part: Span, sentence: Span | None, found: _Found,
+                   cues: lay.ExperienceCues) -> list[Effect]:
+    """The unnamed complaints among the items of one list (_listed_complaints), as effects."""
+    items = [s for s in items if s.end > s.start]
+    if len(items) < 2 or found.uses.within(part.start, part.end):
+        return []
+    inside = [found.contexts.within(s.start, s.end) for s in items]
+    said = [bool(found.effects.within(s.start, s.end)) for s in items]
+    if sum(said) < min(2, len(items) - 1) or any(c.negated for group in inside for c in group):
+        return []
+    common = lay.word_counts()
+    out: list[Effect] = []
+    for n, (s, group) in enumerate(zip(items, inside, strict=True)):
+        words = text[s.start:s.end].split()
+        beside = (n > 0 and said[n - 1]) or (n + 1 < len(items) and said[n + 1])
+        if said[n] or not beside or any(c.mention.kind != "benefit" for c in group) \
+                or not 1 <= len(words) <= _MOST_WORDS or s.end - s.start < 4 \
+                or _NOT_A_COMPLAINT.search(text, s.start, s.end) \
+                or (len(words) == 1 and common.get(words[0].lower(), 0) >= _COMMON):
+            continue
+        cited = sentence or s
+        out.append(Effect(name=normalise(text[s.start:s.end]), span=s, sentence=cited,
+                          hedged=bool(cues.hedge.search(text, cited.start, cited.end))))
+    return out
+
+
+def _trim(text: str, s: Span) -> Span:
+    """An item without the spaces, punctuation and list words around it."""
+    a, b = s.start, s.end
+    while a < b and not text[a].isalnum():
+        a += 1
+    while b > a and not text[b - 1].isalnum():
+        b -= 1
+    lead = _ITEM_LEAD.match(text, a, b)
+    return Span(lead.end() if lead else a, b)
+
+
+def _without_symptoms(text: str, contexts: list[_Context]) -> str:
+    """The text with every symptom and condition mention blanked (same length): what is left judges them.
+    Built from slices, not a list of every character (8 bytes a character: 320 MB for a 40 MB post)."""
+    pieces: list[str] = []
+    pos = 0
+    for start, end in sorted((c.mention.start, c.mention.end) for c in contexts if c.mention.kind != "benefit"):
+        if end <= pos:
+            continue
+        start = max(start, pos)
+        pieces += (text[pos:start], " " * (end - start))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _effect(text: str, ctx: _Context, cues: lay.ExperienceCues, negated: bool) -> Effect:
+    m = ctx.mention
+    return Effect(name=m.name, span=Span(m.start, m.end), negated=negated, sentence=ctx.sentence,
+                  onset=_find_timing(cues.onset, text, ctx.clause, m),
+                  duration=_find_timing(cues.duration, text, ctx.clause, m), hedged=ctx.hedged)
+
+
+def _list_groups(text: str, contexts: list[_Context]) -> list[list[int]]:
+    """The mentions listed together in one sentence ("nausea, headaches and dizziness"), by index; each mention is
+    in one group, most in a group of one."""
     groups: list[list[int]] = []
     for k, c in enumerate(contexts):
         prev = contexts[k - 1] if k else None
@@ -511,8 +504,19 @@ def _share_list_roles(text: str, contexts: list[_Context]) -> list[Role | None]:
             groups[-1].append(k)
         else:
             groups.append([k])
+    return groups
+
+
+def _share_list_roles(text: str, contexts: list[_Context], groups: list[list[int]],
+                      bare_lists: bool = True) -> list[Role | None]:
+    """Mentions listed together ("nausea, headaches and dizziness from it") share a role a cue gives one of them;
+    with `bare_lists`, a list no cue decides is a list of effects where the role model reads one of them so."""
+    roles: list[Role | None] = [c.role for c in contexts]
     for group in groups:
         given = next((roles[k] for k in group if roles[k] is not None), None)
+        if given is None and bare_lists and len(group) > 1 \
+                and any(_no_cue_role(text, contexts[k], True) == "effect" for k in group):
+            given = "effect"  # a bare list of symptoms ("nausea, anxiety attacks, heart palpitations")
         if given is not None:
             for k in group:
                 if roles[k] is None:
@@ -520,12 +524,28 @@ def _share_list_roles(text: str, contexts: list[_Context]) -> list[Role | None]:
     return roles
 
 
-def _post_verdict(text: str, span: Span, rating: float | None, cues: lay.ExperienceCues) -> Verdict | None:
-    """The post's overall verdict: its rating, else its words; "worse" is only ever read near a mention."""
+def _post_verdict(parsed: Parsed, span: Span, rating: float | None,
+                  cues: lay.ExperienceCues) -> tuple[Verdict | None, Span | None]:
+    """The post's overall verdict on what it listed, and the sentence to cite for it: the verdict of the post's
+    rating, else of its words, cited where a sentence says it of the listed conditions ("all three conditions
+    have greatly improved"), else where a sentence says it at all, else (None) where the mention is. "Worse" is
+    only ever read near a mention. One reading per post: it reads every sentence of the post."""
+    text = parsed.text
+    said: list[tuple[Verdict, Span, bool]] = []
+    for s in parsed.sentences_in(span):
+        s = Span(max(s.start, span.start), min(s.end, span.end))
+        verdict = _verdict(text, (s,), cues)
+        if verdict is not None and verdict != "worse":
+            said.append((verdict, s, _LISTED.search(text, s.start, s.end) is not None))
     if rating is not None:
-        return "helped" if rating >= 0.6 else "nothing" if rating <= 0.4 else None
-    found = _verdict(text, (span,), cues)
-    return found if found != "worse" else None
+        overall: Verdict | None = "helped" if rating >= 0.6 else "nothing" if rating <= 0.4 else None
+    else:
+        overall = next((v for v, _, listed in said if listed), None) or next((v for v, _, _ in said), None)
+    if overall is None:
+        return None, None
+    cited = next((s for v, s, listed in said if listed and v == overall), None) \
+        or next((s for v, s, _ in said if v == overall), None)
+    return overall, cited
 
 
 def find(parsed: Parsed) -> Reading:

@@ -20,7 +20,7 @@ from materia.lexicons.drugs import drug_canonicals
 from materia.lexicons.substances import substances
 from materia.types import Span
 
-__all__ = ["find", "find_in", "main_subject", "subjects"]
+__all__ = ["drug_dictionary", "find", "find_in", "main_subject", "scan", "subjects"]
 
 _SKIP_SECTIONS = frozenset({"references", "boilerplate", "disclaimer"})
 _MIN_DRUG_NAME = 5  # shorter dictionary names ("gas", "iron", "sun") are mostly ordinary words
@@ -49,7 +49,7 @@ def _curated() -> tuple[ahocorasick.Automaton, re.Pattern[str] | None, dict[str,
 
 
 @functools.cache
-def _drug_dictionary() -> ahocorasick.Automaton:
+def drug_dictionary() -> ahocorasick.Automaton:
     """Variant -> canonical drug name (lexicons/drugs.py), for finding drug mentions in text."""
     automaton = ahocorasick.Automaton()
     for variant, canonical in drug_canonicals().items():
@@ -59,7 +59,7 @@ def _drug_dictionary() -> ahocorasick.Automaton:
     return automaton
 
 
-def _scan(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[tuple[str, Span]]:
+def scan(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[tuple[str, Span]]:
     """Longest whole-word matches, left to right, without overlaps."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few code points change length when lower-cased
@@ -86,7 +86,7 @@ def _scan(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[t
 def find_in(text: str, start: int = 0) -> list[tuple[str, Span]]:
     """Curated substance mentions in `text` (spans offset by `start`), in text order."""
     automaton, pattern, exact = _curated()
-    found = _scan(automaton, text, start)
+    found = scan(automaton, text, start)
     if pattern is not None:
         taken = [span for _, span in found]
         for match in pattern.finditer(text):
@@ -161,7 +161,7 @@ def subjects(parsed: Parsed) -> tuple[str | None, tuple[str, ...]]:
         if named.known:
             return named.main, named.names
         in_headline = [name for name, _ in find_in(headline)] or \
-            [name for name, _ in _scan(_drug_dictionary(), headline)]
+            [name for name, _ in scan(drug_dictionary(), headline)]
         if in_headline:
             counts = _counted(parsed, find(parsed))
             best = max(in_headline, key=lambda name: (counts[name], -in_headline.index(name)))
@@ -169,9 +169,9 @@ def subjects(parsed: Parsed) -> tuple[str | None, tuple[str, ...]]:
     # a label is one drug's: the drug dictionary counts there ("atorvastatin calcium" is not calcium),
     # and a part of it that names one drug once names its drug
     if parsed.document.kind == "label":
-        main = _dominant(_counted(parsed, _scan(_drug_dictionary(), parsed.text)), least=1)
+        main = _dominant(_counted(parsed, scan(drug_dictionary(), parsed.text)), least=1)
     else:
-        main = _dominant(_counted(parsed, find(parsed)) or _counted(parsed, _scan(_drug_dictionary(), parsed.text)))
+        main = _dominant(_counted(parsed, find(parsed)) or _counted(parsed, scan(drug_dictionary(), parsed.text)))
     return main, (main,) if main else ()
 
 
@@ -197,6 +197,6 @@ def canonical_name(surface: str, dictionary: bool = True) -> str | None:
     key = " ".join(surface.lower().split())
     name = _curated_names().get(key) or _curated()[2].get(surface.strip())
     if name is None and dictionary and len(key) >= _MIN_DRUG_NAME and key.isascii():
-        found = _drug_dictionary().get(key, None)
+        found = drug_dictionary().get(key, None)
         name = found[1] if found else None
     return name

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -260,6 +260,7 @@ class _Context:
     head_starts: list[int]
     posts: list[Span]
     mention_starts: list[int]
+    post_cues: dict[Span, tuple[bool, bool]] = field(default_factory=dict)  # post -> (good cue, bad cue)
 
 
 def find(parsed: Parsed, references: tuple[Reference, ...]) -> list[Use]:
@@ -362,10 +363,13 @@ def _judge(ctx: _Context, index: int, mention: _Mention,
     in_post = any(p.contains(mention.span) for p in ctx.posts) or (section is not None and section.type == "posts")
     if in_post:
         post = next((p for p in ctx.posts if p.contains(mention.span)), sentence)
-        body = post.of(text)
-        if not (_POST_GOOD.search(body) or _POST_BAD.search(body)):
+        if post not in ctx.post_cues:  # read once per post: a post can be megabytes, with thousands of mentions
+            body = post.of(text)
+            ctx.post_cues[post] = (_POST_GOOD.search(body) is not None, _POST_BAD.search(body) is not None)
+        good, bad = ctx.post_cues[post]
+        if not (good or bad):
             return None
-        stance: Stance = "no_benefit" if _POST_BAD.search(body) and not _POST_GOOD.search(body) else "benefit"
+        stance: Stance = "no_benefit" if bad and not good else "benefit"
         return Use(mention.name, mention.span, stance, "anecdote", ctx.citations.cited(sent_text), sentence), False
     key = index if sentence == parsed.sentences[index] else -1 - mention.span.start
     if key not in readings:

@@ -1,0 +1,226 @@
+"""Mentions of drugs, drug classes and foods in text: the two sides an interaction can have.
+
+Found from the vocabularies we ship, longest match first, never overlapping:
+  substances    the curated list (lexicons/substances.yaml) and the drug dictionary (brands and
+                synonyms -> generic, lexicons/drugs.py), the words the DDI 2013 annotators mostly
+                did not mark as drugs ("drug", "glucose") left out;
+  DDI 2013      drug, brand and class names annotated in the DDI corpus (lexicons/ddi_drugs.tsv,
+                learned by scripts/train_interactions.py: only names marked in most of the places
+                they occur);
+  classes       the names and aliases of lexicons/drug_classes.yaml, and the grammar of enzyme and
+                transporter classes ("strong or moderate inhibitors of CYP 3A4", "P-gp inducers");
+  foods         grapefruit juice, alcohol, dairy... (lexicons/interactions.yaml);
+                (what labs measure, "transaminases", "LDL-C", is listed there too, and never a mention);
+  name endings  a long lower-case word ending in a USAN/INN stem ("-statin", "-gliflozin") is a drug
+                even when no vocabulary holds it.
+Not partners: what labs measure, receptors, antibodies, enzymes (interactions.yaml not_partners,
+not_partner_words). An abbreviation defined in brackets after a mention ("methotrexate (MTX)") takes its
+name, there and later in the text; one defined after plain words ("pulmonary arterial hypertension
+(PAH)") is no drug there or later.
+Each mention has a canonical name: the generic for a substance, the class name as drug_classes.yaml
+writes it (or the phrase folded, for a class it lacks), the food's name.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import cast
+
+import ahocorasick
+
+from materia.errors import VocabularyError
+from materia.extract.parse import lower_same_length
+from materia.extract.substances import drug_dictionary, scan
+from materia.lexicons import loader
+from materia.lexicons.cues import interaction_cues
+from materia.lexicons.drug_classes import canonical_class, classes, fold
+from materia.lexicons.substances import substances
+from materia.types import Partner, Span
+
+__all__ = ["GAZETTEER", "Mention", "Recogniser", "default_recogniser", "read_gazetteer"]
+
+GAZETTEER = "ddi_drugs.tsv"
+_KINDS = frozenset({"substance", "class", "food", "stop"})
+_NOT_PARTNER = "not_partner"  # a kind of hit that is dropped: it only keeps shorter hits out of its span
+_MIN_ENDING_WORD = 8
+_STRENGTH = r"(?:strong|moderate|weak|potent|mild|moderate-to-strong|moderate\s+to\s+strong)"
+_TARGET = (r"(?:CYP\s?\d[A-Z]\d{0,2}(?:/\d{1,2})?|cytochrome\s+P-?450\s?(?:\d[A-Z]\d{0,2})?|P-?gp|P-glycoprotein"
+           r"|OATP\s?1B[13](?:/1B3|\s+and\s+(?:OATP)?1B3)?|BCRP|UGT\s?\d[A-Z]\d{1,2})")
+_ROLE = r"(?:inhibitors?|inducers?|substrates?)"
+_STRENGTHS = rf"(?:{_STRENGTH}(?:\s*(?:,|or|and|and/or|/)\s*{_STRENGTH})*\s+)?"
+_CLASS_GRAMMAR = re.compile(
+    rf"\b{_STRENGTHS}(?:{_TARGET}\s+{_ROLE}|{_ROLE}\s+of\s+(?:the\s+)?{_TARGET}(?:\s+enzymes?)?)\b", re.IGNORECASE)
+_COORDINATED_STRENGTHS = re.compile(rf"^{_STRENGTH}\s*(?:,|or|and|and/or|/)\s*.*?(?={_TARGET}|{_ROLE})", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A drug, drug class or food named in the text: canonical name, span, kind."""
+
+    name: str
+    span: Span
+    kind: Partner
+
+
+def _variants(phrase: str) -> set[str]:
+    """A class name as texts write it: as listed, singular or plural, with "drugs" or "agents" after."""
+    low = " ".join(phrase.lower().split())
+    out = {low}
+    if low.endswith("s"):
+        out.add(low[:-1])
+    else:
+        out.add(low + "s")
+    for word in ("drugs", "agents", "medications", "medicines"):
+        out.add(f"{low[:-1] if low.endswith('s') else low} {word}")
+    return out
+
+
+def read_gazetteer(text: str) -> list[tuple[str, str, str]]:
+    """Rows (surface, kind, canonical) of ddi_drugs.tsv; kind is substance, class or stop."""
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 3 or cells[1] not in _KINDS or not cells[0] or not cells[2]:
+            raise VocabularyError(f"{GAZETTEER}:{n}: expected surface, kind (substance|class|stop), canonical")
+        rows.append((cells[0], cells[1], cells[2]))
+    return rows
+
+
+class Recogniser:
+    """Drug, class and food mentions from the shipped vocabularies and a gazetteer of (surface, kind,
+    canonical) rows (the DDI 2013 one by default; bench/ passes one learned from training folds only)."""
+
+    def __init__(self, gazetteer: Iterable[tuple[str, str, str]]) -> None:
+        table: dict[str, tuple[str, Partner]] = {}
+        stops: set[str] = set()
+        for entry in substances():
+            for surface in (entry.name, *entry.synonyms, *entry.forms):
+                table[surface.lower()] = (entry.name, "substance")
+        for surface, kind, canonical in gazetteer:
+            if kind == "stop":
+                stops.add(surface)
+            for variant in _variants(surface) if kind == "class" else (surface,) if kind == "substance" else ():
+                table.setdefault(variant, (canonical, cast(Partner, kind)))
+        for drug_class in classes().values():
+            for phrase in (drug_class.name, *drug_class.aliases):
+                for variant in _variants(phrase):
+                    table[variant] = (drug_class.name, "class")
+        for surface, food in interaction_cues().foods.items():
+            table[surface] = (food, "food")
+        for surface in interaction_cues().not_partners:
+            table[surface] = (surface, cast(Partner, _NOT_PARTNER))
+        self._stops = frozenset(stops)
+        self._automaton = ahocorasick.Automaton()
+        for surface, (canonical, kind) in table.items():
+            self._automaton.add_word(surface, (len(surface), f"{kind}\t{canonical}"))
+        self._automaton.make_automaton()
+        cues = interaction_cues()
+        endings = "|".join(map(re.escape, cues.name_endings))
+        self._ending = re.compile(rf"\b[a-z][a-z-]{{2,}}(?:{endings})\b")
+        self._not_names = cues.not_names
+        self._not_partners = cues.not_partners
+        self._molecule = cues.not_partner_words
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+        """Mentions in text[start:end], in text order, with spans into `text`."""
+        piece = text[start:end]
+        hits: list[tuple[int, int, str, Partner]] = []
+        for value, span in scan(self._automaton, piece, start):
+            kind, name = value.split("\t", 1)
+            if kind != "substance" or text[span.start:span.end].lower() not in self._stops:
+                hits.append((span.start, span.end, name, cast(Partner, kind)))
+        for name, span in scan(drug_dictionary(), piece, start):
+            if text[span.start:span.end].lower() not in self._stops:
+                hits.append((span.start, span.end, name, "substance"))
+        for match in _CLASS_GRAMMAR.finditer(piece):
+            phrase = match.group()
+            name = canonical_class(phrase) or canonical_class(_COORDINATED_STRENGTHS.sub("", phrase)) or fold(phrase)
+            hits.append((start + match.start(), start + match.end(), name, "class"))
+        lowered = lower_same_length(piece)
+        for match in self._ending.finditer(lowered):
+            word = match.group()
+            if len(word) >= _MIN_ENDING_WORD and word not in self._not_names and piece[match.start()].islower():
+                hits.append((start + match.start(), start + match.end(), word, "substance"))
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        out: list[Mention] = []
+        last_end = -1
+        for begin, stop, name, kind in hits:
+            if text[stop - 1] in _EDGE_PUNCTUATION:  # "alcohol," is "alcohol": a dictionary synonym kept its comma
+                continue
+            if begin >= last_end:
+                last_end = stop
+                # what a lab measures ("transaminases", "LDL-C") or a body fluid is no side of an interaction,
+                # nor a receptor, an antibody or an enzyme ("LDL receptors", "phosphodiesterase type 5")
+                if kind == _NOT_PARTNER or name in self._not_partners or (
+                        (self._molecule.search(name) or self._molecule.search(text, begin, stop))
+                        and not _ACTS_ON.search(text, begin, stop)):
+                    continue
+                out.append(Mention(name, Span(begin, stop), kind))
+        return _abbreviations(text, out)
+
+
+_EDGE_PUNCTUATION = frozenset(",;:.")
+# what acts on a receptor or an enzyme is a drug ("angiotensin receptor blockers", "HMG-CoA reductase inhibitors")
+_ACTS_ON = re.compile(r"inhibitor|blocker|blocking|antagonist|agonist|inducer|modulator|stimulator|activator", re.I)
+_BRACKETED = re.compile(r"\s*\(\s*$")
+_WORD_BEFORE = re.compile(r"[A-Za-z][\w]*")
+_INITIALS_WINDOW = 5  # words before a bracket whose initials may spell the abbreviation
+_MAX_ABBREVIATION = 8
+
+
+def _is_abbreviation(surface: str) -> bool:
+    letters = surface.rstrip("s")
+    return 2 <= len(letters) <= _MAX_ABBREVIATION and letters.isalnum() and sum(c.isupper() for c in letters) >= 2
+
+
+def _initials_spell(words: Sequence[str], abbreviation: str) -> bool:
+    """Whether the initials of the last words before a bracket spell the abbreviation ("pulmonary arterial
+    hypertension (PAH)")."""
+    letters = abbreviation.rstrip("s").upper()
+    initials = "".join(w[0] for w in words if w.lower() not in ("of", "and", "the", "in")).upper()
+    return len(letters) >= 2 and initials.endswith(letters)
+
+
+def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Abbreviations defined in brackets: after a mention ("methotrexate (MTX)", "monoamine oxidase
+    inhibitors (MAOIs)") the abbreviation names the same thing, here and wherever the text uses it again;
+    after words that are no mention, whose initials spell it ("pulmonary arterial hypertension (PAH)"),
+    it is not a drug, here or later."""
+    if not mentions:
+        return mentions
+    renamed: dict[str, str] = {}
+    dropped: set[str] = set()
+    out: list[Mention] = []
+    previous: Mention | None = None
+    for m in mentions:
+        surface = text[m.span.start:m.span.end]
+        key = surface.rstrip("s")
+        if _is_abbreviation(surface) and _BRACKETED.search(text, max(0, m.span.start - 3), m.span.start):
+            start = max(0, m.span.start - 80)
+            if previous is not None and _BRACKETED.fullmatch(text, previous.span.end, m.span.start):
+                if previous.kind == m.kind or m.kind == "substance":
+                    renamed[key] = previous.name
+                    m = Mention(previous.name, m.span, previous.kind)
+            else:
+                before = text[start:m.span.start].rstrip(" (")
+                words = _WORD_BEFORE.findall(before)[-_INITIALS_WINDOW:]
+                if before and not before.endswith((".", ";", ":")) and _initials_spell(words, surface):
+                    dropped.add(key)
+                    continue
+        elif key in dropped:
+            continue
+        elif key in renamed and m.name != renamed[key]:
+            m = Mention(renamed[key], m.span, m.kind)
+        out.append(m)
+        previous = m
+    return out
+
+
+@functools.cache
+def default_recogniser() -> Recogniser:
+    """The recogniser with the DDI 2013 gazetteer we ship, built on first use."""
+    return Recogniser(read_gazetteer(loader.read_text(GAZETTEER)))

@@ -1,0 +1,425 @@
+"""Interactions: two things a sentence says should not meet, or change each other, with evidence.
+
+    find(parsed, "atorvastatin") -> [Interaction(a="atorvastatin", b="clarithromycin", type="advise",
+                                                 severity="moderate", wording="caution", ...), ...]
+
+Mentions of drugs, drug classes and foods come from extract/drug_mentions.py. A sentence that
+states no interaction at all (no cue of lexicons/interactions.yaml) is skipped. Then:
+
+- two mentions of one sentence: the pair model (extract/pair_model.py, learned from DDI 2013)
+  decides whether they interact and how (mechanism, effect, advise, int). In a text about its own
+  subject (a label, a monograph), a sentence that names the subject states the subject's
+  interactions: the other drugs it lists are the subject's partners, not each other's. A class the
+  subject belongs to stands for the subject there ("caution if a statin is given with ketoconazole",
+  on a statin's label), and a drug never interacts with its own class;
+- one mention and the document's own subject, unnamed: a label or monograph says "Avoid with strong
+  CYP3A4 inhibitors" about its own drug. In the sections that state interactions (drug
+  interactions, contraindications, warnings, precautions, dosage, FAQs, patient information), a
+  partner the model paired with nothing is paired with the subject, typed by the cues of
+  lexicons/interactions.yaml (advise, then mechanism, then effect, then "interact"). The subject's
+  `a_span` is its best evidence in the sentence: a phrase that refers to it ("this medicine") if
+  there is one, else the whole sentence (the sentence is what says it);
+- a table row of those sections, a line of names and the line of advice after it ("Clarithromycin,
+  itraconazole" / "Do not exceed 20 mg atorvastatin daily"): each name with the subject, the span
+  covering both lines.
+
+Negated statements ("no interaction was observed between A and B", "did not alter the
+pharmacokinetics of B") are not interactions (DDI 2013 guidelines), nor is saying two may be used
+together ("may be continued during treatment with"): a pair in the same clause as a negation cue is
+dropped. Nor are: two treatments a sentence compares ("A was superior to B", a comparison cue between
+them), a name and its abbreviation, dosing advice ("take with food": no pair with food), a leaflet's
+"tell your doctor about all the medicines you take", the items of a leaflet's list (one a line) with
+each other. When the subject is paired with one item of a list ("with clarithromycin, itraconazole or
+ritonavir") it is paired with every item. The evidence `span` is the sentence, run on to where a
+bracket it opens closes ("[see ... (5.1) and\nClinical Pharmacology (12.3)]"). Severity comes from the sentence's
+words, kept in `wording` ("contraindicated", "avoid" -> major; "caution", "monitor", "do not exceed"
+-> moderate; "not clinically significant" -> minor); `mechanism` lists the enzymes and transporters
+it names. `a` is always a substance; a pair of two classes or two foods is not reported.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from materia.extract.drug_mentions import Mention, default_recogniser
+from materia.extract.pair_model import PairModel, blind, pair_features, pair_model
+from materia.extract.parse import Parsed
+from materia.lexicons.cues import InteractionCues, interaction_cues
+from materia.lexicons.drug_classes import classes_of, members
+from materia.types import Interaction, InteractionType, Severity, Span
+
+__all__ = ["classify_pairs", "find", "label_pairs"]
+
+# where a label or monograph states interactions of its own subject without naming it
+_IMPLIED_SECTIONS = frozenset({"interactions", "contraindications", "warnings", "boxed_warning", "precautions",
+                               "dosage", "faq", "patient_info"})
+_SKIP_SECTIONS = frozenset({"references", "product", "boilerplate", "disclaimer", "posts", "nonclinical"})
+_LABEL_SKIP_SECTIONS = frozenset({"clinical_studies", "usage"})  # a label's trials compare, its indications co-treat
+_SKIP_KINDS = frozenset({"community", "review"})  # what people report taking together is not a stated interaction
+_ABSTRACT_STYLE = frozenset({"abstract", "article"})
+_OWN_SUBJECT = frozenset({"label", "monograph"})
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:but|whereas|while|however|although|though)\b|\b(?:but|however|whereas)\b",
+                           re.IGNORECASE)
+_MECHANISM_SPACES = re.compile(r"[\s-]+")
+# what may stand between the names of a table's name line
+_NAME_LINE_FILLER = re.compile(r"(?:[\s,;:()/+&.\-]|\b(?:and|or|plus|with|other|e\.?g|i\.?e|such as|including)\b)+")
+_MAX_NAME_LINE_WORDS = 4  # words beside the names ("Hepatitis C protease inhibitor (boceprevir)")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def label_pairs(model: PairModel, mentions: Sequence[Mention], text: str, style: str = "label",
+                pairs: Iterable[tuple[int, int]] | None = None) -> dict[tuple[int, int], str]:
+    """The label (`none` or a DDI type) of each pair (i, j), i < j, of mentions of one sentence (`text`, with
+    mention spans into it); every pair unless `pairs` names some. Two mentions of one thing (a name and its
+    abbreviation) never interact, nor two that the sentence compares ("A was superior to B")."""
+    if pairs is None:
+        pairs = ((i, j) for i in range(len(mentions)) for j in range(i + 1, len(mentions)))
+    blinded = blind(text, [(m.span.start, m.span.end, "class" if m.kind == "class" else "substance", m.name)
+                           for m in mentions], style)
+    comparison = interaction_cues().comparison
+    compared = [m.start() for m in comparison.finditer(text)]
+    out = {}
+    for i, j in pairs:
+        first, second = mentions[i], mentions[j]
+        if first.name == second.name or any(first.span.end <= c < second.span.start for c in compared):
+            out[(i, j)] = "none"
+            continue
+        out[(i, j)] = model.classify(pair_features(blinded, i, j))[0]
+    return out
+
+
+def classify_pairs(model: PairModel, mentions: Sequence[Mention], text: str,
+                   style: str = "label") -> list[tuple[int, int, str]]:
+    """Pairs (i, j, type) of mentions of one sentence (`text`, with mention spans into it) that the model
+    finds interacting."""
+    if len(mentions) < 2:
+        return []
+    return [(i, j, label) for (i, j), label in label_pairs(model, mentions, text, style).items() if label != "none"]
+
+
+def _mechanisms(cues: InteractionCues, text: str) -> tuple[str, ...]:
+    names: dict[str, None] = {}
+    for match in cues.mechanism.finditer(text):
+        upper = _MECHANISM_SPACES.sub("", match.group()).upper()
+        if upper.startswith("CYTOCHROMEP"):
+            upper = "CYP" + upper.removeprefix("CYTOCHROMEP").removeprefix("450")
+        names["P-gp" if upper in ("PGP", "P-GP", "PGLYCOPROTEIN") else upper] = None
+    return tuple(names)
+
+
+def _severity(cues: InteractionCues, text: str) -> tuple[Severity | None, str | None]:
+    for severity, pattern in cues.severity:
+        match = pattern.search(text)
+        if match:
+            return severity, match.group()  # type: ignore[return-value]
+    return None, None
+
+
+def _stated_type(cues: InteractionCues, text: str) -> InteractionType | None:
+    for kind, pattern in cues.types:
+        if pattern.search(text):
+            return kind  # type: ignore[return-value]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    a: str
+    a_span: Span
+    b: Mention  # absolute span
+    type: InteractionType
+
+
+class _Sentence:
+    """One sentence (or table row) with its mentions, read once; mention spans relative to it."""
+
+    def __init__(self, text: str, span: Span, mentions: Sequence[Mention], cues: InteractionCues) -> None:
+        self.span = span
+        self.text = text[span.start:span.end]
+        self.mentions = [Mention(m.name, Span(m.span.start - span.start, m.span.end - span.start), m.kind)
+                         for m in mentions]
+        self.breaks = [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
+        self.negations = [m.start() for m in cues.negation.finditer(self.text)]
+
+    def _clause(self, offset: int) -> int:
+        return sum(1 for b in self.breaks if b <= offset)
+
+    def negated(self, *offsets: int) -> bool:
+        """Whether a negation cue shares a clause with every offset given."""
+        clauses = {self._clause(o) for o in offsets}
+        return len(clauses) == 1 and any(self._clause(n) in clauses for n in self.negations)
+
+    def absolute(self, mention: Mention) -> Mention:
+        return Mention(mention.name, Span(self.span.start + mention.span.start, self.span.start + mention.span.end),
+                       mention.kind)
+
+
+class _Reader:
+    """What reading one document needs: its subject, its kind, the cues and the model."""
+
+    def __init__(self, parsed: Parsed, subject: str | None, ingredients: Sequence[str]) -> None:
+        kind = parsed.document.kind
+        self.parsed = parsed
+        self.text = parsed.text
+        self.cues = interaction_cues()
+        self.model = pair_model()
+        self.style = "abstract" if kind in _ABSTRACT_STYLE else "label"
+        self.subject = subject
+        self.own = frozenset({subject, *ingredients}) if subject else frozenset()
+        self.own_subject = subject is not None and kind in _OWN_SUBJECT
+        self.implies_subject = subject is not None and kind in ("label", "monograph", "article", "other")
+        self.skip_sections = _SKIP_SECTIONS | (_LABEL_SKIP_SECTIONS if kind == "label" else frozenset())
+
+    def mentions(self) -> dict[Span, list[Mention]]:
+        """Mentions by sentence. An enzyme or transporter is how two things interact, not one of them;
+        on a text about its own subject, a class the subject belongs to stands for the subject."""
+        by_sentence: dict[Span, list[Mention]] = {}
+        for m in default_recogniser().find(self.text):
+            if self.cues.mechanism.fullmatch(self.text, m.span.start, m.span.end):
+                continue
+            if self.own_subject and m.kind == "class" and self.subject in members(m.name):
+                m = Mention(self.subject or "", m.span, "substance")
+            sentence = self.parsed.sentence_at(m.span.start)
+            if sentence is not None and m.span.end <= sentence.end:
+                by_sentence.setdefault(sentence, []).append(m)
+        return by_sentence
+
+    def states_subject(self, span: Span) -> bool:
+        """Whether the text at `span` may state its subject's interactions without naming it."""
+        if not self.implies_subject:
+            return False
+        section = self.parsed.section_at(span.start)
+        if section is None:
+            return self.parsed.document.kind != "article"  # an article's unsectioned text may be about anything
+        return section.type in _IMPLIED_SECTIONS
+
+    def skipped(self, span: Span) -> bool:
+        section = self.parsed.section_at(span.start)
+        return section is not None and section.type in self.skip_sections
+
+    def read(self, sentence: _Sentence) -> list[_Found]:
+        found = self.explicit(sentence)
+        if self.states_subject(sentence.span):
+            found += self.implied(sentence, found)
+        return found
+
+    def explicit(self, sentence: _Sentence) -> list[_Found]:
+        """Pairs the model finds (only the subject's, when the sentence names the subject)."""
+        found: list[_Found] = []
+        mentions = sentence.mentions
+        names_subject = self.own_subject and any(m.name == self.subject for m in mentions)
+        for i, j, label in classify_pairs(self.model, mentions, sentence.text, self.style):
+            first, second = mentions[i], mentions[j]
+            if second.name == self.subject or (second.kind == "substance" and first.kind != "substance"):
+                first, second = second, first
+            if first.kind != "substance" or sentence.negated(first.span.start, second.span.start):
+                continue
+            if (names_subject and first.name != self.subject) or _belongs(first.name, second):
+                continue
+            if first.name != self.subject and "\n" in sentence.text[min(first.span.end, second.span.end):
+                                                                      max(first.span.start, second.span.start)]:
+                continue  # items of a leaflet's list, one a line, are not each other's partners
+            found.append(_Found(first.name, sentence.absolute(first).span, sentence.absolute(second),
+                                label))  # type: ignore[arg-type]
+        return _along_lists(sentence, found) if names_subject else found
+
+    def implied(self, sentence: _Sentence, explicit: list[_Found], kind: InteractionType | None = None) -> list[_Found]:
+        """The subject, unnamed in the sentence, with each partner the model paired with nothing."""
+        subject = self.subject
+        if subject is None or any(m.name in self.own for m in sentence.mentions):
+            return []  # named: the pair model has spoken
+        kind = kind or _stated_type(self.cues, sentence.text)
+        if kind is None:
+            return []
+        paired = {f.a_span for f in explicit} | {f.b.span for f in explicit}
+        referent = self.cues.referents.search(sentence.text)
+        a_span = (Span(sentence.span.start + referent.start(), sentence.span.start + referent.end()) if referent
+                  else sentence.span)
+        out = []
+        for m in sentence.mentions:
+            absolute = sentence.absolute(m)
+            if (m.name not in self.own and absolute.span not in paired and not sentence.negated(m.span.start)
+                    and not _belongs(subject, m)):
+                out.append(_Found(subject, a_span, absolute, kind))
+        return out
+
+    def name_line(self, sentence: _Sentence, end: int) -> bool:
+        """Whether sentence.text[:end] is only names (a table's first column)."""
+        if not sentence.mentions or sentence.mentions[0].span.start > end:
+            return False
+        rest, position = [], 0
+        for m in sentence.mentions:
+            if m.span.start >= end:
+                break
+            rest.append(sentence.text[position:m.span.start])
+            position = m.span.end
+        rest.append(sentence.text[position:end])
+        words = [w for piece in rest for w in _WORD.findall(_NAME_LINE_FILLER.sub(" ", piece))]
+        return len(words) <= _MAX_NAME_LINE_WORDS and not self.cues.trigger.search(" ".join(rest))
+
+    def table_row(self, names: list[Mention], advice: _Sentence, row: Span) -> list[_Found]:
+        """Lines of names and the advice line after them: each name with the subject."""
+        kind = _stated_type(self.cues, advice.text)
+        if kind is None or advice.negations or any(m.name not in self.own for m in advice.mentions):
+            return []
+        partners = _Sentence(self.text, row, names, self.cues)
+        partners.negations = []  # the names line negates nothing
+        found = self.implied(partners, [], kind)
+        named = next((advice.absolute(m).span for m in advice.mentions if m.name == self.subject), None)
+        return [_Found(f.a, named, f.b, f.type) for f in found] if named else found
+
+
+_LIST_FILLER = re.compile(r"\s*(?:,|;|/|\band/or\b|\band\b|\bor\b|\bnor\b|\bplus\b|\s)*\s*", re.IGNORECASE)
+
+
+def _along_lists(sentence: _Sentence, found: list[_Found]) -> list[_Found]:
+    """The subject paired with one item of a list ("with clarithromycin, itraconazole or ritonavir") is
+    paired with every item, in the same way; the items are not paired with each other."""
+    mentions = sentence.mentions
+    groups: list[list[int]] = []
+    for k, m in enumerate(mentions):
+        gap = sentence.text[mentions[k - 1].span.end:m.span.start] if k else None
+        if gap is not None and gap.strip() and _LIST_FILLER.fullmatch(gap):
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    by_span = {sentence.absolute(m).span: k for k, m in enumerate(mentions)}
+    paired = {(f.a, f.b.span) for f in found}
+    out = list(found)
+    for f in found:
+        index = by_span.get(f.b.span)
+        group = next((g for g in groups if index in g), [])
+        for other in group:
+            m = mentions[other]
+            absolute = sentence.absolute(m)
+            if (f.a, absolute.span) not in paired and m.name != f.a and not _belongs(f.a, m):
+                paired.add((f.a, absolute.span))
+                out.append(_Found(f.a, f.a_span, absolute, f.type))
+    return out
+
+
+def _belongs(drug: str, partner: Mention) -> bool:
+    """Whether `drug` is a member of the class `partner` names: a drug does not interact with its own class."""
+    return partner.kind == "class" and partner.name in classes_of(drug)
+
+
+def find(parsed: Parsed, substance: str | None, ingredients: Sequence[str] = ()) -> list[Interaction]:
+    """Every interaction the document states, in text order. `substance` is the document's subject;
+    `ingredients` all its active ingredients (a combination product's), never partners of its own."""
+    if parsed.document.kind in _SKIP_KINDS:
+        return []
+    reader = _Reader(parsed, substance, ingredients)
+    text, cues = reader.text, reader.cues
+    if not cues.trigger.search(text):  # states no interaction: skip finding names (the drug dictionary is large)
+        return []
+    by_sentence = reader.mentions()
+    rows: dict[Span, list[_Found]] = {}
+    for span, found in _table_rows(reader, by_sentence):
+        rows[span] = found
+    out: list[Interaction] = []
+    seen: set[tuple[str, str, Span]] = set()
+    for span, mentions in sorted(by_sentence.items()):
+        if any(row.contains(span) for row in rows) or reader.skipped(span):
+            continue
+        if not cues.trigger.search(text, span.start, span.end):
+            continue
+        if cues.not_statements.search(text, span.start, span.end):  # "tell your doctor about all the medicines"
+            continue
+        _report(reader, span, reader.read(_Sentence(text, span, mentions, cues)), out, seen)
+    for span, found in rows.items():
+        _report(reader, span, found, out, seen)
+    return sorted(out, key=lambda i: (i.span, i.b_span))
+
+
+def _table_rows(reader: _Reader, by_sentence: dict[Span, list[Mention]]) -> list[tuple[Span, list[_Found]]]:
+    """Rows of the subject's interaction tables: lines of names, then a line of advice (in the same
+    sentence, or the next one after a single line break; a cell of advice may span several rows of names)."""
+    if not reader.own_subject:
+        return []
+    out = []
+    sentences = reader.parsed.sentences
+    text, cues = reader.text, reader.cues
+
+    def names_of(k: int) -> _Sentence | None:
+        span = sentences[k]
+        mentions = by_sentence.get(span)
+        if not mentions or not reader.states_subject(span) or reader.skipped(span):
+            return None
+        sentence = _Sentence(text, span, mentions, cues)
+        return sentence if reader.name_line(sentence, len(sentence.text)) else None
+
+    k = 0
+    while k < len(sentences):
+        span = sentences[k]
+        mentions = by_sentence.get(span)
+        k += 1
+        if not mentions or not reader.states_subject(span) or reader.skipped(span):
+            continue
+        sentence = _Sentence(text, span, mentions, cues)
+        line_end = sentence.text.find("\n")
+        if line_end > 0 and reader.name_line(sentence, line_end):
+            advice_span = Span(span.start + line_end + 1, span.end)
+            names = [m for m in mentions if m.span.end <= span.start + line_end]
+            advice_mentions = [m for m in mentions if advice_span.contains(m.span)]
+        elif reader.name_line(sentence, len(sentence.text)):
+            names = list(mentions)
+            while k < len(sentences) and text[sentences[k - 1].end:sentences[k].start].count("\n") == 1:
+                more = names_of(k)
+                if more is None:
+                    break
+                names += by_sentence[sentences[k]]
+                k += 1
+            if k >= len(sentences) or text[sentences[k - 1].end:sentences[k].start].count("\n") != 1:
+                continue
+            advice_span = sentences[k]
+            advice_mentions = by_sentence.get(advice_span, [])
+            k += 1
+        else:
+            continue
+        row = Span(span.start, advice_span.end)
+        found = reader.table_row(names, _Sentence(text, advice_span, advice_mentions, cues), row)
+        if found:
+            out.append((row, found))
+    return out
+
+
+_MAX_CLOSING = 3  # sentences a bracket opened in a sentence may run on into ("[see\nWarnings ...\n].")
+
+
+def _closed(reader: _Reader, span: Span) -> Span:
+    """The sentence, run on to where a bracket it opens closes: a label's "[see Warnings and Precautions
+    (5.1) and\nClinical Pharmacology (12.3)]" is cut at the line break by the sentence splitter."""
+    text = reader.text
+    end = span.end
+
+    def balanced(stop: int) -> bool:
+        said = text[span.start:stop]
+        return said.count("[") <= said.count("]") and said.count("(") <= said.count(")")
+
+    for _ in range(_MAX_CLOSING):
+        if balanced(end):
+            break
+        following = reader.parsed.sentence_at(end) or reader.parsed.sentence_at(end + 1)
+        if following is None or following.start - end > 2:
+            break
+        end = following.end
+    return Span(span.start, end) if balanced(end) else span
+
+
+def _report(reader: _Reader, span: Span, found: list[_Found], out: list[Interaction],
+            seen: set[tuple[str, str, Span]]) -> None:
+    if not found:
+        return
+    span = _closed(reader, span)
+    said = reader.text[span.start:span.end]
+    severity, wording = _severity(reader.cues, said)
+    mechanism = _mechanisms(reader.cues, said)
+    dosing = severity != "major" and reader.cues.dosing_advice.search(said) is not None
+    for f in found:
+        key = (f.a, f.b.name, span)
+        if key in seen or f.a == f.b.name or (dosing and f.b.kind == "food"):  # "take with food" is how to take it
+            continue
+        seen.add(key)
+        out.append(Interaction(a=f.a, a_span=f.a_span, b=f.b.name, b_span=f.b.span, type=f.type, span=span,
+                               severity=severity, b_kind=f.b.kind, mechanism=mechanism, wording=wording))

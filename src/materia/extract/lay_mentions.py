@@ -1,0 +1,502 @@
+"""Symptoms, conditions and health goals as patients write them: the mentions a post's reading starts from.
+
+Read over the words of the text, each misspelling corrected (`correct`: "nausious" -> "nauseous"):
+
+  vocabulary  the lay vocabulary of lexicons/lay.py, in one Aho-Corasick pass ("canker sores", "brain fog")
+  grammar     a symptom described in the writer's own words (lexicons/lay_grammar.yaml): a body function that
+              changed ("lost my appetite", "sleep was disrupted", "weight gain"), a body part and what it did
+              or became ("knees hurt", "skin was very sensitive", "swollen ankles"), a state the writer felt
+              ("felt drunk"), something the writer could not do ("can't sleep")
+
+Where two overlap the longer wins, the vocabulary on a tie. Each mention is widened to the writer's whole phrase:
+degree words on the left ("bit drowsy"), a body part on the right ("pain in my knees").
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import accumulate
+
+import ahocorasick
+
+from materia.lexicons import lay
+from materia.lexicons.surface import normalise, plural_variants
+from materia.types import Span
+
+__all__ = ["Mention", "correct", "mentions"]
+
+_WORD = re.compile(r"[^\W_]+")
+_JOIN = re.compile(r"[ \t]+|[-/'’]")  # what may lie between the words of one mention
+_MAX_CORRECT = 2
+_DETERMINERS = frozenset({"some", "any", "a", "an", "the"})
+_BEFORE_BODY = frozenset({"my", "the", "both", "his", "her", "left", "right", "lower", "upper", "whole", "entire",
+                          "all"})
+_SINGULAR = {"feet": "foot", "teeth": "tooth", "calves": "calf"}
+_EPISODES = frozenset({"attack", "attacks", "episode", "episodes", "spell", "spells", "fit", "fits", "bout", "bouts"})
+_PLACE = frozenset({"of", "around", "in", "on", "under", "behind", "at"})
+_FEEL = frozenset({"feel", "felt", "feeling", "feels", "feelin"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A symptom, condition or goal in a post, widened to the writer's whole phrase ("bit drowsy")."""
+
+    start: int
+    end: int
+    name: str
+    kind: lay.TermKind
+    core: Span  # the term or described symptom itself, before widening
+    located: bool = False  # widened to the body part it is in ("pain in my legs", "prostate pain")
+
+
+# --- the vocabulary and spelling correction ------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class _Vocabulary:
+    automaton: ahocorasick.Automaton
+    words: frozenset[str]  # every word of every term
+    by_initial: dict[tuple[str, int], tuple[str, ...]]  # vocabulary words by first letter and length
+    counts: dict[str, int]
+    common_by_initial: dict[tuple[str, int], tuple[str, ...]]  # frequent words of patient text, for the guard
+    settled: frozenset[str]  # words `correct` never changes: the vocabulary's and frequent ones, looked up first
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary() -> _Vocabulary:
+    cues = lay.experience_cues()
+    grammar = lay.lay_grammar()
+    automaton = ahocorasick.Automaton()
+    words: set[str] = set()
+    for surface, term in lay.terms().items():
+        # an everyday word ("sleep", "skin", "energy") is in only as a goal or condition: a use where the writer
+        # says so (extract.experience), never an effect
+        if len(surface) < 3 or (surface in cues.stop_words and term.kind == "symptom"):
+            continue
+        words.update(surface.split())
+        for variant in plural_variants(surface):
+            if variant == surface or automaton.get(f" {variant} ", None) is None:
+                automaton.add_word(f" {variant} ", (len(variant), surface))
+    automaton.make_automaton()
+    # the grammar's words are words a correction may reach too ("appitite" -> "appetite")
+    for table in (grammar.functions, grammar.body_predicates, grammar.change_after):
+        words.update(w for phrase in table for w in phrase)
+    words.update(w for phrase in grammar.feelings for w in phrase)
+    counts = lay.word_counts()
+    initial: dict[tuple[str, int], list[str]] = {}
+    for w in words:
+        if len(w) >= 4 and w.isalpha():
+            initial.setdefault((w[0], len(w)), []).append(w)
+    common: dict[tuple[str, int], list[str]] = {}
+    for w, n in counts.items():
+        if n >= 5 and len(w) >= 4 and w.isalpha() and w not in words:
+            common.setdefault((w[0], len(w)), []).append(w)
+    settled = frozenset(words) | {w for w, n in counts.items() if n >= 20}
+    return _Vocabulary(automaton, frozenset(words), {k: tuple(v) for k, v in initial.items()}, counts,
+                       {k: tuple(v) for k, v in common.items()}, settled)
+
+
+@functools.lru_cache(maxsize=1024)
+def _bucket(initial: str, length: int, within: int, common: bool) -> tuple[str, ...]:
+    """Vocabulary (or frequent ordinary) words with this first letter and a length within `within`."""
+    v = _vocabulary()
+    index = v.common_by_initial if common else v.by_initial
+    return tuple(w for n in range(length - within, length + within + 1) for w in index.get((initial, n), ()))
+
+
+@functools.lru_cache(maxsize=65536)
+def correct(word: str) -> str:
+    """A rare word one or two edits from a vocabulary word ("nausious" -> "nauseous"); else the word itself.
+
+    Guarded against ordinary words: a word written often in patient text is never changed, and the
+    correction must be a much more frequent word of the vocabulary (or, for a long word never seen, one letter
+    away), with the same first letter."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    v = _vocabulary()
+    if word in v.words or len(word) < 5 or not word.isalpha():
+        return word
+    own = v.counts.get(word, 0)
+    if own >= 20:
+        return word
+    limit = 1 if len(word) < 8 else _MAX_CORRECT
+    close = process.extract(word, _bucket(word[0], len(word), limit, common=False), scorer=Levenshtein.distance,
+                            score_cutoff=limit, limit=None)
+    if not close:
+        return word
+    best, best_d, _ = min(close, key=lambda c: (c[1], -v.counts.get(c[0], 0)))
+    best_n = v.counts.get(best, 0)
+    # a long word never written in the training texts, one letter from a term, is that term ("vaculitis")
+    unseen_near = own == 0 and best_d == 1 and len(word) >= 7
+    if best_n < max(3, 5 * own) and not unseen_near:
+        return word
+    # a misspelt ordinary word ("desisions") stays as it is: as near a word written more often than the symptom
+    rivals = process.extract(word, _bucket(word[0], len(word), best_d, common=True), scorer=Levenshtein.distance,
+                             score_cutoff=best_d, limit=None)
+    if any(v.counts.get(common, 0) >= best_n for common, _, _ in rivals):
+        return word
+    return best
+
+
+# --- words of the text -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    text: str
+    starts: list[int]
+    ends: list[int]
+    words: list[str]  # lower case, spelling corrected
+
+    def joined(self, i: int, j: int) -> bool:
+        """Words i..j are written together (spaces, hyphens, a slash), not across punctuation."""
+        return all(_JOIN.fullmatch(self.text, self.ends[k], self.starts[k + 1]) is not None for k in range(i, j))
+
+
+def _tokens(text: str, lo: int, hi: int) -> _Tokens:
+    starts, ends, words = [], [], []
+    settled = _vocabulary().settled
+    for m in _WORD.finditer(text, lo, hi):
+        w = m.group().lower()
+        starts.append(m.start())
+        ends.append(m.end())
+        words.append(w if len(w) < 5 or w in settled else correct(w))
+    return _Tokens(text, starts, ends, words)
+
+
+_Hit = tuple[int, int, str, lay.TermKind, int]  # first word, last word, name, kind, priority (0 = vocabulary)
+
+
+def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
+    """Symptom, condition and goal mentions in text[lo:hi], longest first, never overlapping."""
+    hi = len(text) if hi is None else hi
+    toks = _tokens(text, lo, hi)
+    if not toks.words:
+        return []
+    described = list(_grammar_hits(toks)) + list(_inabilities(toks))
+    hits = _vocabulary_hits(toks) + described
+    # the longest first, the vocabulary's on a tie; then in text order
+    hits.sort(key=lambda h: (h[0] - h[1], h[4], h[0]))
+    used: set[int] = set()
+    chosen: list[_Hit] = []
+    symptom_spans = {(h[0], h[1]) for h in described if h[3] == "symptom"}
+    for i, j, name, kind, priority in hits:
+        covered = range(i, j + 1)
+        if not used.intersection(covered) and toks.joined(i, j):
+            if kind == "condition" and (i, j) in symptom_spans:
+                kind = "symptom"  # "sore breasts": named as a condition somewhere, written as a symptom here
+            chosen.append((i, j, name, kind, priority))
+            used.update(covered)
+    chosen.sort()
+    cues = lay.experience_cues()
+    # an everyday word right before a symptom is the part the symptom is of ("skin irritation"), not a goal
+    chosen = [h for n, h in enumerate(chosen) if not _part_of_neighbour(toks, chosen, n, cues)]
+    out: list[Mention] = []
+    taken = -1
+    parts = cues.body_parts | _grammar().rules.systems
+    for n, (i, j, name, kind, _) in enumerate(chosen):
+        if i <= taken:
+            continue  # a body part taken into the list before it
+        core = Span(toks.starts[i], toks.ends[j])
+        nxt = chosen[n + 1][0] if n + 1 < len(chosen) else len(toks.words)
+        i2, j2 = _widen(toks, i, j, taken, nxt, kind, cues)
+        located = any(w in parts for w in toks.words[i2:i] + toks.words[j + 1:j2 + 1])
+        out.append(Mention(toks.starts[i2], toks.ends[j2], name, kind, core, located))
+        taken = j2
+        if j2 > j and toks.words[j2] in cues.body_parts:
+            # "joint pain in neck, back, hips, and jaw": the same complaint in each part the writer lists (a part
+            # the vocabulary holds as an everyday word is taken in too)
+            limit = next((h[0] for h in chosen[n + 1:] if h[3] != "benefit" or h[0] != h[1]
+                          or toks.words[h[0]] not in cues.body_parts), len(toks.words))
+            for c in _more_parts(toks, j2 + 1, limit, cues.body_parts):
+                out.append(Mention(toks.starts[c], toks.ends[c], name, kind, Span(toks.starts[c], toks.ends[c]), True))
+                taken = c
+    return out
+
+
+def _more_parts(toks: _Tokens, c: int, limit: int, parts: frozenset[str]) -> Iterator[int]:
+    """The body parts listed after the one a complaint is in, up to word `limit`: ", back, hips, and jaw"."""
+    words = toks.words
+    while 0 < c < limit:
+        start = c
+        comma = toks.text[toks.ends[c - 1]:toks.starts[c]].strip() == ","
+        if words[c] in ("and", "or"):
+            c += 1
+        elif not comma:
+            return
+        c = _skip(words, c, _BEFORE_BODY, 2)
+        if c >= limit or words[c] not in parts or not toks.joined(start, c):
+            return
+        yield c
+        c += 1
+
+
+def _part_of_neighbour(toks: _Tokens, chosen: list[_Hit], n: int, cues: lay.ExperienceCues) -> bool:
+    """An everyday word that belongs to the symptom beside it: the part a symptom is of ("skin irritation"), or
+    where it is after in/on/of ("depression of mood", "pain in my back"), not a goal of its own."""
+    i, j, _, kind, _ = chosen[n]
+    words = toks.words
+    if kind != "benefit" or " ".join(words[i:j + 1]) not in cues.stop_words | cues.body_parts:
+        return False
+    nxt = chosen[n + 1] if n + 1 < len(chosen) else None
+    if nxt is not None and nxt[0] == j + 1 and nxt[3] != "benefit" and toks.joined(j, j + 1):
+        return True
+    prev = chosen[n - 1] if n else None
+    if prev is None or prev[3] == "benefit":
+        return False
+    k = prev[1] + 1
+    if k < i and words[k] in ("in", "on", "of", "around") and toks.joined(prev[1], k):
+        k = _skip(words, k + 1, _BEFORE_BODY, 3)
+        return k == i and toks.joined(prev[1], i)
+    return False
+
+
+def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
+    v = _vocabulary()
+    terms = lay.terms()
+    stop_words = lay.experience_cues().stop_words
+    norm = " " + " ".join(toks.words) + " "
+    norm_starts = list(accumulate((len(w) + 1 for w in toks.words), initial=1))
+    hits: list[_Hit] = []
+    for end_idx, (length, surface) in v.automaton.iter(norm):
+        i = bisect.bisect_left(norm_starts, end_idx - length)
+        j = bisect.bisect_right(norm_starts, end_idx - 1) - 1
+        term = terms.get(surface)
+        kind: lay.TermKind = term.kind if term else "symptom"
+        if surface in stop_words:
+            kind = "benefit"
+        if kind == "symptom" and toks.words[i] == "chronic":
+            kind = "condition"  # "chronic fatigue": a long-standing condition, not a new effect
+        hits.append((i, j, term.canonical if term else surface, kind, 0))
+    return hits
+
+
+# --- symptoms in the writer's own words ------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class _PhraseIndex:
+    """Phrases of one word class by first word, longest first."""
+
+    by_first: dict[str, tuple[tuple[str, ...], ...]]
+
+    @classmethod
+    def of(cls, phrases: Iterable[tuple[str, ...]]) -> _PhraseIndex:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            index.setdefault(p[0], []).append(p)
+        return cls({k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()})
+
+    def at(self, words: list[str], k: int) -> tuple[str, ...] | None:
+        for p in self.by_first.get(words[k], ()):
+            if tuple(words[k:k + len(p)]) == p:
+                return p
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class _Grammar:
+    rules: lay.LayGrammar
+    functions: _PhraseIndex
+    change_before: _PhraseIndex
+    change_after: _PhraseIndex
+    absent: _PhraseIndex
+    abilities: _PhraseIndex
+    predicates: _PhraseIndex
+    states: _PhraseIndex
+    feelings: _PhraseIndex
+    body_parts: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def _grammar() -> _Grammar:
+    rules = lay.lay_grammar()
+    return _Grammar(rules, _PhraseIndex.of(rules.functions), _PhraseIndex.of(rules.change_before),
+                    _PhraseIndex.of(rules.change_after), _PhraseIndex.of(rules.absent),
+                    _PhraseIndex.of(rules.abilities), _PhraseIndex.of(rules.body_predicates),
+                    _PhraseIndex.of(rules.states), _PhraseIndex.of(rules.feelings), lay.experience_cues().body_parts)
+
+
+def _skip(words: list[str], k: int, allowed: frozenset[str], most: int) -> int:
+    """The first word at or after k that is not one of `allowed`, looking at most `most` words ahead."""
+    n = 0
+    while k < len(words) and n < most and words[k] in allowed:
+        k += 1
+        n += 1
+    return k
+
+
+def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
+    g = _grammar()
+    rules = g.rules
+    words = toks.words
+    terms = lay.terms()
+    for k in range(len(words)):
+        # a change, then the function: "loss of appetite", "lost my appetite", "bitter taste", "gained 20 lbs"
+        change = g.change_before.at(words, k)
+        if change is not None:
+            f = _skip(words, k + len(change), rules.fillers, 3)
+            function = g.functions.at(words, f) if f < len(words) else None
+            if function is not None:
+                name = rules.functions[function][rules.change_before[change]]
+                yield k, f + len(function) - 1, name, "benefit" if name in rules.goals else "symptom", 1
+            elif f < len(words) and words[f].isdigit() and f + 1 < len(words) and words[f + 1] in rules.weight_units:
+                first = k - 1 if k and words[k - 1] == "weight" else k  # "weight gain of 15 lbs"
+                yield first, f + 1, rules.functions[("weight",)][rules.change_before[change]], "symptom", 1
+        elif words[k] in ("no", "zero") and k + 1 < len(words):
+            function = g.absent.at(words, k + 1)
+            if function is not None:  # "no appetite", "zero energy"
+                yield k, k + len(function), rules.functions[function]["down"], "symptom", 1
+        # a body system and a goal or complaint: "kidney function", "tummy issues", "respiratory system"
+        if (words[k] in rules.systems or words[k] in g.body_parts) and k + 1 < len(words) \
+                and words[k + 1] in rules.system_heads:
+            yield k, k + 1, f"{words[k]} {words[k + 1]}", rules.system_heads[words[k + 1]], 1
+        # an urge: "urge to smoke", "cravings for sweets"
+        if words[k] in rules.urges and k + 2 < len(words) and words[k + 1] in ("to", "for"):
+            yield k, k + 2, " ".join(words[k:k + 3]), "symptom", 1
+        # the function, then its change: "appetite loss", "mood swings", "sleep was disrupted"
+        function = g.functions.at(words, k)
+        if function is not None:
+            p = _skip(words, k + len(function), rules.linking, 4)
+            after = g.change_after.at(words, p) if p < len(words) else None
+            if after is not None:
+                name = rules.functions[function][rules.change_after[after]]
+                yield k, p + len(after) - 1, name, "benefit" if name in rules.goals else "symptom", 1
+        # a body part and what it did: "knees hurt", "skin was very sensitive", "hair started to thin"
+        if words[k] in g.body_parts:
+            p = _skip(words, k + 1, rules.linking, 4)
+            predicate = g.predicates.at(words, p) if p < len(words) else None
+            if predicate is not None:
+                noun = rules.body_predicates[predicate]
+                yield k, p + len(predicate) - 1, _body_name(terms, words[k], " ".join(predicate), noun), "symptom", 1
+                # and what else it did: "skin burned and stung", "knees hurt, were creaking"
+                for q, r, other in _coordinated(toks, p + len(predicate)):
+                    yield q, r, _body_name(terms, words[k], " ".join(other), rules.body_predicates[other]), "symptom", 1
+        # what a body part is, then the part: "itchy scalp", "swollen tender nipples", "dry lips"
+        predicate = g.predicates.at(words, k)
+        if predicate is not None:
+            b = k + len(predicate)
+            again = g.predicates.at(words, b) if b < len(words) else None
+            if again is not None:
+                b += len(again)
+            if b + 1 < len(words) and words[b] in _PLACE:  # "drying of the skin", "cracks around my eye"
+                b = _skip(words, b + 1, _BEFORE_BODY, 3)
+            if b < len(words) and words[b] in g.body_parts:
+                noun = rules.body_predicates[predicate]
+                yield k, b, _body_name(terms, words[b], " ".join(predicate), noun), "symptom", 1
+        # a state named: "woozy and drugged", "very edgy"
+        state = g.states.at(words, k)
+        if state is not None:
+            key = " ".join(state)
+            term = terms.get(key)
+            yield k, k + len(state) - 1, term.canonical if term else key, "symptom", 1
+            for q, r, other in _coordinated(toks, k + len(state)):  # "itchy and reddish"
+                yield q, r, rules.body_predicates[other], "symptom", 1
+        # a state felt: "felt drunk", "feeling totally drugged", "felt like a zombie"
+        if words[k] in _FEEL:
+            p = _skip(words, k + 1, rules.linking | {"like", "a", "an", "kind", "of", "sort"}, 4)
+            feeling = g.feelings.at(words, p) if p < len(words) else None
+            if feeling is not None:
+                key = " ".join(feeling)
+                term = terms.get(key)
+                yield p, p + len(feeling) - 1, term.canonical if term else key, "symptom", 1
+
+
+def _coordinated(toks: _Tokens, q: int) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """What a body part did or became next, joined to what came before by "and", "or" or a comma ("burned and
+    stung", "hurt, were creaking", "itchy and reddish"): each its own complaint, as the writer lists them."""
+    g = _grammar()
+    words = toks.words
+    while 0 < q < len(words):
+        start = q
+        if words[q] in ("and", "or"):
+            q += 1
+        elif toks.text[toks.ends[q - 1]:toks.starts[q]].strip() != ",":
+            return
+        r = _skip(words, q, g.rules.linking, 3)
+        other = g.predicates.at(words, r) if r < len(words) else None
+        if other is None or not toks.joined(start, r):
+            return
+        yield r, r + len(other) - 1, other
+        q = r + len(other)
+
+
+def _body_name(terms: dict[str, lay.LayTerm], part: str, predicate: str, noun: str) -> str:
+    """The vocabulary's name for "<predicate> <part>" or "<part> <noun>" ("swollen ankles"), else the latter."""
+    one = _SINGULAR.get(part) or (part[:-1] if part.endswith("s") and not part.endswith("ss") else part)
+    for key in (f"{predicate} {part}", f"{one} {noun}", f"{noun} of {part}", f"{noun} of the {one}"):
+        term = terms.get(key)
+        if term is not None:
+            return term.canonical
+    return f"{one} {noun}"
+
+
+_CANNOT = frozenset({"cant", "cannot", "couldnt", "unable", "hard", "difficult", "trouble", "difficulty", "problem",
+                     "problems", "hardly", "barely"})
+_CANNOT_AUX = frozenset({"can", "couldn", "could", "won", "wouldn"})
+
+
+_INABILITY_FILLERS = frozenset({"to", "with", "in", "of", "get", "getting", "any", "a", "good", "proper", "enough",
+                                "much", "decent", "normally", "properly", "even"})
+
+
+def _inabilities(toks: _Tokens) -> Iterator[_Hit]:
+    """"can't sleep", "couldn't eat", "unable to walk", "hard to get proper sleep": the vocabulary's "difficulty
+    sleeping" where it has one, else "inability to <verb>"."""
+    terms = lay.terms()
+    abilities = _grammar().abilities
+    words = toks.words
+    for k, w in enumerate(words[:-1]):
+        if w not in _CANNOT and not (w in ("t", "not") and k and words[k - 1] in _CANNOT_AUX):
+            continue
+        first = k - 1 if w in ("t", "not") or (w in ("barely", "hardly") and k and words[k - 1] in _CANNOT_AUX) else k
+        v = _skip(words, k + 1, _INABILITY_FILLERS, 3)
+        if v >= len(words):
+            continue
+        verb = words[v]
+        stem = verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb
+        term = next((terms[key] for key in (f"difficulty {stem}ing", f"difficulty {verb}", f"trouble {stem}ing",
+                                            f"inability to {verb}", f"difficulty {verb}ing") if key in terms), None)
+        if term is not None:
+            yield first, v, term.canonical, term.kind, 1
+            continue
+        ability = abilities.at(words, v)
+        if ability is not None:
+            yield first, v + len(ability) - 1, "inability to " + " ".join(ability), "symptom", 1
+
+
+def _widen(toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kind: lay.TermKind,
+           cues: lay.ExperienceCues) -> tuple[int, int]:
+    """Take in degree words on the left ("bit drowsy") and a body part on the right ("pain in my knees")."""
+    words, text = toks.words, toks.text
+    if kind != "benefit":
+        k = 0
+        # degree words and the body part the symptom is of: "bit drowsy", "severe skin irritation"
+        while k < 3 and i - 1 > left_limit and toks.joined(i - 1, i) \
+                and (words[i - 1] in cues.modifiers_left
+                     or ((words[i - 1] in cues.body_parts or words[i - 1] in _grammar().rules.systems) and k == 0)):
+            i -= 1
+            k += 1
+        while i < j and words[i] in _DETERMINERS:
+            i += 1  # "some nausea": the span is the symptom and its degree words ("very itchy"), not a determiner
+    # "anxiety attacks", "dizzy spells": the episodes of a symptom
+    if j + 1 < right_limit and words[j + 1] in _EPISODES and toks.joined(j, j + 1):
+        j += 1
+    # "<symptom> in/on my <body part>"
+    b = j + 1
+    if b + 1 < right_limit and words[b] in ("in", "on", "of", "around", "behind", "under") \
+            and text[toks.ends[j]:toks.starts[b]].strip() == "":
+        c = b + 1
+        while c < right_limit and c < b + 4 and words[c] in _BEFORE_BODY:
+            c += 1
+        if c < right_limit and (words[c] in cues.body_parts or words[c] in cues.stop_words) \
+                and "\n" not in text[toks.ends[j]:toks.starts[c]] \
+                and not re.search(r"[.,;!?]", text[toks.ends[j]:toks.starts[c]]):
+            j = c
+    return i, j
+
+
+def core_words(text: str, m: Mention) -> str:
+    """The normalised words of the mention's term, before widening."""
+    return normalise(text[m.core.start:m.core.end])

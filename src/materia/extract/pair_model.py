@@ -1,0 +1,275 @@
+"""The learned part of interactions: whether two drug mentions of one sentence interact, and how.
+
+A multinomial logistic model over sparse string features, with the DDI 2013 labels (`none` and the
+four interaction types), trained by scripts/train_interactions.py on the DDI 2013 corpus (document-
+level cross-validation) and shipped as a table of weights (lexicons/interactions_model.tsv) read with
+plain Python. The features are computed here, once, for training and extraction alike:
+
+- the two mentions are blinded (their words never count, so names never seen in training do not
+  matter); other mentions become one word, `<drug>`;
+- the words between the pair (and their pairs), the words just before and after, and every word
+  of the sentence (triggers: "increase", "avoid", "risk", "should");
+- trigger words between the pair and just before it ("increase", "inhibit", "avoid", "risk"), or their
+  absence, and a clause break (";", "but", "whereas") between;
+- lists: when one of the pair is a later item of a list ("A increases B, C and D": the pair A, D), the
+  words between are read without the list, so that A, D looks like A, B;
+- the grammar of the pair: how far apart, how many other mentions between, whether the pair sits in
+  a coordinated list ("A, B and C" rarely interact with each other) or one is the other's example
+  in brackets ("CYP3A4 inhibitors (e.g., ketoconazole)"), whether a negation governs it ("no
+  interaction between A and B": DDI guidelines annotate no negated interaction), whether the two
+  name the same thing.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from materia.errors import VocabularyError
+from materia.lexicons import loader
+
+__all__ = ["LABELS", "Blinded", "PairModel", "blind", "pair_features", "pair_model", "read_pair_model"]
+
+LABELS = ("none", "mechanism", "effect", "advise", "int")
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*|[^\w\s]")
+_DIGITS = re.compile(r"\d")
+DRUG = "<drug>"
+_COORDINATION = frozenset({",", "and", "or", "/", DRUG, "plus", "+", "combined", "(", ")", ";", "e.g", "eg", "i.e",
+                           "such", "as", "including", "other", "nor", "and/or", ":", "-", "and/", "both", "either",
+                           "neither", "."})
+_NEGATION_WORDS = frozenset({"no", "not", "without", "neither", "nor", "none", "lack", "absence", "never"})
+_WINDOW = 4
+_TRIGGERS = ("increas", "decreas", "inhibit", "induc", "reduc", "potentiat", "enhanc", "antagon", "alter", "affect",
+             "elevat", "lower", "rais", "avoid", "caution", "contraindicat", "recommend", "monitor", "interact",
+             "prolong", "block", "diminish", "attenuat", "augment", "risk", "toxic", "should", "not")
+_BREAKS = frozenset({";", ":", "but", "whereas", "while", "however", "although", "."})
+_LIST_ITEMS = frozenset({",", "and", "or", "/", "and/or", DRUG, "nor", "plus"})
+
+
+@dataclass(frozen=True, slots=True)
+class Blinded:
+    """A sentence cut into lower-case tokens, each mention one token; `at[m]` is mention m's token."""
+
+    words: tuple[str, ...]
+    at: tuple[int, ...]
+    kinds: tuple[str, ...]
+    names: tuple[str, ...]
+    style: str = "label"  # "label" (drug labels, monographs: DrugBank's texts) or "abstract" (MedLine)
+
+
+def _norm(word: str) -> str:
+    return _DIGITS.sub("0", word.lower())
+
+
+def blind(text: str, mentions: Sequence[tuple[int, int, str, str]], style: str = "label") -> Blinded:
+    """Tokens of `text` (one sentence) with each mention (start, end, kind, name: offsets into `text`,
+    in order, not overlapping) as a single token."""
+    words: list[str] = []
+    at: list[int] = []
+    position = 0
+    for start, end, _, _ in mentions:
+        words.extend(_norm(m.group()) for m in _TOKEN.finditer(text, position, start))
+        at.append(len(words))
+        words.append(DRUG)
+        position = max(position, end)
+    words.extend(_norm(m.group()) for m in _TOKEN.finditer(text, position))
+    return Blinded(tuple(words), tuple(at), tuple(m[2] for m in mentions), tuple(m[3] for m in mentions), style)
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for edge in edges:
+        if n <= edge:
+            return str(edge)
+    return f">{edges[-1]}"
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "es", "s", "e", "ly")
+_LIST_WORDS = frozenset({",", "and", "or", "/", "and/or", DRUG})
+
+
+@functools.lru_cache(maxsize=65536)  # the words of a sentence are stemmed again for each of its pairs
+def _stem(word: str) -> str:
+    """A crude stem, so "increased", "increases" and "increase" count as one word."""
+    if len(word) > 4:
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return word[:-len(suffix)]
+    return word
+
+
+def _collapsed(words: Sequence[str]) -> list[str]:
+    """Words with each run of coordinated mentions ("<drug> , <drug> and <drug>") as one `<list>`."""
+    out: list[str] = []
+    run: list[str] = []
+    for w in (*words, "<end>"):
+        if w in _LIST_WORDS:
+            run.append(w)
+            continue
+        if run:
+            out.append("<list>" if DRUG in run else run[0]) if DRUG in run or len(run) == 1 else out.extend(run)
+            run = []
+        if w != "<end>":
+            out.append(w)
+    return out
+
+
+def _unlisted(between: Sequence[str]) -> tuple[Sequence[str], bool, bool]:
+    """`between` without a trailing run of listed mentions (b is a later item of a list) nor a leading one
+    (a is an earlier item); and whether each was there."""
+    lo, hi = 0, len(between)
+    k = hi
+    while k > 0 and between[k - 1] in _LIST_ITEMS:
+        k -= 1
+    tailed = DRUG in between[k:] and k > 0
+    if tailed:
+        hi = k
+    k = 0
+    while k < hi and between[k] in _LIST_ITEMS:
+        k += 1
+    headed = DRUG in between[:k] and k < hi
+    if headed:
+        lo = k
+    return between[lo:hi], tailed, headed
+
+
+def _triggers(words: Sequence[str]) -> set[str]:
+    return {t for w in words for t in _word_triggers(w)}
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_triggers(word: str) -> tuple[str, ...]:
+    """The trigger stems `word` starts with (looked up once per word, not once per pair it stands in)."""
+    return tuple(t for t in _TRIGGERS if word.startswith(t))
+
+
+def pair_features(sentence: Blinded, i: int, j: int) -> list[str]:
+    """Features of the pair of mentions i < j of a blinded sentence."""
+    words = sentence.words
+    a, b = sentence.at[i], sentence.at[j]
+    between = words[a + 1:b]
+    before = words[max(0, a - _WINDOW):a]
+    after = words[b + 1:b + 1 + _WINDOW]
+    feats = [f"k={sentence.kinds[i]}|{sentence.kinds[j]}", f"nb={_bucket(len(between), (0, 1, 2, 4, 7, 12, 20))}",
+             f"nm={_bucket(j - i - 1, (0, 1, 2))}"]
+    feats += [f"b={w}" for w in set(between)]
+    chain = ("<a>", *between, "<b>")
+    feats += [f"bb={x}|{y}" for x, y in itertools.pairwise(chain)]
+    feats += [f"l={w}" for w in before] + [f"r={w}" for w in after]
+    feats.append(f"l1={words[a - 1] if a else '^'}")
+    feats.append(f"r1={words[b + 1] if b + 1 < len(words) else '$'}")
+    feats += [f"s={w}" for w in set(words) if w != DRUG]
+    feats += [f"bs={_stem(w)}" for w in between] + [f"ls={_stem(w)}" for w in words[:a]]
+    feats += [f"rs={_stem(w)}" for w in words[b + 1:]]
+    skeleton = ("<a>", *_collapsed(between), "<b>")
+    feats += [f"cb={x}|{_stem(y)}" for x, y in itertools.pairwise(skeleton)]
+    feats.append(f"cn={_bucket(len(skeleton) - 2, (0, 1, 2, 4, 7, 12))}")
+    if len(skeleton) <= 6:
+        feats.append("cs=" + " ".join(_stem(w) for w in skeleton))
+    near = _collapsed(between)
+    feats += [f"ba{k}={w}" for k, w in enumerate(near[:3])] + [f"bz{k}={w}" for k, w in enumerate(near[::-1][:3])]
+    feats += [f"cbb={x}|{y}|{z}" for x, y, z in zip(skeleton, skeleton[1:], skeleton[2:], strict=False)]
+    if ":" in words[:a]:
+        feats.append("after_colon")
+    if all(w in _COORDINATION for w in between):
+        feats.append("coordinated")
+    if "(" in between and ")" not in between[between.index("("):]:
+        feats.append("b_in_brackets")
+    if between and between[0] in (",", "(") and (not after or after[0] in (",", ")", "and", "or")):
+        feats.append("apposition")
+    if sentence.names[i] and sentence.names[i] == sentence.names[j]:
+        feats.append("same_name")
+    negated_between = any(w in _NEGATION_WORDS for w in between)
+    negated_before = any(w in _NEGATION_WORDS for w in words[max(0, a - 8):a])
+    if negated_between:
+        feats.append("neg_between")
+    if negated_before:
+        feats.append("neg_before")
+    if i == 0:
+        feats.append("first")
+    if j == len(sentence.at) - 1:
+        feats.append("last")
+    feats.append(f"n_mentions={_bucket(len(sentence.at), (2, 3, 4, 6))}")
+    feats.append(f"style={sentence.style}")
+    triggers = _triggers(between)
+    feats += [f"tv={t}" for t in sorted(triggers)] if triggers else ["no_trigger_between"]
+    feats += [f"tl={t}" for t in sorted(_triggers(words[max(0, a - 6):a]))]
+    if any(w in _BREAKS for w in between):
+        feats.append("break_between")
+    feats.append(f"kn={sentence.kinds[i]}|{sentence.kinds[j]}|{_bucket(len(between), (2, 6, 12))}")
+    core, tailed, headed = _unlisted(between)
+    if tailed or headed:  # read as if b were the list's first item, or a its last
+        feats.append(f"listed={int(tailed)}{int(headed)}")
+        skeleton = ("<a>", *_collapsed(core), "<b>")
+        feats += [f"cb={x}|{_stem(y)}" for x, y in itertools.pairwise(skeleton)]
+        if len(skeleton) <= 6:
+            feats.append("cs=" + " ".join(_stem(w) for w in skeleton))
+        feats += [f"bs={_stem(w)}" for w in core]
+        feats.append(f"nb={_bucket(len(core), (0, 1, 2, 4, 7, 12, 20))}")
+    return list(dict.fromkeys(feats))  # each once: the model was fitted on presence, not counts
+
+
+@dataclass(frozen=True, slots=True)
+class PairModel:
+    """feature -> weights per label (in LABELS order), and the intercepts."""
+
+    weights: Mapping[str, tuple[float, ...]]
+    intercepts: tuple[float, ...]
+    none_threshold: float = 0.5  # a pair interacts when P(none) is below this (negatives outnumber positives)
+
+    def probabilities(self, features: Sequence[str]) -> tuple[float, ...]:
+        get = self.weights.get
+        rows = [row for row in map(get, features) if row is not None]
+        # per label, the intercept plus each weight in feature order (zip and sum run in C); every row
+        # has one weight per label
+        columns = zip(*rows, strict=True)
+        scores = [sum(column, start) for start, column in zip(self.intercepts, columns, strict=True)] if rows \
+            else list(self.intercepts)
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return tuple(e / total for e in exps)
+
+    def classify(self, features: Sequence[str]) -> tuple[str, float]:
+        """`none` unless P(none) is below the threshold, else the most probable type; and its probability."""
+        probs = self.probabilities(features)
+        if probs[0] >= self.none_threshold:
+            return LABELS[0], probs[0]
+        k = max(range(1, len(probs)), key=probs.__getitem__)
+        return LABELS[k], probs[k]
+
+
+def read_pair_model(text: str, name: str = "interactions_model.tsv") -> PairModel:
+    """The weights table written by scripts/train_interactions.py: `<intercept>` and `<none_threshold>`
+    rows, then one row per feature, a weight per label in LABELS order."""
+    weights: dict[str, tuple[float, ...]] = {}
+    intercepts: tuple[float, ...] | None = None
+    threshold = 0.5
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        try:
+            values = tuple(float(c) for c in cells[1:])
+        except ValueError as exc:
+            raise VocabularyError(f"{name}:{n}: bad weight: {exc}") from exc
+        if cells[0] == "<none_threshold>" and len(values) == 1:
+            threshold = values[0]
+        elif len(values) != len(LABELS):
+            raise VocabularyError(f"{name}:{n}: expected a feature and {len(LABELS)} weights")
+        elif cells[0] == "<intercept>":
+            intercepts = values
+        else:
+            weights[cells[0]] = values
+    if intercepts is None:
+        raise VocabularyError(f"{name}: no <intercept> row")
+    return PairModel(weights, intercepts, threshold)
+
+
+@functools.cache
+def pair_model() -> PairModel:
+    """The shipped model, read on first use."""
+    name = "interactions_model.tsv"
+    return read_pair_model(loader.read_text(name), name)

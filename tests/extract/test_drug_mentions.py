@@ -1,0 +1,62 @@
+"""Drug, class and food mentions: the two sides an interaction can have."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from materia.errors import VocabularyError
+from materia.extract.drug_mentions import default_recogniser, read_gazetteer
+
+
+def _found(text: str) -> list[tuple[str, str, str]]:
+    return [(m.name, m.kind, text[m.span.start:m.span.end]) for m in default_recogniser().find(text)]
+
+
+def test_drug_mentions_trailing_comma_still_matches_the_food() -> None:
+    assert ("alcohol", "food", "alcohol") in _found("Avoid alcohol, sedatives and opioids.")
+
+
+def test_drug_mentions_abbreviation_in_brackets_names_its_mention_here_and_later() -> None:
+    text = "Methotrexate (MTX) and abatacept. MTX lowered its clearance."
+    assert [n for n, _, _ in _found(text)] == ["methotrexate", "methotrexate", "abatacept", "methotrexate"]
+
+
+def test_drug_mentions_class_and_its_abbreviation_are_one_class() -> None:
+    names = {n for n, _, _ in _found("Do not use with monoamine oxidase inhibitors (MAOIs).")}
+    assert names == {"MAO inhibitors"}
+
+
+def test_drug_mentions_abbreviation_of_words_is_no_drug_anywhere() -> None:
+    text = "Other pulmonary arterial hypertension (PAH) treatments. PAH patients took sildenafil."
+    assert [n for n, _, _ in _found(text)] == ["sildenafil"]
+
+
+@pytest.mark.parametrize("text", ["LDL receptors on the cell surface", "formation of autoantibodies",
+                                  "levels of cytokines", "phosphodiesterase type 5", "serum prolactin"])
+def test_drug_mentions_receptors_antibodies_enzymes_hormones_are_no_partners(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [("TNF-blocking agents", "TNF blockers"),
+                                            ("antipsychotic drugs", "antipsychotics"),
+                                            ("anticholinergic drugs", "anticholinergics"),
+                                            ("anticholinergics", "anticholinergics"),
+                                            ("live vaccines", "live vaccines")])
+def test_drug_mentions_new_classes_fold_to_one_name(text: str, name: str) -> None:
+    assert _found(text) == [(name, "class", text)]
+
+
+def test_drug_mentions_gazetteer_rejects_bad_rows() -> None:
+    assert read_gazetteer("# comment\nwarfarin\tsubstance\twarfarin\n") == [("warfarin", "substance", "warfarin")]
+    with pytest.raises(VocabularyError):
+        read_gazetteer("warfarin\tdrug\twarfarin\n")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_drug_mentions_never_raise_and_spans_index_text(text: str) -> None:
+    last = 0
+    for m in default_recogniser().find(text):
+        assert last <= m.span.start < m.span.end <= len(text)
+        last = m.span.end

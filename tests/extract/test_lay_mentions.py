@@ -1,0 +1,82 @@
+"""Lay mentions: the vocabulary, spelling correction and symptoms described in the writer's own words."""
+from __future__ import annotations
+
+import pytest
+
+from materia.extract.lay_mentions import correct, mentions
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(text[m.start:m.end], m.name) for m in mentions(text)]
+
+
+def test_lay_mentions_find_lay_phrases() -> None:
+    text = "swollen ankles and I can't sleep"
+    assert found(text) == [("swollen ankles", "ankle swelling"), ("can't sleep", "insomnia")]
+
+
+@pytest.mark.parametrize(("text", "span", "name"), [
+    ("then I lost my appetite completely", "lost my appetite", "decreased appetite"),
+    ("My sleep was disrupted for weeks", "sleep was disrupted", "sleep disturbance"),
+    ("after a month my knees hurt all the time", "knees hurt", "knee pain"),
+    ("I felt totally drugged the next day", "totally drugged", "drugged"),
+    ("I couldn't eat for two days", "couldn't eat", "inability to eat"),
+    ("no appetite, zero energy", "zero energy", "fatigue"),
+    ("the urge to smoke", "urge to smoke", "urge to smoke"),
+    ("I gained 20 lbs in a year", "gained 20 lbs", "weight gain"),
+    ("a weight gain of 15 lbs", "weight gain of 15 lbs", "weight gain"),
+    ("I could barely walk up the stairs", "could barely walk", "inability to walk"),
+    ("woozy and drugged the next day", "drugged", "drugged"),
+    ("High depression, anxiety attacks", "anxiety attacks", "anxiety"),
+    ("Depression of mood, slight irritability", "Depression of mood", "depression"),
+    ("it helps my kidney function", "kidney function", "kidney function"),
+])
+def test_lay_mentions_symptoms_in_the_writers_words(text: str, span: str, name: str) -> None:
+    assert (span, name) in found(text)
+
+
+def test_lay_mentions_keep_degree_words_and_the_body_part_not_a_determiner() -> None:
+    text = "some skin irritation and very itchy eyes"
+    spans = [s for s, _ in found(text)]
+    assert spans == ["skin irritation", "very itchy eyes"]
+
+
+def test_lay_mentions_everyday_words_are_goals_only() -> None:
+    (mention,) = mentions("it helps my sleep")
+    assert mention.kind == "benefit"
+
+
+def test_lay_mentions_spelling_correction_spares_ordinary_words() -> None:
+    assert correct("nausious") == "nauseous"
+    assert correct("diarrea") == "diarrhea"
+    assert correct("desisions") == "desisions"  # nearer "decisions" than any symptom
+    assert correct("medication") == "medication"
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("My skin burned and stung.", ["skin burned", "stung"]),
+    ("Knees hurt, were creaking and swollen", ["Knees hurt", "creaking", "swollen"]),
+    ("my eyes used to be itchy and reddish", ["eyes used to be itchy", "reddish"]),
+    ("joint pain in neck, back, hips, and jaw", ["joint pain in neck", "back", "hips", "jaw"]),
+    ("pain in my legs and arms", ["pain in my legs", "arms"]),
+])
+def test_lay_mentions_each_item_of_a_described_list_is_a_mention(text: str, spans: list[str]) -> None:
+    assert [s for s, _ in found(text)] == spans
+
+
+def test_lay_mentions_a_listed_part_stops_at_punctuation_and_other_words() -> None:
+    assert [s for s, _ in found("pain in my back. Arms were fine")] == ["pain in my back"]
+    assert [s for s, _ in found("pain in my back and then my legs")] == ["pain in my back"]
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("Drying of the skin", "Drying of the skin"),
+    ("cracks around my eye area", "cracks around my eye"),
+    ("bitterness in the mouth", "bitterness in the mouth"),
+    ("I felt sick to my stomach", "sick to my stomach"),
+    ("Unclear thinking", "Unclear thinking"),
+    ("I have put on a bit of weight", "put on a bit of weight"),
+    ("there were emotional disturbances", "emotional disturbances"),
+])
+def test_lay_mentions_described_complaints_with_their_place(text: str, span: str) -> None:
+    assert span in [s for s, _ in found(text)]
