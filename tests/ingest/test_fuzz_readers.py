@@ -58,6 +58,15 @@ def tac_xml(draw: st.DrawFn) -> str:
     return f'<?xml version="1.0"?>\n<Label drug="{draw(st.sampled_from(["x", "zinc", ""]))}"><Text>{sections}</Text></Label>\n'
 
 
+@st.composite
+def ddi_xml(draw: st.DrawFn) -> str:
+    source = draw(st.sampled_from(["DrugBank", "MedLine", "Other"]))
+    sentences = "".join(f'<sentence id="s{i}" text="{_xml_text(draw(TEXT)).replace(chr(34), "")}">'
+                        f'<entity id="s{i}.e0" charOffset="0-3" type="drug" text="{_xml_text(draw(TEXT))[:8]}"/>'
+                        "</sentence>" for i in range(draw(st.integers(0, 4))))
+    return f'<?xml version="1.0"?>\n<document id="DDI-{source}.d1">{sentences}</document>\n'
+
+
 JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | TEXT,
                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
                            max_leaves=8)
@@ -123,7 +132,7 @@ def community(draw: st.DrawFn) -> str:
     return draw(TEXT) + "\n\n" + "\n".join(posts)
 
 
-SHAPED = {"label": spl_xml(), "tac-label": tac_xml(), "openfda": openfda_json(), "reviews": review_table(),
+SHAPED = {"label": spl_xml(), "tac-label": tac_xml(), "ddi-xml": ddi_xml(), "openfda": openfda_json(), "reviews": review_table(),
           "html": html(), "markdown": markdown(), "community": community(), "text": TEXT}
 ANY_SHAPE = st.one_of(*SHAPED.values())
 

@@ -28,6 +28,19 @@ def test_posts_short_past_tense_report_is_a_post(tmp_path: Path) -> None:
     assert doc.kind == "community"
 
 
+@pytest.mark.parametrize("text", [
+    "Dizziness, lightheadedness, and blurred vision.\n\nOne pill by mouth every morning.\n",
+    "Very effective for easing arthritic complaints and easy to dispense.\n",
+])
+def test_posts_short_text_without_headings_is_a_post(tmp_path: Path, text: str) -> None:
+    assert read_path(write(tmp_path, text)).kind == "community"
+
+
+def test_posts_short_text_about_other_people_is_not_a_post(tmp_path: Path) -> None:
+    text = "Glutamine notes\n\nGlutamine may upset the stomach in some people. Take it with food.\n"
+    assert read_path(write(tmp_path, text)).kind != "community"
+
+
 def test_posts_article_is_not_a_post(tmp_path: Path) -> None:
     text = ("Magnesium\n\nUses\n\nMagnesium is a mineral that the body needs for nerve and muscle function. "
             "It is found in leafy greens, nuts and whole grains.\n\nSide Effects\n\nHigh doses can cause diarrhea.\n")

@@ -58,6 +58,17 @@ def test_reviews_csv_with_quoted_newlines(tmp_path):
     assert b.title == "Review of ibuprofen for back pain"
 
 
+def test_reviews_cell_span_is_its_value_inside_the_record(tmp_path):
+    """A cell ending in whitespace the record leaves off (a form feed at the end of the file): its section is
+    the cell's value and lies inside the record's text (found by Hypothesis)."""
+    path = tmp_path / "r.tsv"
+    path.write_text("review\tdrug\n  rash \x0c\tzinc\n0\x0c", encoding="utf-8")
+    for doc in read_documents(str(path)):
+        for section in doc.sections:
+            assert 0 <= section.span.start <= section.span.end <= len(doc.text)
+            assert section.span.of(doc.text) == section.span.of(doc.text).strip()
+
+
 def test_reviews_jsonl_body_spans_index_the_line(tmp_path):
     path = tmp_path / "r.jsonl"
     rows = [{"drug": "zinc", "rating": 9, "review": "Shortened my cold \u2014 great"},

@@ -5,6 +5,7 @@ tried first, in registration order) and which file suffixes it claims (tried sec
 the plain-text reader takes whatever text is left. The user never names the format.
 
     label      SPL XML (HL7 v3) and openFDA label JSON   kind "label" (one Document per openFDA result)
+    ddi-xml    DDI 2013 corpus XML (DrugBank, MedLine)    kind "monograph" (interactions) / "abstract"
     tac-label  TAC 2017 ADR label XML                    kind "label"
     pubtator   PubTator title/abstract/annotation lines  kind "abstract", one Document per PMID
     html       trafilatura main text + metadata          article / monograph / community
@@ -17,10 +18,21 @@ Section types come from headings.yaml (cues.py); plain-text structure from struc
 """
 from __future__ import annotations
 
-from materia.ingest.registry import READERS, RawFile, load, read_documents, read_path, read_raw, reader
+from materia.ingest.registry import (
+    READERS,
+    RawFile,
+    from_bytes,
+    load,
+    read_bytes,
+    read_documents,
+    read_path,
+    read_raw,
+    reader,
+)
 
 # Importing the reader modules registers them (order = sniffing priority, so never sorted).
 # isort: off
+from materia.ingest import ddi  # noqa: F401  (before label: both are <document> XML)
 from materia.ingest import label  # noqa: F401
 from materia.ingest import tac  # noqa: F401
 from materia.ingest import pubtator  # noqa: F401
@@ -31,4 +43,5 @@ from materia.ingest import markdown  # noqa: F401
 from materia.ingest import plaintext  # noqa: F401  (last: the fallback)
 # isort: on
 
-__all__ = ["READERS", "RawFile", "load", "read_documents", "read_path", "read_raw", "reader"]
+__all__ = ["READERS", "RawFile", "from_bytes", "load", "read_bytes", "read_documents", "read_path", "read_raw",
+           "reader"]

@@ -7,12 +7,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import get_args
 
-import yaml
-
 from materia.errors import VocabularyError
+from materia.lexicons.loader import load_yaml
 from materia.types import SectionType
 
 _TOP_KEYS = {"section_cues", "disclaimer_cues", "loinc", "label_keys"}
@@ -82,5 +80,4 @@ def parse_cues(data: object) -> Cues:
 
 @functools.cache
 def cues() -> Cues:
-    text = files("materia.ingest").joinpath("headings.yaml").read_text(encoding="utf-8")
-    return parse_cues(yaml.safe_load(text))
+    return parse_cues(load_yaml("headings.yaml"))

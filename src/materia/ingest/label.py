@@ -18,6 +18,7 @@ from lxml import etree
 from materia.errors import ReadError
 from materia.ingest.cues import cues
 from materia.ingest.registry import RawFile, reader
+from materia.ingest.safe_xml import parse_xml
 from materia.ingest.structure import parse_date
 from materia.types import Document, Section, SectionType, Span
 
@@ -26,7 +27,6 @@ _V3 = "{urn:hl7-org:v3}"
 _BLOCKS = {"paragraph", "item", "tr", "caption", "br", "list", "table", "title", "content_block"}
 _SKIP = {"id", "code", "effectiveTime", "title", "component", "subject", "templateId", "confidentialityCode",
          "versionNumber", "setId", "author", "excerpt"}
-_ENTITY = re.compile(rb"<!(?:ENTITY|DOCTYPE[^>]*\[)", re.I)
 _LABEL_KEYS = re.compile(r'"(?:indications_and_usage|adverse_reactions|boxed_warning|dosage_and_administration|'
                          r'spl_product_data_elements|openfda|package_label_principal_display_panel)"\s*:')
 _BRAND = re.compile(r"\b([A-Z][A-Z0-9-]{2,})®")
@@ -122,23 +122,9 @@ def sniff_xml(raw: RawFile) -> bool:
     return "urn:hl7-org:v3" in head or (raw.suffix == ".xml" and "<document" in head)
 
 
-def _parse_xml(raw: RawFile) -> etree._Element:
-    if _ENTITY.search(raw.data):
-        raise ReadError(raw.source, "XML declares a DTD or entities; refused (entity expansion is unsafe)")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(raw.data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise ReadError(raw.source, f"malformed XML: {exc}") from None
-    if root is None:
-        raise ReadError(raw.source, "empty XML document")
-    return root
-
-
 @reader("spl", sniff=sniff_xml, suffixes=(".xml",))
 def read_spl(raw: RawFile) -> Document:
-    root = _parse_xml(raw)
+    root = parse_xml(raw)
     if _local(root.tag) != "document" or not str(root.tag).startswith(_V3):
         raise ReadError(raw.source, "XML but not an HL7 SPL document; unknown format")
     parts: list[Part] = []

@@ -23,11 +23,14 @@ _MAX_POST_CHARS = 20_000  # longer first-person texts are essays or pages, not a
 _SHORT_POST_CHARS = 3_000
 # what a report of one's own experience says, in the past tense ("Took it for 2 weeks. Had headaches.")
 _EXPERIENCE = re.compile(r"\b(?:took|taking|felt|had|experienced|noticed|tried|stopped|started|worked|helped|"
-                         r"caused|gave|made|prescribed|used|developed|got)\b", re.IGNORECASE)
+                         r"caused|gave|made|prescribed|used|developed|got|lost|gained|began|became|went away|"
+                         r"side[- ]?effects?)\b", re.IGNORECASE)
 _SHORT_REVIEW_CHARS = 1_000
 # what a short review says of a product ("Great for reflux. Works well, good taste.")
-_VERDICT = re.compile(r"\b(?:helps|works|recommend|love|great|excellent|good for|product|bought|taste|price|"
-                      r"re-?order)\b", re.IGNORECASE)
+# what a short text about other people says: a study or a label's summary, not one writer's report
+_ABOUT_OTHERS = re.compile(r"\b(?:patients|participants|subjects|study|studies|trials?|randomi[sz]ed|incidence|"
+                           r"adverse reactions|(?:some|many|most) people|is used (?:to|for))\b",
+                           re.IGNORECASE)
 _MARKUP = re.compile(r"^[ \t]*(?:#{1,6}\s|\[\d+\]|\d+\.\s+[A-Z][^\n]{0,80}\(\d{4}\))", re.MULTILINE)
 
 
@@ -39,14 +42,20 @@ def first_person(text: str) -> bool:
 
 def looks_like_post(document: Document) -> bool:
     """No headings that name a part of a page (short lines such as "None" or "Sleep well" are a post's own
-    words), no markup, and written as experience: in the first person, or short and in the past tense."""
+    words), no markup, and written as experience: in the first person, or short and naming the writer or telling
+    what happened, or very short; a short text about patients or studies is not a post."""
     text = document.text
     if len(text) > _MAX_POST_CHARS or document.posts or _MARKUP.search(text):
         return False
     if any(s.title and s.type not in ("other", "disclaimer") for s in document.sections):
         return False
-    return (first_person(text) or (len(text) <= _SHORT_POST_CHARS and _EXPERIENCE.search(text) is not None)
-            or (len(text) <= _SHORT_REVIEW_CHARS and _VERDICT.search(text) is not None))
+    if first_person(text):
+        return True
+    if len(text) > _SHORT_POST_CHARS or _ABOUT_OTHERS.search(text):
+        return False
+    # a short text with no headings and no word of studies is a review or a post, whatever its grammar
+    return (_FIRST_PERSON.search(text) is not None or _EXPERIENCE.search(text) is not None
+            or len(text) <= _SHORT_REVIEW_CHARS)
 
 
 def as_post(document: Document, kind: DocumentKind = "community") -> Document:

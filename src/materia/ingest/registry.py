@@ -2,7 +2,8 @@
 
 `read_documents(path)` returns every Document of a file: one, or one per record of a
 many-record file (a review table, a PubTator file, an openFDA `results` list). It is
-`read_raw(load(path))`, split so a caller can look at the bytes' hash before parsing.
+`read_raw(load(path))`, and `load` is `from_bytes(path, read_bytes(path))`: a caller can look at
+the bytes' hash before anything is decoded or parsed, or hand bytes read elsewhere to a worker.
 `read_path(path)` is the single-document form.
 """
 from __future__ import annotations
@@ -107,7 +108,7 @@ def _too_large(path: str, size: int | None, settings: Settings) -> TooLargeError
     return TooLargeError(path, f"{what} the {settings.max_file_mb:g} MiB limit (MATERIA_MAX_FILE_MB)")
 
 
-def _read_capped(path: str, settings: Settings) -> bytes:
+def read_bytes(path: str, settings: Settings) -> bytes:
     """The bytes of a regular file, never more than the size limit.
 
     Special files are refused before they are opened (reading /dev/zero never ends, opening a FIFO
@@ -138,12 +139,13 @@ def _read_capped(path: str, settings: Settings) -> bytes:
         total = 0
         want = info.st_size + 1 if info.st_size else _CHUNK  # usually the whole file in one read, no copy
         while total <= limit:
-            chunk = os.read(fd, min(want, limit + 1 - total))
+            asked = min(want, limit + 1 - total)
+            chunk = os.read(fd, asked)
             want = _CHUNK
-            if not chunk:
-                break
             chunks.append(chunk)
             total += len(chunk)
+            if len(chunk) < asked:  # a regular file reads short only at its end: no second call to learn it
+                break
         if total > limit:
             raise _too_large(path, None, settings)
         return b"".join(chunks)
@@ -155,7 +157,11 @@ def _read_capped(path: str, settings: Settings) -> bytes:
 
 def load(path: str, settings: Settings) -> RawFile:
     """Bytes and decoded text of `path`, refusing what no reader could use."""
-    data = _read_capped(path, settings)
+    return from_bytes(path, read_bytes(path, settings))
+
+
+def from_bytes(path: str, data: bytes) -> RawFile:
+    """The file `path` from its bytes, decoded; ReadError for an empty or binary file."""
     if not data or data.isspace():  # isspace: no copy of a large file
         raise ReadError(path, "empty file")
     text, encoding, notes = decode(path, data)

@@ -133,8 +133,10 @@ def _records_csv(text: str, start: int, delimiter: str) -> Iterator[tuple[Span, 
             record = Span(prev, max(prev, span_end))
             fields = []
             for cell in row:
+                value = cell.strip()  # the span is the value's: a cell's trailing whitespace may end the record
                 at = text.find(cell, prev, end) if cell else -1
-                fields.append(Field(cell.strip(), Span(at, at + len(cell)) if at >= 0 else None))
+                at += len(cell) - len(cell.lstrip()) if at >= 0 else 0
+                fields.append(Field(value, Span(at, at + len(value)) if at >= 0 else None))
             yield record, fields
         prev = end
 

@@ -10,8 +10,8 @@ import re
 
 from materia.errors import ReadError
 from materia.ingest.cues import cues
-from materia.ingest.label import _parse_xml
 from materia.ingest.registry import RawFile, reader
+from materia.ingest.safe_xml import parse_xml
 from materia.types import Document, Section, SectionType, Span
 
 _SNIFF = re.compile(r"<Label\s+drug=")
@@ -23,7 +23,7 @@ def sniff(raw: RawFile) -> bool:
 
 @reader("tac-label", sniff=sniff)
 def read_tac(raw: RawFile) -> Document:
-    root = _parse_xml(raw)
+    root = parse_xml(raw)
     if root.tag != "Label":
         raise ReadError(raw.source, "XML but not a TAC label; unknown format")
     c = cues()

@@ -1,0 +1,58 @@
+"""DDI 2013 corpus XML: one document per file, sentences laid end to end so the corpus's offsets hold."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from materia.errors import ReadError
+from materia.ingest import RawFile, read_path
+from materia.ingest.ddi import read_ddi
+
+
+def _entity_offsets_hold(path: Path) -> int:
+    doc = read_path(str(path))
+    checked = 0
+    for sentence in etree.parse(str(path)).getroot().iterfind("sentence"):
+        base = int(doc.metadata[f"sentence:{sentence.get('id')}"])
+        assert doc.text[base:base + len(sentence.get("text"))] == sentence.get("text")
+        for entity in sentence.iterfind("entity"):
+            for part in entity.get("charOffset").split(";")[:1]:  # discontinuous: the first piece
+                start, end = (int(n) for n in part.split("-"))
+                if ";" not in entity.get("charOffset"):
+                    assert doc.text[base + start:base + end + 1] == entity.get("text")  # inclusive end
+                    checked += 1
+    return checked
+
+
+def test_ddi_drugbank_text_is_an_interactions_monograph_about_its_drug(corpora: Path) -> None:
+    path = corpora / "ddi2013" / "train" / "DrugBank" / "Folic Acid_ddi.xml"
+    doc = read_path(str(path))
+    assert (doc.kind, doc.format, doc.title) == ("monograph", "ddi-xml", "Folic Acid: drug interactions")
+    assert doc.metadata["subject"] == "Folic Acid"
+    assert [s.type for s in doc.sections] == ["interactions"]
+    assert _entity_offsets_hold(path) > 5
+
+
+def test_ddi_medline_abstract_title_is_its_first_sentence(corpora: Path) -> None:
+    path = corpora / "ddi2013" / "train" / "MedLine" / "10150268.xml"
+    doc = read_path(str(path))
+    first = etree.parse(str(path)).getroot().find("sentence").get("text")
+    assert (doc.kind, doc.format) == ("abstract", "ddi-xml")
+    assert doc.title == " ".join(first.split())
+    assert doc.sections and doc.sections[0].body.start >= len(first)
+    assert doc.metadata["subject"]
+    _entity_offsets_hold(path)
+
+
+def test_ddi_every_corpus_file_reads(corpora: Path) -> None:
+    files = sorted((corpora / "ddi2013" / "train").rglob("*.xml"))
+    assert len(files) == 714
+    assert all(read_path(str(f)).format == "ddi-xml" for f in files)
+
+
+def test_ddi_empty_document_is_refused_by_name() -> None:
+    data = b'<?xml version="1.0"?>\n<document id="DDI-MedLine.d9"></document>\n'
+    with pytest.raises(ReadError, match="no sentence text"):
+        read_ddi(RawFile("empty.xml", data, data.decode(), "utf-8", "0"))
