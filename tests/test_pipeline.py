@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from materia import pipeline
 from materia.cli import app
-from materia.errors import StoreError
 from materia.pipeline import Failure, Processed, expand_paths, ingest, process, source_of
 from materia.settings import Settings
 from materia.store import connect
@@ -100,18 +99,23 @@ def test_pipeline_ingest_reports_a_store_failure_per_file_and_goes_on(zinc: Path
                                                                      seeds: dict[str, Path]) -> None:
     other = tmp_path / "other.txt"
     other.write_text(seeds["002"].read_text(encoding="utf-8"), encoding="utf-8")
+    """The database refuses one file of a batch: the batch is rolled back and each file stored alone."""
+    import sqlalchemy as sa
+
     with connect(str(tmp_path / "kb.sqlite")) as store:
-        put_all = store.put_all
+        write = store._write
 
-        def refuse_zinc(source: str, sha256: str, extractions: object) -> str:
-            if source.endswith("zinc.md"):
-                raise StoreError("could not store: IntegrityError: UNIQUE constraint failed")
-            return put_all(source, sha256, extractions)  # type: ignore[arg-type]
+        def refuse_zinc(s, row, x, now):  # type: ignore[no-untyped-def]
+            if x.document.source.endswith("zinc.md"):
+                raise sa.exc.IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+            write(s, row, x, now)
 
-        store.put_all = refuse_zinc  # type: ignore[method-assign]
+        store._write = refuse_zinc  # type: ignore[method-assign]
         report = ingest(store, [str(zinc), str(other)], Settings.from_env({}))
         assert report.added == (str(other),)
-        assert report.failed == ((str(zinc), "could not store: IntegrityError: UNIQUE constraint failed"),)
+        [(path, reason)] = report.failed
+        assert path == str(zinc) and reason.startswith("could not store: (builtins.Exception) UNIQUE constraint failed")
+        assert [d.source for d in store.documents()] == [str(other.resolve())]
 
 
 def test_pipeline_cli_names_paths_as_typed(tmp_path: Path, zinc: Path, monkeypatch) -> None:
@@ -346,3 +350,45 @@ def test_pipeline_openfda_results_are_one_document_per_label(tmp_path: Path, cor
     with connect(str(tmp_path / "kb.sqlite")) as store:
         assert ingest(store, [str(path)], Settings.from_env({})).ok
         assert [d.record for d in store.documents()] == ["label 1", "label 2"]
+
+
+# --- many workers -------------------------------------------------------------------------------
+
+
+def test_pipeline_reingest_of_unchanged_files_decodes_nothing(zinc: Path, tmp_path: Path, monkeypatch) -> None:
+    with connect(str(tmp_path / "kb.sqlite")) as store:
+        assert ingest(store, [str(zinc)], Settings.from_env({})).added == (str(zinc),)
+
+        def must_not_decode(path: str, data: bytes) -> object:
+            raise AssertionError("an unchanged file was decoded")
+
+        monkeypatch.setattr(pipeline, "from_bytes", must_not_decode)
+        assert ingest(store, [str(zinc.parent)], Settings.from_env({})).unchanged == (str(zinc.parent / "zinc.md"),)
+
+
+def test_pipeline_two_workers_store_what_one_stores(tmp_path: Path, seeds: dict[str, Path], monkeypatch) -> None:
+    """A pool of two worker processes (started here for a small input) stores the same documents and items,
+    reports files in the order they were named, and calls progress up to the total."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i, path in enumerate([*seeds.values(), *seeds.values()]):
+        (folder / f"{i}.txt").write_text(path.read_text(encoding="utf-8") + f"\n\nCopy {i}.\n", encoding="utf-8")
+    (folder / "reviews.csv").write_text(TABLE, encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    monkeypatch.setattr(pipeline, "POOL_BYTES_PER_WORKER", 1)  # a pool however little text there is
+
+    def stored(workers: int) -> tuple[pipeline.IngestReport, list[tuple[str, str | None, int]], list[int]]:
+        seen: list[int] = []
+        with connect(str(tmp_path / f"kb{workers}.sqlite")) as store:
+            report = ingest(store, [str(folder)], Settings.from_env({}), workers=workers,
+                            progress=lambda path, done, total: seen.append(done))
+            docs = [(d.source, d.record, d.n_items) for d in store.documents()]
+            assert store.check() == []
+        return report, docs, seen
+
+    one, docs_one, _ = stored(1)
+    two, docs_two, progress = stored(2)
+    assert two.added == one.added == (*(str(folder / f"{i}.txt") for i in range(6)), str(folder / "reviews.csv"))
+    assert two.failed == one.failed == ((str(folder / "empty.txt"), "empty file"),)
+    assert docs_two == docs_one and len(docs_one) == 6 + 3
+    assert progress[-1] == 8

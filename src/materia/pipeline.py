@@ -3,7 +3,7 @@
     expand_paths(paths)           files named by paths, directories and globs (and the misses)
     process(path, settings)       one file -> its Extractions, or why it failed (no database)
     ingest(store, paths)          process each file and store it in one transaction; drop the files
-                                  gone from a folder that was given
+                                  gone from a folder that was given; refresh the stale summaries
     remove(store, paths)          drop stored files, or every stored file under a folder
 
 `process` is the unit of work that a parallel or distributed ingest wraps: it reads
@@ -14,22 +14,31 @@ folder are one source; reports and errors name the path as the user typed it.
 """
 from __future__ import annotations
 
+import functools
 import glob
+import hashlib
 import os
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from materia.errors import MateriaError
-from materia.extract import extract
-from materia.ingest import load, read_raw
+from materia.errors import MateriaError, ReadError, StoreError
+from materia.extract import blocks, extract
+from materia.ingest import from_bytes, read_bytes, read_raw
+from materia.knowledge import KnowledgeBase
+from materia.runners import Cluster, InProcess, Pool, Runner, WorkerLost
 from materia.settings import Settings
 from materia.store import Store
-from materia.types import Extraction
+from materia.types import Document, Extraction
 
-__all__ = ["Failure", "IngestReport", "Processed", "Progress", "expand_paths", "ingest", "process", "remove",
-           "source_of"]
+__all__ = ["Failure", "IngestReport", "Processed", "Progress", "Work", "expand_paths", "extract_file", "ingest",
+           "process", "refresh_summaries", "remove", "source_of", "warm_up"]
 
 Progress = Callable[[str, int, int], None]  # (path, done, total)
+POOL_BYTES_PER_WORKER = 1 << 20  # a worker process pays for itself from about this much text on
+BATCH_FILES, BATCH_SECONDS = 32, 1.0  # one transaction stores this many files, or what came in this long
+IN_FLIGHT_BYTES = 64 << 20  # files handed to workers and not yet stored, at most (roughly: text, not results)
+BIG_FILE_BYTES = 8 << 20  # a bigger file may hold a huge document: extracted here and stored a block at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +82,23 @@ def source_of(path: str) -> str:
     return os.path.realpath(path)
 
 
+def _sources(files: Iterable[str]) -> list[str]:
+    """`source_of` each file, each folder resolved once: a file that is no symlink resolves to its
+    resolved folder and its name (10,000 files in a few folders: 10,000 lstat calls, not 150,000)."""
+    folders: dict[str, str] = {}
+    out = []
+    for f in files:
+        folder, name = os.path.split(f)
+        if name in ("", ".", "..") or os.path.islink(f):
+            out.append(source_of(f))
+            continue
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.realpath(folder or ".")
+        out.append(os.path.join(real, name))
+    return out
+
+
 def _walk(folder: str) -> list[str]:
     """Files under `folder`, recursively, following symlinked folders once; hidden names skipped."""
     found: list[str] = []
@@ -104,53 +130,190 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]
         else:
             missing.append((p, "no such file"))
     first: dict[str, str] = {}
-    for f in files:
-        first.setdefault(source_of(f), f)
+    for f, source in zip(files, _sources(files), strict=True):
+        first.setdefault(source, f)
     return list(first.values()), missing
 
 
 def process(path: str, settings: Settings, stored_sha256: str | None = None,
             kind: str | None = None) -> Processed | Failure:
     """Read and extract one file. Touches no database: `stored_sha256` is the hash already
-    stored for this source, if any; when the file's bytes still hash to it, nothing is parsed.
-    `kind` (post, review, article, monograph, label) overrides the sniffed kind of every record."""
+    stored for this source, if any; when the file's bytes still hash to it, nothing is decoded or
+    parsed. `kind` (post, review, article, monograph, label) overrides the sniffed kind of every record."""
     source = source_of(path)
     try:
-        raw = replace(load(path, settings), source=source)
-        if raw.sha256 == stored_sha256:
-            return Processed(path, source, raw.sha256, notes=raw.notes, unchanged=True)
-        documents = read_raw(raw, kind)
+        data = read_bytes(path, settings)
+    except ReadError as exc:
+        return Failure(path, exc.reason)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if sha256 == stored_sha256:
+        return Processed(path, source, sha256, unchanged=True)
+    return extract_file(Work(path, source, kind, data), settings)
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """A file for a worker to extract: the path as typed, its identity (what a worker reads: the
+    typed path may be relative to another directory), and its bytes when the orchestrator sends them."""
+
+    path: str
+    source: str
+    kind: str | None = None
+    data: bytes | None = None  # None: the worker reads `source` (a pool, or a cluster on one file system)
+
+
+def extract_file(work: Work, settings: Settings) -> Processed | Failure:
+    """Decode, parse and extract one file, where it runs (this process, a worker process, a Dask
+    worker): the unit of work of a parallel ingest. Expected failures are returned, not raised."""
+    try:
+        data = read_bytes(work.source, settings) if work.data is None else work.data
+        raw = from_bytes(work.source, data)
+        documents = read_raw(raw, work.kind)
         extractions = tuple(extract(d) for d in documents)
     except MateriaError as exc:
-        return Failure(path, getattr(exc, "reason", str(exc)))
+        return Failure(work.path, getattr(exc, "reason", str(exc)))
     except (ValueError, UnicodeError, RecursionError) as exc:  # an extractor choked: report, go on
-        return Failure(path, f"could not extract: {exc.__class__.__name__}: {exc}")
+        return Failure(work.path, f"could not extract: {exc.__class__.__name__}: {exc}")
     notes = tuple(dict.fromkeys(n for d in documents for n in d.notes))
-    return Processed(path, source, raw.sha256, extractions, notes)
+    return Processed(work.path, work.source, raw.sha256, extractions, notes)
 
 
-def ingest(store: Store, paths: list[str], settings: Settings | None = None,
-           progress: Progress | None = None, kind: str | None = None) -> IngestReport:
-    """Read, extract and store each file in its own transaction; bad files are reported, never fatal.
-    `kind` overrides the sniffed kind of every file (materia ingest --kind)."""
+def warm_up() -> None:
+    """Load what extraction needs (the vocabularies, the drug dictionary) by extracting a line naming a
+    brand: a worker does it as it starts, so it is paid once per worker and not inside the first file."""
+    extract(Document(source="warm-up", sha256="", kind="monograph", format="text", title="Abilify",
+                     text="Abilify (aripiprazole) 10 mg a day may cause nausea; zinc helps colds."))
+
+
+def _runner(workers: int, scheduler: str | None, pending_bytes: int, pending_files: int) -> Runner:
+    """The Dask cluster when one is named; else a process pool when there is enough text to pay for
+    each worker's start-up (its vocabularies: seconds of CPU), else this process.
+
+    Each worker is handed enough files ahead to stay busy while the writer stores a batch (else it
+    waits for the writer, and two workers go no faster than one), within IN_FLIGHT_BYTES in all."""
+    mean_bytes = max(1, pending_bytes // max(1, pending_files))
+    if scheduler:
+        return Cluster(scheduler, ahead=max(2, min(BATCH_FILES, IN_FLIGHT_BYTES // mean_bytes // 8)))
+    workers = min(workers, 1 + pending_bytes // POOL_BYTES_PER_WORKER)
+    ahead = max(2, min(BATCH_FILES, IN_FLIGHT_BYTES // mean_bytes // max(1, workers)))
+    return Pool(workers, warm_up, ahead) if workers > 1 else InProcess()
+
+
+def _shared_files(cluster: Cluster, first: tuple[str, str]) -> bool:
+    """Whether every worker of the cluster reads the first file to ingest as this process does
+    (same path, same hash): then workers read the files themselves, else they are sent."""
+    return all(cluster.everywhere(_reads_as, *first).values())
+
+
+def _reads_as(source: str, sha256: str) -> bool:
+    try:
+        with open(source, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
+class _Writer:
+    """The one writer of an ingest: stores processed files a batch per transaction, in the order they
+    come back from the workers, and tells the outcome of each file."""
+
+    def __init__(self, store: Store, outcomes: dict[str, list[str]], failed: list[tuple[str, str]]) -> None:
+        self.store, self.outcomes, self.failed = store, outcomes, failed
+        self.batch: list[Processed] = []
+        self.started = 0.0
+
+    def add(self, done: Processed) -> None:
+        if not self.batch:
+            self.started = time.monotonic()
+        self.batch.append(done)
+        if len(self.batch) >= BATCH_FILES or time.monotonic() - self.started >= BATCH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        stored = self.store.put_many([(p.source, p.sha256, p.extractions) for p in self.batch])
+        for p, outcome in zip(self.batch, stored, strict=True):
+            if isinstance(outcome, StoreError):  # the store refused this file (e.g. a constraint): report it
+                self.failed.append((p.path, str(outcome)))
+            else:
+                self.outcomes[outcome].append(p.path)
+        self.batch = []
+
+
+def ingest(store: Store, paths: list[str], settings: Settings | None = None, progress: Progress | None = None,
+           kind: str | None = None, workers: int = 1, scheduler: str | None = None,
+           send_bytes: bool = False) -> IngestReport:
+    """Read, extract and store each file; bad files are reported, never fatal. `kind` overrides the
+    sniffed kind of every file (materia ingest --kind).
+
+    Every file is read and hashed here first: one whose hash is the stored one is unchanged, and
+    is neither parsed nor sent anywhere. The others are extracted by up to `workers` processes, or
+    on the Dask cluster at `scheduler` (whose workers read the files themselves when they see the
+    same ones, else are sent the bytes; `send_bytes` always sends them), and stored as they come
+    back, many files per transaction. Each file's documents are stored together or not at all."""
     settings = settings or Settings.from_env()
     files, failed = expand_paths(paths)
+    order = {path: i for i, path in enumerate(files)}
     outcomes: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
     notes: list[tuple[str, str]] = []
-    for i, path in enumerate(files):
-        if progress:
-            progress(path, i, len(files))
+    sources = _sources(files)
+    stored = store.stored_sha256s(sources)
+    todo: list[Work] = []
+    big: list[Work] = []  # files of a huge document: extracted and stored here, a block at a time
+    pending_bytes = 0
+    first: tuple[str, str] | None = None
+    for i, (path, source) in enumerate(zip(files, sources, strict=True)):
+        if progress:  # done: the unchanged and unreadable files so far; the changed ones are done when stored
+            progress(path, i - len(todo), len(files))
         try:
-            done = process(path, settings, store.stored_sha256(source_of(path)), kind)
-            if isinstance(done, Failure):
-                failed.append((done.path, done.reason))
-                continue
-            notes.extend((path, n) for n in done.notes)
-            outcome = "unchanged" if done.unchanged else store.put_all(done.source, done.sha256, done.extractions)
-        except MateriaError as exc:  # the store refused this file (e.g. a constraint): report it, go on
-            failed.append((path, str(exc)))
+            data = read_bytes(path, settings)
+        except ReadError as exc:
+            failed.append((path, exc.reason))
             continue
-        outcomes[outcome].append(path)
+        sha256 = hashlib.sha256(data).hexdigest()
+        if sha256 == stored.get(source):
+            outcomes["unchanged"].append(path)
+            continue
+        if len(data) > BIG_FILE_BYTES and not scheduler:
+            big.append(Work(path, source, kind))
+            continue
+        todo.append(Work(path, source, kind))
+        pending_bytes += len(data)
+        first = first or (source, sha256)
+    done = len(files) - len(todo) - len(big)
+    if todo:
+        runner = _runner(workers, scheduler, pending_bytes, len(todo))
+        try:
+            if isinstance(runner, Cluster) and (send_bytes or (first and not _shared_files(runner, first))):
+                todo_iter: Iterable[Work] = _with_bytes(todo, settings, failed)
+            else:
+                todo_iter = todo
+            writer = _Writer(store, outcomes, failed)
+            for work, result in runner.map(functools.partial(extract_file, settings=settings), todo_iter):
+                done += 1
+                if progress:
+                    progress(work.path, done, len(files))
+                if isinstance(result, WorkerLost):
+                    failed.append((work.path, str(result)))
+                elif isinstance(result, Failure):
+                    failed.append((result.path, result.reason))
+                else:
+                    notes.extend((work.path, n) for n in result.notes)
+                    writer.add(result)
+            writer.flush()
+        finally:
+            runner.close()
+    for work in big:
+        big_result = _store_big(store, work, settings, workers)
+        done += 1
+        if progress:
+            progress(work.path, done, len(files))
+        if isinstance(big_result, Failure):
+            failed.append((big_result.path, big_result.reason))
+        else:
+            outcomes[big_result[0]].append(work.path)
+            notes.extend((work.path, n) for n in big_result[1])
     if progress:
         progress("", len(files), len(files))
     removed: list[str] = []
@@ -160,8 +323,60 @@ def ingest(store: Store, paths: list[str], settings: Settings | None = None,
             removed += _drop_gone(store, folder)
         except MateriaError as exc:
             failed.append((typed, str(exc)))
-    return IngestReport(tuple(outcomes["added"]), tuple(outcomes["updated"]), tuple(outcomes["unchanged"]),
-                        tuple(failed), tuple(notes), removed=tuple(removed))
+
+    def in_order(found: list[str]) -> tuple[str, ...]:  # as the files were named, whichever finished first
+        return tuple(sorted(found, key=lambda p: order.get(p, -1)))
+
+    refresh_summaries(store, failed)
+    return IngestReport(in_order(outcomes["added"]), in_order(outcomes["updated"]), in_order(outcomes["unchanged"]),
+                        tuple(sorted(failed, key=lambda f: order.get(f[0], -1))), tuple(notes), removed=tuple(removed))
+
+
+def _store_big(store: Store, work: Work, settings: Settings,
+               workers: int = 1) -> tuple[str, tuple[str, ...]] | Failure:
+    """Extract and store a big file from this process: a huge document (extract.blocks) a block at a time (by
+    `workers` processes), each block's items written as they come, in one transaction (Store.put_parts); else
+    as `extract_file` does.
+    The outcome ('added', 'updated', 'unchanged') and the reader's notes, or the failure."""
+    try:
+        raw = from_bytes(work.source, read_bytes(work.source, settings))
+        documents = read_raw(raw, work.kind)
+        notes = tuple(dict.fromkeys(n for d in documents for n in d.notes))
+        if len(documents) == 1 and blocks.huge(documents[0]):
+            # its blocks by `workers` processes (each pays for its vocabularies once: a few seconds of CPU)
+            pool = Pool(workers, warm_up, ahead=2) if workers > 1 else None
+            try:
+                parts = blocks.extract_parts(documents[0], runner=pool)
+                return store.put_parts(work.source, raw.sha256, parts), notes
+            finally:
+                if pool is not None:
+                    pool.close()
+        return store.put_all(work.source, raw.sha256, [extract(d) for d in documents]), notes
+    except MateriaError as exc:
+        return Failure(work.path, getattr(exc, "reason", str(exc)))
+    except (ValueError, UnicodeError, RecursionError) as exc:
+        return Failure(work.path, f"could not extract: {exc.__class__.__name__}: {exc}")
+
+
+def _with_bytes(todo: list[Work], settings: Settings, failed: list[tuple[str, str]]) -> Iterator[Work]:
+    """Each file with its bytes, read as it is sent (so only the files in flight are in memory)."""
+    for work in todo:
+        try:
+            yield replace(work, data=read_bytes(work.path, settings))
+        except ReadError as exc:
+            failed.append((work.path, exc.reason))
+
+
+def refresh_summaries(store: Store, failed: list[tuple[str, str]] | None = None) -> list[str]:
+    """Rebuild the per-substance summaries the writes made stale (so the first `show` after an ingest reads
+    them ready-made): the substances rebuilt. A failure is noted in `failed`, never fatal: a stale summary
+    is rebuilt by its first reader."""
+    try:
+        return KnowledgeBase(store, cache_size=0).refresh_summaries()
+    except MateriaError as exc:
+        if failed is not None:
+            failed.append(("summaries", str(exc)))
+        return []
 
 
 def _drop_gone(store: Store, folder: str) -> list[str]:
@@ -186,4 +401,6 @@ def remove(store: Store, paths: Iterable[str]) -> IngestReport:
             removed += [s for s in sources if store.remove(s)]
         except MateriaError as exc:
             failed.append((path, str(exc)))
+    if removed:
+        refresh_summaries(store, failed)
     return IngestReport(failed=tuple(failed), removed=tuple(dict.fromkeys(removed)))

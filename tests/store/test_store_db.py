@@ -77,13 +77,14 @@ def test_db_document_not_found(store) -> None:
 
 def test_db_search_finds_documents_and_statements(store) -> None:
     store.put(_extraction("a.txt", "1", (Use("diarrhea", Span(19, 51), "benefit", "rct"),)))
-    hits = store.search("diarrhea trials")
-    kinds = {h.kind for h in hits}
-    assert {"statement", "document"} <= kinds
-    assert all("[" in h.snippet for h in hits if h.kind != "substance")
-    assert store.search("glutamine")[0].kind == "substance"
-    assert store.search("   ") == []
-    assert store.search('"; DROP TABLE items; --') == []  # quoted into plain words
+    [statement] = store.match_statements(["diarrhea", "trials"], 10)
+    [document] = store.match_documents(["diarrhea", "trials"], 10)
+    assert (statement.category, statement.name, statement.substance) == ("use", "diarrhea", "glutamine")
+    assert store.count_matches(["diarrhea", "trials"]) == (1, 1)
+    statements, documents = store.snippets(["diarrhea", "trials"], [statement.item_id], [document.document_id])
+    assert "[" in statements[statement.item_id].text and "[" in documents[document.document_id].text
+    assert statements[statement.item_id].span == (19, 51)
+    assert store.match_statements(['"; DROP TABLE items; --'], 10) == []  # quoted into plain words
 
 
 def test_db_ingest_seeds_twice_is_unchanged(store, seeds) -> None:
@@ -145,3 +146,15 @@ def test_db_kill9_mid_ingest_leaves_consistent_store(tmp_path: Path, seeds) -> N
         report = ingest(s, [str(docs)], Settings.from_env())  # resuming stores the rest, skips the stored
         assert len(report.unchanged) == n and len(report.added) == 120 - n
         assert s.check() == []
+
+
+def test_db_latest_revision_is_alembic_head() -> None:
+    """connect() skips Alembic when the database is at latest_revision(): it must be the real head."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from materia.store.db import MIGRATIONS, latest_revision
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == latest_revision()

@@ -106,8 +106,37 @@ def test_store_records_migrates_a_knowledge_base_made_before_records(db_url: str
         assert (doc.source, doc.record, doc.offset, doc.n_items) == ("/old.txt", None, 0, 1)
         assert doc.content_key == normalised_text_key("zinc  shortens\ncolds.")  # backfilled by 0003
         assert [i.name for i in store.items("zinc")] == ["common cold"]
-        assert any(h.kind == "document" for h in store.search("shortens"))
+        assert [m.document_id for m in store.match_documents(["shortens"], 10)] == [doc.id]  # 0005 re-indexed it
+        assert [m.name for m in store.match_statements(["colds"], 10)] == ["common cold"]
         assert store.check() == []
         assert store.put_all("/old.txt", "def", _rows("def", ROWS, "/old.txt")) == "updated"
         assert [d.record for d in store.documents()] == ["row 1", "row 2", "row 3"]
         assert store.check() == []
+
+
+def test_store_records_put_many_stores_many_files_in_one_go(store, monkeypatch) -> None:
+    """An outcome per file in order; a file that is not one file's documents is its own error, and a file
+    the database refuses is rolled back and stored alone, so it costs only itself."""
+    from materia.store import db
+
+    files = [("/data/a.csv", "1", _rows("1", ROWS, "/data/a.csv")), ("/data/b.csv", "1", _rows("1", ROWS[:1], "/data/b.csv")),
+             ("/data/c.csv", "1", _rows("1", ROWS, "/data/other.csv"))]
+    first = store.put_many(files)
+    assert first[:2] == ["added", "added"] and isinstance(first[2], StoreError)
+    assert store.put_many(files[:2]) == ["unchanged", "unchanged"]
+    assert store.stored_sha256s(["/data/a.csv", "/data/b.csv", "/data/c.csv"]) == {"/data/a.csv": "1", "/data/b.csv": "1"}
+
+    real = db.records
+
+    def refuse_b(x: Extraction) -> object:
+        if x.document.source == "/data/b.csv":
+            raise db.SQLAlchemyError("disk full")
+        return real(x)
+
+    monkeypatch.setattr(db, "records", refuse_b)
+    again = store.put_many([("/data/a.csv", "2", _rows("2", ROWS[1:], "/data/a.csv")),
+                            ("/data/b.csv", "2", _rows("2", ROWS, "/data/b.csv"))])
+    monkeypatch.undo()
+    assert again[0] == "updated" and isinstance(again[1], StoreError) and "disk full" in str(again[1])
+    assert store.stored_sha256s(["/data/a.csv", "/data/b.csv"]) == {"/data/a.csv": "2", "/data/b.csv": "1"}
+    assert store.check() == []

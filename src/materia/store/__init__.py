@@ -1,12 +1,25 @@
 """The knowledge base: the only package that imports SQLAlchemy.
 
 `connect(url_or_path)` opens (and migrates) an SQLite file or any SQLAlchemy URL;
-`Store.put(extraction)` stores one document in one transaction. The store only stores:
+`Store.put(extraction)` stores one document in one transaction, `Store.put_all` every document of
+one file, `Store.put_many` many files in one transaction (a large ingest); `Store.summary`/`put_summary` keep
+the per-substance summaries knowledge/ computes (stale once a write touches the substance);
+`match_statements` and friends search within a `QueryBudget` (a time limit, and cancellable). The store only stores:
 reading and extracting files is `materia.pipeline`, which imports the store, never the reverse.
 """
 from __future__ import annotations
 
 from materia.store.db import Store, connect
-from materia.store.rows import DocumentInfo, HistoryEntry, SearchHit, StoredItem, SubstanceSummary
+from materia.store.rows import (
+    DocumentInfo,
+    DocumentMatch,
+    HistoryEntry,
+    Snippet,
+    StatementMatch,
+    StoredItem,
+    SubstanceSummary,
+)
+from materia.store.search import QueryBudget
 
-__all__ = ["DocumentInfo", "HistoryEntry", "SearchHit", "Store", "StoredItem", "SubstanceSummary", "connect"]
+__all__ = ["DocumentInfo", "DocumentMatch", "HistoryEntry", "QueryBudget", "Snippet", "StatementMatch", "Store",
+           "StoredItem", "SubstanceSummary", "connect"]

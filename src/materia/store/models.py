@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -70,3 +70,35 @@ class HistoryRow(Base):
     substance: Mapped[str | None] = mapped_column(String(200))
     item: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the item as stored (after, for a change)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a changed item as it was
+
+
+class GenerationRow(Base):
+    """Per substance, a counter every write touching its documents moves: summaries built from an older
+    generation are stale."""
+
+    __tablename__ = "substance_generations"
+
+    substance: Mapped[str] = mapped_column(String(200), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SummaryRow(Base):
+    """One part of a substance's summary, as the knowledge layer encoded it (opaque to the store)."""
+
+    __tablename__ = "summaries"
+
+    substance: Mapped[str] = mapped_column(String(200), primary_key=True)
+    part: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(64))  # the code that computed it
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    built_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AliasRow(Base):
+    """Another name of a stored substance (a brand, a synonym, a product title), normalised."""
+
+    __tablename__ = "substance_aliases"
+
+    alias: Mapped[str] = mapped_column(String(200), primary_key=True)
+    substance: Mapped[str] = mapped_column(String(200), primary_key=True)

@@ -21,6 +21,7 @@ class DocumentInfo:
     record: str | None = None  # which record of its file ("row 12"); None for a whole file
     offset: int = 0  # where this document's text starts in its file's text
     content_key: str | None = None  # documents with one content key are one source in several locations
+    ingested: date | None = None  # when it was last stored (read, extracted) here
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +68,33 @@ class SubstanceSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchHit:
-    """One search result: a substance by name, or a statement or document by full-text match.
-    `snippet` brackets the matched words as [word]."""
+class StatementMatch:
+    """A statement (an extracted item) holding every search term in its name or text; lower `rank` is better."""
 
-    kind: str  # substance | statement | document
-    title: str
-    snippet: str
-    substance: str | None = None
-    document_id: int | None = None
-    item_id: int | None = None
+    item_id: int
+    document_id: int
+    substance: str | None
+    category: str
+    name: str
+    stance: str | None
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMatch:
+    """A document holding every search term in its title or text; lower `rank` is better."""
+
+    document_id: int
+    substance: str | None
+    title: str | None
+    content_key: str | None
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """The words around a match with the matched words bracketed as [word], and (for a statement) the span
+    of its evidence (the sentence saying it) in its document's text."""
+
+    text: str
+    span: tuple[int, int] | None

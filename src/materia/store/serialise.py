@@ -7,9 +7,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from materia.categories import CATEGORIES, items
 from materia.serialise import to_json
 from materia.types import Document, Extraction, Span
 
@@ -26,12 +28,29 @@ class ItemRecord:
     text: str
     span: Span
     payload: dict[str, Any]
-    digest: str  # what the item says (values_digest): the key and the digest together identify it
+    digest: str | None  # what the item says (values_digest), None if stored before migration 0004
+
+
+_PIECE = 1 << 20  # characters normalised at a time
+_SPACE = re.compile(r"\s")
 
 
 def normalised_text_key(text: str) -> str:
-    """"text:" + SHA-256 of the text case-folded with its whitespace collapsed (layout is not content)."""
-    return "text:" + hashlib.sha256(" ".join(text.casefold().split()).encode("utf-8")).hexdigest()
+    """"text:" + SHA-256 of the text case-folded with its whitespace collapsed (layout is not content).
+
+    A piece of about a million characters at a time, each cut at whitespace (which no word crosses and
+    case folding leaves as it is): the words of a 40 MB text at once are millions of strings, 400 MB."""
+    digest = hashlib.sha256()
+    start, first = 0, True
+    while start < len(text):
+        space = _SPACE.search(text, start + _PIECE) if len(text) - start > _PIECE else None
+        end = space.start() if space else len(text)
+        words = " ".join(text[start:end].casefold().split())
+        if words:
+            digest.update((words if first else " " + words).encode("utf-8"))
+            first = False
+        start = end
+    return "text:" + digest.hexdigest()
 
 
 def content_key(doc: Document) -> str:
@@ -70,7 +89,8 @@ def _evidence_span(item: Any) -> Span:
 
 
 def records(x: Extraction) -> list[ItemRecord]:
-    """Every item of an extraction as a record to store, in a stable order."""
+    """Every item of an extraction as a record to store, in a stable order; each category says how
+    (materia.categories: name, stance, evidence and evidence span)."""
     text = x.document.text
     out: list[ItemRecord] = []
 
@@ -84,21 +104,8 @@ def records(x: Extraction) -> list[ItemRecord]:
                               ev.of(text)[:MAX_TEXT], item.span, payload,
                               values_digest(payload, _offset_fields(type(item)))))
 
-    for d in x.doses:
-        add("dose", d, d.context or "dose", "supervised" if d.supervised else None)
-    for e in x.effects:
-        add("effect", e, e.name, "negated" if e.negated else "hypothetical" if e.hypothetical else None)
-    for r in x.red_flags:
-        add("red_flag", r, r.name)
-    for u in x.uses:
-        add("use", u, u.name, u.stance, u.evidence)
-    for p in x.precautions:
-        add("precaution", p, p.name)
-    for ref in x.references:
-        add("reference", ref, ref.title or (ref.authors[0] if ref.authors else f"reference {ref.n}"), str(ref.n))
-    for post in x.posts:
-        add("post", post, post.author or "anonymous",
-            None if post.rating is None else str(post.rating), None, post.body or post.span)
-    for s in x.statements:
-        add("statement", s, s.topic, s.stance)
+    for category in CATEGORIES:  # the registry's order: the order records are stored in
+        for item in items(x, category):
+            shape = category.stored(item)
+            add(category.key, item, shape.name, shape.stance, shape.evidence, shape.span)
     return out
