@@ -65,3 +65,13 @@ def test_conflicts_long_term_safe_vs_unknown() -> None:
              make_item(b, "statement", "long_term_safety", "unknown")]
     [c] = find(items)
     assert c.topic == "long-term safety"
+
+
+def test_conflicts_name_every_statement_topic() -> None:
+    """One list of statement topics (materia.types.StatementTopic): the conflicts name each of them."""
+    from typing import get_args
+
+    from materia.knowledge.conflicts import STATEMENT_TOPICS
+    from materia.types import StatementTopic
+
+    assert set(STATEMENT_TOPICS) == set(get_args(StatementTopic))

@@ -29,8 +29,11 @@ def test_export_jsonld_is_a_supplement_with_doses_and_dated_citations(monograph:
     assert {(d["name"], d["doseValue"]) for d in ld["maximumIntake"]} == {("diarrhoea", 10.0)}
     assert sorted(d["doseValue"] for d in ld["recommendedIntake"]) == [1.0, 10.0]
     assert [a["name"] for a in ld["adverseOutcome"]] == ["headache", "chest pain", "fainting"]
-    assert ld["citation"][0] == {"@type": "CreativeWork", "name": "Glutamine review", "url": "docs/article.txt",
-                                 "genre": "referenced article", "dateModified": "2024-05-01"}
+    assert ld["citation"][0] == {"@type": "CreativeWork", "name": "Glutamine review", "url": None,
+                                 "genre": "referenced article", "dateModified": "2024-05-01"}  # a file is no URL
+    online = dataclasses.replace(monograph.sources[0], source="https://example.org/glutamine")
+    assert jsonld(dataclasses.replace(monograph, sources=(online,)))["citation"][0]["url"] == \
+        "https://example.org/glutamine"
     assert json.loads(export(monograph, "jsonld")) == ld
 
 
@@ -76,3 +79,18 @@ def test_export_records_in_footnotes_and_contract_spans_index_the_file(monograph
                  Position("b.txt", "no_benefit", (3, 5), "b", 2))
     [c] = conflicts_contract([Conflict("benefit for sleep", positions)])
     assert [p["span"] for p in c["positions"]] == [[100, 109], [3, 5]]
+
+
+def test_export_history_contract_is_utc_iso_and_keeps_before() -> None:
+    from datetime import datetime
+
+    from materia.knowledge.export import history_contract
+    from materia.store import HistoryEntry
+
+    item = {"category": "dose", "name": "dose", "payload": {"high": 10}}
+    entry = HistoryEntry(1, datetime(2026, 1, 2, 3, 4, 5, 678), 7, "/srv/zinc.md", None, "zinc", "changed", item,
+                         {"category": "dose", "name": "dose", "payload": {"high": 2}})
+    [row] = history_contract([entry])
+    assert row == {"when": "2026-01-02T03:04:05+00:00", "document_id": 7, "change": "changed", "item": item,
+                   "before": {"category": "dose", "name": "dose", "payload": {"high": 2}}}
+    assert history_contract([]) == []

@@ -25,6 +25,7 @@ def test_grading_reason_names_designs_and_dissent() -> None:
 @pytest.mark.parametrize("kind, refs, expected", [
     ("label", False, "label"), ("community", True, "community report"),
     ("article", True, "referenced article"), ("monograph", False, "unreferenced monograph"),
+    ("review", False, "user review"), ("abstract", False, "abstract"),
 ])
 def test_grading_source_kind(kind, refs, expected) -> None:
     assert source_kind(kind, refs) == expected

@@ -5,10 +5,12 @@ which the CLI, the web site, the API and the exports (export.py) render.
 """
 from __future__ import annotations
 
-from materia.knowledge.base import KnowledgeBase, LruCache, normalise_substance
+from materia.knowledge.base import KnowledgeBase, LruCache
 from materia.knowledge.model import (
+    CheckedName,
     Citation,
     Claim,
+    ClassMatch,
     Community,
     ConditionReports,
     ConditionVerdicts,
@@ -17,6 +19,9 @@ from materia.knowledge.model import (
     DoseFlag,
     DoseRange,
     DoseSummary,
+    InteractionPair,
+    InteractionReport,
+    InteractionSource,
     Location,
     Monograph,
     MonographSection,
@@ -24,13 +29,16 @@ from materia.knowledge.model import (
     Report,
     ReportedEffect,
     SearchHit,
+    SearchResults,
     SourceInfo,
     StoredDocument,
     SubstanceSummary,
     UseGrade,
 )
+from materia.knowledge.names import normalise_substance
 
-__all__ = ["Citation", "Claim", "Community", "ConditionReports", "ConditionVerdicts", "Conflict", "DocumentItem",
-           "DoseFlag", "DoseRange", "DoseSummary", "KnowledgeBase", "Location", "LruCache", "Monograph",
-           "MonographSection", "Position", "Report", "ReportedEffect", "SearchHit", "SourceInfo", "StoredDocument",
+__all__ = ["CheckedName", "Citation", "Claim", "ClassMatch", "Community", "ConditionReports", "ConditionVerdicts",
+           "Conflict", "DocumentItem", "DoseFlag", "DoseRange", "DoseSummary", "InteractionPair", "InteractionReport",
+           "InteractionSource", "KnowledgeBase", "Location", "LruCache", "Monograph", "MonographSection", "Position",
+           "Report", "ReportedEffect", "SearchHit", "SearchResults", "SourceInfo", "StoredDocument",
            "SubstanceSummary", "UseGrade", "normalise_substance"]

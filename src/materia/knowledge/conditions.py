@@ -1,16 +1,14 @@
 """A small is_a hierarchy of conditions, so a use for Crohn's disease can be compared
-with a use for inflammatory bowel disease. Data: conditions.yaml (Disease Ontology subset)."""
+with a use for inflammatory bowel disease. Data: lexicons/conditions.yaml (Disease Ontology subset)."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from materia.errors import VocabularyError
+from materia.lexicons.loader import load_yaml
 
-DATA = Path(__file__).with_name("conditions.yaml")
+DATA = "conditions.yaml"
 _KEYS = {"aliases", "parents"}
 
 
@@ -23,18 +21,15 @@ def norm(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _load() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    try:
-        raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise VocabularyError(f"{DATA.name}: {exc}") from exc
+    raw = load_yaml(DATA)
     if not isinstance(raw, dict):
-        raise VocabularyError(f"{DATA.name}: expected a mapping of conditions")
+        raise VocabularyError(f"{DATA}: expected a mapping of conditions")
     canon: dict[str, str] = {}
     parents: dict[str, tuple[str, ...]] = {}
     for name, entry in raw.items():
         entry = entry or {}
         if not isinstance(entry, dict) or set(entry) - _KEYS:
-            raise VocabularyError(f"{DATA.name}: {name}: unknown keys {sorted(set(entry) - _KEYS)}")
+            raise VocabularyError(f"{DATA}: {name}: unknown keys {sorted(set(entry) - _KEYS)}")
         key = norm(str(name))
         canon[key] = key
         for alias in entry.get("aliases") or []:
@@ -43,7 +38,7 @@ def _load() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     for key, ps in parents.items():
         for p in ps:
             if p not in parents:
-                raise VocabularyError(f"{DATA.name}: {key}: parent {p!r} is not an entry")
+                raise VocabularyError(f"{DATA}: {key}: parent {p!r} is not an entry")
     return canon, parents
 
 

@@ -9,7 +9,7 @@ from materia.knowledge.conditions import canonical, lineage
 from materia.knowledge.model import Conflict, Position
 from materia.store import StoredItem
 
-STATEMENT_TOPICS = {
+STATEMENT_TOPICS: dict[str, str] = {  # how a conflict names its topic: every StatementTopic (a test checks)
     "timing": "taking it with food or on an empty stomach",
     "long_term_safety": "long-term safety",
     "onset": "how soon it works",

@@ -17,13 +17,11 @@ import statistics
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from importlib.resources import files
 from typing import Any
-
-import yaml
 
 from materia.errors import VocabularyError
 from materia.knowledge.model import DoseFlag, DoseRange, DoseSummary
+from materia.lexicons.loader import load_yaml
 from materia.quantities import grams_per_day
 from materia.store import StoredItem
 from materia.types import Dose, Span
@@ -58,12 +56,7 @@ def parse_screen_rules(data: object) -> ScreenRules:
 
 @functools.cache
 def screen_rules() -> ScreenRules:
-    try:
-        text = files("materia.knowledge").joinpath("dose_screen.yaml").read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as exc:
-        raise VocabularyError(f"dose_screen.yaml: {exc}") from exc
-    return parse_screen_rules(data)
+    return parse_screen_rules(load_yaml("dose_screen.yaml"))
 
 
 def _number(value: Any) -> float | None:

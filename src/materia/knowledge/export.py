@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from datetime import UTC, date
 from typing import Any
 
-from materia.knowledge.model import Citation, Conflict, Monograph
+from materia.knowledge.model import Citation, Conflict, InteractionReport, Monograph
+from materia.labels import label, statement_label
 from materia.serialise import dumps
 from materia.store import HistoryEntry
 
@@ -67,16 +68,25 @@ def markdown(m: Monograph) -> str:
             if c.topic == "use" and c.name in grades:
                 g = grades[c.name]
                 extra = f" — evidence {g.grade} ({g.reason})"
-            stance = f" ({c.stance})" if c.stance and c.topic != "use" else f" [{c.stance}]" if c.stance else ""
-            lines.append(f"- {c.name}{stance}{extra}{''.join(cite(x) for x in c.citations)}")
+            what, position = statement_label(c.topic, c.name, c.stance)
+            stance = f" [{position}]" if position and c.topic == "use" else f" ({position})" if position else ""
+            lines.append(f"- {what}{stance}{extra}{''.join(cite(x) for x in c.citations)}")
         lines.append("")
     if m.conflicts:
         lines += ["## Where sources disagree", ""]
         for conflict in m.conflicts:
             lines.append(f"- **{conflict.topic}**: " + "; ".join(
-                f"{p.stance}{cite(Citation(p.source, p.document_id, p.span, p.text, record=p.record))}"
+                f"{label('stance', p.stance)}{cite(Citation(p.source, p.document_id, p.span, p.text, record=p.record))}"
                 for p in conflict.positions))
         lines.append("")
+    if m.interactions:
+        lines += ["## Interactions", ""]
+        for pair in m.interactions:
+            facts = ", ".join(f for f in (pair.severity or "severity not stated", pair.type, *pair.mechanism))
+            lines.append(f"- **{pair.b}** ({facts})" + "".join(
+                cite(Citation(s.source, s.document_id, s.span, s.text, s.source_kind, s.record))
+                for s in pair.sources))
+        lines += ["", "_A combination not listed here is not known to be safe._", ""]
     if note_text:
         lines += [*note_text, ""]
     return "\n".join(lines)
@@ -108,7 +118,8 @@ def jsonld(m: Monograph) -> dict[str, Any]:
         "maximumIntake": maximum,
         "safetyConsideration": safety,
         "adverseOutcome": [{"@type": "MedicalEntity", "name": a} for a in adverse],
-        "citation": [{"@type": "CreativeWork", "name": s.title or s.source, "url": s.source,
+        "citation": [{"@type": "CreativeWork", "name": s.title or s.source,
+                      "url": s.source if s.source.startswith(("http://", "https://")) else None,
                       "genre": s.source_kind, "dateModified": s.modified.isoformat() if s.modified else None}
                      for s in m.sources],
     }
@@ -140,6 +151,25 @@ def history_contract(entries: Iterable[HistoryEntry]) -> list[dict[str, Any]]:
     document's id, the change, the item as stored (after, for a change) and `before` (null unless changed)."""
     return [{"when": e.when.replace(tzinfo=UTC).isoformat(timespec="seconds"), "document_id": e.document_id, "change": e.change,  # noqa: E501
              "item": e.item, "before": e.before} for e in entries]
+
+
+def interactions_contract(report: InteractionReport) -> list[dict[str, Any]]:
+    """The pairs found as `materia interactions --json` prints them (EXTRACT.md): a, b, type, severity and
+    each source's document id, sentence span and text; spans index the file as ingested (a record's offset
+    added). Extra keys: what was asked, every type stated, mechanism, grade, the classes that matched,
+    conflicts, and per source its title, kinds, grade, position, wording and the parties as it names them."""
+    def at(span: tuple[int, int], offset: int) -> list[int]:
+        return [span[0] + offset, span[1] + offset]
+
+    return [{"a": p.a, "b": p.b, "type": p.type, "severity": p.severity,
+             "sources": [{"document_id": s.document_id, "span": at(s.span, s.offset), "text": s.text,
+                          "title": s.title, "kind": s.kind, "source_kind": s.source_kind, "grade": s.grade,
+                          "type": s.type, "severity": s.severity, "says": s.says, "wording": s.wording,
+                          "stated": {"a": s.a, "b": s.b, "b_kind": s.b_kind},
+                          "via_class": s.via_class.note if s.via_class else None} for s in p.sources],
+             "asked": list(p.asked) if p.asked else None, "types": list(p.types), "mechanism": list(p.mechanism),
+             "grade": p.grade, "via_class": [m.note for m in p.via_class],
+             "conflicts": conflicts_contract(p.conflicts)} for p in report.pairs]
 
 
 def export(m: Monograph, fmt: str) -> str:

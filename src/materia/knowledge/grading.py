@@ -13,11 +13,15 @@ LEVELS = ("very low", "low", "moderate", "high")
 
 
 def source_kind(kind: str, has_references: bool) -> str:
-    """Label, community report, referenced article, or unreferenced monograph."""
+    """Label, community report, user review, abstract, referenced article, or unreferenced monograph."""
     if kind == "label":
         return "label"
     if kind == "community":
         return "community report"
+    if kind == "review":  # a row of a review data set: one user's experience, like a post
+        return "user review"
+    if kind == "abstract":
+        return "abstract"
     return "referenced article" if has_references else "unreferenced monograph"
 
 
@@ -48,3 +52,14 @@ def grade(evidence: Sequence[str], stances: Sequence[str]) -> tuple[str, str]:
         n = len(against)
         reason += f"; {'one source' if n == 1 else f'{n} sources'} not showing a clear benefit"
     return LEVELS[level], reason
+
+
+# How much a statement weighs by the kind of source making it, best first: a label (reviewed by a regulator),
+# a study (article, abstract), a monograph or other summary, a personal report (community post, review).
+SOURCE_GRADES = {"label": "high", "article": "moderate", "abstract": "moderate", "monograph": "low", "other": "low",
+                 "community": "very low", "review": "very low"}
+
+
+def source_grade(kind: str) -> str:
+    """The grade (one of LEVELS) of a statement from a document of this kind."""
+    return SOURCE_GRADES.get(kind, "low")

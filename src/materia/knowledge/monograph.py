@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
 
+from materia.categories import BY_KEY, CATEGORIES
 from materia.knowledge import conflicts as conflict_rules
 from materia.knowledge import doses
 from materia.knowledge.conditions import canonical
@@ -17,6 +18,7 @@ from materia.knowledge.model import (
     ConditionReports,
     ConditionVerdicts,
     DoseSummary,
+    InteractionPair,
     Location,
     Monograph,
     MonographSection,
@@ -27,15 +29,19 @@ from materia.knowledge.model import (
 )
 from materia.store import DocumentInfo, StoredItem
 
-# (key, title, topics in it), in the order of a typical monograph; the last also takes any other topic
-SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("usage", "Usage", ("use",)),
-    ("dosage", "Dosage", ("dose",)),
-    ("side_effects", "Side Effects", ("effect", "red_flag")),
+# (key, title, the statement topics in it), in the order of a typical monograph; the last also takes any other topic
+_SECTION_TITLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("usage", "Usage", ()),
+    ("dosage", "Dosage", ()),
+    ("side_effects", "Side Effects", ()),
     ("mechanism", "How it Works", ("mechanism",)),
-    ("precautions", "Precautions", ("precaution", "long_term_safety")),
+    ("precautions", "Precautions", ("long_term_safety",)),
     ("faq", "FAQs and practical matters", ("timing", "administration", "onset", "storage", "preparation")),
 )
+# (key, title, topics in it): the categories placed in a section (materia.categories) first, then its statement topics
+SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (key, title, (*(c.key for c in CATEGORIES if c.section == key), *statements))
+    for key, title, statements in _SECTION_TITLES)
 _ALL = {t for _, _, topics in SECTIONS for t in topics}
 
 
@@ -54,7 +60,9 @@ def _one_copy(items: Sequence[StoredItem]) -> list[StoredItem]:
 
 
 def topic_of(item: StoredItem) -> str:
-    return item.name if item.category == "statement" else item.category
+    """A claim's topic: its category, or for a practical statement its own topic (its name)."""
+    category = BY_KEY.get(item.category)
+    return item.name if category is not None and category.claims == "topic" else item.category
 
 
 def citation(item: StoredItem) -> Citation:
@@ -67,11 +75,13 @@ def claims(items: Sequence[StoredItem]) -> list[Claim]:
     """Items saying the same thing (topic, name, stance) merged, keeping every source."""
     groups: dict[tuple[str, str, str | None], list[StoredItem]] = defaultdict(list)
     for item in items:
-        if item.category in ("reference", "post") or (item.category == "effect" and item.stance == "negated"):
+        category = BY_KEY.get(item.category)  # a category no longer registered still reads as claims of its own
+        kind = category.claims if category is not None else "item"
+        if kind == "none" or (item.category == "effect" and item.stance == "negated"):
             continue
         topic = topic_of(item)
-        name = canonical(item.name) if item.category in ("use", "precaution", "effect", "red_flag") else item.name
-        groups[(topic, name if item.category != "statement" else topic, item.stance)].append(item)
+        name = canonical(item.name) if category is not None and category.folded_names else item.name
+        groups[(topic, name if kind == "item" else topic, item.stance)].append(item)
     out = []
     for (topic, name, stance), group in groups.items():
         cites = list(dict.fromkeys(citation(i) for i in group))
@@ -239,10 +249,13 @@ def sources(documents: Sequence[DocumentInfo]) -> tuple[SourceInfo, ...]:
     for group in groups.values():
         d = group[0]
         out.append(SourceInfo(d.id, d.source, d.title, d.kind, source_kind(d.kind, d.has_references), d.modified,
-                              d.record, tuple(Location(g.id, g.source, g.record) for g in group)))
+                              d.record, tuple(Location(g.id, g.source, g.record) for g in group),
+                              max((g.ingested for g in group if g.ingested), default=None)))
     return tuple(out)
 
 
-def build(substance: str, documents: Sequence[DocumentInfo], items: Sequence[StoredItem]) -> Monograph:
+def build(substance: str, documents: Sequence[DocumentInfo], items: Sequence[StoredItem],
+          interactions: Sequence[InteractionPair] = ()) -> Monograph:
+    """The monograph; `interactions` are consolidated by knowledge/interactions.py (which reads this module)."""
     return Monograph(substance, sources(documents), sections(claims(items)), dose_summaries(items, substance),
-                     use_grades(items), tuple(conflict_rules.find(items)), community(items))
+                     use_grades(items), tuple(conflict_rules.find(items)), community(items), tuple(interactions))

@@ -1,0 +1,112 @@
+"""A substance's monograph as stored summary parts: computed once per change of its documents, read in
+milliseconds (pure: monograph in, bytes out, and back).
+
+    "monograph"           the whole monograph (the API's default answer, `show --json`, exports)
+    "head"                the first page of every section (HEAD_CLAIMS claims, each with its first
+                          HEAD_CITATIONS citations) and the first HEAD_REPORTS community reports; counts
+                          (`n_claims`, `n_citations`, `community.n_posts`) say how many there are in all
+    "section:KEY:N"       claims N*SECTION_CHUNK.. of a section (whole, every citation), for paging
+
+Each part is JSON (materia.serialise) compressed with zlib. FORMAT hashes the code that computes the
+monograph, so a summary made by another version of materia is stale, like one of older data.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from typing import Any, TypeVar
+
+from materia.knowledge.model import Claim, Monograph, MonographSection
+from materia.serialise import dumps, from_json, json_text, to_json
+
+T = TypeVar("T")
+
+HEAD_CLAIMS = 20
+HEAD_CITATIONS = 8
+HEAD_REPORTS = 20
+SECTION_CHUNK = 50
+MONOGRAPH, HEAD, ALIASES = "monograph", "head", "aliases"
+
+# What a summary is computed by: the knowledge package (code and data) and the values it uses.
+_CODE = ("knowledge", "serialise.py", "quantities.py", "types.py", "lexicons/units.py", "lexicons/units.yaml",
+         "lexicons/conditions.yaml", "lexicons/dose_screen.yaml")
+
+
+@functools.cache
+def summary_format() -> str:
+    """A hash of the code and data that compute summaries (16 hex digits)."""
+    digest = hashlib.sha256()
+    root = resources.files("materia")
+    for name in _CODE:
+        node = root.joinpath(name)
+        paths = sorted((p for p in node.iterdir() if p.name.endswith((".py", ".yaml", ".tsv", ".json"))),
+                       key=lambda p: p.name) if node.is_dir() else [node]
+        for path in paths:
+            digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def encode(value: Any) -> bytes:
+    return _compress(dumps(value))
+
+
+def _compress(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def decode_json(body: bytes) -> str:
+    """The JSON text of a part, as stored."""
+    return zlib.decompress(body).decode("utf-8")
+
+
+def decode(cls: type[T], body: bytes) -> T:
+    return from_json(cls, json.loads(decode_json(body)))
+
+
+def chunk_part(key: str, n: int) -> str:
+    return f"section:{key}:{n}"
+
+
+def first_citations(claim: Claim, n: int = HEAD_CITATIONS) -> Claim:
+    """The claim with its first `n` citations (its count of all kept)."""
+    return claim if len(claim.citations) <= n else dataclasses.replace(claim, citations=claim.citations[:n])
+
+
+def head(m: Monograph) -> Monograph:
+    """The monograph's first page: each section's first claims with their first citations, the first reports."""
+    sections = tuple(dataclasses.replace(s, claims=tuple(first_citations(c) for c in s.claims[:HEAD_CLAIMS]))
+                     for s in m.sections)
+    community = dataclasses.replace(m.community, reports=m.community.reports[:HEAD_REPORTS])
+    return dataclasses.replace(m, sections=sections, community=community)
+
+
+def parts(m: Monograph, aliases: Iterable[str] = ()) -> dict[str, bytes]:
+    """Every summary part of a monograph (and the aliases its substance resolves from, for the record)."""
+    whole = to_json(m)  # once: the chunks are slices of it
+    assert isinstance(whole, dict) and isinstance(whole["sections"], list)
+    out = {MONOGRAPH: _compress(json_text(whole)), HEAD: encode(head(m))}
+    for s, plain in zip(m.sections, whole["sections"], strict=True):
+        assert isinstance(plain, dict) and isinstance(plain["claims"], list)
+        for n in range((len(s.claims) + SECTION_CHUNK - 1) // SECTION_CHUNK):
+            out[chunk_part(s.key, n)] = _compress(json_text(plain["claims"][n * SECTION_CHUNK:(n + 1) * SECTION_CHUNK]))
+    out[ALIASES] = encode(sorted(set(aliases)))
+    return out
+
+
+def chunks_for(start: int, stop: int) -> range:
+    """The numbers of the stored chunks that hold claims start..stop-1 of a section."""
+    return range(start // SECTION_CHUNK, max(start, stop - 1) // SECTION_CHUNK + 1)
+
+
+def section_page(section: MonographSection, chunks: Mapping[int, bytes], start: int, stop: int) -> MonographSection:
+    """Claims start..stop-1 of `section` (as the head holds it), read from the stored chunks that hold them."""
+    claims: list[Claim] = []
+    for n in sorted(chunks):
+        claims += decode(tuple[Claim, ...], chunks[n])
+    offset = min(chunks, default=0) * SECTION_CHUNK
+    return dataclasses.replace(section, claims=tuple(claims[max(start - offset, 0):max(stop - offset, 0)]))
