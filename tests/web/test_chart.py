@@ -1,17 +1,37 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from materia.web.chart import DoseBar, grams_per_day, layout
+from materia.knowledge import Monograph
+from materia.knowledge.doses import dose_of, summaries
+from materia.quantities import grams_per_day
+from materia.store import DocumentInfo, StoredItem
+from materia.types import Span
+from materia.web import views
+from materia.web.chart import DoseBar, layout
 
 
-def test_chart_grams_per_day_converts_units_and_periods() -> None:
-    assert grams_per_day(500, "mg", "day", None) == 0.5
-    assert grams_per_day(5, "g", "dose", (2, 3)) == 15
-    assert grams_per_day(14, "g", "week", None) == 2
-    assert grams_per_day(1, "IU", "day", None) is None
-    assert grams_per_day(5, "g", "dose", None) is None
+def test_chart_draws_the_dose_summary_figures(monograph: Monograph) -> None:
+    """Issue 10: the chart had its own grams-per-day function; it now draws the dose summaries' ranges,
+    which materia.quantities.grams_per_day computed, so chart, summary and formula cannot disagree."""
+    source = DocumentInfo(1, "docs/a.txt", "article", "A", None, "glutamine", False)
+    payloads = [{"low": 1, "high": 2, "unit": "g", "per": "dose", "times_per_day": [2, 2]},  # "1–2 g twice a day"
+                {"low": 500, "high": 1500, "unit": "mg", "per": "day"},
+                {"low": None, "high": 14, "unit": "g", "per": "week"}]
+    items = [StoredItem(n, source, "dose", "glutamine", "dose", None, None, "a dose", Span(10 * n, 10 * n + 5), p)
+             for n, p in enumerate(payloads)]
+    [summary] = summaries(items, "glutamine")
+    formula = [grams_per_day(dose) for dose in map(dose_of, payloads) if dose is not None]
+    assert formula == [(2, 4), (0.5, 1.5), (None, 2)]
+    assert [(r.low_g_per_day, r.high_g_per_day) for r in summary.ranges] == formula
+
+    page = views.monograph_page(replace(monograph, doses=(summary,)))
+    assert [(b.low, b.high) for b in page.bars] == [(0.5, 4)]  # one bar per source and purpose spans them all
+    assert page.chart is not None and page.chart.max_label == f"max {summary.highest_g_per_day:g} g/day"
+    assert summary.highest_g_per_day == max(g.high for g in formula if g is not None)
 
 
 def test_chart_marks_the_highest_amount() -> None:

@@ -27,7 +27,7 @@ def test_openapi_api_conforms(api_schema) -> None:  # type: ignore[no-untyped-de
     from hypothesis import given
 
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 5
+    assert len(operations) == 7
     for operation in operations:
         @given(case=operation.as_strategy())
         @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)

@@ -1,7 +1,10 @@
 """The typed page values: readable source names, dose bars, red flags, conflict sides, ratings, marks."""
 from __future__ import annotations
 
-from materia.knowledge import DocumentItem, Monograph, SearchHit, StoredDocument
+from dataclasses import replace
+from datetime import date
+
+from materia.knowledge import DocumentItem, InteractionPair, Monograph, SearchHit, StoredDocument
 from materia.settings import Settings
 from materia.web import views
 from materia.web.responses import templates
@@ -65,11 +68,28 @@ def test_views_document_page_marks_items_and_sentences() -> None:
     assert "".join(t.text for t in page.tokens) == doc.text
 
 
-def test_views_search_hits_lead_to_substance_or_document() -> None:
-    assert views.hit_href(SearchHit("substance", "glutamine", "glutamine", substance="glutamine")) == \
-        "/substances/glutamine"
+def test_views_search_hits_lead_to_substance_sentence_or_document() -> None:
+    assert views.hit_href(SearchHit("substance", "vitamin d", "vitamin d", substance="vitamin d")) == \
+        "/substances/vitamin%20d"
+    assert views.hit_href(SearchHit("statement", "use: x", "[x]", "glutamine", 3, 9, (10, 42))) == \
+        "/documents/3#span-10-42"
     assert views.hit_href(SearchHit("statement", "use: x", "[x]", "glutamine", 3, 9)) == "/documents/3"
     assert views.hit_href(SearchHit("document", "T", "s")) == ""
+
+
+def test_views_search_groups_runs_of_one_kind_and_substance() -> None:
+    hits = [SearchHit("substance", "zinc", "", substance="zinc"), SearchHit("substance", "zinc oxide", ""),
+            SearchHit("statement", "effect: nausea", "", "zinc", 1), SearchHit("statement", "use: colds", "", "zinc", 2),
+            SearchHit("statement", "effect: nausea", "", "iron", 3), SearchHit("document", "Zinc", "", "zinc", 1)]
+    groups = views.search_groups(hits)
+    assert [(g.kind, g.substance, len(g.hits)) for g in groups] == [
+        ("substance", None, 2), ("statement", "zinc", 2), ("statement", "iron", 1), ("document", "zinc", 1)]
+    assert groups[1].href == "/substances/zinc"
+
+
+def test_views_snippet_marks_matched_words_and_their_stems() -> None:
+    assert views.snippet_parts("bad [Headaches] and [x]", "headache") == [
+        ("bad ", False), ("Headaches", True), (" and [x]", False)]
 
 
 def test_views_monograph_template_reads_the_typed_values(monograph: Monograph) -> None:
@@ -115,8 +135,123 @@ def test_views_community_rows_quote_and_link_each_writer(monograph: Monograph) -
     assert 'People report: <a href="#reported-1">2 helped · 1 did nothing · 0 worse</a>' in html
 
 
-def test_views_excerpt_cuts_long_quotes_at_a_word() -> None:
-    assert views.excerpt("  short\n quote ") == "short quote"
-    long = "word " * 100
-    cut = views.excerpt(long, limit=23)
-    assert cut == "word word word word…" and len(cut) <= 24
+
+
+
+def test_views_grams_text_in_the_unit_people_read() -> None:
+    assert [views.grams_text(g) for g in (5.0, 0.5, 0.00005, 1.25)] == ["5 g", "500 mg", "50 µg", "1.25 g"]
+    assert views.UsualDose("x", 0.2, 0.4, 2, False).text == "200–400 mg a day"
+    assert views.UsualDose("x", 0.5, 2.0, 2, False).text == "500 mg–2 g a day"
+    assert views.UsualDose("x", 1.0, 1.0, 1, False).text == "1 g a day"
+
+
+def test_views_glance_uses_usual_dose_side_effects_and_dates(monograph: Monograph) -> None:
+    g = views.glance(monograph)
+    assert [(u.name, u.grade) for u in g.used_for] == [(monograph.uses[0].name, monograph.uses[0].grade)]
+    assert g.usual_dose == views.UsualDose("diarrhoea", 3.0, 5.5, 2, False)  # medians of 5-10 and 1 g/day
+    assert g.side_effects == ("headache",) and g.n_side_effects == 1
+    assert g.latest_source == date(2024, 5, 1) and g.latest_ingest is None
+    assert g.interactions == () and g.n_interactions == 0  # its sources state none
+
+
+def test_views_glance_lists_interaction_partners_strongest_first(monograph: Monograph) -> None:
+    def pair(a: str, b: str) -> InteractionPair:
+        return InteractionPair(a, b, "advise", ("advise",), "major", "high", (), ())
+
+    m = replace(monograph, interactions=(pair(monograph.substance, "warfarin"), pair("grapefruit juice", monograph.substance),
+                                         pair(monograph.substance, "warfarin")))
+    assert views.interaction_names(m) == ("warfarin", "grapefruit juice")
+
+
+def test_views_claim_text_reads_labels_not_keys(monograph: Monograph) -> None:
+    timing = next(c for s in monograph.sections for c in s.claims if c.topic == "timing")
+    assert views.claim_text(timing) == ("When to take it", timing.stance)
+    use = next(c for s in monograph.sections for c in s.claims if c.stance == "no_benefit")
+    assert views.claim_text(use)[1] == "no benefit"
+
+
+def test_views_part_pages_hold_what_the_monograph_page_leaves_out(monograph: Monograph) -> None:
+    from dataclasses import replace
+
+    many = tuple(replace(monograph.sections[0].claims[0], name=f"use {i}") for i in range(120))
+    m = replace(monograph, sections=(replace(monograph.sections[0], claims=many), *monograph.sections[1:]))
+    page = views.monograph_page(m)
+    first, last = views.part_page(page, "usage", 1), views.part_page(page, "usage", 3)
+    assert first is not None and last is not None and first.n_pages == 3
+    assert [c.name for c in first.claims][:2] == ["use 0", "use 1"] and last.first == 101 and len(last.claims) == 20
+    assert views.part_page(page, "usage", 4) is None and views.part_page(page, "nothing", 1) is None
+    assert page.part_href("usage", 2) == "/substances/glutamine/usage?page=2"
+    sources = views.part_page(page, "sources", 1)
+    assert sources is not None and sources.sources == m.sources
+
+
+def test_views_long_document_shown_a_window_at_a_time() -> None:
+    line = "Take 5 g a day with food and water.\n"
+    text = line * 3000  # 108,000 characters
+    far = text.index(line, 90_000)
+    doc = StoredDocument(9, "/srv/secret/big.txt", None, "label", None, text,
+                         (DocumentItem("dose", "5 g", (far + 5, far + 8)),), sentences=((far, far + 35),))
+    first = views.document_page(doc)
+    assert first.window[0] == 0 and first.window[1] <= views.WINDOW_CHARS + len(line) and first.partial
+    assert first.previous_at is None and first.next_at is not None and first.title == "big.txt"
+    href = views.evidence_href(9, (far + 5, far + 8))
+    assert href == f"/documents/9?at={far + 5}#span-{far + 5}-{far + 8}"
+    around = views.document_page(doc, far + 5)
+    start, end = around.window
+    assert start < far + 5 < end and text[start - 1] == "\n" and text[end - 1] == "\n"
+    assert [t.anchor for t in around.tokens if t.kind == "open"] == [f"span-{far}-{far + 35}", f"span-{far + 5}-{far + 8}"]
+    assert "".join(t.text for t in around.tokens) == text[start:end]
+    short = views.document_page(StoredDocument(1, "a.txt", "A", "article", None, "x" * 10, ()))
+    assert not short.partial and short.next_at is None
+
+
+def test_views_public_names_never_show_a_server_path() -> None:
+    from materia.knowledge.model import Location
+
+    assert views.is_url("https://ods.od.nih.gov/x") and not views.is_url("/srv/data/x.txt")
+    assert views.short_source("/srv/data/zinc.md") == "zinc.md"
+    assert views.short_source("https://example.org/a/b/") == "b"
+    assert views.public_name("/srv/data/zinc.md", "Zinc fact sheet") == "Zinc fact sheet"
+    assert views.public_name("/srv/data/zinc.md", " 12 ") == "zinc.md"  # a title with no letters is no title
+    assert views.public_name("https://example.org/zinc", "Zinc") == "https://example.org/zinc"
+    assert views.location_name(Location(3, "/srv/reviews.tsv", "row 12")) == "reviews.tsv, row 12"
+    assert views.location_name(Location(3, "/srv/zinc.md")) == "zinc.md"
+
+
+def test_views_pages_count_from_one() -> None:
+    assert views.page_of(list(range(7)), 2, 3) == (3, 4, 5)
+    assert views.page_of(list(range(7)), 3, 3) == (6,)
+    assert views.page_of([], 1, 3) == ()
+    assert [views.n_pages(n, 3) for n in (0, 1, 3, 4)] == [1, 1, 1, 2]
+
+
+def test_views_css_category_is_safe() -> None:
+    assert views.css_category("red_flag") == "red_flag"
+    assert views.css_category("Dose <b>") == "dose__b_"
+    assert views.css_category("") == "item"
+
+
+def test_views_window_of_a_long_document_ends_at_line_breaks() -> None:
+    short = "a\nb"
+    assert views.window_around(short, 2) == (0, 3)
+    line = "x" * 99 + "\n"
+    text = line * (3 * views.WINDOW_CHARS // 100)
+    start, end = views.window_around(text, views.WINDOW_CHARS)
+    assert 0 < start <= views.WINDOW_CHARS - views.WINDOW_CHARS // 4 and text[start - 1] == "\n"
+    assert end - start >= views.WINDOW_CHARS and text[end - 1] == "\n"
+    assert views.window_around(text, None)[0] == 0
+
+
+def test_views_community_quotes_link_to_their_span() -> None:
+    from materia.knowledge.model import Citation
+
+    said = [Citation("/srv/forum.html", 3, (5, 9), "Helped my gut. " * 40, "community report"),
+            Citation("/srv/forum.html", 4, (0, 4), "Nothing.", "community report"),
+            Citation("/srv/forum.html", 5, (0, 4), "Third.", "community report")]
+    quotes = views.community_quotes(said, {3: "Forum thread"})
+    assert len(quotes) == views.QUOTES_SHOWN
+    first = quotes[0]
+    assert (first.href, first.source, first.kind) == ("/documents/3#span-5-9", "Forum thread", "community-report")
+    assert first.text.endswith("…") and len(first.text) <= views.QUOTE_CHARS + 1
+    assert quotes[1].source == "forum.html"
+

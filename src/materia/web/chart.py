@@ -1,15 +1,14 @@
 """Geometry of the dose-range chart, drawn server-side as SVG (no scripts).
 
 One bar per (source, purpose) on a grams-per-day axis; the highest documented amount
-is marked. Pure arithmetic here, the template only draws.
+is marked. Pure arithmetic here, the template only draws. The bars carry the dose summaries'
+figures (knowledge.model.DoseRange, from materia.quantities.grams_per_day): the chart converts
+no units itself.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-from materia.quantities import grams_per_day as daily_grams
-from materia.types import Dose, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,15 +42,6 @@ class Chart:
     axis_y: float
     max_x: float
     max_label: str
-
-
-def grams_per_day(amount: float, unit: str, per: str | None, times_per_day: tuple[int, int] | None) -> float | None:
-    """An amount in g/day (materia.quantities.grams_per_day, the one formula), or None when the unit
-    or period cannot be placed on the axis."""
-    dose = Dose(span=Span(0, 0), low=amount, high=amount, unit=unit or "",
-                per=per if per in ("day", "dose", "week") else None, times_per_day=times_per_day)  # type: ignore[arg-type]
-    daily = daily_grams(dose)
-    return None if daily is None else daily.high
 
 
 def _nice_max(value: float) -> float:

@@ -32,17 +32,20 @@ def anchor_id(start: int, end: int) -> str:
     return f"span-{start}-{end}"
 
 
-def tokens(text: str, marks: Iterable[Mark]) -> list[Token]:
-    """Nested open/text/close tokens covering `text` exactly once, in order."""
-    n = len(text)
-    ordered = sorted(
-        {m for m in marks if 0 <= m.start < m.end <= n},
-        key=lambda m: (m.start, -m.end, m.category, m.label),  # total: the page is the same in every process
+def tokens(text: str, marks: Iterable[Mark], window: tuple[int, int] | None = None) -> list[Token]:
+    """Nested open/text/close tokens covering `text` (or its `window` [start, end)) exactly once, in order.
+    Marks are clipped to the window; a mark starting before it gets no anchor here (the page it starts on has it)."""
+    lo, hi = window if window is not None else (0, len(text))
+    placed = sorted(
+        ((max(m.start, lo), min(m.end, hi), m) for m in set(marks)
+         if 0 <= m.start < m.end <= len(text) and m.start < hi and m.end > lo),
+        # total: the page is the same in every process
+        key=lambda t: (t[0], -t[1], t[2].start, t[2].end, t[2].category, t[2].label),
     )
     out: list[Token] = []
     stack: list[Mark] = []
     used: set[str] = set()
-    pos = 0
+    pos = lo
 
     def close_top() -> None:
         nonlocal pos
@@ -52,22 +55,23 @@ def tokens(text: str, marks: Iterable[Mark]) -> list[Token]:
             pos = top.end
         out.append(Token("close"))
 
-    for mark in ordered:
-        while stack and stack[-1].end <= mark.start:
+    for start, stop, mark in placed:
+        while stack and stack[-1].end <= start:
             close_top()
-        end = min(mark.end, stack[-1].end) if stack else mark.end
-        if end <= mark.start:
+        end = min(stop, stack[-1].end) if stack else stop
+        if end <= start:
             continue
-        if mark.start > pos:
-            out.append(Token("text", text[pos:mark.start]))
-            pos = mark.start
-        clipped = Mark(mark.start, end, mark.category, mark.label)
-        anchor = anchor_id(mark.start, mark.end)
-        out.append(Token("open", mark=clipped, anchor=None if anchor in used else anchor))
-        used.add(anchor)
+        if start > pos:
+            out.append(Token("text", text[pos:start]))
+            pos = start
+        clipped = Mark(start, end, mark.category, mark.label)
+        anchor = anchor_id(mark.start, mark.end) if mark.start >= lo else None
+        out.append(Token("open", mark=clipped, anchor=None if anchor is None or anchor in used else anchor))
+        if anchor:
+            used.add(anchor)
         stack.append(clipped)
     while stack:
         close_top()
-    if pos < n:
-        out.append(Token("text", text[pos:]))
+    if pos < hi:
+        out.append(Token("text", text[pos:hi]))
     return out

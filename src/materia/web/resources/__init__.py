@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from materia.settings import Settings
-from materia.web.resources import conflicts, documents, search, substances
+from materia.web.resources import conflicts, documents, interactions, search, substances
 
 
 def routers(settings: Settings) -> list[APIRouter]:
-    return [substances.router(), conflicts.router(), documents.router(), search.router(settings)]
+    return [substances.router(), conflicts.router(), documents.router(), search.router(settings),
+            interactions.router(settings)]

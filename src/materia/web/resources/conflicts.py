@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from materia.knowledge import Conflict
+from materia.web.public import public_conflicts
 from materia.web.responses import API, Knowledge, api_json, api_responses
 
 
@@ -14,7 +15,7 @@ def router() -> APIRouter:
 
     @r.get(f"{API}/substances/{{name}}/conflicts", tags=["substances"], responses=api_responses(list[Conflict]))
     def api_conflicts(name: str, kb: Knowledge) -> Response:
-        """Where sources disagree about this substance, with both sides."""
-        return api_json(kb.conflicts(name))
+        """Where sources disagree about this substance, with both sides (sources named by title)."""
+        return api_json(public_conflicts(kb.conflicts(name), kb.monograph(name)))
 
     return r
