@@ -29,8 +29,9 @@ check: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src/materia
 
+## Run every benchmark (`make bench ONLY="findings subjects"` for some); results in bench/results/.
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf $(VENV) .materia .pytest_cache

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -171,3 +172,23 @@ def test_cli_kb_history_a_value_edit_is_one_changed_entry(folder, tmp_path) -> N
     table = runner.invoke(app, ["history", "L-zinc", "--db", db])  # resolves as show does
     assert table.exit_code == 0 and "changed" in table.output and "30 g" in table.output
     assert runner.invoke(app, ["history", "nosuchthing", "--db", db]).exit_code == 1
+
+
+def test_cli_kb_show_prints_the_first_of_each_list_and_counts_the_rest(kb) -> None:
+    runner = CliRunner()
+    whole = json.loads(runner.invoke(app, ["show", "glutamine", "--json", "--db", kb]).output)
+    usage = next(s for s in whole["sections"] if s["key"] == "usage")
+    assert len(usage["claims"]) == usage["n_claims"] > 10  # --json: all of them
+    shown = runner.invoke(app, ["show", "glutamine", "--db", kb], terminal_width=200).output
+    assert f"… and {usage['n_claims'] - 10} more statements (all of them: --json)" in shown
+
+
+def test_cli_kb_search_merges_and_counts(kb) -> None:
+    runner = CliRunner()
+    found = runner.invoke(app, ["search", "the diarrhoea diarrhoea", "--db", kb], terminal_width=200)
+    assert found.exit_code == 0 and "left out common word: the" in found.output
+    assert re.search(r"\d+ statements and \d+ documents match; results 1–\d+", found.output)
+    as_json = json.loads(runner.invoke(app, ["search", "diarrhoea", "--json", "--limit", "3", "--db", kb]).output)
+    assert as_json["terms"] == ["diarrhoea"] and len(as_json["hits"]) == 3 and as_json["more"] is True
+    later = json.loads(runner.invoke(app, ["search", "diarrhoea", "--json", "--offset", "3", "--db", kb]).output)
+    assert later["offset"] == 3 and later["hits"][0] not in as_json["hits"]

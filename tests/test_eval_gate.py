@@ -5,8 +5,12 @@ Scored through the library (no subprocess):
          of ../shared/acceptance/check_extract.py against seeds.gold.yaml
   tac    TAC 2017 ADR strict F1 of adverse-reaction spans, 5-fold cross-validated by label
          (bench/tac_adr.py), pinned to the corpus's SHA-256
+  ddi    DDI 2013 interactions (bench/interactions.py): one held-out fold of the document-level 5-fold
+         split (model trained on the other four), detection and typed F1 with the corpus's entities
+         given and end to end with materia's own drug mentions, pinned to the corpus's SHA-256
   experience  effect spans (strict and lenient F1) and uses found with the writer's verdict on the
-         annotated posts and reviews of tests/extract/fixtures/experience (bench/experience.py)
+         annotated posts and reviews of tests/extract/fixtures/experience (bench/experience.py), and the same
+         on the held-out set beside it (experience.heldout.*, read in aggregate only)
 
 A score below its floor (minus a small tolerance) fails. To accept a regression on purpose,
 run with MATERIA_ALLOW_REGRESSION=1 MATERIA_UPDATE_BASELINE=1 (the floor is lowered to the
@@ -68,20 +72,35 @@ def _tac_scores(corpus: Path) -> tuple[dict[str, float], str]:
 
 def _experience_scores() -> dict[str, float]:
     bench = _module("experience_bench", ROOT / "bench" / "experience.py")
-    result = bench.dev_set(bench.FIXTURES)["all"]
-    return {"experience.effects.strict_f1": result["effects"]["strict"]["f1"],
-            "experience.effects.lenient_f1": result["effects"]["lenient"]["f1"],
-            "experience.uses.right_verdict": result["uses"]["found_right_verdict"]}
+    scores: dict[str, float] = {}
+    for prefix, folder in (("experience", bench.FIXTURES), ("experience.heldout", bench.HELDOUT)):
+        result = bench.dev_set(folder)
+        scores[f"{prefix}.effects.strict_f1"] = result["all"]["effects"]["strict"]["f1"]
+        scores[f"{prefix}.effects.lenient_f1"] = result["all"]["effects"]["lenient"]["f1"]
+        scores[f"{prefix}.uses.right_verdict"] = result["all"]["uses"]["found_right_verdict"]
+        # supplement reviews: the named health effects found with the writer's verdict
+        scores[f"{prefix}.reviews.right_verdict"] = result["healthsea"]["uses"]["found_right_verdict"]
+    return scores
 
 
-def _gate(scores: dict[str, float], sha: str) -> list[str]:
+def _ddi_scores(corpora: Path) -> tuple[dict[str, float], str]:
+    ddi = _module("interactions_bench", ROOT / "bench" / "interactions.py")
+    folder = corpora / "ddi2013" / "train"
+    result = ddi.cross_validate(ddi.load(folder), 5, only=0, e2e=True)
+    scores = {f"ddi.fold0.{setting}.{measure}": result[f"{setting}.all"][measure]
+              for setting in ("gold", "e2e") for measure in ("detection_f1", "typed_f1")}
+    train = importlib.import_module("train_interactions")  # on the path once bench/interactions.py is loaded
+    return scores, train.corpus_sha256(folder)
+
+
+def _gate(scores: dict[str, float], sha: str, sha_key: str = "tac_corpus_sha256") -> list[str]:
     baseline = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else {"floors": {}}
     floors: dict[str, float] = baseline.get("floors", {})
     allow = os.environ.get("MATERIA_ALLOW_REGRESSION") == "1"
     update = os.environ.get("MATERIA_UPDATE_BASELINE") == "1"
     failures = []
-    if baseline.get("tac_corpus_sha256") not in (None, sha) and not update:
-        failures.append(f"TAC corpus changed (sha256 {sha}); re-pin with MATERIA_UPDATE_BASELINE=1")
+    if baseline.get(sha_key) not in (None, sha) and not update:
+        failures.append(f"{sha_key} changed ({sha}); re-pin with MATERIA_UPDATE_BASELINE=1")
     for name, score in sorted(scores.items()):
         floor = floors.get(name)
         if floor is not None and score < floor - TOLERANCE and not allow:
@@ -89,8 +108,8 @@ def _gate(scores: dict[str, float], sha: str) -> list[str]:
         if update and (floor is None or score > floor or allow):
             floors[name] = round(score, 4)
     if update:
-        BASELINE.write_text(json.dumps({"tac_corpus_sha256": sha, "tolerance": TOLERANCE, "floors": floors},
-                                       indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        baseline.update({sha_key: sha, "tolerance": TOLERANCE, "floors": floors})
+        BASELINE.write_text(json.dumps(baseline, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return failures
 
 
@@ -107,8 +126,20 @@ def test_eval_gate_floors_hold(seeds: dict[str, Path], corpora: Path) -> None:
     assert not failures, "extraction quality regressed:\n" + "\n".join(failures)
 
 
+@pytest.mark.slow  # trains the pair model on four folds of DDI 2013 (about 40 s CPU); `make test` still runs it
+def test_eval_gate_ddi_interaction_floors_hold(corpora: Path) -> None:
+    if not (corpora / "ddi2013" / "train").is_dir():
+        pytest.skip("../shared/corpora/ddi2013 is not beside the project")
+    scores, sha = _ddi_scores(corpora)
+    failures = _gate(scores, sha, "ddi_corpus_sha256")
+    assert not failures, "interaction extraction regressed:\n" + "\n".join(failures)
+
+
 def test_eval_gate_baseline_is_pinned() -> None:
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
     assert len(baseline["tac_corpus_sha256"]) == 64
     assert {"seeds.effects.recall", "seeds.effects.precision", "seeds.red_flags.recall",
-            "tac.cv.strict_f1", "experience.effects.strict_f1", "experience.uses.right_verdict"} <= set(baseline["floors"])
+            "tac.cv.strict_f1", "experience.effects.strict_f1", "experience.uses.right_verdict",
+            "experience.heldout.effects.strict_f1", "experience.heldout.reviews.right_verdict",
+            "ddi.fold0.gold.detection_f1", "ddi.fold0.gold.typed_f1", "ddi.fold0.e2e.detection_f1"} <= set(baseline["floors"])
+    assert len(baseline["ddi_corpus_sha256"]) == 64

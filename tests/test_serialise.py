@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from materia.knowledge import DocumentItem, Monograph
-from materia.serialise import dumps, to_json
+from materia.serialise import dumps, from_json, to_json
 from materia.types import Dose, Span
 
 
@@ -60,7 +60,7 @@ def test_serialise_monograph_round_trips_as_json(monograph: Monograph) -> None:
     assert data["substance"] == "glutamine"
     assert data["sources"][0] == {"document_id": 1, "source": "docs/article.txt", "title": "Glutamine review",
                                   "kind": "article", "source_kind": "referenced article", "modified": "2024-05-01",
-                                  "record": None,
+                                  "record": None, "ingested": None,
                                   "locations": [{"document_id": 1, "source": "docs/article.txt", "record": None}]}
     assert data["community"]["reports"][0]["date"] == "2020-01-02"
 
@@ -72,3 +72,21 @@ _SCALARS = st.none() | st.booleans() | st.integers() | st.text() | st.floats(all
                     | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=20))
 def test_serialise_plain_values_survive(value: object) -> None:
     assert json.loads(dumps(value)) == json.loads(json.dumps(value))
+
+
+def test_serialise_from_json_inverts_to_json(monograph: Monograph) -> None:
+    """Stored summaries are read back typed: every field, nested dataclass, tuple, Span and date as it was."""
+    assert from_json(Monograph, json.loads(dumps(monograph))) == monograph
+    dose = Dose(Span(3, 9), None, 5.0, "g", per="day", sentence=Span(0, 20))
+    assert from_json(Dose, to_json(dose)) == dose
+    assert from_json(DocumentItem, ["dose", "5 g", [3, 9]]) == DocumentItem("dose", "5 g", (3, 9))
+    assert from_json(tuple[DocumentItem, ...], [["a", "b", [0, 1]]]) == (DocumentItem("a", "b", (0, 1)),)
+    assert from_json(_Thing, {"name": "x", "when": "2025-01-02", "span": [1, 2]}) == _Thing("x", date(2025, 1, 2),
+                                                                                             (1, 2))
+
+
+def test_serialise_from_json_refuses_what_does_not_fit() -> None:
+    with pytest.raises(TypeError, match="expected an object"):
+        from_json(_Thing, ["x"])
+    with pytest.raises(TypeError, match="Path"):
+        from_json(Path, "x")

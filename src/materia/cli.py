@@ -1,7 +1,6 @@
 """The `materia` command: thin wrappers, each calling one library function."""
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -79,6 +78,7 @@ def extract(
     from materia.extract.contract import to_contract
     from materia.ingest import read_documents
     from materia.render import extraction_summary
+    from materia.serialise import json_text
 
     check_kind(kind)
     settings = Settings.from_env()
@@ -101,7 +101,7 @@ def extract(
                 failed = True
                 continue
             if as_json:
-                sys.stdout.write(json.dumps(to_contract(extraction), ensure_ascii=False) + "\n")
+                sys.stdout.write(json_text(to_contract(extraction)) + "\n")
                 sys.stdout.flush()
             else:
                 out.print(extraction_summary(extraction))
@@ -147,10 +147,11 @@ def require_store(target: str) -> None:
 
 
 def open_kb(db: str | None) -> KnowledgeBase:
-    """The knowledge base named by --db, else MATERIA_DB, else the default path."""
+    """The knowledge base named by --db, else MATERIA_DB, else the default path (without a cache: a
+    command reads once)."""
     from materia.knowledge import KnowledgeBase
 
-    return KnowledgeBase(open_store(db))
+    return KnowledgeBase(open_store(db), cache_size=0)
 
 
 @app.command()
@@ -158,25 +159,38 @@ def ingest(
     paths: list[str] = typer.Argument(..., help="Files, directories (walked recursively) or globs to store."),
     db: str | None = DbOption,
     kind: str | None = KindOption,
+    workers: int | None = typer.Option(None, "--workers", min=1, help="Processes that extract at once (default: "
+                                                                        "the cores this process may use; 1: no pool)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Extract on the Dask cluster of this scheduler "
+                                                                    "(tcp://HOST:PORT); stored here."),
+    send_bytes: bool = typer.Option(False, "--send-bytes", help="With --scheduler: send each file's bytes to the "
+                                                                "workers (default: only when they cannot read it)."),
 ) -> None:
     """Read, extract and store PATHS in the knowledge base (unchanged files are skipped)."""
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from materia.pipeline import ingest as run_ingest
+    from materia.runners import default_workers
 
     check_kind(kind)
+    if send_bytes and not scheduler:
+        raise typer.BadParameter("only with --scheduler", param_hint="--send-bytes")
     settings = Settings.from_env(db=db)
     store = open_store(db, create=True)
-    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[rate]} files/s"), TimeRemainingColumn(),
                   TextColumn("{task.description}"), console=err, transient=True,
-                  disable=not err.is_terminal) as bar:
-        task = bar.add_task("", total=None)
+                  disable=not err.is_terminal) as bar:  # a terminal only: tests and pipes stay quiet
+        task = bar.add_task("", total=None, rate="-")
 
         def progress(path: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=escape(printable(Path(path).name[:40])))
+            speed = bar.tasks[task].speed
+            bar.update(task, completed=done, total=total, description=escape(printable(Path(path).name[:40])),
+                       rate=f"{speed:.0f}" if speed else "-")
 
-        report = run_ingest(store, paths, settings, progress=progress, kind=kind)
+        report = run_ingest(store, paths, settings, progress=progress, kind=kind,
+                            workers=workers or default_workers(), scheduler=scheduler, send_bytes=send_bytes)
     store.close()
     for path, note in report.notes:
         fail(path, note)
@@ -209,16 +223,16 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="The monograph as JSON."),
     db: str | None = DbOption,
 ) -> None:
-    """Everything the knowledge base says about SUBSTANCE, each statement with its sources."""
+    """Everything the knowledge base says about SUBSTANCE, each statement with its sources (the first few of
+    each list, with how many more; --json prints them all)."""
     from materia.render import monograph_view
-    from materia.serialise import dumps
 
     with open_kb(db) as kb:
-        m = kb.monograph(substance)
-    if as_json:
-        sys.stdout.write(dumps(m, indent=2) + "\n")
-    else:
-        out.print(monograph_view(m))
+        if as_json:  # the whole monograph, as stored: no decoding
+            sys.stdout.write(kb.monograph_json(substance) + "\n")
+            return
+        m = kb.monograph_head(substance)
+    out.print(monograph_view(m))
 
 
 @app.command()
@@ -238,6 +252,31 @@ def conflicts(
         sys.stdout.write(dumps(conflicts_contract(found), indent=2) + "\n")
     else:
         out.print(conflicts_view(found))
+
+
+@app.command()
+def interactions(
+    products: list[str] = typer.Argument(..., help="Two or more products: substances, brands (Lipitor), drug "
+                                                    "classes, foods."),
+    as_json: bool = typer.Option(False, "--json", help="JSON array as in EXTRACT.md: one object per pair found."),
+    db: str | None = DbOption,
+) -> None:
+    """Every pairwise interaction the sources state among PRODUCTS, strongest first, each with its sources.
+
+    A pair no source mentions is said to be unknown, which does not mean the combination is safe."""
+    from materia.knowledge.export import interactions_contract
+    from materia.render import interactions_view
+    from materia.serialise import dumps
+
+    names = list(dict.fromkeys(p.strip() for p in products if p.strip()))
+    if len(names) < 2:
+        raise typer.BadParameter("name at least two different products", param_hint="PRODUCTS")
+    with open_kb(db) as kb:
+        report = kb.interactions(names)
+    if as_json:
+        sys.stdout.write(dumps(interactions_contract(report), indent=2) + "\n")
+    else:
+        out.print(interactions_view(report))
 
 
 @app.command()
@@ -263,19 +302,20 @@ def history(
 def search(
     query: str = typer.Argument(..., help="Words to look for."),
     limit: int = typer.Option(20, "--limit", min=1, help="Most results to show."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Results to skip (the next page: --offset 20)."),
     as_json: bool = typer.Option(False, "--json", help="Results as JSON."),
     db: str | None = DbOption,
 ) -> None:
-    """Substances, statements and documents matching QUERY."""
+    """Substances, statements (merged, grouped by substance) and documents matching QUERY."""
     from materia.render import search_view
     from materia.serialise import dumps
 
     with open_kb(db) as kb:
-        hits = kb.search(query, limit=limit)
+        results = kb.search(query, limit=limit, offset=offset)
     if as_json:
-        sys.stdout.write(dumps(hits, indent=2) + "\n")
+        sys.stdout.write(dumps(results, indent=2) + "\n")
     else:
-        out.print(search_view(query, hits))
+        out.print(search_view(results))
 
 
 @app.command()

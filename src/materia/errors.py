@@ -5,8 +5,11 @@ MateriaError
  │    └── TooLargeError  over the configured size limit
  ├── ConfigError        a setting (environment variable) has a value materia cannot use
  ├── VocabularyError    a lexicon file is missing or malformed (a packaging bug)
+ ├── ClusterError       the Dask scheduler cannot be reached, or has no workers
+ ├── ExtractError       a block of a huge document could not be extracted (its worker process died)
  └── StoreError         the knowledge base could not be opened or written
-      └── NotFoundError  no such substance / document in the knowledge base
+      ├── NotFoundError  no such substance / document in the knowledge base
+      └── QueryTimeoutError  a read ran past its time limit or was stopped (the client left)
 """
 from __future__ import annotations
 
@@ -34,9 +37,21 @@ class VocabularyError(MateriaError):
     pass
 
 
+class ClusterError(MateriaError):
+    pass
+
+
+class ExtractError(MateriaError):
+    pass
+
+
 class StoreError(MateriaError):
     pass
 
 
 class NotFoundError(StoreError):
+    pass
+
+
+class QueryTimeoutError(StoreError):
     pass

@@ -3,19 +3,23 @@
 Frozen dataclasses become objects with their fields in declaration order, a `Span` becomes
 [start, end] (the contract's shape), dates ISO strings, tuples and sets arrays, enums their
 value. Anything else is a TypeError: a value nobody planned for is not silently stringified.
+`from_json(cls, data)` is the inverse, guided by `cls`'s type hints (stored summaries are read back with it).
 """
 from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import json
-from collections.abc import Mapping
-from datetime import date
-from typing import Any, TypeAlias
+import types
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any, Literal, TypeAlias, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 from materia.types import Span
 
 JSON: TypeAlias = "bool | int | float | str | list[JSON] | dict[str, JSON] | None"
+T = TypeVar("T")
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass -> its field names (dataclasses.fields is slow)
@@ -52,5 +56,84 @@ def to_json(value: Any) -> JSON:
 
 def dumps(value: Any, *, indent: int | None = None) -> str:
     """`value` as JSON text (UTF-8 characters kept, NaN refused); compact unless `indent` is given."""
+    return json_text(to_json(value), indent=indent)
+
+
+def json_text(plain: JSON, *, indent: int | None = None) -> str:
+    """Plain JSON values (what `to_json` returns) as `dumps` writes them."""
     separators = (",", ":") if indent is None else (",", ": ")
-    return json.dumps(to_json(value), ensure_ascii=False, allow_nan=False, indent=indent, separators=separators)
+    return json.dumps(plain, ensure_ascii=False, allow_nan=False, indent=indent, separators=separators)
+
+
+def from_json(cls: type[T], data: Any) -> T:
+    """The typed value of type `cls` that `to_json` turned into `data` (the inverse, for stored JSON).
+
+    Follows the type hints: dataclasses from objects (fields missing from `data` take their defaults),
+    NamedTuples and tuples from arrays, a Span from [start, end], dates from ISO strings, enums from
+    their values, `X | None` from null or X. JSON that does not fit the hints is a TypeError, as in `to_json`."""
+    return cast(T, _decoder(cast(Any, cls))(data))
+
+
+Decode: TypeAlias = Callable[[Any], Any]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _decoder(tp: Any) -> Decode:
+    """How to decode JSON into type `tp` (built once per type)."""
+    origin, args = get_origin(tp), get_args(tp)
+    if tp in (Any, object, str, int, bool) or origin is Literal:
+        return _same
+    if tp is float:
+        return lambda v: v if v is None else float(v)
+    if tp is Span:
+        return lambda v: Span(int(v[0]), int(v[1]))
+    if tp is datetime:
+        return datetime.fromisoformat
+    if tp is date:
+        return date.fromisoformat
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp  # its value -> its member
+    if origin in (Union, types.UnionType):
+        present = [a for a in args if a is not type(None)]
+        if len(present) != 1:  # several kinds (int | str): JSON already says which
+            return _same
+        inner = _decoder(present[0])
+        return _same if inner is _same else (lambda v: None if v is None else inner(v))
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            each = _decoder(args[0])
+            return tuple if each is _same else (lambda v: tuple(each(x) for x in v))
+        parts = [_decoder(a) for a in args]
+        return lambda v: tuple(d(x) for d, x in zip(parts, v, strict=True))
+    if origin is list:
+        each = _decoder(args[0]) if args else _same
+        return list if each is _same else (lambda v: [each(x) for x in v])
+    if origin in (dict, Mapping):
+        value = _decoder(args[1]) if len(args) == 2 else _same
+        return dict if value is _same else (lambda v: {k: value(x) for k, x in v.items()})
+    if isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields"):  # a NamedTuple
+        hints = get_type_hints(tp)
+        fields = [_decoder(hints[name]) for name in tp._fields]
+        return lambda v: tp(*(d(x) for d, x in zip(fields, v, strict=True)))
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _dataclass_decoder(tp)
+    raise TypeError(f"cannot decode JSON as {tp!r}")
+
+
+def _dataclass_decoder(cls: type) -> Decode:
+    hints = get_type_hints(cls)
+    names = _field_names(cls) or ()
+    fields: list[tuple[str, Decode | None]] = []
+
+    def decode(v: Any) -> Any:
+        if not fields:  # filled on first use: a dataclass may refer to itself
+            fields.extend((n, None if (d := _decoder(hints[n])) is _same else d) for n in names)
+        if not isinstance(v, Mapping):
+            raise TypeError(f"expected an object for {cls.__name__}, got {type(v).__name__}")
+        return cls(**{n: v[n] if d is None else d(v[n]) for n, d in fields if n in v})
+
+    return decode

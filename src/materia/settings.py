@@ -37,6 +37,18 @@ class Settings:
         "env": "MATERIA_PAGE_SIZE",
         "help": "Most rows one API or search page returns.",
     })
+    allowed_hosts: str = field(default="*", metadata={
+        "env": "MATERIA_ALLOWED_HOSTS",
+        "help": "Host names the web site answers to, comma-separated (\"*\": any; redirects never name the host).",
+    })
+
+    @property
+    def host_names(self) -> list[str]:
+        return [h.strip() for h in self.allowed_hosts.split(",") if h.strip()] or ["*"]
+    search_seconds: float = field(default=1.5, metadata={
+        "env": "MATERIA_SEARCH_SECONDS",
+        "help": "Time limit of one search on the web site and API; past it the answer is partial and says so.",
+    })
 
     @property
     def max_file_bytes(self) -> int:

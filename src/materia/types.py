@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-__all__ = ["Document", "DocumentKind", "Dose", "Effect", "Evidence", "Extraction", "Per", "Post", "Precaution",
-           "RedFlag", "Reference", "Section", "SectionType", "Span", "Stance", "Statement", "StatementTopic",
-           "Use", "Verdict"]
+__all__ = ["Document", "DocumentKind", "Dose", "Effect", "Evidence", "Extraction", "Interaction",
+           "InteractionType", "Partner", "Per", "Post", "Precaution", "RedFlag", "Reference", "Section", "SectionType",
+           "Severity", "Span", "Stance", "Statement", "StatementTopic", "Use", "Verdict"]
 
 DocumentKind = Literal["article", "monograph", "community", "label", "abstract", "review", "other"]
 
@@ -40,6 +40,11 @@ Per = Literal["day", "dose", "week"]
 Stance = Literal["benefit", "no_benefit", "mixed", "unclear"]
 Evidence = Literal["meta_analysis", "rct", "clinical", "observational", "animal", "in_vitro", "anecdote", "none"]
 Verdict = Literal["helped", "nothing", "worse"]  # a writer's verdict on what they took something for
+# DDI 2013: mechanism (pharmacokinetic), effect (pharmacodynamic outcome), advise (a recommendation),
+# int (an interaction stated without detail)
+InteractionType = Literal["mechanism", "effect", "advise", "int"]
+Severity = Literal["major", "moderate", "minor"]
+Partner = Literal["substance", "class", "food"]  # what the other side of an interaction is
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -207,6 +212,24 @@ class Reference:
     doi: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """Two things that should not meet, as one sentence states it: `a` and `b` canonical names, each
+    with the span of its mention; `span` is the sentence. `b` may be a drug class ("strong CYP3A4
+    inhibitors") or a food ("grapefruit juice"), as `b_kind` says; `a` is a substance."""
+
+    a: str
+    a_span: Span
+    b: str
+    b_span: Span
+    type: InteractionType
+    span: Span
+    severity: Severity | None = None
+    b_kind: Partner = "substance"
+    mechanism: tuple[str, ...] = ()  # enzymes and transporters named ("CYP3A4", "P-gp")
+    wording: str | None = None  # the severity words as written ("contraindicated", "avoid", "monitor")
+
+
 StatementTopic = Literal["timing", "long_term_safety", "onset", "storage", "preparation"]
 
 
@@ -233,3 +256,4 @@ class Extraction:
     references: tuple[Reference, ...] = ()
     posts: tuple[Post, ...] = ()
     statements: tuple[Statement, ...] = ()
+    interactions: tuple[Interaction, ...] = ()
