@@ -11,7 +11,9 @@
 3. healthsea clausecat dev (held out from the verdict model, trained on clausecat train): each clause with its
    entity restored from annotation.jsonl, read as a post; accuracy of the verdict on the entity by class
    (POSITIVE = helped, NEGATIVE = got worse or appeared, NEUTRAL = no claim or did nothing, ANAMNESIS = history).
-4. Speed: chars/s of extraction on the DrugLib test file's reviews, each read as a post.
+4. Roles without annotation: the other DrugLib test reviews, each field read as a post: the share of what the
+   side-effects field names read as effects, of what the benefits field names read as uses.
+5. Speed: chars/s of extraction on the DrugLib test file's reviews, each read as a post (CPU time).
 """
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "extract" / "fixtures" / "experience"
+# scored in aggregate only, never read per post (its README)
+HELDOUT = ROOT / "tests" / "extract" / "fixtures" / "experience_heldout"
 
 from materia.extract import extract  # noqa: E402
 from materia.ingest import read_documents, read_path  # noqa: E402
@@ -248,6 +252,42 @@ def clausecat(shared: Path) -> dict[str, Any]:
     return out
 
 
+def druglib_fields(shared: Path) -> dict[str, Any]:
+    """Roles on a large sample without annotation: the DrugLib test reviews outside both annotated sets, each
+    free-text field read as a post on its own (as a forum post has no fields). What a reviewer names in the
+    side-effects field should mostly read as effects, what they name in the benefits field as uses: the
+    share of the field's mentions read each way (the other way, and neither, are the errors)."""
+    from materia.extract import experience
+    from materia.extract.parse import parse
+    from materia.ingest.posts import as_post
+    from materia.types import Document
+
+    annotated = {json.loads(line)["record"] for folder in (FIXTURES, HELDOUT)
+                 for line in (folder / "posts.jsonl").read_text(encoding="utf-8").splitlines()}
+    raw = (shared / "corpora" / "druglib_reviews" / "drugLibTest_raw.tsv").read_text(encoding="utf-8")
+    starts = [m.start() for m in re.finditer(r"(?m)^\d+\t", raw)] + [len(raw)]
+    tally: Counter[str] = Counter()
+    for a, b in pairwise(starts):
+        cells = raw[a:b].split("\t")
+        if len(cells) < 9 or cells[0] in annotated:
+            continue
+        for field, column in (("benefits", 6), ("side_effects", 7)):
+            text = cells[column].strip().strip('"')
+            if not text.strip():
+                continue
+            reading = experience.find(parse(as_post(Document(source="f", sha256="", text=text, kind="community",
+                                                             format="text"))))
+            for e in reading.effects:
+                tally[f"{field}.{'negated' if e.negated else 'effect'}"] += 1
+            tally[f"{field}.use"] += len(reading.uses)
+    out: dict[str, Any] = {}
+    for field in ("benefits", "side_effects"):
+        n = sum(tally[f"{field}.{k}"] for k in ("effect", "use", "negated"))
+        shares = {k: round(tally[f"{field}.{k}"] / max(1, n), 3) for k in ("effect", "use", "negated")}
+        out[field] = {"items": n, **shares}
+    return out
+
+
 def speed(shared: Path) -> dict[str, Any]:
     from materia.extract.parse import parse  # noqa: F401
     from materia.ingest.posts import as_post
@@ -258,27 +298,36 @@ def speed(shared: Path) -> dict[str, Any]:
     texts = ["\n\n".join(c.strip().strip('"') for c in raw[a:b].split("\t")[6:9]) for a, b in pairwise(starts)]
     docs = [as_post(Document(source=f"r{i}", sha256="", text=t, kind="community", format="text"))
             for i, t in enumerate(texts) if t.strip()]
-    for d in docs[:20]:  # vocabularies and unit registry loaded once, outside the timing
+    from materia.quantities import unit_factor
+
+    unit_factor("g", "mg")  # the unit registry and the vocabularies load once, outside the timing
+    for d in docs[:20]:
         extract(d)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for d in docs:
         extract(d)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     chars = sum(len(d.text) for d in docs)
-    return {"posts": len(docs), "chars": chars, "seconds": round(seconds, 2), "chars_per_s": round(chars / seconds)}
+    return {"posts": len(docs), "chars": chars, "seconds": round(seconds, 2), "chars_per_s": round(chars / seconds),
+            "cpu_seconds": round(cpu, 2), "cpu_chars_per_s": round(chars / cpu)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--json", type=Path, default=None)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["dev", "rows", "clausecat", "speed"])
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["dev", "heldout", "rows", "fields", "clausecat", "speed"])
     args = parser.parse_args()
     result: dict[str, Any] = {}
     if "dev" not in args.skip:
         result["dev_set"] = dev_set(FIXTURES)
+    if "heldout" not in args.skip:
+        result["heldout_set"] = dev_set(HELDOUT)
     if "rows" not in args.skip:
         result["druglib_review_rows"] = review_rows(FIXTURES, args.shared)
+    if "fields" not in args.skip:
+        result["druglib_fields"] = druglib_fields(args.shared)
     if "clausecat" not in args.skip:
         result["healthsea_clausecat_dev"] = clausecat(args.shared)
     if "speed" not in args.skip:

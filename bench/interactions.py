@@ -1,0 +1,199 @@
+"""DDI 2013 benchmark: interacting pairs found (detection) and typed (classification), held-out only.
+
+Documents of ../shared/corpora/ddi2013/train are dealt into 5 folds (whole documents, never
+sentences; DrugBank and MedLine each spread evenly); the pair model is trained on 4 folds
+(scripts/train_interactions.py, the same code as the shipped model) and scored on the 5th, so no
+figure comes from a document the model learned from. Two settings:
+
+  gold     the corpus's entities are given (the DDIExtraction 2013 task 9.2 setting): every pair of
+           entities of a sentence is classified;
+  e2e      end to end: materia's own drug recognition (materia.extract.drug_mentions) finds the
+           mentions; a predicted pair counts when both its mentions overlap the gold pair's entities.
+
+Scores (micro): detection P/R/F1 (interacting or not) and typed P/R/F1 (right type among mechanism,
+effect, advise, int), for all documents and for DrugBank and MedLine apart. Also the speed of the
+whole extraction on the FDA labels of ../shared/corpora/fda_spl_samples, in CPU characters/s.
+
+    PYTHONPATH=src .venv/bin/python bench/interactions.py [--folds 5] [--e2e] [--speed]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import cast
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from train_interactions import (  # noqa: E402
+    KIND,
+    DdiDocument,
+    Sentence,
+    build_gazetteer,
+    examples,
+    fit,
+    folds,
+    load,
+)
+
+from materia.extract.drug_mentions import Mention, Recogniser  # noqa: E402
+from materia.extract.interactions import classify_pairs, label_pairs  # noqa: E402
+from materia.extract.pair_model import PairModel  # noqa: E402
+from materia.types import Partner, Span  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "interactions.json"
+LABELS_SPL = ROOT.parent / "shared" / "corpora" / "fda_spl_samples"
+Tally = Counter[str]
+
+
+def _count(tally: Tally, gold: str, predicted: str) -> None:
+    if gold != "none":
+        tally["gold"] += 1
+    if predicted != "none":
+        tally["predicted"] += 1
+    if gold != "none" and predicted != "none":
+        tally["detected"] += 1
+        if gold == predicted:
+            tally["typed"] += 1
+
+
+def scores(tally: Tally) -> dict[str, float]:
+    def prf(hit: int) -> tuple[float, float, float]:
+        p = hit / tally["predicted"] if tally["predicted"] else 0.0
+        r = hit / tally["gold"] if tally["gold"] else 0.0
+        return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+    out: dict[str, float] = {}
+    for name, hit in (("detection", tally["detected"]), ("typed", tally["typed"])):
+        p, r, f = prf(hit)
+        out.update({f"{name}_p": round(p, 4), f"{name}_r": round(r, 4), f"{name}_f1": round(f, 4)})
+    return out
+
+
+def predict_gold(model: PairModel, sentence: Sentence) -> dict[tuple[int, int], str]:
+    """The label of every annotated pair, the corpus's entities given, through the same
+    materia.extract.interactions.label_pairs extraction runs."""
+    if not sentence.labels:
+        return {}
+    mentions = [Mention(e.text.lower(), Span(e.start, e.end), cast(Partner, KIND[e.type])) for e in sentence.entities]
+    style = "abstract" if ".MedLine." in sentence.id else "label"
+    return label_pairs(model, mentions, sentence.text, style, sentence.labels)
+
+
+def score_gold(model: PairModel, documents: Sequence[DdiDocument], tallies: dict[str, Tally]) -> None:
+    for d in documents:
+        for s in d.sentences:
+            for pair, predicted in predict_gold(model, s).items():
+                for key in ("all", d.part):
+                    _count(tallies[key], s.labels[pair], predicted)
+
+
+def cross_validate(documents: Sequence[DdiDocument], k: int = 5, *, only: int | None = None,
+                   e2e: bool = False) -> dict[str, dict[str, float]]:
+    """Held-out scores over the folds (or over fold `only`, for a quick gate), per part."""
+    parts = folds(documents, k)
+    tallies: dict[str, Tally] = {"all": Counter(), "DrugBank": Counter(), "MedLine": Counter()}
+    e2e_tallies: dict[str, Tally] = {"all": Counter(), "DrugBank": Counter(), "MedLine": Counter()}
+    for n, held_out in enumerate(parts):
+        if only is not None and n != only:
+            continue
+        train = [d for m, part in enumerate(parts) if m != n for d in part]
+        model = fit(*examples(train))
+        score_gold(model, held_out, tallies)
+        if e2e:
+            score_end_to_end(model, Recogniser(build_gazetteer(train)), held_out, e2e_tallies)
+    out = {f"gold.{key}": scores(t) for key, t in tallies.items()}
+    if e2e:
+        out.update({f"e2e.{key}": scores(t) for key, t in e2e_tallies.items()})
+    return out
+
+
+def predict_mentions(model: PairModel, sentence: Sentence, recogniser: Recogniser) -> list[tuple[Span, Span, str]]:
+    """Interacting pairs among the mentions materia finds itself: (span, span, type), sentence offsets."""
+    mentions = recogniser.find(sentence.text)
+    style = "abstract" if ".MedLine." in sentence.id else "label"
+    pairs = classify_pairs(model, mentions, sentence.text, style)
+    return [(mentions[i].span, mentions[j].span, label) for i, j, label in pairs]
+
+
+def score_end_to_end(model: PairModel, recogniser: Recogniser, documents: Sequence[DdiDocument],
+                     tallies: dict[str, Tally]) -> None:
+    """A predicted pair is right when its two mentions overlap the two entities of a gold interacting
+    pair (each gold pair found once), and typed right when the types agree too."""
+    for d in documents:
+        for s in d.sentences:
+            gold = {pair: label for pair, label in s.labels.items() if label != "none"}
+            predicted = predict_mentions(model, s, recogniser)
+            for key in ("all", d.part):
+                tallies[key]["gold"] += len(gold)
+                tallies[key]["predicted"] += len(predicted)
+            found: set[tuple[int, int]] = set()
+            for a, b, label in predicted:
+                ia = [k for k, e in enumerate(s.entities) if e.start < a.end and a.start < e.end]
+                ib = [k for k, e in enumerate(s.entities) if e.start < b.end and b.start < e.end]
+                match = next((tuple(sorted((i, j))) for i in ia for j in ib
+                              if i != j and tuple(sorted((i, j))) in gold and tuple(sorted((i, j))) not in found), None)
+                if match is None:
+                    continue
+                pair = (match[0], match[1])
+                found.add(pair)
+                for key in ("all", d.part):
+                    tallies[key]["detected"] += 1
+                    tallies[key]["typed"] += gold[pair] == label
+
+
+def label_speed(repeat: int = 3) -> dict[str, float]:
+    """CPU characters/s of materia.extract.interactions.find (mentions, pairs, rows, severity) on the FDA
+    labels of ../shared/corpora/fda_spl_samples, parsed once beforehand; best of `repeat` runs."""
+    from materia.extract import extract, interactions, parse
+    from materia.ingest import read_path
+
+    parsed = []
+    for path in sorted(LABELS_SPL.glob("*.spl.xml")):
+        document = read_path(str(path))
+        parsed.append((parse(document), extract(document).substance))
+    chars = sum(len(p.text) for p, _ in parsed)
+    interactions.find(*parsed[0])  # vocabularies and the model loaded outside the timing
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.process_time()
+        for p, subject in parsed:
+            interactions.find(p, subject)
+        best = min(best, time.process_time() - t0)
+    return {"labels": len(parsed), "chars": chars, "cpu_s": round(best, 4), "chars_per_cpu_s": round(chars / best)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--only", type=int, default=None, help="score one held-out fold only")
+    ap.add_argument("--e2e", action="store_true", help="also score end to end with materia's drug recognition")
+    ap.add_argument("--speed", action="store_true", help="only time extraction on the FDA labels")
+    args = ap.parse_args()
+    if args.speed:
+        speed = label_speed()
+        print(f"{speed['chars']:,} chars of {speed['labels']} FDA labels: {speed['chars_per_cpu_s']:,} chars/s CPU")
+        previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+        RESULTS.write_text(json.dumps({**previous, "speed.fda_labels": speed}, indent=2) + "\n", encoding="utf-8")
+        return
+    documents = load()
+    t0 = time.process_time()
+    result = cross_validate(documents, args.folds, only=args.only, e2e=args.e2e)
+    for key, value in result.items():
+        print(f"{key:14} detection P {value['detection_p']:.3f} R {value['detection_r']:.3f} "
+              f"F1 {value['detection_f1']:.3f} | typed P {value['typed_p']:.3f} R {value['typed_r']:.3f} "
+              f"F1 {value['typed_f1']:.3f}")
+    print(f"({time.process_time() - t0:.1f} s CPU)")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    speed = {k: v for k, v in previous.items() if k.startswith("speed.")}
+    RESULTS.write_text(json.dumps({**result, **speed}, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
