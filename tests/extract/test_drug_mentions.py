@@ -60,3 +60,29 @@ def test_drug_mentions_never_raise_and_spans_index_text(text: str) -> None:
     for m in default_recogniser().find(text):
         assert last <= m.span.start < m.span.end <= len(text)
         last = m.span.end
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Cimetidine inhibits CYP3A4 and raises amiodarone levels.", ["Cimetidine", "amiodarone"]),
+    ("Lapatinib inhibits human P-glycoprotein.", ["Lapatinib"]),
+    # the enzyme inside a class is still the class
+    ("Avoid strong CYP3A4 inhibitors.", ["strong CYP3A4 inhibitors"]),
+])
+def test_drug_mentions_an_enzyme_alone_is_no_partner(text: str, kept: list[str]) -> None:
+    assert [surface for _, _, surface in _found(text)] == kept
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Quinolones enhance the anticoagulant effects of warfarin.", ["Quinolones", "warfarin"]),
+    ("INDOCIN can reduce the diuretic, natriuretic, and antihypertensive effects of loop diuretics.",
+     ["INDOCIN", "loop diuretics"]),
+    # the class as a product stays: "effects" is not what follows it
+    ("Anticoagulants may increase the effects of aspirin.", ["Anticoagulants", "aspirin"]),
+])
+def test_drug_mentions_class_word_naming_an_effect_is_no_partner(text: str, kept: list[str]) -> None:
+    assert [surface for _, _, surface in _found(text)] == kept
+
+
+def test_drug_mentions_molecule_the_body_handles_is_no_partner() -> None:
+    text = "Ouabain potentiated norepinephrine release; corticosteroids inhibit calcium absorption."
+    assert [surface for _, _, surface in _found(text)] == ["Ouabain", "corticosteroids"]

@@ -14,7 +14,9 @@ Found from the vocabularies we ship, longest match first, never overlapping:
   name endings  a long lower-case word ending in a USAN/INN stem ("-statin", "-gliflozin") is a drug
                 even when no vocabulary holds it.
 Not partners: what labs measure, receptors, antibodies, enzymes (interactions.yaml not_partners,
-not_partner_words). An abbreviation defined in brackets after a mention ("methotrexate (MTX)") takes its
+not_partner_words); a mention that is only an enzyme or transporter ("CYP3A4"); a class word that
+modifies an effect ("the anticoagulant effect of warfarin", effect_heads) and a drug word that modifies
+a body's process ("norepinephrine release", body_processes). An abbreviation defined in brackets after a mention ("methotrexate (MTX)") takes its
 name, there and later in the text; one defined after plain words ("pulmonary arterial hypertension
 (PAH)") is no drug there or later.
 Each mention has a canonical name: the generic for a substance, the class name as drug_classes.yaml
@@ -124,6 +126,11 @@ class Recogniser:
         self._not_names = cues.not_names
         self._not_partners = cues.not_partners
         self._molecule = cues.not_partner_words
+        self._enzyme = cues.mechanism
+        heads = "|".join(sorted(cues.effect_heads))
+        processes = "|".join(sorted(cues.body_processes))
+        self._effect_head = re.compile(rf"{_LISTED_WORDS}\s+(?:{heads})\b", re.IGNORECASE)
+        self._body_process = re.compile(rf"{_LISTED_WORDS}\s+(?:{processes})\b", re.IGNORECASE)
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         """Mentions in text[start:end], in text order, with spans into `text`."""
@@ -157,13 +164,22 @@ class Recogniser:
                 # nor a receptor, an antibody or an enzyme ("LDL receptors", "phosphodiesterase type 5")
                 if kind == _NOT_PARTNER or name in self._not_partners or (
                         (self._molecule.search(name) or self._molecule.search(text, begin, stop))
-                        and not _ACTS_ON.search(text, begin, stop)):
+                        and not _ACTS_ON.search(text, begin, stop)) or self._modifier(text, begin, stop, kind):
                     continue
                 out.append(Mention(name, Span(begin, stop), kind))
         return _abbreviations(text, out)
 
+    def _modifier(self, text: str, begin: int, stop: int, kind: Partner) -> bool:
+        """Whether the words text[begin:stop] name no product here: an enzyme or transporter alone, a
+        class word before an effect ("anticoagulant effects"), a drug word before a body's process."""
+        return bool(self._enzyme.fullmatch(text, begin, stop)
+                    or (kind == "class" and self._effect_head.match(text, stop))
+                    or self._body_process.match(text, stop))
+
 
 _EDGE_PUNCTUATION = frozenset(",;:.")
+# more words of a list after a mention: "diuretic, natriuretic, and antihypertensive (effects)"
+_LISTED_WORDS = r"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|and/or)\s+)[a-z][a-z-]*)*"
 # what acts on a receptor or an enzyme is a drug ("angiotensin receptor blockers", "HMG-CoA reductase inhibitors")
 _ACTS_ON = re.compile(r"inhibitor|blocker|blocking|antagonist|agonist|inducer|modulator|stimulator|activator", re.I)
 _BRACKETED = re.compile(r"\s*\(\s*$")

@@ -206,6 +206,8 @@ class InteractionCues:
     not_statements: re.Pattern[str]  # a sentence that states no interaction whatever it names
     dosing_advice: re.Pattern[str]  # how to take a product: "take with food" pairs nothing with food
     comparison: re.Pattern[str]  # "superior to", "versus": two mentions compared, not combined
+    effect_heads: frozenset[str]  # "the anticoagulant effect of": a class word naming an effect
+    body_processes: frozenset[str]  # "norepinephrine release": a molecule the body handles, not a product
 
 
 def _one(name: str, value: Any) -> re.Pattern[str]:
@@ -227,12 +229,12 @@ def interaction_cues() -> InteractionCues:
     name = "interactions.yaml"
     keys = frozenset({"trigger", "types", "severity", "negation", "mechanism", "foods", "referents", "name_endings",
                       "not_names", "not_partners", "not_partner_words", "not_statements", "dosing_advice",
-                      "comparison"})
+                      "comparison", "effect_heads", "body_processes"})
     data = _read(name, keys)
     if keys - set(data):
         raise VocabularyError(f"{name}: missing keys {sorted(keys - set(data))}")
     words: dict[str, tuple[str, ...]] = {}
-    for key in ("name_endings", "not_names"):
+    for key in ("name_endings", "not_names", "effect_heads", "body_processes"):
         value = data[key]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.isalpha() and v.islower() for v in value):
             raise VocabularyError(f"{name}: {key} must be a list of lower-case words")
@@ -261,4 +263,6 @@ def interaction_cues() -> InteractionCues:
         not_statements=_one(f"{name} not_statements", data["not_statements"]),
         dosing_advice=_one(f"{name} dosing_advice", data["dosing_advice"]),
         comparison=_one(f"{name} comparison", data["comparison"]),
+        effect_heads=frozenset(words["effect_heads"]),
+        body_processes=frozenset(words["body_processes"]),
     )
