@@ -16,8 +16,9 @@ Found from the vocabularies we ship, longest match first, never overlapping:
 Not partners: what labs measure, receptors, antibodies, enzymes (interactions.yaml not_partners,
 not_partner_words); a mention that is only an enzyme or transporter ("CYP3A4"); a class word that
 modifies an effect ("the anticoagulant effect of warfarin", effect_heads) and a drug word that modifies
-a body's process ("norepinephrine release", body_processes). An abbreviation defined in brackets after a mention ("methotrexate (MTX)") takes its
-name, there and later in the text; one defined after plain words ("pulmonary arterial hypertension
+a body's process ("norepinephrine release", body_processes).
+An abbreviation defined in brackets after a mention ("methotrexate (MTX)") takes its name, there and
+later in the text; one defined after plain words ("pulmonary arterial hypertension
 (PAH)") is no drug there or later.
 Each mention has a canonical name: the generic for a substance, the class name as drug_classes.yaml
 writes it (or the phrase folded, for a class it lacks), the food's name.
