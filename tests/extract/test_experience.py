@@ -161,3 +161,13 @@ def test_experience_no_cue_role_reads_the_words_written_with_a_condition() -> No
     x = read_post(text)
     assert spans(text, x) == ["Very high blood pressure"]
     assert [text[u.span.start:u.span.end] for u in x.uses] == ["allergies"]
+
+
+@pytest.mark.parametrize("text", [
+    "Additionally there was a feeling of anxiety associated with taking this medication.",
+    "I had anxiety caused by the pills.",
+    "Anxiety due to the medication, so I stopped.",
+])
+def test_experience_a_symptom_put_down_to_the_product_is_an_effect(text: str) -> None:
+    x = read_post(text)
+    assert [e.name for e in x.effects] == ["anxiety"] and not x.uses
