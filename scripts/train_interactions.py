@@ -85,6 +85,7 @@ class DdiDocument:
     id: str
     part: str  # DrugBank or MedLine
     sentences: tuple[Sentence, ...]
+    path: Path | None = None  # the XML file it was read from
 
 
 def _offsets(value: str) -> tuple[int, int]:
@@ -111,7 +112,7 @@ def load(corpus: Path = CORPUS) -> list[DdiDocument]:
                 positive = p.get("ddi") == "true"
                 labels[(i, j)] = (p.get("type") or "int") if positive else "none"
             sentences.append(Sentence(s.get("id", ""), s.get("text", ""), entities, labels))
-        out.append(DdiDocument(root.get("id", path.stem), path.parent.name, tuple(sentences)))
+        out.append(DdiDocument(root.get("id", path.stem), path.parent.name, tuple(sentences), path))
     return sorted(out, key=lambda d: d.id)
 
 

@@ -56,3 +56,18 @@ def test_ddi_empty_document_is_refused_by_name() -> None:
     data = b'<?xml version="1.0"?>\n<document id="DDI-MedLine.d9"></document>\n'
     with pytest.raises(ReadError, match="no sentence text"):
         read_ddi(RawFile("empty.xml", data, data.decode(), "utf-8", "0"))
+
+
+def test_ddi_sentence_boundaries_of_the_corpus_are_kept(tmp_path: Path) -> None:
+    """A heading the corpus marks as a sentence ("Interactions", no full stop) stays apart from the next."""
+    from materia.extract import parse
+
+    path = tmp_path / "Zinc_ddi.xml"
+    path.write_text('<document id="DDI-DrugBank.d1">'
+                    '<sentence id="DDI-DrugBank.d1.s0" text="Drug Interactions"/>'
+                    '<sentence id="DDI-DrugBank.d1.s1" text="Zinc lowers the absorption of ciprofloxacin."/>'
+                    '</document>', encoding="utf-8")
+    doc = read_path(str(path))
+    second = int(doc.metadata["sentence:DDI-DrugBank.d1.s1"])
+    sentence = parse(doc).sentence_at(second)
+    assert sentence is not None and doc.text[sentence.start:sentence.end].startswith("Zinc lowers")

@@ -4,9 +4,9 @@ Two sources share the format. DrugBank files hold the interactions part of one d
 entry (the drug is the file's name, "Folic Acid_ddi.xml"), read as a monograph whose one section is
 of type "interactions"; MedLine files hold an abstract whose first sentence is its title.
 
-`Document.text` is the sentences' own text, in order, one space between two sentences unless the
-first already ends in white space, so the corpus's character offsets still apply: add the
-sentence's start, recorded in `Document.metadata["sentence:<id>"]`. The most marked entity
+`Document.text` is the sentences' own text, in order, a blank line between two (the corpus's sentence
+boundaries kept), so the corpus's character offsets still apply: add the sentence's start, recorded
+in `Document.metadata["sentence:<id>"]`. The most marked entity
 (drug, brand, group or drug_n) is `metadata["subject"]` of an abstract; a DrugBank text's
 subject is its drug. Parsed by safe_xml.py (no DTD, no entities).
 """
@@ -23,6 +23,9 @@ from materia.types import Document, Section, Span
 
 _SNIFF = re.compile(r"<document\s+id=\"DDI-")
 _DRUGBANK_FILE = re.compile(r"_ddi$", re.I)
+# between two of the corpus's sentences: a blank line, so that the sentence splitter keeps the corpus's
+# boundaries (a heading sentence without a full stop, "Interactions", stays apart from the next)
+SENTENCE_BREAK = "\n\n"
 
 
 def sniff(raw: RawFile) -> bool:
@@ -42,9 +45,9 @@ def read_ddi(raw: RawFile) -> Document:
     pos = 0
     for sentence in root.iterfind("sentence"):
         text = sentence.get("text") or ""
-        if chunks and not chunks[-1][-1:].isspace():
-            chunks.append(" ")
-            pos += 1
+        if chunks:
+            chunks.append(SENTENCE_BREAK)
+            pos += len(SENTENCE_BREAK)
         starts.append(pos)
         metadata[f"sentence:{sentence.get('id') or len(starts)}"] = str(pos)
         chunks.append(text)
