@@ -29,11 +29,11 @@ import argparse
 import json
 import sys
 import time
-from unittest import mock
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
