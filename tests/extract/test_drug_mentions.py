@@ -86,3 +86,13 @@ def test_drug_mentions_class_word_naming_an_effect_is_no_partner(text: str, kept
 def test_drug_mentions_molecule_the_body_handles_is_no_partner() -> None:
     text = "Ouabain potentiated norepinephrine release; corticosteroids inhibit calcium absorption."
     assert [surface for _, _, surface in _found(text)] == ["Ouabain", "corticosteroids"]
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Simvastatin (CYP3A4 substrate) in combination with amiodarone.", ["Simvastatin", "amiodarone"]),
+    ("Use with caution with propranolol, a CYP3A4 inhibitor, or verapamil.", ["propranolol", "verapamil"]),
+    # a class that lists its examples stays
+    ("Avoid CYP3A4 inhibitors (e.g., ketoconazole).", ["CYP3A4 inhibitors", "ketoconazole"]),
+])
+def test_drug_mentions_class_describing_the_drug_before_it_is_no_partner(text: str, kept: list[str]) -> None:
+    assert [surface for _, _, surface in _found(text)] == kept

@@ -130,3 +130,20 @@ def test_interactions_evidence_runs_on_to_the_closing_bracket() -> None:
             "Warnings and Precautions (5.1) and\nClinical Pharmacology (12.3)\n].\n\nNext heading")
     found = interactions.find(parse(_label(text)), "atorvastatin")
     assert found and found[0].span.of(text).endswith("(12.3)\n].")
+
+
+def test_interactions_no_studies_states_no_interaction() -> None:
+    from materia.extract import extract
+    from materia.lexicons.cues import interaction_cues
+    from materia.types import Document, Section, Span
+
+    text = ("No formal drug interaction studies have been performed with efalizumab and warfarin. "
+            "Ketoconazole raised efalizumab levels threefold.")
+    whole = Span(0, len(text))
+    doc = Document(source="efalizumab.txt", sha256="", text=text, kind="monograph", format="text",
+                   title="Efalizumab", sections=(Section(title="Drug Interactions", type="interactions", span=whole,
+                                                         body=whole),), metadata={"subject": "efalizumab"})
+    assert [(i.a, i.b) for i in extract(doc).interactions] == [("efalizumab", "ketoconazole")]
+    # a sentence that goes on to state one is read
+    assert not interaction_cues().not_statements.search(
+        "No formal interaction studies were done, but ketoconazole raised efalizumab levels threefold.")

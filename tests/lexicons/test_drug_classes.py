@@ -90,3 +90,25 @@ def test_drug_classes_loader_refuses_duplicate_keys() -> None:
             "  statins: {source: s, members: [b]}\n")
     with pytest.raises(VocabularyError, match="duplicate key 'statins'"):
         read_drug_classes(text)
+
+
+@pytest.mark.parametrize("drug, drug_class", [
+    ("nadolol", "beta blockers"),  # no list names it: its stem does
+    ("pitavastatin", "statins"),
+    ("mometasone", "corticosteroids"),
+    ("arformoterol", "beta-2 agonists"),
+    ("nadolol", "antihypertensives"),  # and the wider classes that include its class
+])
+def test_drug_classes_a_drug_belongs_to_the_class_its_stem_names(drug: str, drug_class: str) -> None:
+    assert drug_class in classes_of(drug)
+
+
+@pytest.mark.parametrize("word", ["nystatin", "cholesterol", "histidine", "ergosterol"])
+def test_drug_classes_words_that_merely_end_alike_belong_to_no_class(word: str) -> None:
+    assert classes_of(word) == frozenset()
+
+
+def test_drug_classes_stems_are_checked() -> None:
+    data = {"sources": {"s": "a source"}, "classes": {"x": {"source": "s", "members": ["a"], "stems": ["ol"]}}}
+    with pytest.raises(VocabularyError, match="stems"):
+        parse_drug_classes(data)

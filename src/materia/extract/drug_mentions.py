@@ -168,7 +168,7 @@ class Recogniser:
                         and not _ACTS_ON.search(text, begin, stop)) or self._modifier(text, begin, stop, kind):
                     continue
                 out.append(Mention(name, Span(begin, stop), kind))
-        return _abbreviations(text, out)
+        return _appositions(text, _abbreviations(text, out))
 
     def _modifier(self, text: str, begin: int, stop: int, kind: Partner) -> bool:
         """Whether the words text[begin:stop] name no product here: an enzyme or transporter alone, a
@@ -187,6 +187,26 @@ _BRACKETED = re.compile(r"\s*\(\s*$")
 _WORD_BEFORE = re.compile(r"[A-Za-z][\w]*")
 _INITIALS_WINDOW = 5  # words before a bracket whose initials may spell the abbreviation
 _MAX_ABBREVIATION = 8
+
+
+# a class named right after a drug to say what the drug is: "simvastatin (CYP3A4 substrate)",
+# "propranolol, a CYP3A4 inhibitor"
+_APPOSITION_BEFORE = re.compile(r"\s*(?:\(\s*(?:an?\s+|the\s+)?|,\s*(?:an?|the)\s+)")
+_APPOSITION_AFTER = re.compile(r"\s*[),;]")
+
+
+def _appositions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Mentions without a class that only describes the drug named just before it ("simvastatin (CYP3A4
+    substrate)"): the drug is the partner, the class says what it is."""
+    out: list[Mention] = []
+    for m in mentions:
+        previous = out[-1] if out else None
+        if (m.kind == "class" and previous is not None and previous.kind == "substance"
+                and _APPOSITION_BEFORE.fullmatch(text, previous.span.end, m.span.start)
+                and (_APPOSITION_AFTER.match(text, m.span.end) or m.span.end == len(text))):
+            continue
+        out.append(m)
+    return out
 
 
 def _is_abbreviation(surface: str) -> bool:

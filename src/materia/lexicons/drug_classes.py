@@ -28,7 +28,7 @@ __all__ = ["DrugClass", "canonical_class", "citation", "classes", "classes_of", 
 
 _FILE = "drug_classes.yaml"
 _TOP_KEYS = {"sources", "classes"}
-_CLASS_KEYS = {"aliases", "source", "members", "includes"}
+_CLASS_KEYS = {"aliases", "source", "members", "includes", "stems"}
 _REQUIRED = {"source", "members"}
 
 
@@ -41,6 +41,7 @@ class DrugClass:
     aliases: tuple[str, ...]
     own_members: frozenset[str]
     includes: tuple[str, ...]
+    stems: tuple[str, ...] = ()  # USAN/INN stems that end the names of its members ("-olol": beta blockers)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -88,6 +89,10 @@ def fold(phrase: str) -> str:
     return text
 
 
+_MIN_STEM = 4  # a shorter ending is too common to name a class ("-mab" is left out)
+_MIN_BEFORE_STEM = 2  # letters a member's name has before its stem
+
+
 def _strings(value: object, where: str, allow_empty: bool = True) -> tuple[str, ...]:
     if value is None and allow_empty:
         return ()
@@ -124,8 +129,11 @@ def parse_drug_classes(data: object) -> dict[str, DrugClass]:
         includes = _strings(entry.get("includes"), f"{name}.includes")
         if not own and not includes:
             raise VocabularyError(f"{_FILE}: {name}: a class needs members or included classes")
+        stems = _strings(entry.get("stems"), f"{name}.stems")
+        if not all(stem.isalpha() and stem.islower() and len(stem) >= _MIN_STEM for stem in stems):
+            raise VocabularyError(f"{_FILE}: {name}: stems must be lower-case words of {_MIN_STEM} letters or more")
         out[name] = DrugClass(name, source, _strings(entry.get("aliases"), f"{name}.aliases"),
-                              frozenset(own), includes)
+                              frozenset(own), includes, stems)
     for drug_class in out.values():
         unknown = [i for i in drug_class.includes if i not in out]
         if unknown:
@@ -217,8 +225,36 @@ def members(class_name: str) -> frozenset[str]:
 
 
 def classes_of(drug: str) -> frozenset[str]:
-    """The canonical names of every class a drug (its canonical name) belongs to, wider ones included."""
-    return _by_member().get(drug.strip().lower(), frozenset())
+    """The canonical names of every class a drug (its canonical name) belongs to, wider ones included: the
+    classes that list it, and those whose stem ends its name ("nadolol" is a beta blocker though no list
+    names it)."""
+    name = drug.strip().lower()
+    listed = _by_member().get(name, frozenset())
+    stemmed = [c for stem, c in _stems() if name.endswith(stem) and len(name) >= len(stem) + _MIN_BEFORE_STEM]
+    return listed.union(*(_wider()[c] for c in stemmed)) if stemmed else listed
+
+
+@functools.cache
+def _stems() -> tuple[tuple[str, str], ...]:
+    return tuple((stem, c.name) for c in classes().values() for stem in c.stems)
+
+
+@functools.cache
+def _wider() -> dict[str, frozenset[str]]:
+    """Class -> itself and every class that includes it, however deep."""
+    table = classes()
+    return {name: frozenset(other for other, members in _expanded_classes().items() if name in members)
+            for name in table}
+
+
+@functools.cache
+def _expanded_classes() -> dict[str, frozenset[str]]:
+    table = classes()
+
+    def expand(name: str) -> frozenset[str]:
+        return frozenset({name}).union(*(expand(i) for i in table[name].includes))
+
+    return {name: expand(name) for name in table}
 
 
 @functools.cache
