@@ -127,6 +127,14 @@ def cross_validate(documents: Sequence[DdiDocument], k: int = 5, *, only: int | 
             for key, t in tallies.items()}
 
 
+def _words(text: str, span: Span) -> str:
+    return text[span.start:span.end].lower()
+
+
+def _overlapped(sentence: Sentence, span: Span, base: int) -> set[str]:
+    return {e.text.lower() for e in sentence.entities if e.start + base < span.end and span.start < e.end + base}
+
+
 def score_pipeline(model: PairModel, recogniser: Recogniser, documents: Sequence[DdiDocument],
                    tallies: dict[str, Tally], named_tallies: dict[str, Tally]) -> None:
     """The whole extraction of each held-out file, the fold's model and gazetteer in place of the shipped
@@ -159,9 +167,15 @@ def score_pipeline(model: PairModel, recogniser: Recogniser, documents: Sequence
                 if found.a_span == found.span or len(text[found.a_span.start:found.a_span.end].split()) > 4:
                     unnamed += 1  # paired with the unnamed subject: the sentence (or "this drug") is its evidence
                     continue
-                names = frozenset((text[found.a_span.start:found.a_span.end].lower(),
-                                   text[found.b_span.start:found.b_span.end].lower()))
-                predicted.setdefault((sentence.id, names), found.type)
+                base = int(metadata[f"sentence:{sentence.id}"])
+                # the names of the corpus's entities each mention overlaps ("combination hormonal
+                # contraceptives" is the entity "hormonal contraceptives"), else the mention's own words
+                a_names = _overlapped(sentence, found.a_span, base) or {_words(text, found.a_span)}
+                b_names = _overlapped(sentence, found.b_span, base) or {_words(text, found.b_span)}
+                pairs = [frozenset((a, b)) for a in sorted(a_names) for b in sorted(b_names) if a != b]
+                key = next(((sentence.id, p) for p in pairs if (sentence.id, p) in gold), None) \
+                    or (sentence.id, pairs[0] if pairs else frozenset(a_names | b_names))
+                predicted.setdefault(key, found.type)
             for key in ("all", d.part):
                 for t, extra in ((tallies[key], unnamed), (named_tallies[key], 0)):
                     t["gold"] += len(gold)
