@@ -12,8 +12,8 @@ figure comes from a document the model learned from. Two settings:
   pipeline the whole extraction, as `materia extract` runs it, on each held-out XML file (its own
            mentions, sections, the subject's rules, one interaction per pair of names and sentence),
            the fold's model and gazetteer in place of the shipped ones. Scored per sentence and pair of
-           names (the words of the two mentions, lower case), since materia reports a pair of names once
-           per sentence. A partner paired with the document's unnamed subject ("Cimetidine: increases
+           names, since materia reports a pair once per sentence: a drug's names are one ("Tylenol",
+           "acetaminophen"), as materia.extract.names and the class table resolve them. A partner paired with the document's unnamed subject ("Cimetidine: increases
            levels" in a DrugBank text) is a prediction DDI 2013 cannot judge (it annotates pairs of
            mentions only): counted as wrong in `pipeline`, left out in `pipeline_named`.
 
@@ -127,12 +127,16 @@ def cross_validate(documents: Sequence[DdiDocument], k: int = 5, *, only: int | 
             for key, t in tallies.items()}
 
 
-def _words(text: str, span: Span) -> str:
-    return text[span.start:span.end].lower()
+def _name(words: str) -> str:
+    """What materia calls a drug or class the corpus names ("Tylenol" and "acetaminophen" are one)."""
+    from materia.extract.names import canonical
+    from materia.lexicons.drug_classes import canonical_class
+
+    return canonical(words) or canonical_class(words) or " ".join(words.lower().split())
 
 
 def _overlapped(sentence: Sentence, span: Span, base: int) -> set[str]:
-    return {e.text.lower() for e in sentence.entities if e.start + base < span.end and span.start < e.end + base}
+    return {_name(e.text) for e in sentence.entities if e.start + base < span.end and span.start < e.end + base}
 
 
 def score_pipeline(model: PairModel, recogniser: Recogniser, documents: Sequence[DdiDocument],
@@ -155,7 +159,7 @@ def score_pipeline(model: PairModel, recogniser: Recogniser, documents: Sequence
             gold: dict[tuple[str, frozenset[str]], str] = {}
             for s in d.sentences:
                 for (i, j), label in s.labels.items():
-                    names = frozenset((s.entities[i].text.lower(), s.entities[j].text.lower()))
+                    names = frozenset((_name(s.entities[i].text), _name(s.entities[j].text)))
                     if label != "none" and len(names) == 2:
                         gold.setdefault((s.id, names), label)
             predicted: dict[tuple[str, frozenset[str]], str] = {}
@@ -168,10 +172,10 @@ def score_pipeline(model: PairModel, recogniser: Recogniser, documents: Sequence
                     unnamed += 1  # paired with the unnamed subject: the sentence (or "this drug") is its evidence
                     continue
                 base = int(metadata[f"sentence:{sentence.id}"])
-                # the names of the corpus's entities each mention overlaps ("combination hormonal
-                # contraceptives" is the entity "hormonal contraceptives"), else the mention's own words
-                a_names = _overlapped(sentence, found.a_span, base) or {_words(text, found.a_span)}
-                b_names = _overlapped(sentence, found.b_span, base) or {_words(text, found.b_span)}
+                # materia's names and those of the corpus's entities each mention overlaps ("combination
+                # hormonal contraceptives" is the entity "hormonal contraceptives")
+                a_names = _overlapped(sentence, found.a_span, base) | {found.a}
+                b_names = _overlapped(sentence, found.b_span, base) | {found.b}
                 pairs = [frozenset((a, b)) for a in sorted(a_names) for b in sorted(b_names) if a != b]
                 key = next(((sentence.id, p) for p in pairs if (sentence.id, p) in gold), None) \
                     or (sentence.id, pairs[0] if pairs else frozenset(a_names | b_names))
