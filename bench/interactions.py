@@ -13,9 +13,10 @@ figure comes from a document the model learned from. Two settings:
            mentions, sections, the subject's rules, one interaction per pair of names and sentence),
            the fold's model and gazetteer in place of the shipped ones. Scored per sentence and pair of
            names, since materia reports a pair once per sentence: a drug's names are one ("Tylenol",
-           "acetaminophen"), as materia.extract.names and the class table resolve them. A partner paired with the document's unnamed subject ("Cimetidine: increases
-           levels" in a DrugBank text) is a prediction DDI 2013 cannot judge (it annotates pairs of
-           mentions only): counted as wrong in `pipeline`, left out in `pipeline_named`.
+           "acetaminophen"), as materia.extract.names and the class table resolve them. A partner
+           paired with the document's unnamed subject ("Cimetidine: increases levels" in a DrugBank
+           text) is a prediction DDI 2013 cannot judge (it annotates pairs of mentions only):
+           counted as wrong in `pipeline`, left out in `pipeline_named`.
 
 Scores (micro): detection P/R/F1 (interacting or not) and typed P/R/F1 (right type among mechanism,
 effect, advise, int), for all documents and for DrugBank and MedLine apart. Also the speed of the
