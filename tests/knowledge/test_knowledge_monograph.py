@@ -7,7 +7,7 @@ from kb_helpers import make_doc, make_item
 
 from materia.knowledge import normalise_substance
 from materia.knowledge.conditions import canonical, lineage
-from materia.knowledge.monograph import build, effects_in_posts
+from materia.knowledge.monograph import build, claims, effects_in_posts
 
 
 def test_monograph_sections_in_order_with_all_sources() -> None:
@@ -106,3 +106,12 @@ def test_knowledge_monograph_community_counts_review_rows_once_per_post() -> Non
     assert len(c.verdicts[0].quotes) == 3  # one per row
     assert [(r.name, r.count) for r in c.reported_effects] == [("drowsiness", 2)]
     assert c.side_effects == (("drowsiness", 2),)  # posts mentioning it, not mentions
+
+
+def test_monograph_claim_quotes_the_strongest_kind_of_source_first() -> None:
+    post, label, article = make_doc(1, "community"), make_doc(2, "label"), make_doc(3, "article", refs=True)
+    items = [make_item(post, "effect", "headache"), make_item(article, "effect", "headache"),
+             make_item(label, "effect", "headache")]
+    (claim,) = claims(items)
+    # the regulator's and the referenced article's words before one person's, whatever order the store gave
+    assert [c.source_kind for c in claim.citations] == ["referenced article", "label", "community report"]

@@ -25,6 +25,17 @@ def source_kind(kind: str, has_references: bool) -> str:
     return "referenced article" if has_references else "unreferenced monograph"
 
 
+# which kind of source a statement quotes first: what a regulator reviewed or a referenced article says
+# before an abstract, an unreferenced page, and one person's report
+_QUOTED_FIRST = {"label": 0, "referenced article": 0, "abstract": 1, "unreferenced monograph": 2,
+                 "user review": 3, "community report": 3}
+
+
+def quoted_first(source_kind: str) -> int:
+    """Sort key of a source kind: the lower, the sooner a statement shows its words."""
+    return _QUOTED_FIRST.get(source_kind, 2)
+
+
 def grade(evidence: Sequence[str], stances: Sequence[str]) -> tuple[str, str]:
     """(grade, reason) from the study designs cited for a use and the stances taken.
 

@@ -10,7 +10,7 @@ from materia.categories import BY_KEY, CATEGORIES
 from materia.knowledge import conflicts as conflict_rules
 from materia.knowledge import doses
 from materia.knowledge.conditions import canonical
-from materia.knowledge.grading import grade, source_kind
+from materia.knowledge.grading import grade, quoted_first, source_kind
 from materia.knowledge.model import (
     Citation,
     Claim,
@@ -84,7 +84,8 @@ def claims(items: Sequence[StoredItem]) -> list[Claim]:
         groups[(topic, name if kind == "item" else topic, item.stance)].append(item)
     out = []
     for (topic, name, stance), group in groups.items():
-        cites = list(dict.fromkeys(citation(i) for i in group))
+        # the strongest kind of source first: its sentence is the one the page quotes
+        cites = sorted(dict.fromkeys(citation(i) for i in group), key=lambda c: quoted_first(c.source_kind))
         out.append(Claim(topic, name, stance, tuple(cites)))
     return out
 
