@@ -147,3 +147,15 @@ def test_interactions_no_studies_states_no_interaction() -> None:
     # a sentence that goes on to state one is read
     assert not interaction_cues().not_statements.search(
         "No formal interaction studies were done, but ketoconazole raised efalizumab levels threefold.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Acetaminophen may produce false-positive test results for urinary 5-hydroxyindoleacetic acid.",
+    "Salicylate levels have been found to be falsely elevated with some assay methods.",
+    "In a study of patients on digoxin, digitalis toxicity was not observed.",
+])
+def test_interactions_lab_tests_and_what_was_not_observed_state_none(sentence: str) -> None:
+    from materia.lexicons.cues import interaction_cues
+
+    cues = interaction_cues()
+    assert cues.not_statements.search(sentence) or cues.negation.search(sentence)
