@@ -96,3 +96,16 @@ def test_drug_mentions_molecule_the_body_handles_is_no_partner() -> None:
 ])
 def test_drug_mentions_class_describing_the_drug_before_it_is_no_partner(text: str, kept: list[str]) -> None:
     assert [surface for _, _, surface in _found(text)] == kept
+
+
+def test_drug_mentions_own_brand_in_capitals_is_the_subject() -> None:
+    text = ("ZELVORAN is potentiated by isoflurane. Use ZELVORAN with caution with lithium. "
+            "The ED50 of ZELVORAN fell. WARNINGS apply. See WARNINGS and WARNINGS again. LIPITOR LIPITOR LIPITOR.")
+    brand = default_recogniser().own_brand(text, "doxacurium")
+    assert {text[m.span.start:m.span.end] for m in brand} == {"ZELVORAN"}  # not a heading word, not a known brand
+    assert {m.name for m in brand} == {"doxacurium"} and len(brand) == 3
+
+
+def test_drug_mentions_capitals_written_in_lower_case_too_are_no_brand() -> None:
+    text = "CAUTION is advised. Use caution. CAUTION again, CAUTION."
+    assert default_recogniser().own_brand(text, "doxacurium") == []

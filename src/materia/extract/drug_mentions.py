@@ -34,11 +34,13 @@ from typing import cast
 import ahocorasick
 
 from materia.errors import VocabularyError
+from materia.extract.names import canonical
 from materia.extract.parse import lower_same_length
 from materia.extract.substances import drug_dictionary, scan
 from materia.lexicons import loader
 from materia.lexicons.cues import interaction_cues
 from materia.lexicons.drug_classes import canonical_class, classes, fold
+from materia.lexicons.lay import word_counts
 from materia.lexicons.substances import substances
 from materia.types import Partner, Span
 
@@ -128,6 +130,7 @@ class Recogniser:
         self._not_partners = cues.not_partners
         self._molecule = cues.not_partner_words
         self._enzyme = cues.mechanism
+        self._common = frozenset(word_counts()) | _heading_words()
         heads = "|".join(sorted(cues.effect_heads))
         processes = "|".join(sorted(cues.body_processes))
         self._effect_head = re.compile(rf"{_LISTED_WORDS}\s+(?:{heads})\b", re.IGNORECASE)
@@ -170,6 +173,26 @@ class Recogniser:
                 out.append(Mention(name, Span(begin, stop), kind))
         return _appositions(text, _abbreviations(text, out))
 
+    def own_brand(self, text: str, subject: str) -> list[Mention]:
+        """Mentions of the subject of a text about one product by a brand name no vocabulary holds: a word in
+        capitals written at least three times ("NUROMAX" in doxacurium's label), not a common word, not a
+        heading ("WARNINGS:"), never written in lower case in the text, no enzyme, no class."""
+        counts: dict[str, list[re.Match[str]]] = {}
+        for match in _CAPITALS.finditer(text):
+            counts.setdefault(match.group(), []).append(match)
+        candidates = {word: found for word, found in counts.items() if len(found) >= _OWN_BRAND_TIMES}
+        if not candidates:
+            return []
+        lower_case = set(_LOWER_WORDS.findall(text))
+        out: list[Mention] = []
+        for word, found in candidates.items():
+            low = word.lower()
+            if (low in self._common or low in lower_case or low in self._not_names or low in self._not_partners
+                    or self._enzyme.fullmatch(word) or canonical_class(low) or canonical(low)):
+                continue  # a name a vocabulary resolves ("LIPITOR") is found as what it is
+            out += [Mention(subject, Span(m.start(), m.end()), "substance") for m in found]
+        return sorted(out, key=lambda m: m.span.start)
+
     def _modifier(self, text: str, begin: int, stop: int, kind: Partner) -> bool:
         """Whether the words text[begin:stop] name no product here: an enzyme or transporter alone, a
         class word before an effect ("anticoagulant effects"), a drug word before a body's process."""
@@ -179,6 +202,17 @@ class Recogniser:
 
 
 _EDGE_PUNCTUATION = frozenset(",;:.")
+# a word in capitals, five letters or more, that no heading colon follows ("WARNINGS:")
+_CAPITALS = re.compile(r"\b[A-Z]{5,}\b(?![:\w-])")
+_OWN_BRAND_TIMES = 3
+_LOWER_WORDS = re.compile(r"\b[a-z]{5,}\b")
+
+
+@functools.cache
+def _heading_words() -> frozenset[str]:
+    """Every word of the section cues (lexicons/headings.yaml): "PHARMACOLOGY" in capitals is a heading."""
+    entries = loader.load_yaml("headings.yaml")["section_cues"]
+    return frozenset(word for entry in entries for cue in entry["cues"] for word in str(cue).lower().split())
 # more words of a list after a mention: "diuretic, natriuretic, and antihypertensive (effects)"
 _LISTED_WORDS = r"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|and/or)\s+)[a-z][a-z-]*)*"
 # what acts on a receptor or an enzyme is a drug ("angiotensin receptor blockers", "HMG-CoA reductase inhibitors")

@@ -173,9 +173,18 @@ class _Reader:
 
     def mentions(self) -> dict[Span, list[Mention]]:
         """Mentions by sentence. An enzyme or transporter is how two things interact, not one of them;
-        on a text about its own subject, a class the subject belongs to stands for the subject."""
+        on a text about its own subject, a class the subject belongs to stands for the subject, and so does
+        a brand name of it no vocabulary holds ("NUROMAX" throughout doxacurium's label)."""
         by_sentence: dict[Span, list[Mention]] = {}
-        for m in default_recogniser().find(self.text):
+        recogniser = default_recogniser()
+        found = recogniser.find(self.text)
+        if self.own_subject and self.subject:
+            brand = {b.span: b for b in recogniser.own_brand(self.text, self.subject)}
+            if brand:  # the brand where the recogniser found the word as a name of its own ("nuromax")
+                found = [brand.pop(m.span, m) for m in found]
+                found = sorted(found + [b for b in brand.values() if not any(m.span.overlaps(b.span) for m in found)],
+                               key=lambda m: m.span.start)
+        for m in found:
             if self.cues.mechanism.fullmatch(self.text, m.span.start, m.span.end):
                 continue
             if self.own_subject and m.kind == "class" and self.subject in members(m.name):
