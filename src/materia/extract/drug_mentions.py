@@ -34,7 +34,7 @@ from typing import cast
 import ahocorasick
 
 from materia.errors import VocabularyError
-from materia.extract.names import canonical
+from materia.extract.names import canonical as canonical_name
 from materia.extract.parse import lower_same_length
 from materia.extract.substances import drug_dictionary, scan
 from materia.lexicons import loader
@@ -188,7 +188,7 @@ class Recogniser:
         for word, found in candidates.items():
             low = word.lower()
             if (low in self._common or low in lower_case or low in self._not_names or low in self._not_partners
-                    or self._enzyme.fullmatch(word) or canonical_class(low) or canonical(low)):
+                    or self._enzyme.fullmatch(word) or canonical_class(low) or canonical_name(low)):
                 continue  # a name a vocabulary resolves ("LIPITOR") is found as what it is
             out += [Mention(subject, Span(m.start(), m.end()), "substance") for m in found]
         return sorted(out, key=lambda m: m.span.start)
