@@ -171,3 +171,12 @@ def test_experience_no_cue_role_reads_the_words_written_with_a_condition() -> No
 def test_experience_a_symptom_put_down_to_the_product_is_an_effect(text: str) -> None:
     x = read_post(text)
     assert [e.name for e in x.effects] == ["anxiety"] and not x.uses
+
+
+@pytest.mark.parametrize("text, name", [
+    ("I had continual belching.", "belching"),
+    ("I felt very sedated the next morning.", "sedated"),
+    ("It caused a lowering of libido.", "decreased libido"),
+])
+def test_experience_lay_states_and_changes_of_a_function(text: str, name: str) -> None:
+    assert [e.name for e in read_post(text).effects] == [name]
