@@ -90,7 +90,7 @@ def predict_gold(model: PairModel, sentence: Sentence) -> dict[tuple[int, int], 
     if not sentence.labels:
         return {}
     mentions = [Mention(e.text.lower(), Span(e.start, e.end), cast(Partner, KIND[e.type])) for e in sentence.entities]
-    style = "abstract" if ".MedLine." in sentence.id else "label"
+    style = "abstract" if "-MedLine." in sentence.id else "label"
     return label_pairs(model, mentions, sentence.text, style, sentence.labels)
 
 
@@ -193,7 +193,7 @@ def score_pipeline(model: PairModel, recogniser: Recogniser, documents: Sequence
 def predict_mentions(model: PairModel, sentence: Sentence, recogniser: Recogniser) -> list[tuple[Span, Span, str]]:
     """Interacting pairs among the mentions materia finds itself: (span, span, type), sentence offsets."""
     mentions = recogniser.find(sentence.text)
-    style = "abstract" if ".MedLine." in sentence.id else "label"
+    style = "abstract" if "-MedLine." in sentence.id else "label"
     pairs = classify_pairs(model, mentions, sentence.text, style)
     return [(mentions[i].span, mentions[j].span, label) for i, j, label in pairs]
 

@@ -76,7 +76,7 @@ class Sentence:
     labels: dict[tuple[int, int], str]  # (i, j), i < j indexes into entities -> label
 
     def blinded(self) -> Blinded:
-        style = "abstract" if ".MedLine." in self.id else "label"
+        style = "abstract" if "-MedLine." in self.id else "label"
         return blind(self.text, [(e.start, e.end, KIND[e.type], e.text.lower()) for e in self.entities], style)
 
 

@@ -196,6 +196,9 @@ def pair_features(sentence: Blinded, i: int, j: int) -> list[str]:
     triggers = _triggers(between)
     feats += [f"tv={t}" for t in sorted(triggers)] if triggers else ["no_trigger_between"]
     feats += [f"tl={t}" for t in sorted(_triggers(words[max(0, a - 6):a]))]
+    ordered = [t for w in between for t in _word_triggers(w)]
+    if ordered:  # the trigger nearest each mention, and with the kinds of the two ("<class> ... reduce ... <drug>")
+        feats += [f"tf={ordered[0]}", f"tz={ordered[-1]}", f"ktf={sentence.kinds[i]}|{sentence.kinds[j]}|{ordered[0]}"]
     if any(w in _BREAKS for w in between):
         feats.append("break_between")
     feats.append(f"kn={sentence.kinds[i]}|{sentence.kinds[j]}|{_bucket(len(between), (2, 6, 12))}")

@@ -228,7 +228,11 @@ def classes_of(drug: str) -> frozenset[str]:
     """The canonical names of every class a drug (its canonical name) belongs to, wider ones included: the
     classes that list it, and those whose stem ends its name ("nadolol" is a beta blocker though no list
     names it)."""
-    name = drug.strip().lower()
+    return _classes_of(drug.strip().lower())
+
+
+@functools.lru_cache(maxsize=4096)
+def _classes_of(name: str) -> frozenset[str]:
     listed = _by_member().get(name, frozenset())
     stemmed = [c for stem, c in _stems() if name.endswith(stem) and len(name) >= len(stem) + _MIN_BEFORE_STEM]
     return listed.union(*(_wider()[c] for c in stemmed)) if stemmed else listed
