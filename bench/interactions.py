@@ -9,14 +9,17 @@ figure comes from a document the model learned from. Two settings:
            entities of a sentence is classified;
   e2e      end to end: materia's own drug recognition (materia.extract.drug_mentions) finds the
            mentions; a predicted pair counts when both its mentions overlap the gold pair's entities.
-  pipeline the whole extraction, as `materia extract` runs it, on each held-out XML file (its own
-           mentions, sections, the subject's rules, one interaction per pair of names and sentence),
+  pipeline the whole extraction, as `materia extract` runs it, on each held-out XML file read without
+           its <entity> marks, as any unmarked text is (materia's own mentions, sections, the subject's
+           rules, one interaction per pair of names and sentence),
            the fold's model and gazetteer in place of the shipped ones. Scored per sentence and pair of
            names, since materia reports a pair once per sentence: a drug's names are one ("Tylenol",
            "acetaminophen"), as materia.extract.names and the class table resolve them. A partner
            paired with the document's unnamed subject ("Cimetidine: increases levels" in a DrugBank
            text) is a prediction DDI 2013 cannot judge (it annotates pairs of mentions only):
            counted as wrong in `pipeline`, left out in `pipeline_named`.
+  marked   the same, the file read as `materia extract` reads it: by its own <entity> marks
+           (`marked`: partners of the unnamed subject counted wrong; `marked_named`: left out).
 
 Scores (micro): detection P/R/F1 (interacting or not) and typed P/R/F1 (right type among mechanism,
 effect, advise, int), for all documents and for DrugBank and MedLine apart. Also the speed of the
@@ -27,6 +30,7 @@ whole extraction on the FDA labels of ../shared/corpora/fda_spl_samples, in CPU 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -110,7 +114,8 @@ def cross_validate(documents: Sequence[DdiDocument], k: int = 5, *, only: int | 
                    e2e: bool = False, pipeline: bool = False) -> dict[str, dict[str, float]]:
     """Held-out scores over the folds (or over fold `only`, for a quick gate), per part."""
     parts = folds(documents, k)
-    settings = {"gold": _tallies(), "e2e": _tallies(), "pipeline": _tallies(), "pipeline_named": _tallies()}
+    settings = {"gold": _tallies(), "e2e": _tallies(), "pipeline": _tallies(), "pipeline_named": _tallies(),
+                "marked": _tallies(), "marked_named": _tallies()}
     for n, held_out in enumerate(parts):
         if only is not None and n != only:
             continue
@@ -123,7 +128,9 @@ def cross_validate(documents: Sequence[DdiDocument], k: int = 5, *, only: int | 
             score_end_to_end(model, recogniser, held_out, settings["e2e"])
         if pipeline:
             score_pipeline(model, recogniser, held_out, settings["pipeline"], settings["pipeline_named"])
-    wanted = {"gold": True, "e2e": e2e, "pipeline": pipeline, "pipeline_named": pipeline}
+            score_pipeline(model, recogniser, held_out, settings["marked"], settings["marked_named"], marked=True)
+    wanted = {"gold": True, "e2e": e2e, "pipeline": pipeline, "pipeline_named": pipeline, "marked": pipeline,
+              "marked_named": pipeline}
     return {f"{setting}.{key}": scores(t) for setting, tallies in settings.items() if wanted[setting]
             for key, t in tallies.items()}
 
@@ -141,7 +148,7 @@ def _overlapped(sentence: Sentence, span: Span, base: int) -> set[str]:
 
 
 def score_pipeline(model: PairModel, recogniser: Recogniser, documents: Sequence[DdiDocument],
-                   tallies: dict[str, Tally], named_tallies: dict[str, Tally]) -> None:
+                   tallies: dict[str, Tally], named_tallies: dict[str, Tally], *, marked: bool = False) -> None:
     """The whole extraction of each held-out file, the fold's model and gazetteer in place of the shipped
     ones, scored per sentence and pair of names (see the module's docstring)."""
     from materia.extract import drug_mentions, extract
@@ -154,7 +161,8 @@ def score_pipeline(model: PairModel, recogniser: Recogniser, documents: Sequence
         for d in documents:
             if d.path is None:
                 continue
-            x = extract(read_path(str(d.path)))
+            document = read_path(str(d.path))
+            x = extract(document if marked else dataclasses.replace(document, marked=()))
             text, metadata = x.document.text, x.document.metadata
             starts = [(int(metadata[f"sentence:{s.id}"]), s) for s in d.sentences]
             gold: dict[tuple[str, frozenset[str]], str] = {}

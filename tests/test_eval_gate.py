@@ -88,7 +88,8 @@ def _ddi_scores(corpora: Path) -> tuple[dict[str, float], str]:
     folder = corpora / "ddi2013" / "train"
     result = ddi.cross_validate(ddi.load(folder), 5, only=0, e2e=True, pipeline=True)
     scores = {f"ddi.fold0.{setting}.{measure}": result[f"{setting}.all"][measure]
-              for setting in ("gold", "e2e", "pipeline", "pipeline_named") for measure in ("detection_f1", "typed_f1")}
+              for setting in ("gold", "e2e", "pipeline", "pipeline_named", "marked", "marked_named")
+              for measure in ("detection_f1", "typed_f1")}
     train = importlib.import_module("train_interactions")  # on the path once bench/interactions.py is loaded
     return scores, train.corpus_sha256(folder)
 

@@ -11,7 +11,7 @@ import pytest
 
 EXPORTED: dict[str, list[str]] = {
     "materia.types": [
-        "Document", "DocumentKind", "Dose", "Effect", "Evidence", "Extraction", "Interaction", "InteractionType",
+        "Document", "DocumentKind", "Dose", "Effect", "Evidence", "Extraction", "Interaction", "InteractionType", "MarkedName",
         "Partner", "Per", "Post", "Precaution", "RedFlag", "Reference", "Section", "SectionType", "Severity", "Span",
         "Stance", "Statement", "StatementTopic", "Use", "Verdict",
     ],

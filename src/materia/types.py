@@ -16,8 +16,8 @@ from datetime import date
 from typing import Literal
 
 __all__ = ["Document", "DocumentKind", "Dose", "Effect", "Evidence", "Extraction", "Interaction",
-           "InteractionType", "Partner", "Per", "Post", "Precaution", "RedFlag", "Reference", "Section", "SectionType",
-           "Severity", "Span", "Stance", "Statement", "StatementTopic", "Use", "Verdict"]
+           "InteractionType", "MarkedName", "Partner", "Per", "Post", "Precaution", "RedFlag", "Reference", "Section",
+           "SectionType", "Severity", "Span", "Stance", "Statement", "StatementTopic", "Use", "Verdict"]
 
 DocumentKind = Literal["article", "monograph", "community", "label", "abstract", "review", "other"]
 
@@ -83,6 +83,14 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class MarkedName:
+    """A drug or drug class the file itself marks up (an <entity> of the DDI corpus's XML), by its span."""
+
+    span: Span
+    kind: Partner
+
+
+@dataclass(frozen=True, slots=True)
 class Post:
     """One user report: a community post or a row of a review data set."""
 
@@ -126,6 +134,7 @@ class Document:
     notes: tuple[str, ...] = ()  # what the reader assumed or repaired, for the user
     record: str | None = None  # which record of a many-record file; None for a one-document file
     offset: int = 0  # where `text` starts in the file's decoded text
+    marked: tuple[MarkedName, ...] = ()  # the drugs and classes the file marks up itself, in text order
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost section containing `offset`."""

@@ -159,3 +159,19 @@ def test_interactions_lab_tests_and_what_was_not_observed_state_none(sentence: s
 
     cues = interaction_cues()
     assert cues.not_statements.search(sentence) or cues.negation.search(sentence)
+
+
+def test_interactions_a_file_that_marks_its_drugs_is_read_by_its_marks() -> None:
+    """A name no vocabulary holds ("zelvoran") is a partner where the file marks it; unmarked, it is not."""
+    import dataclasses
+
+    from materia.extract import extract
+    from materia.types import Document, MarkedName, Section, Span
+
+    text = "Zelvoran increases the plasma levels of ketoconazole."
+    whole = Span(0, len(text))
+    doc = Document(source="x.xml", sha256="", text=text, kind="abstract", format="ddi-xml",
+                   sections=(Section(title="", type="other", span=whole, body=whole),),
+                   marked=(MarkedName(Span(0, 8), "substance"), MarkedName(Span(40, 52), "substance")))
+    assert [(i.a, i.b) for i in extract(doc).interactions] == [("zelvoran", "ketoconazole")]
+    assert not extract(dataclasses.replace(doc, marked=())).interactions

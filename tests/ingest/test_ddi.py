@@ -71,3 +71,19 @@ def test_ddi_sentence_boundaries_of_the_corpus_are_kept(tmp_path: Path) -> None:
     second = int(doc.metadata["sentence:DDI-DrugBank.d1.s1"])
     sentence = parse(doc).sentence_at(second)
     assert sentence is not None and doc.text[sentence.start:sentence.end].startswith("Zinc lowers")
+
+
+def test_ddi_entities_are_the_documents_marked_names(tmp_path: Path) -> None:
+    """The corpus's <entity> marks are kept as the document's own drug names (a group is a class); an
+    offset outside its sentence is never trusted."""
+    path = tmp_path / "Zinc_ddi.xml"
+    path.write_text('<document id="DDI-DrugBank.d1">'
+                    '<sentence id="DDI-DrugBank.d1.s0" text="Zinc lowers ciprofloxacin and quinolones.">'
+                    '<entity id="e0" charOffset="0-3" type="drug" text="Zinc"/>'
+                    '<entity id="e1" charOffset="12-24" type="drug" text="ciprofloxacin"/>'
+                    '<entity id="e2" charOffset="30-39" type="group" text="quinolones"/>'
+                    '<entity id="e3" charOffset="30-99" type="drug" text="out of range"/>'
+                    '</sentence></document>', encoding="utf-8")
+    doc = read_path(str(path))
+    assert [(doc.text[m.span.start:m.span.end], m.kind) for m in doc.marked] == [
+        ("Zinc", "substance"), ("ciprofloxacin", "substance"), ("quinolones", "class")]

@@ -43,11 +43,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from materia.extract.drug_mentions import Mention, default_recogniser
+from materia.extract.names import canonical as canonical_name
 from materia.extract.pair_model import PairModel, blind, pair_features, pair_model
 from materia.extract.parse import Parsed
 from materia.lexicons.cues import InteractionCues, interaction_cues
-from materia.lexicons.drug_classes import classes_of, members
-from materia.types import Interaction, InteractionType, Severity, Span
+from materia.lexicons.drug_classes import canonical_class, classes_of, fold, members
+from materia.types import Interaction, InteractionType, MarkedName, Severity, Span
 
 __all__ = ["classify_pairs", "find", "label_pairs"]
 
@@ -177,13 +178,15 @@ class _Reader:
         a brand name of it no vocabulary holds ("NUROMAX" throughout doxacurium's label)."""
         by_sentence: dict[Span, list[Mention]] = {}
         recogniser = default_recogniser()
-        found = recogniser.find(self.text)
+        # a file that marks up its drug names (the DDI corpus's XML) is read by its marks, else by the recogniser
+        marked = _apart([_named(self.text, m) for m in self.parsed.document.marked])
+        found = marked or recogniser.find(self.text)
         if self.own_subject and self.subject:
             brand = {b.span: b for b in recogniser.own_brand(self.text, self.subject)}
-            if brand:  # the brand where the recogniser found the word as a name of its own ("nuromax")
+            if brand:  # the brand where a name of its own was found ("nuromax"), and where none was
                 found = [brand.pop(m.span, m) for m in found]
-                found = sorted(found + [b for b in brand.values() if not any(m.span.overlaps(b.span) for m in found)],
-                               key=lambda m: m.span.start)
+                more = [] if marked else [b for b in brand.values() if not any(m.span.overlaps(b.span) for m in found)]
+                found = sorted(found + more, key=lambda m: m.span.start)
         for m in found:
             if self.cues.mechanism.fullmatch(self.text, m.span.start, m.span.end):
                 continue
@@ -305,6 +308,23 @@ def _along_lists(sentence: _Sentence, found: list[_Found]) -> list[_Found]:
             if (f.a, absolute.span) not in paired and m.name != f.a and not _belongs(f.a, m):
                 paired.add((f.a, absolute.span))
                 out.append(_Found(f.a, f.a_span, absolute, f.type))
+    return out
+
+
+def _named(text: str, marked: MarkedName) -> Mention:
+    """A name the file marks up, as a mention: the canonical name of a drug or class we know, else its words."""
+    words = " ".join(text[marked.span.start:marked.span.end].split())
+    if marked.kind == "class":
+        return Mention(canonical_class(words) or fold(words), marked.span, marked.kind)
+    return Mention(canonical_name(words) or words.lower(), marked.span, marked.kind)
+
+
+def _apart(mentions: list[Mention]) -> list[Mention]:
+    """Mentions in text order, none overlapping the one kept before it (a mark nested in another is dropped)."""
+    out: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (m.span.start, -m.span.end)):
+        if not out or m.span.start >= out[-1].span.end:
+            out.append(m)
     return out
 
 

@@ -16,16 +16,36 @@ import re
 from collections import Counter
 from pathlib import PurePath
 
+from lxml import etree
+
 from materia.errors import ReadError
 from materia.ingest.registry import RawFile, reader
 from materia.ingest.safe_xml import parse_xml
-from materia.types import Document, Section, Span
+from materia.types import Document, MarkedName, Partner, Section, Span
 
 _SNIFF = re.compile(r"<document\s+id=\"DDI-")
 _DRUGBANK_FILE = re.compile(r"_ddi$", re.I)
+# a charOffset's first piece: "12-20" (end inclusive); "12-15;30-38" is a discontinuous entity
+_OFFSET = re.compile(r"^(\d+)-(\d+)")
+_CLASS_TYPES = frozenset({"group"})  # the corpus's entity types: drug, brand, group, drug_n
 # between two of the corpus's sentences: a blank line, so that the sentence splitter keeps the corpus's
 # boundaries (a heading sentence without a full stop, "Interactions", stays apart from the next)
 SENTENCE_BREAK = "\n\n"
+
+
+def _marked_names(sentence: etree._Element, start: int, length: int) -> list[MarkedName]:
+    """The sentence's <entity> elements as spans into the document text (a discontinuous one by its first
+    piece); offsets outside the sentence are skipped, never trusted."""
+    out = []
+    for entity in sentence.iterfind("entity"):
+        match = _OFFSET.match(entity.get("charOffset", ""))
+        if match is None:
+            continue
+        begin, end = int(match.group(1)), int(match.group(2)) + 1
+        if 0 <= begin < end <= length:
+            kind: Partner = "class" if entity.get("type") in _CLASS_TYPES else "substance"
+            out.append(MarkedName(Span(start + begin, start + end), kind))
+    return sorted(out, key=lambda m: (m.span.start, m.span.end))
 
 
 def sniff(raw: RawFile) -> bool:
@@ -42,6 +62,7 @@ def read_ddi(raw: RawFile) -> Document:
     starts: list[int] = []
     metadata: dict[str, str] = {"ddi_id": doc_id}
     marked: Counter[str] = Counter()
+    names: list[MarkedName] = []
     pos = 0
     for sentence in root.iterfind("sentence"):
         text = sentence.get("text") or ""
@@ -53,6 +74,7 @@ def read_ddi(raw: RawFile) -> Document:
         chunks.append(text)
         pos += len(text)
         marked.update(" ".join(e.get("text", "").split()).lower() for e in sentence.iterfind("entity"))
+        names += _marked_names(sentence, starts[-1], len(text))
     body = "".join(chunks)
     if not body.strip():
         raise ReadError(raw.source, "DDI corpus document with no sentence text")
@@ -63,7 +85,7 @@ def read_ddi(raw: RawFile) -> Document:
         return Document(source=raw.source, sha256=raw.sha256, text=body, kind="monograph", format="ddi-xml",
                         title=f"{drug}: drug interactions" if drug else doc_id,
                         sections=(Section(title="", type="interactions", span=whole, body=whole),),
-                        metadata=metadata, encoding=raw.encoding, notes=raw.notes)
+                        metadata=metadata, encoding=raw.encoding, notes=raw.notes, marked=tuple(names))
     title_end = starts[1] if len(starts) > 1 else len(body)
     abstract = Span(title_end, len(body)) if title_end < len(body) else Span(0, 0)
     sections = (Section(title="Abstract", type="other", span=abstract, body=abstract),) if abstract.end else ()
@@ -71,4 +93,4 @@ def read_ddi(raw: RawFile) -> Document:
         metadata |= {"subject": marked.most_common(1)[0][0]}
     return Document(source=raw.source, sha256=raw.sha256, text=body, kind="abstract", format="ddi-xml",
                     title=" ".join(body[:title_end].split()) or doc_id, sections=sections, metadata=metadata,
-                    encoding=raw.encoding, notes=raw.notes)
+                    encoding=raw.encoding, notes=raw.notes, marked=tuple(names))
