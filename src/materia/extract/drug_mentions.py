@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -177,21 +178,21 @@ class Recogniser:
         """Mentions of the subject of a text about one product by a brand name no vocabulary holds: a word in
         capitals written at least three times ("NUROMAX" in doxacurium's label), not a common word, not a
         heading ("WARNINGS:"), never written in lower case in the text, no enzyme, no class."""
-        counts: dict[str, list[re.Match[str]]] = {}
-        for match in _CAPITALS.finditer(text):
-            counts.setdefault(match.group(), []).append(match)
-        candidates = {word: found for word, found in counts.items() if len(found) >= _OWN_BRAND_TIMES}
+        counts = Counter(match.group() for match in _CAPITALS.finditer(text))
+        candidates = {word for word, n in counts.items() if n >= _OWN_BRAND_TIMES}
         if not candidates:
             return []
-        lower_case = set(_LOWER_WORDS.findall(text))
-        out: list[Mention] = []
-        for word, found in candidates.items():
+        lower_case = _written_lower(text, {word.lower() for word in candidates})
+        brands = set()
+        for word in candidates:
             low = word.lower()
             if (low in self._common or low in lower_case or low in self._not_names or low in self._not_partners
                     or self._enzyme.fullmatch(word) or canonical_class(low) or canonical_name(low)):
                 continue  # a name a vocabulary resolves ("LIPITOR") is found as what it is
-            out += [Mention(subject, Span(m.start(), m.end()), "substance") for m in found]
-        return sorted(out, key=lambda m: m.span.start)
+            brands.add(word)
+        out = [Mention(subject, Span(m.start(), m.end()), "substance") for m in _CAPITALS.finditer(text)
+               if m.group() in brands] if brands else []
+        return out  # in text order
 
     def _modifier(self, text: str, begin: int, stop: int, kind: Partner) -> bool:
         """Whether the words text[begin:stop] name no product here: an enzyme or transporter alone, a
@@ -206,6 +207,17 @@ _EDGE_PUNCTUATION = frozenset(",;:.")
 _CAPITALS = re.compile(r"\b[A-Z]{5,}\b(?![:\w-])")
 _OWN_BRAND_TIMES = 3
 _LOWER_WORDS = re.compile(r"\b[a-z]{5,}\b")
+
+
+def _written_lower(text: str, words: set[str]) -> set[str]:
+    """Which of `words` the text also writes in lower case (one pass, no list of the text's words)."""
+    seen: set[str] = set()
+    for match in _LOWER_WORDS.finditer(text):
+        if match.group() in words:
+            seen.add(match.group())
+            if len(seen) == len(words):
+                break
+    return seen
 
 
 @functools.cache

@@ -38,6 +38,7 @@ it names. `a` is always a substance; a pair of two classes or two foods is not r
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -185,7 +186,8 @@ class _Reader:
             brand = {b.span: b for b in recogniser.own_brand(self.text, self.subject)}
             if brand:  # the brand where a name of its own was found ("nuromax"), and where none was
                 found = [brand.pop(m.span, m) for m in found]
-                more = [] if marked else [b for b in brand.values() if not any(m.span.overlaps(b.span) for m in found)]
+                starts = [m.span.start for m in found]
+                more = [] if marked else [b for b in brand.values() if not _overlapping(found, starts, b.span)]
                 found = sorted(found + more, key=lambda m: m.span.start)
         for m in found:
             if self.cues.mechanism.fullmatch(self.text, m.span.start, m.span.end):
@@ -317,6 +319,13 @@ def _named(text: str, marked: MarkedName) -> Mention:
     if marked.kind == "class":
         return Mention(canonical_class(words) or fold(words), marked.span, marked.kind)
     return Mention(canonical_name(words) or words.lower(), marked.span, marked.kind)
+
+
+def _overlapping(mentions: Sequence[Mention], starts: Sequence[int], span: Span) -> bool:
+    """Whether a mention of `mentions` (in text order, none overlapping another; `starts` their starts)
+    overlaps `span`."""
+    k = bisect.bisect_left(starts, span.end)
+    return k > 0 and mentions[k - 1].span.end > span.start
 
 
 def _apart(mentions: list[Mention]) -> list[Mention]:
