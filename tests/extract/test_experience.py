@@ -180,3 +180,11 @@ def test_experience_a_symptom_put_down_to_the_product_is_an_effect(text: str) ->
 ])
 def test_experience_lay_states_and_changes_of_a_function(text: str, name: str) -> None:
     assert [e.name for e in read_post(text).effects] == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "My blood pressure is down now. This limits the possibility of stroke.",
+    "It lowers the pressure in the eye, which can lead to vision loss if untreated.",
+])
+def test_experience_a_symptom_spoken_of_as_a_risk_is_no_effect(text: str) -> None:
+    assert not [e for e in read_post(text).effects if e.name in ("stroke", "vision loss", "visual loss")]

@@ -327,6 +327,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
         if m.kind == "benefit" and role == "effect":
             role = "use"  # what a goal "gave me" is a benefit ("gives me energy") unless said to be worse
             verdict = verdict if verdict in ("worse", "nothing") else "helped"
+        spoken_of = _touching(cues.hypothetical, text[ctx.clause.start:m.start], 4)
+        if role == "effect" and ctx.role != "effect" and spoken_of:
+            continue  # "limits the possibility of stroke": spoken of, not had
         if role == "effect":
             kept_away = _verdict(said, (ctx.sentence,), cues) == "helped" \
                 or _PREVENTED.search(text, ctx.sentence.start, ctx.sentence.end) is not None

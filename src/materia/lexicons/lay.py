@@ -34,6 +34,7 @@ _CUE_KEYS = frozenset({
     "source", "licence", "negation", "negation_post", "hedge", "terminators", "effect", "effect_after",
     "effect_headings", "use_before", "use_after", "helped", "no_benefit", "worse", "worse_after", "history",
     "history_after", "modifiers_left", "symptom_adjectives", "body_parts", "onset", "duration", "stop_words",
+    "hypothetical",
 })
 
 
@@ -116,6 +117,7 @@ class ExperienceCues:
     onset: re.Pattern[str]
     duration: re.Pattern[str]
     stop_words: frozenset[str]
+    hypothetical: re.Pattern[str]  # "the risk of", "can lead to": a symptom spoken of, not had
 
 
 _Trie: TypeAlias = "dict[str, _Trie]"  # token -> the rest of the phrases ("" marks a phrase's end)
@@ -185,6 +187,7 @@ def experience_cues() -> ExperienceCues:
         body_parts=frozenset(w.lower() for w in items("body_parts")),
         onset=patterns("onset"), duration=patterns("duration"),
         stop_words=frozenset(w.lower() for w in items("stop_words")),
+        hypothetical=words("hypothetical"),
     )
 
 
