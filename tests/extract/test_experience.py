@@ -188,3 +188,14 @@ def test_experience_lay_states_and_changes_of_a_function(text: str, name: str) -
 ])
 def test_experience_a_symptom_spoken_of_as_a_risk_is_no_effect(text: str) -> None:
     assert not [e for e in read_post(text).effects if e.name in ("stroke", "vision loss", "visual loss")]
+
+
+def test_experience_what_the_writer_could_not_tolerate_is_an_effect_not_a_cure() -> None:
+    text = "I discontinued Strattera after one month. I couldn't tolerate the depression anymore."
+    x = read_post(text)
+    assert [(e.name, e.negated) for e in x.effects] == [("depression", False)] and not x.uses
+
+
+def test_experience_a_symptom_noted_is_an_effect() -> None:
+    x = read_post("Also feeling of anxiety noted.")
+    assert [e.name for e in x.effects] == ["anxiety"] and not x.uses

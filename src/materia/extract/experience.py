@@ -64,6 +64,8 @@ _LISTED = re.compile(r"\b(?:all|both|these|those|the|my|his|her)\s+(?:\w+\s+)?(?
 _ADVERBS = re.compile(r"^\s*(?:(?:has|have|had|is|are|was|were|has been|have been|got|get|gets|seems?|seemed|now|"
                       r"become|became|\w+ly|much|so|a lot|a bit|far|way|all|almost|completely|totally|quite)\s+)*")
 # a comma that starts a new clause ("for an injury, my stomach got upset"), not the next item of a list
+_ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tolerate|handle|stand|take|bear)\b",
+                      re.IGNORECASE)
 _NEW_CLAUSE = re.compile(r"[;:]|,\s*(?:my|i|it|he|she|they|we|this|that|the|his|her|our)\b", re.IGNORECASE)
 _CAUSING = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|caused|causes|causing)\b", re.IGNORECASE)
 # a use cue that says the product relieved what follows: never read as a cause ("made ... and reduced my fever")
@@ -266,7 +268,10 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
         clause = _clause(text, sentence.start, sentence.end, m.start, m.end, cues)
         before = text[clause.start:m.start]
         after = text[m.end:clause.end]
-        negated = _touching(cues.negation, before, 5) is not None or bool(cues.negation_post.match(after.lstrip()))
+        # "couldn't tolerate the depression anymore": the negation is the enduring's, not the symptom's
+        endured = _ENDURED.search(before) is not None
+        negated = not endured and (_touching(cues.negation, before, 5) is not None
+                                   or bool(cues.negation_post.match(after.lstrip())))
         hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
         out.append(_Context(m, sentence, clause, _own_role(text, m, sentence, clause, cues), negated, hedged))
     return out
