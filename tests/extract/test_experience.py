@@ -199,3 +199,11 @@ def test_experience_what_the_writer_could_not_tolerate_is_an_effect_not_a_cure()
 def test_experience_a_symptom_noted_is_an_effect() -> None:
     x = read_post("Also feeling of anxiety noted.")
     assert [e.name for e in x.effects] == ["anxiety"] and not x.uses
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("While infection did not occur, diarrhea was so persistent that I had to see a doctor.", False),
+    ("I had no nausea, vomiting or diarrhea.", True),  # a list keeps the negation
+])
+def test_experience_a_comma_closes_a_negation_only_after_a_clause(text: str, negated: bool) -> None:
+    assert [e.negated for e in read_post(text).effects if e.name == "diarrhea"] == [negated]

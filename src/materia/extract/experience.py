@@ -262,7 +262,9 @@ def _find_timing(pattern: re.Pattern[str], text: str, sentence: Span, m: Mention
 def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Context]:
     text = parsed.text
     out: list[_Context] = []
-    for m in mentions(text, span.start, span.end):
+    found = mentions(text, span.start, span.end)
+    starts = [m.start for m in found]
+    for m in found:
         sentence = parsed.sentence_at(m.start) or Span(span.start, span.end)
         sentence = Span(max(sentence.start, span.start), min(sentence.end, span.end))
         clause = _clause(text, sentence.start, sentence.end, m.start, m.end, cues)
@@ -270,11 +272,25 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
         after = text[m.end:clause.end]
         # "couldn't tolerate the depression anymore": the negation is the enduring's, not the symptom's
         endured = _ENDURED.search(before) is not None
-        negated = not endured and (_touching(cues.negation, before, 5) is not None
-                                   or bool(cues.negation_post.match(after.lstrip())))
+        negation = _touching(cues.negation, before, 5)
+        if negation is not None and _scope_closed(before, negation.end(), clause.start, starts):
+            negation = None
+        negated = not endured and (negation is not None or bool(cues.negation_post.match(after.lstrip())))
         hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
         out.append(_Context(m, sentence, clause, _own_role(text, m, sentence, clause, cues), negated, hedged))
     return out
+
+
+def _scope_closed(before: str, cue_end: int, offset: int, starts: list[int]) -> bool:
+    """Whether a negation's scope ends at a comma before the mention: the words up to the comma name no
+    symptom ("infection did not occur, diarrhea was so persistent"), so the comma closes a clause, not a list
+    ("no nausea, vomiting or diarrhea"). `before` is the clause up to the mention, starting at `offset`."""
+    comma = before.find(",", cue_end)
+    if comma < 0:
+        return False
+    lo, hi = offset + cue_end, offset + comma
+    k = bisect.bisect_left(starts, lo)
+    return not (k < len(starts) and starts[k] < hi)
 
 
 def cue_free_mentions(parsed: Parsed, span: Span) -> list[Mention]:
