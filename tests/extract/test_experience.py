@@ -207,3 +207,13 @@ def test_experience_a_symptom_noted_is_an_effect() -> None:
 ])
 def test_experience_a_comma_closes_a_negation_only_after_a_clause(text: str, negated: bool) -> None:
     assert [e.negated for e in read_post(text).effects if e.name == "diarrhea"] == [negated]
+
+
+def test_experience_a_help_hoped_for_is_not_had() -> None:
+    x = read_post("I was hoping it would help with sleep but it didn't.")
+    assert [(u.name, u.verdict) for u in x.uses] == [("sleep", "nothing")]
+
+
+def test_experience_what_cleared_up_is_no_unnamed_complaint() -> None:
+    text = "My acne got worse for the first month, then cleared up completely."
+    assert [text[e.span.start:e.span.end] for e in read_post(text).effects] == ["acne"]
