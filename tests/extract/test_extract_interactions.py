@@ -175,3 +175,18 @@ def test_interactions_a_file_that_marks_its_drugs_is_read_by_its_marks() -> None
                    marked=(MarkedName(Span(0, 8), "substance"), MarkedName(Span(40, 52), "substance")))
     assert [(i.a, i.b) for i in extract(doc).interactions] == [("zelvoran", "ketoconazole")]
     assert not extract(dataclasses.replace(doc, marked=())).interactions
+
+
+def test_interactions_marked_names_read_as_drugs_and_classes() -> None:
+    """A marked "drugs" names nothing; a marked brand with its form is its drug; an "antiarrhythmic drug"
+    marked as a drug is the class its words name."""
+    from materia.extract.interactions import _named
+    from materia.types import MarkedName, Span
+
+    def named(words: str, kind: str = "substance") -> tuple[str, str] | None:
+        m = _named(words, MarkedName(Span(0, len(words)), kind))  # type: ignore[arg-type]
+        return None if m is None else (m.name, m.kind)
+
+    assert named("drugs") is None
+    assert named("Cordarone I.V.") == ("amiodarone", "substance")
+    assert named("antiarrhythmic drug") == named("antiarrhythmics", "class") == ("antiarrhythmics", "class")

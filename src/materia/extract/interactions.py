@@ -180,7 +180,7 @@ class _Reader:
         by_sentence: dict[Span, list[Mention]] = {}
         recogniser = default_recogniser()
         # a file that marks up its drug names (the DDI corpus's XML) is read by its marks, else by the recogniser
-        marked = _apart([_named(self.text, m) for m in self.parsed.document.marked])
+        marked = _apart([m for m in (_named(self.text, n) for n in self.parsed.document.marked) if m is not None])
         found = marked or recogniser.find(self.text)
         if self.own_subject and self.subject:
             brand = {b.span: b for b in recogniser.own_brand(self.text, self.subject)}
@@ -313,12 +313,29 @@ def _along_lists(sentence: _Sentence, found: list[_Found]) -> list[_Found]:
     return out
 
 
-def _named(text: str, marked: MarkedName) -> Mention:
-    """A name the file marks up, as a mention: the canonical name of a drug or class we know, else its words."""
+# words that name no drug in particular, marked or not ("other drugs", "these agents")
+_GENERIC = re.compile(r"(?:drugs?|medications?|medicines?|agents?|substances?|compounds?|products?|therap(?:y|ies))",
+                      re.IGNORECASE)
+# a form or route after a brand ("Cordarone I.V.", "Proquin XR"): the brand names the drug without it
+_FORM = re.compile(r"\s+(?:i\.?v\.?|i\.?m\.?|xr|cr|er|sr|xl|la|odt|oral|injection|tablets?|capsules?)$", re.IGNORECASE)
+
+
+def _named(text: str, marked: MarkedName) -> Mention | None:
+    """A name the file marks up, as a mention: the canonical name of a drug or class we know (a brand with its
+    form or route, "Cordarone I.V.", is its drug), else its words; None for a word that names no drug in
+    particular ("drugs")."""
     words = " ".join(text[marked.span.start:marked.span.end].split())
-    if marked.kind == "class":
-        return Mention(canonical_class(words) or fold(words), marked.span, marked.kind)
-    return Mention(canonical_name(words) or words.lower(), marked.span, marked.kind)
+    if _GENERIC.fullmatch(words):
+        return None
+    name = None if marked.kind == "class" else canonical_name(words) or canonical_name(_FORM.sub("", words))
+    if name is not None:
+        return Mention(name, marked.span, "substance")
+    # a class, marked so or by its words ("antiarrhythmic drug", "an antiarrhythmic", "antiarrhythmics" are one)
+    last = words.split()[-1]
+    if marked.kind == "class" or canonical_class(words) or (_GENERIC.fullmatch(last) and len(words.split()) > 1):
+        name = canonical_class(words) or fold(words)
+        return Mention(name if name.endswith("s") else name + "s", marked.span, "class")
+    return Mention(words.lower(), marked.span, "substance")
 
 
 def _overlapping(mentions: Sequence[Mention], starts: Sequence[int], span: Span) -> bool:
