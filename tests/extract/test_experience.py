@@ -217,3 +217,14 @@ def test_experience_a_help_hoped_for_is_not_had() -> None:
 def test_experience_what_cleared_up_is_no_unnamed_complaint() -> None:
     text = "My acne got worse for the first month, then cleared up completely."
     assert [text[e.span.start:e.span.end] for e in read_post(text).effects] == ["acne"]
+
+
+@pytest.mark.parametrize("text, effects, uses", [
+    ("My cholesterol dropped from 280 to 190.", [], [("high cholesterol", "helped")]),
+    ("My blood sugar dropped too low and I felt shaky.", ["hypoglycemia", "shakiness"], []),
+    ("My low blood pressure improved a lot.", [], [("hypotension", "helped")]),
+])
+def test_experience_a_fall_that_helped_names_what_it_treated(text: str, effects: list[str],
+                                                             uses: list[tuple[str, str]]) -> None:
+    x = read_post(text)
+    assert [e.name for e in x.effects] == effects and [(u.name, u.verdict) for u in x.uses] == uses

@@ -281,6 +281,22 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
     return out
 
 
+_FELL = re.compile(r"\b(?:dropp?(?:ed|ing|s)?|fell|fallen|falling|down|lower(?:ed|ing)?|decreas\w*|reduc\w*)\b",
+                   re.IGNORECASE)
+
+
+_TOO_FAR = re.compile(r"\b(?:too|very|dangerously|extremely|so|really)\s+low\b", re.IGNORECASE)
+
+
+def _treated(text: str, m: Mention, verdict: Verdict | None) -> str:
+    """The name of a use: a fall the writer says helped is what it treated ("my cholesterol dropped from 280
+    to 190": high cholesterol), not the fall itself; "my low blood pressure improved" stays hypotension."""
+    treated = lay.lay_grammar().treated_when_lowered.get(m.name)
+    if treated is None or verdict != "helped" or not _FELL.search(text, m.start, m.end):
+        return m.name
+    return treated
+
+
 def _scope_closed(before: str, cue_end: int, offset: int, starts: list[int]) -> bool:
     """Whether a negation's scope ends at a comma before the mention: the words up to the comma name no
     symptom ("infection did not occur, diarrhea was so persistent"), so the comma closes a clause, not a list
@@ -373,7 +389,11 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
             verdict = "helped"  # "since I take it I have never caught a cold"
         stance: Stance = ("benefit" if verdict == "helped" else "no_benefit" if verdict in ("nothing", "worse")
                           else "unclear")
-        uses.append(Use(m.name, Span(m.start, m.end), stance, "anecdote", (), cited, verdict))
+        fall = m.name in lay.lay_grammar().treated_when_lowered
+        if fall and _TOO_FAR.search(text, m.start, min(m.end + 20, ctx.clause.end)):
+            effects.append(_effect(text, ctx, cues, negated=False))  # "dropped too low": the fall is the harm
+            continue
+        uses.append(Use(_treated(text, m, verdict), Span(m.start, m.end), stance, "anecdote", (), cited, verdict))
         if verdict == "worse" and m.kind != "benefit":
             effects.append(_effect(text, ctx, cues, negated=False))
     effects += _listed_complaints(parsed, span, contexts, effects, uses, cues)

@@ -254,7 +254,7 @@ Direction = Literal["up", "down", "bad"]
 _DIRECTIONS = frozenset({"up", "down", "bad"})
 _GRAMMAR_KEYS = frozenset({"source", "licence", "functions", "weight_units", "change_before", "change_after",
                            "absent", "goals", "urges", "abilities", "systems", "system_heads", "body_predicates",
-                           "linking", "fillers", "states", "feelings"})
+                           "linking", "fillers", "states", "feelings", "treated_when_lowered"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +276,7 @@ class LayGrammar:
     fillers: frozenset[str]
     states: frozenset[tuple[str, ...]]  # symptoms wherever named ("woozy")
     feelings: frozenset[tuple[str, ...]]  # symptoms after feel/felt ("felt off")
+    treated_when_lowered: dict[str, str]  # a fall the writer says helped -> what it treated ("low cholesterol")
 
 
 @functools.lru_cache(maxsize=1)
@@ -329,6 +330,7 @@ def lay_grammar() -> LayGrammar:
         abilities=frozenset(phrase(w) for w in words("abilities")),
         systems=frozenset(normalise(w) for w in words("systems")), system_heads=heads,
         body_predicates={phrase(k): str(v) for k, v in mapping("body_predicates").items()},
+        treated_when_lowered={str(k): str(v) for k, v in mapping("treated_when_lowered").items()},
         linking=frozenset(normalise(w) for w in words("linking")),
         fillers=frozenset(normalise(w) for w in words("fillers")),
         states=frozenset(phrase(w) for w in words("states")),
