@@ -98,6 +98,8 @@ def test_drug_classes_loader_refuses_duplicate_keys() -> None:
     ("mometasone", "corticosteroids"),
     ("arformoterol", "beta-2 agonists"),
     ("nadolol", "antihypertensives"),  # and the wider classes that include its class
+    ("cisatracurium", "neuromuscular blocking agents"),
+    ("roxithromycin", "macrolides"),
 ])
 def test_drug_classes_a_drug_belongs_to_the_class_its_stem_names(drug: str, drug_class: str) -> None:
     assert drug_class in classes_of(drug)
