@@ -446,8 +446,9 @@ def test_app_monograph_sources_collapse_under_each_statement(client: TestClient)
     mono = client.get(f"/api/v1/substances/{SUBSTANCE}").json()
     many = [c for s in mono["sections"] for c in s["claims"][:views.STATEMENTS_SHOWN] if len(c["citations"]) > 1]
     assert many and page.count('<details class="cited"><summary>') == len(many)
-    for c in many:
-        assert f"<summary>{len(c['citations'])} sources" in page
+    for c in many:  # sources are documents; two passages of one document are one source
+        n, docs = len(c["citations"]), len({x["document_id"] for x in c["citations"]})
+        assert f"<summary>{docs} source{'s' if docs != 1 else ''}{f' · {n} passages' if n > docs else ''}" in page
     titles = re.findall(r'class="badge kind-[\w-]+" href="/documents/\d+[^"]*" title="([^"]+)"', page)
     titles = [t for t in titles if t != "Read this in its source"]  # a community quote's link
     assert titles and all(re.search(r" · (?:\d{4}-\d\d-\d\d|undated)$", t) for t in titles)

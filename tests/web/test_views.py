@@ -255,3 +255,15 @@ def test_views_community_quotes_link_to_their_span() -> None:
     assert first.text.endswith("…") and len(first.text) <= views.QUOTE_CHARS + 1
     assert quotes[1].source == "forum.html"
 
+
+
+def test_views_usual_dose_prefers_adults_in_general_to_a_special_population(monograph: Monograph) -> None:
+    from materia.knowledge.model import DoseRange, DoseSummary
+
+    def summary(purpose: str, population: str | None, *mg: float) -> DoseSummary:
+        ranges = tuple(DoseRange("label.xml", 1, f"{n} mg", (0, 5), n / 1000, n / 1000) for n in mg)
+        return DoseSummary(purpose, ranges, max(mg) / 1000, False, population)
+
+    # one source each: the children's amount, listed first, is not "the usual amount"
+    m = replace(monograph, doses=(summary("children", "children", 10), summary("hyperlipidemia", None, 10, 40, 80)))
+    assert views.usual_dose(m) == views.UsualDose("hyperlipidemia", 0.04, 0.04, 1, False)

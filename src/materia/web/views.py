@@ -278,16 +278,23 @@ def claim_text(claim: Claim) -> tuple[str, str]:
 
 
 def usual_dose(m: Monograph) -> UsualDose | None:
-    """The median of the sources' figures for the purpose most sources give an amount for."""
+    """The median of the sources' figures for the purpose most sources give an amount for; between purposes as
+    well documented, one for adults in general before one for a special population ("children"), then the one
+    with more stated ranges."""
     best: UsualDose | None = None
+    best_key: tuple[int, bool, int] | None = None
     for d in m.doses:
         ranges = [r for r in d.ranges if r.high_g_per_day is not None and not r.per_kg and not r.maximum]
+        if not ranges:
+            continue
         sources = {r.document_id for r in ranges}
-        if not ranges or (best is not None and len(sources) <= best.n_sources):
+        key = (len(sources), d.population is None, len(ranges))
+        if best_key is not None and key <= best_key:
             continue
         highs = [r.high_g_per_day for r in ranges if r.high_g_per_day is not None]
         lows = [r.low_g_per_day if r.low_g_per_day is not None else h for r, h in zip(ranges, highs, strict=True)]
         best = UsualDose(d.purpose, statistics.median(lows), statistics.median(highs), len(sources), d.supervised)
+        best_key = key
     return best
 
 
