@@ -18,10 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from materia.errors import VocabularyError
-from materia.lexicons.loader import read_text
+from materia.lexicons.loader import load_yaml, parse_yaml
 
 __all__ = ["DrugClass", "canonical_class", "citation", "classes", "classes_of", "fold", "members", "parse_drug_classes",
            "read_drug_classes"]
@@ -43,22 +41,6 @@ class DrugClass:
     includes: tuple[str, ...]
     stems: tuple[str, ...] = ()  # USAN/INN stems that end the names of its members ("-olol": beta blockers)
 
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a mapping with the same key twice (safe_load keeps the last silently)."""
-
-
-def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise VocabularyError(f"{_FILE}: duplicate key {key!r} (line {key_node.start_mark.line + 1})")
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _SPACES = re.compile(r"\s+")
@@ -167,17 +149,18 @@ def _index(table: dict[str, DrugClass]) -> dict[str, str]:
 
 def read_drug_classes(text: str) -> dict[str, DrugClass]:
     """Parse and validate the YAML text of drug_classes.yaml (a key twice is refused, not overwritten)."""
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: plain data only
-    except yaml.YAMLError as exc:
-        raise VocabularyError(f"{_FILE}: {exc}") from exc
-    return parse_drug_classes(data)
+    return parse_drug_classes(parse_yaml(_FILE, text))
+
+
+@functools.cache
+def _document() -> Any:
+    return load_yaml(_FILE)
 
 
 @functools.cache
 def classes() -> dict[str, DrugClass]:
     """Canonical class name -> class, read on first use (never at import time)."""
-    return read_drug_classes(read_text(_FILE))
+    return parse_drug_classes(_document())
 
 
 @functools.cache
@@ -187,13 +170,10 @@ def _phrases() -> dict[str, str]:
 
 @functools.cache
 def _expanded() -> dict[str, frozenset[str]]:
+    """Class -> its drugs and those of every class it includes."""
     table = classes()
-
-    def expand(name: str) -> frozenset[str]:
-        drug_class = table[name]
-        return drug_class.own_members.union(*(expand(i) for i in drug_class.includes))
-
-    return {name: expand(name) for name in table}
+    return {name: frozenset().union(*(table[c].own_members for c in included))
+            for name, included in _expanded_classes().items()}
 
 
 @functools.cache
@@ -253,6 +233,7 @@ def _wider() -> dict[str, frozenset[str]]:
 
 @functools.cache
 def _expanded_classes() -> dict[str, frozenset[str]]:
+    """Class -> itself and every class it includes, however deep."""
     table = classes()
 
     def expand(name: str) -> frozenset[str]:
@@ -264,10 +245,8 @@ def _expanded_classes() -> dict[str, frozenset[str]]:
 @functools.cache
 def _citations() -> dict[str, str]:
     """Source key -> its citation as drug_classes.yaml writes it (one line), for the file `classes()` validated."""
-    classes()
-    text = read_text(_FILE)
-    sources = yaml.load(text, Loader=_UniqueKeyLoader)["sources"]
-    return {key: " ".join(str(citation).split()) for key, citation in sources.items()}
+    classes()  # validated first
+    return {key: " ".join(str(citation).split()) for key, citation in _document()["sources"].items()}
 
 
 def citation(class_name: str) -> str | None:

@@ -2,6 +2,7 @@
 
     read_text("stopwords.txt")                       the text of a registered file
     load_yaml("units.yaml")                          its YAML (a key twice in one mapping is refused)
+    parse_yaml("units.yaml", text)                   the same for a text in hand (a test's, a candidate file's)
     load_mapping("effects_lay.yaml", keys, required) a top-level mapping, its keys checked
     load_tsv("lay_words.tsv", 2)                     rows of exactly 2 tab-separated cells
     tsv_rows("polarity_weights.tsv")                 (line number, cells), for files whose rows vary
@@ -26,8 +27,8 @@ import yaml
 
 from materia.errors import VocabularyError
 
-__all__ = ["REGISTER", "Source", "load_lines", "load_mapping", "load_tsv", "load_yaml", "read_text", "sources",
-           "tsv_rows"]
+__all__ = ["REGISTER", "Source", "load_lines", "load_mapping", "load_tsv", "load_yaml", "parse_yaml", "read_text",
+           "sources", "tsv_rows"]
 
 PACKAGE = "materia.lexicons"
 REGISTER = "SOURCES.yaml"
@@ -65,7 +66,8 @@ def _unique_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
 
 
-def _parse_yaml(name: str, text: str) -> Any:
+def parse_yaml(name: str, text: str) -> Any:
+    """The YAML document of `text`, read as the file `name` would be (a key twice in one mapping refused)."""
     try:
         return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: plain data only
     except yaml.YAMLError as exc:
@@ -85,7 +87,7 @@ def _resource(name: str) -> str:
 @functools.cache
 def sources() -> dict[str, Source]:
     """File name -> its registered source and licence (SOURCES.yaml)."""
-    data = _parse_yaml(REGISTER, _resource(REGISTER))
+    data = parse_yaml(REGISTER, _resource(REGISTER))
     if not isinstance(data, dict) or set(data) != {"files"} or not isinstance(data["files"], dict):
         raise VocabularyError(f"{REGISTER}: the one top-level key is files, a mapping of file name -> entry")
     out: dict[str, Source] = {}
@@ -108,7 +110,7 @@ def read_text(name: str) -> str:
 
 def load_yaml(name: str) -> Any:
     """The YAML document of a registered file, a key twice in one mapping refused."""
-    return _parse_yaml(name, read_text(name))
+    return parse_yaml(name, read_text(name))
 
 
 def load_mapping(name: str, keys: Collection[str], required: Collection[str] = ()) -> dict[str, Any]:
