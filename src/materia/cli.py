@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 from rich.console import Console
@@ -13,8 +14,12 @@ from materia.errors import ConfigError, MateriaError, ReadError, StoreError
 from materia.settings import Settings
 
 if TYPE_CHECKING:  # imported where used: `materia extract` needs no database
+    from rich.console import RenderableType
+
     from materia.knowledge import KnowledgeBase
     from materia.store import Store
+
+T = TypeVar("T")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="materia: what people write about supplements and medicines, "
@@ -52,6 +57,17 @@ def fail(path: str, reason: str) -> None:
     """One line on stderr naming the file and the reason, as the contract says (never wrapped)."""
     sys.stderr.write(f"materia: {printable(path)}: {printable(reason)}\n")
     sys.stderr.flush()
+
+
+def answer(value: T, as_json: bool, view: Callable[[T], RenderableType],
+           contract: Callable[[T], object] | None = None) -> None:
+    """Print what a command found: as JSON (its contract shape, or the value itself), or as a view to read."""
+    if as_json:
+        from materia.serialise import dumps
+
+        sys.stdout.write(dumps(contract(value) if contract else value, indent=2) + "\n")
+    else:
+        out.print(view(value))
 
 
 def check_kind(kind: str | None) -> None:
@@ -244,14 +260,10 @@ def conflicts(
     """Topics on which the sources about SUBSTANCE disagree."""
     from materia.knowledge.export import conflicts_contract
     from materia.render import conflicts_view
-    from materia.serialise import dumps
 
     with open_kb(db) as kb:
         found = kb.conflicts(substance)
-    if as_json:
-        sys.stdout.write(dumps(conflicts_contract(found), indent=2) + "\n")
-    else:
-        out.print(conflicts_view(found))
+    answer(found, as_json, conflicts_view, conflicts_contract)
 
 
 @app.command()
@@ -266,17 +278,13 @@ def interactions(
     A pair no source mentions is said to be unknown, which does not mean the combination is safe."""
     from materia.knowledge.export import interactions_contract
     from materia.render import interactions_view
-    from materia.serialise import dumps
 
     names = list(dict.fromkeys(p.strip() for p in products if p.strip()))
     if len(names) < 2:
         raise typer.BadParameter("name at least two different products", param_hint="PRODUCTS")
     with open_kb(db) as kb:
         report = kb.interactions(names)
-    if as_json:
-        sys.stdout.write(dumps(interactions_contract(report), indent=2) + "\n")
-    else:
-        out.print(interactions_view(report))
+    answer(report, as_json, interactions_view, interactions_contract)
 
 
 @app.command()
@@ -288,14 +296,10 @@ def history(
     """What was added to, removed from or changed in the documents about SUBSTANCE, and when."""
     from materia.knowledge.export import history_contract
     from materia.render import history_view
-    from materia.serialise import dumps
 
     with open_kb(db) as kb:
         entries = kb.history(substance)
-    if as_json:
-        sys.stdout.write(dumps(history_contract(entries), indent=2) + "\n")
-    else:
-        out.print(history_view(entries))
+    answer(entries, as_json, history_view, history_contract)
 
 
 @app.command()
@@ -308,14 +312,10 @@ def search(
 ) -> None:
     """Substances, statements (merged, grouped by substance) and documents matching QUERY."""
     from materia.render import search_view
-    from materia.serialise import dumps
 
     with open_kb(db) as kb:
         results = kb.search(query, limit=limit, offset=offset)
-    if as_json:
-        sys.stdout.write(dumps(results, indent=2) + "\n")
-    else:
-        out.print(search_view(results))
+    answer(results, as_json, search_view)
 
 
 @app.command()
