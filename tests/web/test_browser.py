@@ -7,39 +7,21 @@ Screenshots go to tmp/artefacts/ (or $MATERIA_ARTEFACTS); they are test output, 
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from live import ARGS, ARTEFACTS, BROWSER_MARKS, CHROMIUM, serving
 
 from materia.settings import Settings
 
-CHROMIUM = "/usr/bin/chromium"
-ARTEFACTS = Path(os.environ.get("MATERIA_ARTEFACTS") or Path(__file__).resolve().parents[2] / "tmp" / "artefacts")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDTHS = {"desktop": 1280, "phone": 390}
 LONG_LINE = "Glutamine 5 g a day may cause mild nausea in some adults, and it is taken with food.\n"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("MATERIA_REQUIRE_BROWSER"),
-                       reason="Chromium is not installed (set MATERIA_REQUIRE_BROWSER=1 to make this an error)"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -61,24 +43,10 @@ def browser_db(tmp_path_factory: pytest.TempPathFactory, web_db: Settings) -> Se
 
 @pytest.fixture(scope="module")
 def base_url(browser_db: Settings) -> Iterator[str]:
-    import uvicorn
-
-    from materia.web import create_app
     from materia.web.app import MAX_REQUEST_HEAD
 
-    port = _free_port()
-    config = uvicorn.Config(create_app(browser_db), host="127.0.0.1", port=port, log_level="warning",
-                            h11_max_incomplete_event_size=MAX_REQUEST_HEAD)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(browser_db, h11_max_incomplete_event_size=MAX_REQUEST_HEAD) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

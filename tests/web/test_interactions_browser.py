@@ -2,56 +2,26 @@
 highlighted sentence (as test_browser.py does for the monograph)."""
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from live import ARGS, ARTEFACTS, BROWSER_MARKS, CHROMIUM, serving
 
 from materia.settings import Settings
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("MATERIA_REQUIRE_BROWSER"),
-                       reason="Chromium is not installed (set MATERIA_REQUIRE_BROWSER=1 to make this an error)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
 def checker_url(interactions_db: Settings) -> Iterator[str]:
-    import uvicorn
-
-    from materia.web import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(create_app(interactions_db), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(interactions_db) as url:
+        yield url
 
 
 def test_browser_interactions_form_to_highlighted_sentence(checker_url: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
@@ -72,7 +42,7 @@ def test_browser_interactions_form_to_highlighted_sentence(checker_url: str) -> 
             assert any("Lipitor and zinc" in n and "does not mean the combination is safe" in n for n in notes)
             assert page.locator("p.nothing-known-note").is_visible()
             assert page.locator("p.disclaimer").first.is_visible()
-            page.screenshot(path=str(ARTIFACTS / "interactions.png"), full_page=True)
+            page.screenshot(path=str(ARTEFACTS / "interactions.png"), full_page=True)
             badge = pair.locator("ol.pair-sources a.badge").first
             anchor = (badge.get_attribute("href") or "").split("#", 1)[1]
             badge.click()
@@ -93,7 +63,7 @@ def test_browser_interactions_fits_a_phone(checker_url: str) -> None:
         try:
             page = browser.new_page(viewport={"width": 375, "height": 740})
             page.goto(checker_url + "/interactions?s=lipitor&s=itraconazole&s=zinc")
-            page.screenshot(path=str(ARTIFACTS / "interactions-phone.png"), full_page=True)
+            page.screenshot(path=str(ARTEFACTS / "interactions-phone.png"), full_page=True)
             assert page.evaluate("document.documentElement.scrollWidth") <= 380
         finally:
             browser.close()
