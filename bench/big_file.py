@@ -32,19 +32,6 @@ RESULTS = ROOT / "bench" / "results" / "big_file.json"
 MATERIA = [sys.executable, "-m", "materia"]
 
 
-def write_text(path: Path, mib: float) -> int:
-    """A prose file of about `mib` MiB made of the seeds and corpora (as big_text.py writes): its bytes."""
-    target, written, chunks = int(mib * 2**20), 0, big_text.pieces()
-    with path.open("w", encoding="utf-8") as f:
-        while written < target:
-            for chunk in chunks:
-                if written >= target:
-                    break
-                f.write(chunk)
-                written += len(chunk.encode("utf-8"))
-    return written
-
-
 def _tree(pid: int, cpu: dict[int, float]) -> int:
     """Bytes resident in process `pid` and all its descendants (worker processes, a forkserver) now; notes the
     CPU seconds of each in `cpu` (a worker's are counted though no process of the tree waits for it)."""
@@ -106,7 +93,7 @@ def top_substance(db: Path) -> str:
 
 def run(mib: float, folder: Path, extract: bool) -> dict[str, object]:
     text = folder / f"big{mib:g}.txt"
-    size = write_text(text, mib)
+    size = big_text.write(text, mib)
     db = folder / f"big{mib:g}.sqlite"
     out: dict[str, object] = {"bytes": size}
     out["ingest"] = measured([*MATERIA, "ingest", str(text), "--db", str(db)])

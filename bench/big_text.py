@@ -35,17 +35,21 @@ def pieces() -> list[str]:
     return out
 
 
-def main() -> None:
-    target = int(float(sys.argv[2]) * 2**20)
-    chunks = pieces()
-    written = 0
-    with open(sys.argv[1], "w", encoding="utf-8") as f:
+def write(path: Path, mib: float) -> int:
+    """A prose file of about `mib` MiB at `path`, the pieces repeated in order: the bytes written."""
+    target, written, chunks = int(mib * 2**20), 0, pieces()
+    with path.open("w", encoding="utf-8") as f:
         while written < target:
             for chunk in chunks:
                 if written >= target:
                     break
                 f.write(chunk)
                 written += len(chunk.encode("utf-8"))
+    return written
+
+
+def main() -> None:
+    written = write(Path(sys.argv[1]), float(sys.argv[2]))
     print(f"{sys.argv[1]}: {written / 2**20:.1f} MiB")
 
 
