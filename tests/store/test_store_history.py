@@ -3,9 +3,9 @@ listed by their substance, and the migration (0004) that gives items their value
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
+from old_schema import at_revision
 
 from materia.store import connect
 from materia.types import Document, Dose, Effect, Extraction, Span
@@ -59,24 +59,14 @@ def test_store_history_migrates_a_knowledge_base_made_before_item_digests(db_url
     """0004 backfills each item's digest as the live code computes it, so re-storing the same values
     records no change, and gives old history rows their document and substance."""
     import sqlalchemy as sa
-    from alembic import command
-    from alembic.config import Config
 
     from materia.serialise import to_json
-    from materia.store.db import MIGRATIONS
 
     x = _zinc("1", 30)
-    if "://" not in db_url:
-        Path(db_url).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(db_url if "://" in db_url else f"sqlite:///{db_url}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
     items = sa.table("items", *(sa.column(c) for c in ("document_id", "category", "substance", "name", "stance",
                                                           "key", "text", "span_start", "span_end")),
                      sa.column("payload", sa.JSON))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0003")
+    with at_revision(db_url, "0003") as conn:
         doc_id = conn.execute(sa.text(
             "INSERT INTO documents (source, record, sha256, kind, format, title, text, substance, has_references, "
             "n_items, ingested_at) VALUES ('/kb/zinc.md', '', '1', 'article', 'text', 'Zinc', :t, 'zinc', :f, 2, :at) "
@@ -90,7 +80,6 @@ def test_store_history_migrates_a_knowledge_base_made_before_item_digests(db_url
              "payload": to_json(x.effects[0])}])
         conn.execute(sa.text("INSERT INTO history (source, record, item_key, change, at) "
                              "VALUES ('/kb/zinc.md', '', 'dose|colds|', 'added', :at)"), {"at": datetime(2024, 1, 1)})
-    engine.dispose()
     with connect(db_url) as store:
         [old] = store.history(["zinc"])
         assert (old.document_id, old.change, old.item) == (doc_id, "added",

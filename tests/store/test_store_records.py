@@ -3,9 +3,9 @@ and the migration of a knowledge base made before records existed."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
+from old_schema import at_revision
 
 from materia.errors import StoreError
 from materia.store import connect
@@ -78,20 +78,10 @@ def test_store_records_refuses_extractions_of_another_file(store) -> None:
 def test_store_records_migrates_a_knowledge_base_made_before_records(db_url: str) -> None:
     """A 0001 database keeps its documents, items and full-text index when 0002 adds records."""
     import sqlalchemy as sa
-    from alembic import command
-    from alembic.config import Config
 
-    from materia.store.db import MIGRATIONS
     from materia.store.serialise import normalised_text_key
 
-    if "://" not in db_url:
-        Path(db_url).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(db_url if "://" in db_url else f"sqlite:///{db_url}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
+    with at_revision(db_url, "0001") as conn:
         doc_id = conn.execute(sa.text(
             "INSERT INTO documents (source, sha256, kind, format, title, text, substance, has_references, n_items, "
             "ingested_at) VALUES ('/old.txt', 'abc', 'article', 'text', 'Old', 'Zinc shortens colds.', 'zinc', "
@@ -100,7 +90,6 @@ def test_store_records_migrates_a_knowledge_base_made_before_records(db_url: str
             "INSERT INTO items (document_id, category, substance, name, key, text, payload, span_start, span_end) "
             "VALUES (:d, 'use', 'zinc', 'common cold', 'use|common cold|benefit', 'Zinc shortens colds.', '{}', "
             "0, 20)"), {"d": doc_id})
-    engine.dispose()
     with connect(db_url) as store:
         [doc] = store.documents()
         assert (doc.source, doc.record, doc.offset, doc.n_items) == ("/old.txt", None, 0, 1)

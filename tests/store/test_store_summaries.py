@@ -3,7 +3,8 @@ other names, and the migration (0005) that starts them on an existing knowledge 
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
+
+from old_schema import at_revision
 
 from materia.store import connect
 from materia.types import Document, Extraction, Span, Use
@@ -70,19 +71,9 @@ def test_store_summaries_migration_starts_an_existing_knowledge_base(db_url: str
     """0005 on a 0004 knowledge base: every stored substance gets a generation and no summary, and the
     statements already stored are searchable (stemmed), posts not."""
     import sqlalchemy as sa
-    from alembic import command
-    from alembic.config import Config
 
-    from materia.store.db import MIGRATIONS
 
-    if "://" not in db_url:
-        Path(db_url).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(db_url if "://" in db_url else f"sqlite:///{db_url}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0004")
+    with at_revision(db_url, "0004") as conn:
         doc_id = conn.execute(sa.text(
             "INSERT INTO documents (source, record, sha256, kind, format, title, text, substance, has_references, "
             "n_items, ingested_at) VALUES ('/kb/zinc.md', '', '1', 'article', 'text', 'Zinc', :t, 'zinc', :f, 2, :at) "
@@ -92,7 +83,6 @@ def test_store_summaries_migration_starts_an_existing_knowledge_base(db_url: str
             "INSERT INTO items (document_id, category, substance, name, key, text, payload, span_start, span_end) "
             "VALUES (:d, 'use', 'zinc', 'headaches', 'use|headaches|', 'Zinc eases headaches.', '{}', 0, 21), "
             "(:d, 'post', 'zinc', 'post', 'post|post|', 'I took it.', '{}', 22, 32)"), {"d": doc_id})
-    engine.dispose()
     with connect(db_url) as store:
         assert store.summary_generation("zinc") == 1
         assert store.stale_summaries("head", FMT) == ["zinc"]
