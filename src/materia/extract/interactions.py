@@ -174,9 +174,9 @@ class _Reader:
         self.skip_sections = _SKIP_SECTIONS | (_LABEL_SKIP_SECTIONS if kind == "label" else frozenset())
 
     def mentions(self) -> dict[Span, list[Mention]]:
-        """Mentions by sentence. An enzyme or transporter is how two things interact, not one of them;
-        on a text about its own subject, a class the subject belongs to stands for the subject, and so does
-        a brand name of it no vocabulary holds ("NUROMAX" throughout doxacurium's label)."""
+        """Mentions by sentence. On a text about its own subject, a class the subject belongs to stands for
+        the subject, and so does a brand name of it no vocabulary holds ("NUROMAX" throughout doxacurium's
+        label)."""
         by_sentence: dict[Span, list[Mention]] = {}
         recogniser = default_recogniser()
         # a file that marks up its drug names (the DDI corpus's XML) is read by its marks, else by the recogniser
@@ -190,8 +190,6 @@ class _Reader:
                 more = [] if marked else [b for b in brand.values() if not _overlapping(found, starts, b.span)]
                 found = sorted(found + more, key=lambda m: m.span.start)
         for m in found:
-            if self.cues.mechanism.fullmatch(self.text, m.span.start, m.span.end):
-                continue
             if self.own_subject and m.kind == "class" and self.subject in members(m.name):
                 m = Mention(self.subject or "", m.span, "substance")
             sentence = self.parsed.sentence_at(m.span.start)
@@ -323,10 +321,10 @@ _FORM = re.compile(r"\s+(?:i\.?v\.?|i\.?m\.?|xr|cr|er|sr|xl|la|odt|oral|injectio
 def _named(text: str, marked: MarkedName) -> Mention | None:
     """A name the file marks up, as a mention: the canonical name of a drug or class we know (a brand with its
     form or route, "Cordarone I.V.", is its drug), else its words; None for a word that names no drug in
-    particular ("drugs")."""
+    particular ("drugs") and for an enzyme or transporter alone ("CYP3A4": how two drugs interact, not one)."""
     words = " ".join(text[marked.span.start:marked.span.end].split())
-    if _GENERIC.fullmatch(words):
-        return None
+    if _GENERIC.fullmatch(words) or interaction_cues().mechanism.fullmatch(words):
+        return None  # the recogniser leaves these out of what it finds too
     name = None if marked.kind == "class" else canonical_name(words) or canonical_name(_FORM.sub("", words))
     if name is not None:
         return Mention(name, marked.span, "substance")
