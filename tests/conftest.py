@@ -3,6 +3,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: an example that first loads a vocabulary (pint's unit registry: about a second)
+# or runs on a busy CI machine is slow once, not wrong; Hypothesis would call that test flaky.
+settings.register_profile("materia", deadline=None)
+settings.load_profile("materia")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

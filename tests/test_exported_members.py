@@ -30,8 +30,8 @@ EXPORTED: dict[str, list[str]] = {
                       "Store", "StoredItem", "SubstanceSummary", "connect"],
     "materia.web": ["create_app", "serve"],
     "materia.pipeline": [
-        "Failure", "IngestReport", "Processed", "Progress", "Work", "expand_paths", "extract_file", "ingest", "process",
-        "refresh_summaries", "remove", "source_of", "warm_up",
+        "Failure", "IngestReport", "Processed", "Progress", "Work", "build_summaries", "expand_paths", "extract_file",
+        "ingest", "process", "refresh_summaries", "remove", "source_of", "warm_up",
     ],
     "materia.runners": ["Cluster", "InProcess", "Pool", "Runner", "WorkerLost", "default_workers"],
 }

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from materia import pipeline
 from materia.cli import app
+from materia.knowledge import KnowledgeBase, summaries
 from materia.pipeline import Failure, Processed, expand_paths, ingest, process, source_of
 from materia.settings import Settings
 from materia.store import connect
@@ -377,18 +378,28 @@ def test_pipeline_two_workers_store_what_one_stores(tmp_path: Path, seeds: dict[
     (folder / "empty.txt").write_text("", encoding="utf-8")
     monkeypatch.setattr(pipeline, "POOL_BYTES_PER_WORKER", 1)  # a pool however little text there is
 
-    def stored(workers: int) -> tuple[pipeline.IngestReport, list[tuple[str, str | None, int]], list[int]]:
+    def stored(workers: int) -> tuple[pipeline.IngestReport, list[tuple[str, str | None, int]], list[int],
+                                      dict[str, str]]:
         seen: list[int] = []
         with connect(str(tmp_path / f"kb{workers}.sqlite")) as store:
             report = ingest(store, [str(folder)], Settings.from_env({}), workers=workers,
                             progress=lambda path, done, total: seen.append(done))
             docs = [(d.source, d.record, d.n_items) for d in store.documents()]
-            assert store.check() == []
-        return report, docs, seen
+            assert store.check() == [] and store.stale_summaries(summaries.ALIASES, summaries.summary_format()) == []
+            monographs = {s: re.sub(r'"(document_id|id)":\d+', "", summaries.decode_json(body))  # ids: store order
+                          for s in store.substance_names()
+                          if (body := store.summary(s, summaries.MONOGRAPH, summaries.summary_format()))}
+        return report, docs, seen, monographs
 
-    one, docs_one, _ = stored(1)
-    two, docs_two, progress = stored(2)
+    one, docs_one, _, monographs_one = stored(1)
+
+    def not_in_this_process(*args: object) -> list[str]:
+        raise AssertionError("the pool's workers build the summaries")
+
+    monkeypatch.setattr(KnowledgeBase, "refresh_summaries", not_in_this_process)
+    two, docs_two, progress, monographs_two = stored(2)
     assert two.added == one.added == (*(str(folder / f"{i}.txt") for i in range(6)), str(folder / "reviews.csv"))
     assert two.failed == one.failed == ((str(folder / "empty.txt"), "empty file"),)
     assert docs_two == docs_one and len(docs_one) == 6 + 3
     assert progress[-1] == 8
+    assert monographs_two == monographs_one and "glutamine" in monographs_one

@@ -26,18 +26,20 @@ from materia.errors import MateriaError, ReadError, StoreError
 from materia.extract import blocks, extract
 from materia.ingest import from_bytes, read_bytes, read_raw
 from materia.knowledge import KnowledgeBase
+from materia.knowledge.base import SUMMARIES_PER_COMMIT, BuiltSummary, SummaryTask
 from materia.runners import Cluster, InProcess, Pool, Runner, WorkerLost
 from materia.settings import Settings
 from materia.store import Store
 from materia.types import Document, Extraction
 
-__all__ = ["Failure", "IngestReport", "Processed", "Progress", "Work", "expand_paths", "extract_file", "ingest",
-           "process", "refresh_summaries", "remove", "source_of", "warm_up"]
+__all__ = ["Failure", "IngestReport", "Processed", "Progress", "Work", "build_summaries", "expand_paths",
+           "extract_file", "ingest", "process", "refresh_summaries", "remove", "source_of", "warm_up"]
 
 Progress = Callable[[str, int, int], None]  # (path, done, total)
 POOL_BYTES_PER_WORKER = 1 << 20  # a worker process pays for itself from about this much text on
 BATCH_FILES, BATCH_SECONDS = 32, 1.0  # one transaction stores this many files, or what came in this long
 IN_FLIGHT_BYTES = 64 << 20  # files handed to workers and not yet stored, at most (roughly: text, not results)
+SUMMARIES_PER_TASK = 8  # summaries a worker builds per task (a big substance takes a while alone)
 BIG_FILE_BYTES = 8 << 20  # a bigger file may hold a huge document: extracted here and stored a block at a time
 
 
@@ -282,9 +284,10 @@ def ingest(store: Store, paths: list[str], settings: Settings | None = None, pro
         pending_bytes += len(data)
         first = first or (source, sha256)
     done = len(files) - len(todo) - len(big)
-    if todo:
-        runner = _runner(workers, scheduler, pending_bytes, len(todo))
-        try:
+    runner: Runner | None = None
+    try:
+        if todo:
+            runner = _runner(workers, scheduler, pending_bytes, len(todo))
             if isinstance(runner, Cluster) and (send_bytes or (first and not _shared_files(runner, first))):
                 todo_iter: Iterable[Work] = _with_bytes(todo, settings, failed)
             else:
@@ -302,32 +305,37 @@ def ingest(store: Store, paths: list[str], settings: Settings | None = None, pro
                     notes.extend((work.path, n) for n in result.notes)
                     writer.add(result)
             writer.flush()
-        finally:
+        if big and runner is not None:  # a huge file's blocks get a pool of their own: one at a time
             runner.close()
-    for work in big:
-        big_result = _store_big(store, work, settings, workers)
-        done += 1
+            runner = None
+        for work in big:
+            big_result = _store_big(store, work, settings, workers)
+            done += 1
+            if progress:
+                progress(work.path, done, len(files))
+            if isinstance(big_result, Failure):
+                failed.append((big_result.path, big_result.reason))
+            else:
+                outcomes[big_result[0]].append(work.path)
+                notes.extend((work.path, n) for n in big_result[1])
         if progress:
-            progress(work.path, done, len(files))
-        if isinstance(big_result, Failure):
-            failed.append((big_result.path, big_result.reason))
-        else:
-            outcomes[big_result[0]].append(work.path)
-            notes.extend((work.path, n) for n in big_result[1])
-    if progress:
-        progress("", len(files), len(files))
-    removed: list[str] = []
-    folders = {source_of(p): p for p in reversed(paths) if os.path.isdir(p)}  # each as first typed
-    for folder, typed in folders.items():
-        try:
-            removed += _drop_gone(store, folder)
-        except MateriaError as exc:
-            failed.append((typed, str(exc)))
+            progress("", len(files), len(files))
+        removed: list[str] = []
+        folders = {source_of(p): p for p in reversed(paths) if os.path.isdir(p)}  # each as first typed
+        for folder, typed in folders.items():
+            try:
+                removed += _drop_gone(store, folder)
+            except MateriaError as exc:
+                failed.append((typed, str(exc)))
+        # the extraction pool, when there is one, builds the summaries too
+        refresh_summaries(store, failed, runner if isinstance(runner, Pool) else None)
+    finally:
+        if runner is not None:
+            runner.close()
 
     def in_order(found: list[str]) -> tuple[str, ...]:  # as the files were named, whichever finished first
         return tuple(sorted(found, key=lambda p: order.get(p, -1)))
 
-    refresh_summaries(store, failed)
     return IngestReport(in_order(outcomes["added"]), in_order(outcomes["updated"]), in_order(outcomes["unchanged"]),
                         tuple(sorted(failed, key=lambda f: order.get(f[0], -1))), tuple(notes), removed=tuple(removed))
 
@@ -367,16 +375,43 @@ def _with_bytes(todo: list[Work], settings: Settings, failed: list[tuple[str, st
             failed.append((work.path, exc.reason))
 
 
-def refresh_summaries(store: Store, failed: list[tuple[str, str]] | None = None) -> list[str]:
+def refresh_summaries(store: Store, failed: list[tuple[str, str]] | None = None,
+                      pool: Pool | None = None) -> list[str]:
     """Rebuild the per-substance summaries the writes made stale (so the first `show` after an ingest reads
-    them ready-made): the substances rebuilt. A failure is noted in `failed`, never fatal: a stale summary
-    is rebuilt by its first reader."""
+    them ready-made): the substances rebuilt. With a `pool` of worker processes (and a knowledge base they
+    can open), the workers build them and this process stores them. A failure is noted in `failed`, never
+    fatal: a stale summary is rebuilt by its first reader."""
+    kb = KnowledgeBase(store, cache_size=0)
+    url = store.shared_url
     try:
-        return KnowledgeBase(store, cache_size=0).refresh_summaries()
+        if pool is None or url is None:
+            return kb.refresh_summaries()
+        tasks = kb.stale_summaries()
+        chunks = [tuple(tasks[i:i + SUMMARIES_PER_TASK]) for i in range(0, len(tasks), SUMMARIES_PER_TASK)]
+        built: list[BuiltSummary] = []
+        for _, result in pool.map(functools.partial(build_summaries, url), chunks):
+            if not isinstance(result, WorkerLost):  # else left stale: its first reader builds it
+                built += result
+            if len(built) >= SUMMARIES_PER_COMMIT:
+                kb.store_summaries(built)
+                built = []
+        kb.store_summaries(built)
+        return [substance for substance, _ in tasks]
     except MateriaError as exc:
         if failed is not None:
             failed.append(("summaries", str(exc)))
         return []
+
+
+@functools.cache
+def _knowledge_base(url: str) -> KnowledgeBase:
+    """A worker's own connection to the knowledge base it builds summaries of (one per process)."""
+    return KnowledgeBase.open(url, cache_size=0)
+
+
+def build_summaries(url: str, tasks: tuple[SummaryTask, ...]) -> list[BuiltSummary]:
+    """The summaries of `tasks`, built in a worker process from the knowledge base at `url`."""
+    return _knowledge_base(url).build_summaries(tasks)
 
 
 def _drop_gone(store: Store, folder: str) -> list[str]:

@@ -48,7 +48,9 @@ T = TypeVar("T")
 SEARCH_SECONDS = 2.0  # a search's time limit when the caller gives none (the web site gives its own)
 SEARCH_POOL = 1000  # most statements (and documents) ranked per search: deeper pages need narrower words
 MAX_NAMED = 10  # most substances a search lists by name
-_SUMMARIES_PER_COMMIT = 64  # summaries stored per write transaction after an ingest (a commit costs a sync)
+SUMMARIES_PER_COMMIT = 64  # summaries stored per write transaction after an ingest (a commit costs a sync)
+SummaryTask = tuple[str, tuple[str, ...]]  # a substance whose summary to build, and its other names
+BuiltSummary = tuple[str, int, dict[str, bytes], tuple[str, ...]]  # substance, generation, parts, other names
 
 
 def _words(text: str) -> str:
@@ -277,21 +279,33 @@ class KnowledgeBase:
                                   interaction_rules.of_substance(substance, items))
         return generation, summary_rules.parts(m, aliases or ())
 
-    def refresh_summaries(self, substances: Iterable[str] | None = None) -> list[str]:
-        """Rebuild the summaries (and other names) of `substances`, by default of every substance whose summary
-        is missing or stale: what an ingest calls once it has stored its files. The substances rebuilt."""
+    def stale_summaries(self, substances: Iterable[str] | None = None) -> list[SummaryTask]:
+        """The summaries to rebuild, each a substance with the other names to store with it: those of
+        `substances`, by default of every substance whose summary is missing or stale."""
         todo = sorted(set(substances if substances is not None else
                           self.store.stale_summaries(summary_rules.ALIASES, summary_format())))
         if not todo:
             return []
         others = substance_aliases(todo, self.store.titled_substances())
-        for start in range(0, len(todo), _SUMMARIES_PER_COMMIT):
-            built = []
-            for substance in todo[start:start + _SUMMARIES_PER_COMMIT]:
-                aliases = others.get(substance, set())
-                built.append((substance, *self._build_summary(substance, aliases), aliases))
-            self.store.put_summaries(summary_format(), built)
-        return todo
+        return [(substance, tuple(sorted(others.get(substance, ())))) for substance in todo]
+
+    def build_summaries(self, tasks: Iterable[SummaryTask]) -> list[BuiltSummary]:
+        """Each task's summary parts, with the generation of the data they were built from (reads only:
+        worker processes build them in parallel, the one writer stores them)."""
+        return [(substance, *self._build_summary(substance, aliases), aliases) for substance, aliases in tasks]
+
+    def store_summaries(self, built: Sequence[BuiltSummary]) -> None:
+        """Store built summaries, one write transaction for all; one whose documents changed since it was
+        built is left stale (its next reader builds it again)."""
+        self.store.put_summaries(summary_format(), built)
+
+    def refresh_summaries(self, substances: Iterable[str] | None = None) -> list[str]:
+        """Rebuild the summaries (and other names) of `substances`, by default of every substance whose summary
+        is missing or stale: what an ingest calls once it has stored its files. The substances rebuilt."""
+        tasks = self.stale_summaries(substances)
+        for start in range(0, len(tasks), SUMMARIES_PER_COMMIT):
+            self.store_summaries(self.build_summaries(tasks[start:start + SUMMARIES_PER_COMMIT]))
+        return [substance for substance, _ in tasks]
 
     def interactions(self, names: Sequence[str]) -> InteractionReport:
         """Every pairwise interaction the sources state among the named products, strongest first, with the

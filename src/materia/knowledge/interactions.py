@@ -156,7 +156,8 @@ def conflicts(sources: Sequence[InteractionSource], keys: dict[int, str]) -> tup
 
 def _pair(a: str, b: str, sources: Sequence[InteractionSource], keys: dict[int, str],
           asked: tuple[str, str] | None = None) -> InteractionPair:
-    ordered = sorted(sources, key=lambda s: (*(-r for r in _rank(s)), s.document_id, s.span))
+    # ties by where the sentence is (source, record, span), never by the order the files were stored in
+    ordered = sorted(sources, key=lambda s: (*(-r for r in _rank(s)), s.source, s.record or "", s.span, s.document_id))
     severities = [s.severity for s in ordered if s.severity is not None and s.says != NO_INTERACTION]
     strongest = max(severities, key=SEVERITY_RANK.__getitem__) if severities else None
     best_grade = LEVELS[max(LEVELS.index(s.grade) for s in ordered)]

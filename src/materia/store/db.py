@@ -335,6 +335,15 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def shared_url(self) -> str | None:
+        """The URL another process opens this knowledge base by (password included), or None for an
+        in-memory SQLite database, which only this process sees."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return None
+        return url.render_as_string(hide_password=False)
+
     def close(self) -> None:
         self.engine.dispose()
 
