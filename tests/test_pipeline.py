@@ -44,9 +44,9 @@ def test_pipeline_process_reads_and_extracts_one_file(zinc: Path) -> None:
     done = process(str(zinc), Settings.from_env({}))
     assert isinstance(done, Processed) and not done.unchanged
     assert done.source == os.path.realpath(zinc)
-    [x] = done.extractions
+    [x] = done.documents
     assert x.document.source == done.source and x.document.sha256 == done.sha256
-    assert x.substance == "glutamine" and x.uses
+    assert x.substance == "glutamine" and any(r.category == "use" for r in x.records)
 
 
 def test_pipeline_process_reports_a_bad_file_as_failure(tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_pipeline_process_skips_an_unchanged_file_before_parsing(zinc: Path, mon
 
     monkeypatch.setattr(pipeline, "read_raw", must_not_parse)
     again = process(str(zinc), Settings.from_env({}), stored_sha256=first.sha256)
-    assert isinstance(again, Processed) and again.unchanged and again.extractions == ()
+    assert isinstance(again, Processed) and again.unchanged and again.documents == ()
 
 
 def test_pipeline_expand_paths_names_each_file_once(zinc: Path, tmp_path: Path, monkeypatch) -> None:
@@ -246,7 +246,7 @@ def test_pipeline_kind_applies_to_every_record(tmp_path: Path) -> None:
     table.write_text(TABLE, encoding="utf-8")
     done = process(str(table), Settings.from_env({}), kind="post")
     assert isinstance(done, Processed)
-    assert [(x.document.record, x.document.kind) for x in done.extractions] == \
+    assert [(x.document.record, x.document.kind) for x in done.documents] == \
         [("row 1", "community"), ("row 2", "community"), ("row 3", "community")]
     result = CliRunner().invoke(app, ["extract", "--json", "--kind", "article", str(table)])
     assert result.exit_code == 0, result.output

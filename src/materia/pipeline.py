@@ -1,7 +1,7 @@
 """read -> extract -> store: the one orchestrator.
 
     expand_paths(paths)           files named by paths, directories and globs (and the misses)
-    process(path, settings)       one file -> its Extractions, or why it failed (no database)
+    process(path, settings)       one file -> its documents ready to store, or why it failed (no database)
     ingest(store, paths)          process each file and store it in one transaction; drop the files
                                   gone from a folder that was given; refresh the stale summaries
     remove(store, paths)          drop stored files, or every stored file under a folder
@@ -29,8 +29,8 @@ from materia.knowledge import KnowledgeBase
 from materia.knowledge.base import SUMMARIES_PER_COMMIT, BuiltSummary, SummaryTask
 from materia.runners import Cluster, InProcess, Pool, Runner, WorkerLost
 from materia.settings import Settings
-from materia.store import Store
-from materia.types import Document, Extraction
+from materia.store import Prepared, Store, prepare
+from materia.types import Document
 
 __all__ = ["Failure", "IngestReport", "Processed", "Progress", "Work", "build_summaries", "expand_paths",
            "extract_file", "ingest", "process", "refresh_summaries", "remove", "source_of", "warm_up"]
@@ -61,14 +61,15 @@ class IngestReport:
 
 @dataclass(frozen=True, slots=True)
 class Processed:
-    """One file read and extracted: an Extraction per document (per record of a many-record file).
+    """One file read and extracted: a document ready to store per record of the file (its extraction as item
+    records, serialised where it was extracted: the one writer only writes).
 
-    `unchanged` is set, with no extractions, when the file's bytes hash to what is already stored."""
+    `unchanged` is set, with no documents, when the file's bytes hash to what is already stored."""
 
     path: str
     source: str
     sha256: str
-    extractions: tuple[Extraction, ...] = ()
+    documents: tuple[Prepared, ...] = ()
     notes: tuple[str, ...] = ()
     unchanged: bool = False
 
@@ -171,13 +172,13 @@ def extract_file(work: Work, settings: Settings) -> Processed | Failure:
         data = read_bytes(work.source, settings) if work.data is None else work.data
         raw = from_bytes(work.source, data)
         documents = read_raw(raw, work.kind)
-        extractions = tuple(extract(d) for d in documents)
+        prepared = tuple(prepare(extract(d)) for d in documents)
     except MateriaError as exc:
         return Failure(work.path, getattr(exc, "reason", str(exc)))
     except (ValueError, UnicodeError, RecursionError) as exc:  # an extractor choked: report, go on
         return Failure(work.path, f"could not extract: {exc.__class__.__name__}: {exc}")
     notes = tuple(dict.fromkeys(n for d in documents for n in d.notes))
-    return Processed(work.path, work.source, raw.sha256, extractions, notes)
+    return Processed(work.path, work.source, raw.sha256, prepared, notes)
 
 
 def warm_up() -> None:
@@ -234,7 +235,7 @@ class _Writer:
     def flush(self) -> None:
         if not self.batch:
             return
-        stored = self.store.put_many([(p.source, p.sha256, p.extractions) for p in self.batch])
+        stored = self.store.put_many([(p.source, p.sha256, p.documents) for p in self.batch])
         for p, outcome in zip(self.batch, stored, strict=True):
             if isinstance(outcome, StoreError):  # the store refused this file (e.g. a constraint): report it
                 self.failed.append((p.path, str(outcome)))

@@ -51,19 +51,19 @@ def test_store_records_a_failing_record_stores_none_of_the_file(store, monkeypat
     from materia.store import db
 
     store.put_all("/data/reviews.csv", "1", _rows("1", ROWS))
-    real = db.records
+    real = db.Store._add_items
     calls = {"n": 0}
 
-    def fail_on_second(x: Extraction) -> object:
+    def fail_on_second(*args: object) -> None:  # the database fails while the second record is written
         calls["n"] += 1
         if calls["n"] == 2:
             raise db.SQLAlchemyError("disk full")
-        return real(x)
+        real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(db, "records", fail_on_second)
+    monkeypatch.setattr(db.Store, "_add_items", staticmethod(fail_on_second))
     with pytest.raises(StoreError):
         store.put_all("/data/reviews.csv", "2", _rows("2", ["a b", "c d", "e f"]))
-    monkeypatch.setattr(db, "records", real)
+    monkeypatch.setattr(db.Store, "_add_items", staticmethod(real))
     assert [d.substance for d in store.documents()] == ["zinc", "iron", "magnesium"]  # the old file, whole
     assert store.stored_sha256("/data/reviews.csv") == "1"
 
@@ -115,14 +115,14 @@ def test_store_records_put_many_stores_many_files_in_one_go(store, monkeypatch) 
     assert store.put_many(files[:2]) == ["unchanged", "unchanged"]
     assert store.stored_sha256s(["/data/a.csv", "/data/b.csv", "/data/c.csv"]) == {"/data/a.csv": "1", "/data/b.csv": "1"}
 
-    real = db.records
+    real = db.Store._add_items
 
-    def refuse_b(x: Extraction) -> object:
-        if x.document.source == "/data/b.csv":
+    def refuse_b(s: object, written: object, recs: object) -> None:  # the database fails while b is written
+        if written.document.source == "/data/b.csv":  # type: ignore[attr-defined]
             raise db.SQLAlchemyError("disk full")
-        return real(x)
+        real(s, written, recs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(db, "records", refuse_b)
+    monkeypatch.setattr(db.Store, "_add_items", staticmethod(refuse_b))
     again = store.put_many([("/data/a.csv", "2", _rows("2", ROWS[1:], "/data/a.csv")),
                             ("/data/b.csv", "2", _rows("2", ROWS, "/data/b.csv"))])
     monkeypatch.undo()

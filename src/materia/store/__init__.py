@@ -1,7 +1,8 @@
 """The knowledge base: the only package that imports SQLAlchemy.
 
 `connect(url_or_path)` opens (and migrates) an SQLite file or any SQLAlchemy URL;
-`Store.put(extraction)` stores one document in one transaction, `Store.put_all` every document of
+`Store.put(extraction)` stores one document in one transaction (`prepare` turns an extraction into the
+records stored, where it was extracted), `Store.put_all` every document of
 one file, `Store.put_many` many files in one transaction (a large ingest); `Store.summary`/`put_summary` keep
 the per-substance summaries knowledge/ computes (stale once a write touches the substance);
 `match_statements` and friends search within a `QueryBudget` (a time limit, and cancellable). The store only stores:
@@ -20,6 +21,7 @@ from materia.store.rows import (
     SubstanceSummary,
 )
 from materia.store.search import QueryBudget
+from materia.store.serialise import Prepared, prepare
 
-__all__ = ["DocumentInfo", "DocumentMatch", "HistoryEntry", "QueryBudget", "Snippet", "StatementMatch", "Store",
-           "StoredItem", "SubstanceSummary", "connect"]
+__all__ = ["DocumentInfo", "DocumentMatch", "HistoryEntry", "Prepared", "QueryBudget", "Snippet", "StatementMatch",
+           "Store", "StoredItem", "SubstanceSummary", "connect", "prepare"]

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     JSON,
     Connection,
+    DateTime,
     Engine,
     String,
     Table,
@@ -47,7 +48,7 @@ from materia.store.rows import (
     SubstanceSummary,
 )
 from materia.store.search import QueryBudget, StatementKey
-from materia.store.serialise import ItemRecord, content_key, records
+from materia.store.serialise import ItemRecord, Prepared, content_key, prepare
 from materia.types import Document, Extraction, Span
 
 T = TypeVar("T")
@@ -214,29 +215,47 @@ def _stored_records(s: Session, document_id: int) -> list[ItemRecord]:
 
 
 def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows of one shape: COPY on PostgreSQL (measured: an eighth of executemany's client
-    CPU and wall time for a document's items), executemany elsewhere."""
+    """Insert many rows of one shape through the driver: COPY on PostgreSQL (measured: an eighth of
+    executemany's client CPU and wall time for a document's items), the driver's executemany on SQLite
+    (SQLAlchemy's processing of each row's parameters was a third of the writer's CPU in a large ingest),
+    SQLAlchemy's executemany elsewhere. JSON columns are written as JSON text, NULL for None."""
     if not rows:
         return
     connection = s.connection()
-    if connection.dialect.name != "postgresql":
+    dialect = connection.dialect.name
+    if dialect not in ("postgresql", "sqlite"):
         connection.execute(insert(table), rows)
         return
     columns = list(rows[0])
     as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    as_time = {c.name for c in table.columns if isinstance(c.type, DateTime)} if dialect == "sqlite" else set()
+
+    def value(column: str, v: Any) -> Any:
+        if v is None:
+            return None
+        if column in as_json:
+            return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+        if column in as_time:  # as SQLAlchemy's SQLite DateTime stores it, so it reads it back
+            return v.isoformat(" ", "microseconds")
+        return v
+
     quoted = ", ".join(f'"{c}"' for c in columns)  # "key", "text", "before" are words of SQL
     driver = connection.connection.driver_connection
     assert driver is not None  # a live connection inside the transaction
     try:
+        if dialect == "sqlite":
+            placeholders = ", ".join("?" * len(columns))
+            driver.executemany(f"INSERT INTO {table.name} ({quoted}) VALUES ({placeholders})",
+                               [[value(c, row[c]) for c in columns] for row in rows])
+            return
         with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([json.dumps(row[c]) if c in as_json and row[c] is not None else row[c]
-                                for c in columns])
+                copy.write_row([value(c, row[c]) for c in columns])
     except connection.dialect.loaded_dbapi.Error as exc:
         raise StoreError(f"could not store: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
 
 
-def _check_file(source: str, sha256: str, extractions: Sequence[Extraction]) -> None:
+def _check_file(source: str, sha256: str, extractions: Sequence[Extraction | Prepared]) -> None:
     """Refuse what is not the documents of one file, each record once."""
     if not extractions or any(x.document.source != source or x.document.sha256 != sha256 for x in extractions):
         raise StoreError(f"{source}: expected the documents of this one file")
@@ -370,13 +389,14 @@ class Store:
                                        .where(DocumentRow.source.in_(wanted[i:i + 1000]))).tuples().all())
         return found
 
-    def put_all(self, source: str, sha256: str, extractions: Sequence[Extraction]) -> str:
+    def put_all(self, source: str, sha256: str, extractions: Sequence[Extraction | Prepared]) -> str:
         """Store every document of one file (one per record of a many-record file) in one transaction,
         dropping records the file no longer has: 'added', 'updated' or 'unchanged'."""
         _check_file(source, sha256, extractions)
-        return self._writing([source], lambda s: self._put_file(s, source, sha256, extractions, _now()))
+        ready = [prepare(x) for x in extractions]
+        return self._writing([source], lambda s: self._put_file(s, source, sha256, ready, _now()))
 
-    def put_many(self, files: Sequence[tuple[str, str, Sequence[Extraction]]]) -> list[str | StoreError]:
+    def put_many(self, files: Sequence[tuple[str, str, Sequence[Extraction | Prepared]]]) -> list[str | StoreError]:
         """Store several files, each (source, sha256, extractions) as `put_all` does, in one transaction:
         an outcome per file, in order ('added', 'updated', 'unchanged' or the error). One commit for many
         files is what makes a large ingest fast; should the database refuse the batch, each file is
@@ -387,7 +407,8 @@ class Store:
                 _check_file(source, sha256, extractions)
             except StoreError as exc:
                 outcomes[i] = exc
-        batch = [(i, *file) for i, file in enumerate(files) if outcomes[i] is None]
+        batch = [(i, source, sha256, [prepare(x) for x in extractions])
+                 for i, (source, sha256, extractions) in enumerate(files) if outcomes[i] is None]
 
         def store(s: Session) -> list[str]:
             now = _now()
@@ -404,7 +425,7 @@ class Store:
                     outcomes[i] = exc
         return [o if o is not None else StoreError("unreachable") for o in outcomes]
 
-    def _put_file(self, s: Session, source: str, sha256: str, extractions: Sequence[Extraction],
+    def _put_file(self, s: Session, source: str, sha256: str, extractions: Sequence[Prepared],
                   now: datetime) -> str:
         records = [x.document.record or "" for x in extractions]
         rows = {r.record: r for r in s.scalars(select(DocumentRow).where(DocumentRow.source == source))}
@@ -427,7 +448,7 @@ class Store:
                                                      DocumentRow.record == (doc.record or "")))
             if row is not None and row.sha256 == doc.sha256:
                 return "unchanged"
-            self._write(s, row, x, _now())
+            self._write(s, row, prepare(x), _now())
             return "added" if row is None else "updated"
 
         return self._writing([doc.source], store)
@@ -477,17 +498,17 @@ class Store:
         return self._writing([source], store)
 
     @staticmethod
-    def _write(s: Session, row: DocumentRow | None, x: Extraction, now: datetime) -> None:
+    def _write(s: Session, row: DocumentRow | None, x: Prepared, now: datetime) -> None:
         """Insert or replace one document and its items, recording in the history which items came,
         went, or kept their category, name and stance with other values (one "changed" entry)."""
-        recs = records(x)
+        recs = x.records
         written = Store._document_row(s, row, x, len(recs), now)
         Store._add_items(s, written, recs)
         Store._add_history(s, written, _changes(written.old, recs), now)
         s.info.setdefault(_TOUCHED, set()).update((written.old_substance, written.substance))
 
     @staticmethod
-    def _document_row(s: Session, row: DocumentRow | None, x: Extraction, n_items: int, now: datetime) -> _Written:
+    def _document_row(s: Session, row: DocumentRow | None, x: Prepared, n_items: int, now: datetime) -> _Written:
         """Insert or update the row of one document, its old items deleted (and returned, for the history)."""
         doc = x.document
         substance = x.substance.strip().lower() if x.substance else None
@@ -502,7 +523,7 @@ class Store:
             s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
         row.sha256, row.kind, row.format, row.text_offset = doc.sha256, doc.kind, doc.format, doc.offset
         row.title, row.modified, row.text, row.content_key = doc.title, doc.modified, doc.text, content_key(doc)
-        row.substance, row.has_references, row.n_items = substance, bool(x.references), n_items
+        row.substance, row.has_references, row.n_items = substance, x.has_references, n_items
         row.ingested_at = now
         s.flush()
         return _Written(row, doc, substance, old, old_substance, old_offset)
@@ -543,11 +564,12 @@ class Store:
             written: _Written | None = None
             matching: _Matching | None = None
             n_items = 0
-            for x in parts:
-                _check_file(source, sha256, [x])
-                if x.document.record:
+            for part in parts:
+                _check_file(source, sha256, [part])
+                if part.document.record:
                     raise StoreError(f"{source}: parts are of a file of one document")
-                recs = records(x)
+                x = prepare(part)
+                recs = x.records
                 if written is None:
                     written = self._document_row(s, rows.get(""), x, 0, now)
                     matching = _Matching(written.old)

@@ -88,6 +88,24 @@ def _evidence_span(item: Any) -> Span:
     return sentence if isinstance(sentence, Span) else item.span
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One document's extraction as the store writes it: its row's values and its item records. Made where
+    the document was extracted (a worker process), so the one writer of an ingest serialises no items."""
+
+    document: Document
+    substance: str | None
+    has_references: bool
+    records: tuple[ItemRecord, ...]
+
+
+def prepare(x: Extraction | Prepared) -> Prepared:
+    """An extraction ready to store (a prepared one as it is)."""
+    if isinstance(x, Prepared):
+        return x
+    return Prepared(x.document, x.substance, bool(x.references), tuple(records(x)))
+
+
 def records(x: Extraction) -> list[ItemRecord]:
     """Every item of an extraction as a record to store, in a stable order; each category says how
     (materia.categories: name, stance, evidence and evidence span)."""
