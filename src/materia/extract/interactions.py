@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 from materia.extract.drug_mentions import Mention, default_recogniser
 from materia.extract.names import canonical as canonical_name
-from materia.extract.pair_model import PairModel, blind, pair_features, pair_model
+from materia.extract.pair_model import PairModel, SentenceScorer, blind, pair_model
 from materia.extract.parse import Parsed
 from materia.lexicons.cues import InteractionCues, interaction_cues
 from materia.lexicons.drug_classes import canonical_class, classes_of, fold, members
@@ -81,23 +81,25 @@ def label_pairs(model: PairModel, mentions: Sequence[Mention], text: str, style:
                            for m in mentions], style)
     comparison = interaction_cues().comparison
     compared = [m.start() for m in comparison.finditer(text)]
+    scorer = SentenceScorer(model, blinded)
     out = {}
     for i, j in pairs:
         first, second = mentions[i], mentions[j]
         if first.name == second.name or any(first.span.end <= c < second.span.start for c in compared):
             out[(i, j)] = "none"
             continue
-        out[(i, j)] = model.classify(pair_features(blinded, i, j))[0]
+        out[(i, j)] = scorer.classify(i, j)[0]
     return out
 
 
-def classify_pairs(model: PairModel, mentions: Sequence[Mention], text: str,
-                   style: str = "label") -> list[tuple[int, int, str]]:
+def classify_pairs(model: PairModel, mentions: Sequence[Mention], text: str, style: str = "label",
+                   pairs: Iterable[tuple[int, int]] | None = None) -> list[tuple[int, int, str]]:
     """Pairs (i, j, type) of mentions of one sentence (`text`, with mention spans into it) that the model
-    finds interacting."""
+    finds interacting; among `pairs` (i < j) when given, else among all."""
     if len(mentions) < 2:
         return []
-    return [(i, j, label) for (i, j), label in label_pairs(model, mentions, text, style).items() if label != "none"]
+    labels = label_pairs(model, mentions, text, style, pairs)
+    return [(i, j, label) for (i, j), label in labels.items() if label != "none"]
 
 
 def _mechanisms(cues: InteractionCues, text: str) -> tuple[str, ...]:
@@ -221,13 +223,14 @@ class _Reader:
         found: list[_Found] = []
         mentions = sentence.mentions
         names_subject = self.own_subject and any(m.name == self.subject for m in mentions)
-        for i, j, label in classify_pairs(self.model, mentions, sentence.text, self.style):
-            first, second = mentions[i], mentions[j]
-            if second.name == self.subject or (second.kind == "substance" and first.kind != "substance"):
-                first, second = second, first
-            if first.kind != "substance" or sentence.negated(first.span.start, second.span.start):
-                continue
-            if (names_subject and first.name != self.subject) or _belongs(first.name, second):
+        # only the pairs that could be kept are classified: a drug with a partner (the subject's, when named)
+        readable = [(i, j) for i in range(len(mentions)) for j in range(i + 1, len(mentions))
+                    if self.drug_first(mentions[i], mentions[j], names_subject) is not None]
+        for i, j, label in classify_pairs(self.model, mentions, sentence.text, self.style, readable):
+            oriented = self.drug_first(mentions[i], mentions[j], names_subject)
+            assert oriented is not None
+            first, second = oriented
+            if sentence.negated(first.span.start, second.span.start) or _belongs(first.name, second):
                 continue
             if first.name != self.subject and "\n" in sentence.text[min(first.span.end, second.span.end):
                                                                       max(first.span.start, second.span.start)]:
@@ -235,6 +238,15 @@ class _Reader:
             found.append(_Found(first.name, sentence.absolute(first).span, sentence.absolute(second),
                                 label))  # type: ignore[arg-type]
         return _along_lists(sentence, found) if names_subject else found
+
+    def drug_first(self, first: Mention, second: Mention, names_subject: bool) -> tuple[Mention, Mention] | None:
+        """The pair as (drug, partner), the subject first; None when it states no interaction of a drug that
+        `explicit` keeps (two classes, a class and a food; a pair without the subject in a sentence naming it)."""
+        if second.name == self.subject or (second.kind == "substance" and first.kind != "substance"):
+            first, second = second, first
+        if first.kind != "substance" or (names_subject and first.name != self.subject):
+            return None
+        return first, second
 
     def implied(self, sentence: _Sentence, explicit: list[_Found], kind: InteractionType | None = None) -> list[_Found]:
         """The subject, unnamed in the sentence, with each partner the model paired with nothing."""

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from materia.errors import VocabularyError
 from materia.lexicons import loader
 
-__all__ = ["LABELS", "Blinded", "PairModel", "blind", "pair_features", "pair_model", "read_pair_model"]
+__all__ = ["LABELS", "Blinded", "PairModel", "SentenceScorer", "blind", "pair_features", "pair_model",
+           "read_pair_model"]
 
 LABELS = ("none", "mechanism", "effect", "advise", "int")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*|[^\w\s]")
@@ -146,23 +147,63 @@ def _word_triggers(word: str) -> tuple[str, ...]:
 
 
 def pair_features(sentence: Blinded, i: int, j: int) -> list[str]:
-    """Features of the pair of mentions i < j of a blinded sentence."""
+    """Features of the pair of mentions i < j of a blinded sentence: those of the sentence, of what stands
+    before the first mention, of the pair and what is between them, of what follows the second. The four
+    groups share no feature (each has its own prefixes), so a sentence's and a mention's are summed once
+    per sentence by `SentenceScorer`, not once per pair."""
+    return list(dict.fromkeys([*sentence_features(sentence), *left_features(sentence, i),
+                               *between_features(sentence, i, j), *right_features(sentence, j)]))
+
+
+def sentence_features(sentence: Blinded) -> list[str]:
+    """What every pair of the sentence shares: its words, how many mentions, its style."""
+    feats = [f"s={w}" for w in set(sentence.words) if w != DRUG]
+    feats.append(f"n_mentions={_bucket(len(sentence.at), (2, 3, 4, 6))}")
+    feats.append(f"style={sentence.style}")
+    return feats
+
+
+def left_features(sentence: Blinded, i: int) -> list[str]:
+    """What stands before mention i, the first of a pair."""
+    words = sentence.words
+    a = sentence.at[i]
+    feats = [f"l={w}" for w in words[max(0, a - _WINDOW):a]]
+    feats.append(f"l1={words[a - 1] if a else '^'}")
+    feats += [f"ls={_stem(w)}" for w in words[:a]]
+    if ":" in words[:a]:
+        feats.append("after_colon")
+    if any(w in _NEGATION_WORDS for w in words[max(0, a - 8):a]):
+        feats.append("neg_before")
+    if i == 0:
+        feats.append("first")
+    feats += [f"tl={t}" for t in sorted(_triggers(words[max(0, a - 6):a]))]
+    return list(dict.fromkeys(feats))
+
+
+def right_features(sentence: Blinded, j: int) -> list[str]:
+    """What follows mention j, the second of a pair."""
+    words = sentence.words
+    b = sentence.at[j]
+    feats = [f"r={w}" for w in words[b + 1:b + 1 + _WINDOW]]
+    feats.append(f"r1={words[b + 1] if b + 1 < len(words) else '$'}")
+    feats += [f"rs={_stem(w)}" for w in words[b + 1:]]
+    if j == len(sentence.at) - 1:
+        feats.append("last")
+    return list(dict.fromkeys(feats))
+
+
+def between_features(sentence: Blinded, i: int, j: int) -> list[str]:
+    """The pair itself: the kinds of the two, the words between them and how they are arranged."""
     words = sentence.words
     a, b = sentence.at[i], sentence.at[j]
     between = words[a + 1:b]
-    before = words[max(0, a - _WINDOW):a]
     after = words[b + 1:b + 1 + _WINDOW]
     feats = [f"k={sentence.kinds[i]}|{sentence.kinds[j]}", f"nb={_bucket(len(between), (0, 1, 2, 4, 7, 12, 20))}",
              f"nm={_bucket(j - i - 1, (0, 1, 2))}"]
     feats += [f"b={w}" for w in set(between)]
     chain = ("<a>", *between, "<b>")
     feats += [f"bb={x}|{y}" for x, y in itertools.pairwise(chain)]
-    feats += [f"l={w}" for w in before] + [f"r={w}" for w in after]
-    feats.append(f"l1={words[a - 1] if a else '^'}")
-    feats.append(f"r1={words[b + 1] if b + 1 < len(words) else '$'}")
-    feats += [f"s={w}" for w in set(words) if w != DRUG]
-    feats += [f"bs={_stem(w)}" for w in between] + [f"ls={_stem(w)}" for w in words[:a]]
-    feats += [f"rs={_stem(w)}" for w in words[b + 1:]]
+    feats += [f"bs={_stem(w)}" for w in between]
     skeleton = ("<a>", *_collapsed(between), "<b>")
     feats += [f"cb={x}|{_stem(y)}" for x, y in itertools.pairwise(skeleton)]
     feats.append(f"cn={_bucket(len(skeleton) - 2, (0, 1, 2, 4, 7, 12))}")
@@ -171,8 +212,6 @@ def pair_features(sentence: Blinded, i: int, j: int) -> list[str]:
     near = _collapsed(between)
     feats += [f"ba{k}={w}" for k, w in enumerate(near[:3])] + [f"bz{k}={w}" for k, w in enumerate(near[::-1][:3])]
     feats += [f"cbb={x}|{y}|{z}" for x, y, z in zip(skeleton, skeleton[1:], skeleton[2:], strict=False)]
-    if ":" in words[:a]:
-        feats.append("after_colon")
     if all(w in _COORDINATION for w in between):
         feats.append("coordinated")
     if "(" in between and ")" not in between[between.index("("):]:
@@ -181,21 +220,10 @@ def pair_features(sentence: Blinded, i: int, j: int) -> list[str]:
         feats.append("apposition")
     if sentence.names[i] and sentence.names[i] == sentence.names[j]:
         feats.append("same_name")
-    negated_between = any(w in _NEGATION_WORDS for w in between)
-    negated_before = any(w in _NEGATION_WORDS for w in words[max(0, a - 8):a])
-    if negated_between:
+    if any(w in _NEGATION_WORDS for w in between):
         feats.append("neg_between")
-    if negated_before:
-        feats.append("neg_before")
-    if i == 0:
-        feats.append("first")
-    if j == len(sentence.at) - 1:
-        feats.append("last")
-    feats.append(f"n_mentions={_bucket(len(sentence.at), (2, 3, 4, 6))}")
-    feats.append(f"style={sentence.style}")
     triggers = _triggers(between)
     feats += [f"tv={t}" for t in sorted(triggers)] if triggers else ["no_trigger_between"]
-    feats += [f"tl={t}" for t in sorted(_triggers(words[max(0, a - 6):a]))]
     ordered = [t for w in between for t in _word_triggers(w)]
     if ordered:  # the trigger nearest each mention, and with the kinds of the two ("<class> ... reduce ... <drug>")
         feats += [f"tf={ordered[0]}", f"tz={ordered[-1]}", f"ktf={sentence.kinds[i]}|{sentence.kinds[j]}|{ordered[0]}"]
@@ -211,7 +239,7 @@ def pair_features(sentence: Blinded, i: int, j: int) -> list[str]:
             feats.append("cs=" + " ".join(_stem(w) for w in skeleton))
         feats += [f"bs={_stem(w)}" for w in core]
         feats.append(f"nb={_bucket(len(core), (0, 1, 2, 4, 7, 12, 20))}")
-    return list(dict.fromkeys(feats))  # each once: the model was fitted on presence, not counts
+    return list(dict.fromkeys(feats))
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,26 +250,58 @@ class PairModel:
     intercepts: tuple[float, ...]
     none_threshold: float = 0.5  # a pair interacts when P(none) is below this (negatives outnumber positives)
 
-    def probabilities(self, features: Sequence[str]) -> tuple[float, ...]:
+    def scores(self, features: Sequence[str], start: Sequence[float] | None = None) -> tuple[float, ...]:
+        """Per label, `start` (by default the intercepts) plus the weight of each feature."""
         get = self.weights.get
         rows = [row for row in map(get, features) if row is not None]
-        # per label, the intercept plus each weight in feature order (zip and sum run in C); every row
-        # has one weight per label
-        columns = zip(*rows, strict=True)
-        scores = [sum(column, start) for start, column in zip(self.intercepts, columns, strict=True)] if rows \
-            else list(self.intercepts)
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return tuple(e / total for e in exps)
+        start = self.intercepts if start is None else start
+        if not rows:
+            return tuple(start)
+        # per label, each weight in feature order (zip and sum run in C); every row has one weight per label
+        return tuple(sum(column, first) for first, column in zip(start, zip(*rows, strict=True), strict=True))
+
+    def probabilities(self, features: Sequence[str]) -> tuple[float, ...]:
+        return _softmax(self.scores(features))
 
     def classify(self, features: Sequence[str]) -> tuple[str, float]:
         """`none` unless P(none) is below the threshold, else the most probable type; and its probability."""
-        probs = self.probabilities(features)
+        return self.decide(self.probabilities(features))
+
+    def decide(self, probs: Sequence[float]) -> tuple[str, float]:
         if probs[0] >= self.none_threshold:
             return LABELS[0], probs[0]
         k = max(range(1, len(probs)), key=probs.__getitem__)
         return LABELS[k], probs[k]
+
+
+def _softmax(scores: Sequence[float]) -> tuple[float, ...]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return tuple(e / total for e in exps)
+
+
+class SentenceScorer:
+    """The model over the pairs of one sentence: the weights of the sentence's features, and of each
+    mention's left and right features, are summed once, not once per pair (they are most of a pair's)."""
+
+    def __init__(self, model: PairModel, sentence: Blinded) -> None:
+        self.model, self.sentence = model, sentence
+        self._base = model.scores(sentence_features(sentence))
+        self._left: dict[int, tuple[float, ...]] = {}
+        self._right: dict[int, tuple[float, ...]] = {}
+
+    def classify(self, i: int, j: int) -> tuple[str, float]:
+        """The label of the pair of mentions i < j and its probability, as `PairModel.classify` of its
+        `pair_features` gives it."""
+        left = self._left.get(i)
+        if left is None:
+            left = self._left[i] = self.model.scores(left_features(self.sentence, i), [0.0] * len(LABELS))
+        right = self._right.get(j)
+        if right is None:
+            right = self._right[j] = self.model.scores(right_features(self.sentence, j), [0.0] * len(LABELS))
+        start = [b + x + y for b, x, y in zip(self._base, left, right, strict=True)]
+        return self.model.decide(_softmax(self.model.scores(between_features(self.sentence, i, j), start)))
 
 
 def read_pair_model(text: str, name: str = "interactions_model.tsv") -> PairModel:
