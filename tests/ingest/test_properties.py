@@ -51,3 +51,19 @@ def test_properties_readers_never_raise_and_spans_index_text(entry, text):
         return
     for doc in read if isinstance(read, list) else [read]:
         check(doc, raw)
+
+
+_MOJIBAKE_CHARS = "ÃÂÎÐ€œŠš¢£Ÿž\xa0\xad®©°·»–—´×²³ØÙàµ¹¼½¾√±∂†≠™≤≥¥ø≈‚Äìîïòôúùûπâóäêв ЂВГРСўΒΓΞΟβΆā\x85\x92"
+
+
+@given(st.text(alphabet=st.sampled_from(_MOJIBAKE_CHARS + "abcXYZ.,?!' \n\t1"), max_size=60))
+@settings(max_examples=3000)
+def test_properties_mojibake_check_is_ftfys_heuristic(text):
+    """Searching only around the non-ASCII characters flags what ftfy's heuristic flags on the whole."""
+    from ftfy.badness import is_bad
+
+    from materia.ingest.decode import _looks_bad
+
+    assert _looks_bad(text) == is_bad(text)
+    padded = "plain words " * 3 + text + " and more plain words" * 3  # pieces that start mid-text
+    assert _looks_bad(padded) == is_bad(padded)

@@ -94,9 +94,30 @@ def _text_looks_binary(text: str) -> bool:
     return "\x00" in sample or len(_CONTROL_CHARS.findall(sample)) > max(8, len(sample) // 100)
 
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# Every sequence ftfy's badness heuristic flags holds a non-ASCII character and is at most 7 characters
+# long, so it lies within this many characters of each of its non-ASCII ones.
+_MOJIBAKE_REACH = 8
+
+
+def _looks_bad(sample: str) -> bool:
+    """ftfy's is_bad(sample), run only around the non-ASCII characters (a tenth of the time on English text).
+    Each piece searched starts at the sample's start or at an ASCII character, so the heuristic's one
+    anchored pattern ("^Â ") matches in a piece only where it matches in the sample."""
+    start = end = -1
+    for run in _NON_ASCII_RUN.finditer(sample):
+        lo, hi = max(0, run.start() - _MOJIBAKE_REACH), run.end() + _MOJIBAKE_REACH
+        if lo > end:  # a new piece: search the one before
+            if end > start and is_bad(sample[start:end]):
+                return True
+            start = lo
+        end = hi
+    return end > start and is_bad(sample[start:end])
+
+
 def mojibake_note(text: str) -> tuple[str, ...]:
     """A note when the text looks double-encoded; the text itself is left as it is."""
-    if is_bad(text[:_MOJIBAKE_SAMPLE]):
+    if _looks_bad(text[:_MOJIBAKE_SAMPLE]):
         return ("text looks like mojibake (mis-decoded characters such as 'Ã©'); left unchanged so offsets "
                 "match the file",)
     return ()
