@@ -247,3 +247,10 @@ def test_experience_a_use_cue_reaches_a_noun_phrase_not_a_clause(text: str, effe
 ])
 def test_experience_a_use_cue_still_names_the_purpose(text: str, use: str) -> None:
     assert [text[u.span.start:u.span.end] for u in read_post(text).uses] == [use]
+
+
+def test_experience_a_listed_word_for_what_the_body_became_is_an_effect() -> None:
+    text = "Nausea, headache, red, swollen, extremely dry."
+    x = read_post(text)
+    assert spans(text, x) == ["Nausea", "headache", "red", "swollen", "extremely dry"]
+    assert [e.name for e in x.effects][2:] == ["redness", "swelling", "dryness"]

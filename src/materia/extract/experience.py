@@ -530,15 +530,32 @@ def _unnamed_items(text: str, items: list[Span], part: Span, sentence: Span | No
     for n, (s, group) in enumerate(zip(items, inside, strict=True)):
         words = text[s.start:s.end].split()
         beside = (n > 0 and said[n - 1]) or (n + 1 < len(items) and said[n + 1])
-        if said[n] or not beside or any(c.mention.kind != "benefit" for c in group) \
-                or not 1 <= len(words) <= _MOST_WORDS or s.end - s.start < 4 \
-                or _NOT_A_COMPLAINT.search(text, s.start, s.end) \
-                or (len(words) == 1 and common.get(words[0].lower(), 0) >= _COMMON):
+        if said[n] or not beside or any(c.mention.kind != "benefit" for c in group):
+            continue
+        described = _described(words, cues)
+        if described is None and (not 1 <= len(words) <= _MOST_WORDS or s.end - s.start < 4
+                                  or _NOT_A_COMPLAINT.search(text, s.start, s.end)
+                                  or (len(words) == 1 and common.get(words[0].lower(), 0) >= _COMMON)):
             continue
         cited = sentence or s
-        out.append(Effect(name=normalise(text[s.start:s.end]), span=s, sentence=cited,
+        out.append(Effect(name=described or normalise(text[s.start:s.end]), span=s, sentence=cited,
                           hedged=bool(cues.hedge.search(text, cited.start, cited.end))))
+        said[n] = described is not None  # "red, swollen, dry": a described complaint is beside the next one
     return out
+
+
+def _described(words: list[str], cues: lay.ExperienceCues) -> str | None:
+    """The name of a list item that says what a body part became, without the part ("Rash, red, swollen, dry."
+    after "skin ..."): a word the lay grammar reads as a complaint of the body ("dry": dryness, "itchy", "groggy"),
+    with degree words before it ("extremely dry"); else None."""
+    *degree, last = [normalise(w) for w in words] or [""]
+    if not all(w in cues.modifiers_left for w in degree):
+        return None
+    grammar = lay.lay_grammar()
+    noun = grammar.body_predicates.get((last,))
+    if noun is not None:
+        return noun
+    return last if (last,) in grammar.states or last in cues.symptom_adjectives else None
 
 
 def _trim(text: str, s: Span) -> Span:
