@@ -254,3 +254,10 @@ def test_experience_a_listed_word_for_what_the_body_became_is_an_effect() -> Non
     x = read_post(text)
     assert spans(text, x) == ["Nausea", "headache", "red", "swollen", "extremely dry"]
     assert [e.name for e in x.effects][2:] == ["redness", "swelling", "dryness"]
+
+
+def test_experience_an_unnamed_item_leaves_out_the_list_words_before_it() -> None:
+    text = "Severe nausea, and metalic tase, some loss of appetite"
+    assert spans(text, read_post(text)) == ["Severe nausea", "metalic tase", "loss of appetite"]
+    text = "My eyes used to be kind of itchy and the skin, at the beginning of it, used to be itchy and reddish too."
+    assert spans(text, read_post(text)) == ["itchy", "itchy", "reddish"]  # "the skin" is where, not what
