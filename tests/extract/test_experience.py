@@ -228,3 +228,36 @@ def test_experience_a_fall_that_helped_names_what_it_treated(text: str, effects:
                                                              uses: list[tuple[str, str]]) -> None:
     x = read_post(text)
     assert [e.name for e in x.effects] == effects and [(u.name, u.verdict) for u in x.uses] == uses
+
+
+@pytest.mark.parametrize("text, effect", [
+    ("The only side effect for me is just a muscle pain for 3 days.", "muscle pain"),
+    ("None except for slight tiredness.", "slight tiredness"),
+    ("At the beginning of treatment I noticed a slightly elevated heart rate.", "slightly elevated heart rate"),
+    ("I was dizzy and fainting due to the severe diarrhea.", "severe diarrhea"),
+])
+def test_experience_a_use_cue_reaches_a_noun_phrase_not_a_clause(text: str, effect: str) -> None:
+    x = read_post(text)
+    assert effect in spans(text, x) and not [u for u in x.uses if text[u.span.start:u.span.end] == effect]
+
+
+@pytest.mark.parametrize("text, use", [
+    ("I take it due to my anxiety.", "anxiety"),
+    ("It worked for my really bad migraines.", "really bad migraines"),
+])
+def test_experience_a_use_cue_still_names_the_purpose(text: str, use: str) -> None:
+    assert [text[u.span.start:u.span.end] for u in read_post(text).uses] == [use]
+
+
+def test_experience_a_listed_word_for_what_the_body_became_is_an_effect() -> None:
+    text = "Nausea, headache, red, swollen, extremely dry."
+    x = read_post(text)
+    assert spans(text, x) == ["Nausea", "headache", "red", "swollen", "extremely dry"]
+    assert [e.name for e in x.effects][2:] == ["redness", "swelling", "dryness"]
+
+
+def test_experience_an_unnamed_item_leaves_out_the_list_words_before_it() -> None:
+    text = "Severe nausea, and metalic tase, some loss of appetite"
+    assert spans(text, read_post(text)) == ["Severe nausea", "metalic tase", "loss of appetite"]
+    text = "My eyes used to be kind of itchy and the skin, at the beginning of it, used to be itchy and reddish too."
+    assert spans(text, read_post(text)) == ["itchy", "itchy", "reddish"]  # "the skin" is where, not what

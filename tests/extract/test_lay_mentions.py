@@ -30,6 +30,8 @@ def test_lay_mentions_find_lay_phrases() -> None:
     ("High depression, anxiety attacks", "anxiety attacks", "anxiety"),
     ("Depression of mood, slight irritability", "Depression of mood", "depression"),
     ("it helps my kidney function", "kidney function", "kidney function"),
+    ("I became very depressed", "very depressed", "depressed"),
+    ("then I got so groggy", "so groggy", "groggy"),
 ])
 def test_lay_mentions_symptoms_in_the_writers_words(text: str, span: str, name: str) -> None:
     assert (span, name) in found(text)
@@ -80,3 +82,8 @@ def test_lay_mentions_a_listed_part_stops_at_punctuation_and_other_words() -> No
 ])
 def test_lay_mentions_described_complaints_with_their_place(text: str, span: str) -> None:
     assert span in [s for s, _ in found(text)]
+
+
+@pytest.mark.parametrize("text", ["I was off it for a week", "I was down to one pill", "I got high marks"])
+def test_lay_mentions_ordinary_words_are_feelings_only_after_feel(text: str) -> None:
+    assert not found(text)

@@ -36,6 +36,16 @@ def test_posts_short_text_without_headings_is_a_post(tmp_path: Path, text: str) 
     assert read_path(write(tmp_path, text)).kind == "community"
 
 
+@pytest.mark.parametrize("line", [
+    "The only side effect that I had from taking it was the nausea",
+    "There were no side effects",
+    "Treatment side effects included dryness, itchiness and sensitivity to the sun",
+])
+def test_posts_a_short_line_that_is_the_writers_sentence_is_no_heading(tmp_path: Path, line: str) -> None:
+    text = f"After two weeks the craving was a lot less.\n\n{line}\n\nI took one pill a day for a month.\n"
+    assert read_path(write(tmp_path, text)).kind == "community"
+
+
 def test_posts_short_text_about_other_people_is_not_a_post(tmp_path: Path) -> None:
     text = "Glutamine notes\n\nGlutamine may upset the stomach in some people. Take it with food.\n"
     assert read_path(write(tmp_path, text)).kind != "community"

@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
@@ -67,6 +67,11 @@ _ADVERBS = re.compile(r"^\s*(?:(?:has|have|had|is|are|was|were|has been|have bee
 _ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tolerate|handle|stand|take|bear)\b",
                       re.IGNORECASE)
 _NEW_CLAUSE = re.compile(r"[;:]|,\s*(?:my|i|it|he|she|they|we|this|that|the|his|her|our)\b", re.IGNORECASE)
+# what a use cue never reaches over: a verb or a subject, the start of a clause of its own
+_GAP_CLAUSE = re.compile(r"\b(?:i|he|she|we|they|is|was|were|are|am|be|been|has|have|had|include[sd]?|including)\b",
+                         re.IGNORECASE)
+_EXCEPT = re.compile(r"\b(?:except|aside|apart|other than|besides)\s*$", re.IGNORECASE)
+_CAUSE = re.compile(r"(?:due to|because of)(?: my)?", re.IGNORECASE)
 _CAUSING = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|caused|causes|causing)\b", re.IGNORECASE)
 # a use cue that says the product relieved what follows: never read as a cause ("made ... and reduced my fever")
 _RELIEF = re.compile(r"(?:reduc|reliev|relie|eas|help|clear|improv|stop|cur|alleviat|prevent|control|lower|treat|"
@@ -149,14 +154,36 @@ def _touching(pattern: re.Pattern[str], before: str, most_words: int) -> re.Matc
     return cue
 
 
-def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.ExperienceCues) -> Role | None:
+def _use_cue(text: str, before: str, offset: int, sentence: Span, cues: lay.ExperienceCues,
+             earlier: Callable[[int, int], bool]) -> re.Match[str] | None:
+    """The use cue that reaches the mention after `before` (which starts at `offset`), if one does. A cue reaches
+    over a noun phrase, not over a clause: never past a verb or a subject ("the only side effect for me is just a
+    muscle pain", "for 2 weeks I had headaches") nor past a nearer side-effect cue ("at the beginning of treatment
+    I noticed a slightly elevated heart rate"). "except for" is no purpose ("none except for slight tiredness"),
+    and "due to" after a symptom names that symptom's cause, not the product's purpose ("fainting due to the severe
+    diarrhea", "unable to walk due to muscle spasms"). `earlier(lo, hi)`: whether a symptom or condition is named
+    in text[lo:hi]."""
+    cue = _touching(cues.use_before, before, 4)
+    if cue is None:
+        return None
+    gap = before[cue.end():]
+    start = offset + cue.start()
+    if _GAP_CLAUSE.search(gap) or cues.effect.search(gap) or _EXCEPT.search(text, max(0, start - 12), start):
+        return None
+    if _CAUSE.fullmatch(cue.group()) and earlier(sentence.start, start):
+        return None
+    return cue
+
+
+def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.ExperienceCues,
+              earlier: Callable[[int, int], bool]) -> Role | None:
     """What the cues around a mention say it is, strongest first: an effect said to come from the product or to
     have got worse; a use the writer takes it for or says improved; history; an effect by a side-effect cue."""
     before = text[max(clause.start, m.start - 60):m.start]
     after = text[m.end:min(clause.end, m.end + 40)].lstrip()
     if cues.worse_after.match(after) or cues.effect_after.match(after):
         return "effect"  # "acne got worse", "headaches from it", "nausea since taking it"
-    use_cue = _touching(cues.use_before, before, 4)
+    use_cue = _use_cue(text, before, m.start - len(before), sentence, cues, earlier)
     if use_cue is not None:
         if m.kind == "symptom" and not _RELIEF.match(use_cue.group()) \
                 and _CAUSING.search(text, clause.start, m.start - len(before) + use_cue.start()):
@@ -264,6 +291,12 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
     out: list[_Context] = []
     found = mentions(text, span.start, span.end)
     starts = [m.start for m in found]
+    complaint_ends = [m.end for m in found if m.kind != "benefit"]  # in text order: mentions never overlap
+
+    def named_between(lo: int, hi: int) -> bool:
+        k = bisect.bisect_right(complaint_ends, lo)
+        return k < len(complaint_ends) and complaint_ends[k] <= hi
+
     for m in found:
         sentence = parsed.sentence_at(m.start) or Span(span.start, span.end)
         sentence = Span(max(sentence.start, span.start), min(sentence.end, span.end))
@@ -277,7 +310,8 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
             negation = None
         negated = not endured and (negation is not None or bool(cues.negation_post.match(after.lstrip())))
         hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
-        out.append(_Context(m, sentence, clause, _own_role(text, m, sentence, clause, cues), negated, hedged))
+        role = _own_role(text, m, sentence, clause, cues, named_between)
+        out.append(_Context(m, sentence, clause, role, negated, hedged))
     return out
 
 
@@ -404,7 +438,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
 _LISTS = re.compile(r"[^;:]+")
 _ITEMS = re.compile(r"[^,]+")
 _ITEM_JOIN = re.compile(r"\s+(?:and|or|&|plus|as well as)\s+", re.IGNORECASE)
-_ITEM_LEAD = re.compile(r"^(?:(?:and|or|also|plus|then|some|a|an|the|with|&)\s+)+", re.IGNORECASE)
+_ITEM_LEAD = re.compile(r"(?:(?:and|or|also|plus|then|some|a|an|the|with|&)\s+)+", re.IGNORECASE)
 # what a list's item holds when it is not a complaint: the writer's narrative, the product, time, a negation
 _NOT_A_COMPLAINT = re.compile(
     r"\d|n't\b|\b(?:i|i'm|im|i've|it|it's|its|this|that|these|those|they|he|she|we|you|me|drugs?|medications?|"
@@ -496,15 +530,32 @@ def _unnamed_items(text: str, items: list[Span], part: Span, sentence: Span | No
     for n, (s, group) in enumerate(zip(items, inside, strict=True)):
         words = text[s.start:s.end].split()
         beside = (n > 0 and said[n - 1]) or (n + 1 < len(items) and said[n + 1])
-        if said[n] or not beside or any(c.mention.kind != "benefit" for c in group) \
-                or not 1 <= len(words) <= _MOST_WORDS or s.end - s.start < 4 \
-                or _NOT_A_COMPLAINT.search(text, s.start, s.end) \
-                or (len(words) == 1 and common.get(words[0].lower(), 0) >= _COMMON):
+        if said[n] or not beside or any(c.mention.kind != "benefit" for c in group):
+            continue
+        described = _described(words, cues)
+        if described is None and (not 1 <= len(words) <= _MOST_WORDS or s.end - s.start < 4
+                                  or _NOT_A_COMPLAINT.search(text, s.start, s.end)
+                                  or (len(words) == 1 and common.get(words[0].lower(), 0) >= _COMMON)):
             continue
         cited = sentence or s
-        out.append(Effect(name=normalise(text[s.start:s.end]), span=s, sentence=cited,
+        out.append(Effect(name=described or normalise(text[s.start:s.end]), span=s, sentence=cited,
                           hedged=bool(cues.hedge.search(text, cited.start, cited.end))))
+        said[n] = described is not None  # "red, swollen, dry": a described complaint is beside the next one
     return out
+
+
+def _described(words: list[str], cues: lay.ExperienceCues) -> str | None:
+    """The name of a list item that says what a body part became, without the part ("Rash, red, swollen, dry."
+    after "skin ..."): a word the lay grammar reads as a complaint of the body ("dry": dryness, "itchy", "groggy"),
+    with degree words before it ("extremely dry"); else None."""
+    *degree, last = [normalise(w) for w in words] or [""]
+    if not all(w in cues.modifiers_left for w in degree):
+        return None
+    grammar = lay.lay_grammar()
+    noun = grammar.body_predicates.get((last,))
+    if noun is not None:
+        return noun
+    return last if (last,) in grammar.states or last in cues.symptom_adjectives else None
 
 
 def _trim(text: str, s: Span) -> Span:

@@ -393,11 +393,13 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
             yield k, k + len(state) - 1, term.canonical if term else key, "symptom", 1
             for q, r, other in _coordinated(toks, k + len(state)):  # "itchy and reddish"
                 yield q, r, rules.body_predicates[other], "symptom", 1
-        # a state felt: "felt drunk", "feeling totally drugged", "felt like a zombie"
-        if words[k] in _FEEL:
+        # a state felt: "felt drunk", "feeling totally drugged", "felt like a zombie"; or that the writer became:
+        # "I became very depressed", "I got so dizzy" (not "I was off it")
+        became = words[k] in rules.became and "i" in words[max(0, k - 2):k]
+        if words[k] in _FEEL or became:
             p = _skip(words, k + 1, rules.linking | {"like", "a", "an", "kind", "of", "sort"}, 4)
             feeling = g.feelings.at(words, p) if p < len(words) else None
-            if feeling is not None:
+            if feeling is not None and not (became and words[k] not in _FEEL and feeling in rules.felt_only):
                 key = " ".join(feeling)
                 term = terms.get(key)
                 yield p, p + len(feeling) - 1, term.canonical if term else key, "symptom", 1

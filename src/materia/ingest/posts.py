@@ -31,6 +31,8 @@ _SHORT_REVIEW_CHARS = 1_000
 _ABOUT_OTHERS = re.compile(r"\b(?:patients|participants|subjects|study|studies|trials?|randomi[sz]ed|incidence|"
                            r"adverse reactions|(?:some|many|most) people|is used (?:to|for))\b",
                            re.IGNORECASE)
+_DENIED = re.compile(r"(?:\bno|\bnot|\bnone|\bnever|\bnothing|n't)\b", re.IGNORECASE)
+_SAID_WORDS = 4  # a heading of this many words, in the first person or denying, is the writer's sentence
 _MARKUP = re.compile(r"^[ \t]*(?:#{1,6}\s|\[\d+\]|\d+\.\s+[A-Z][^\n]{0,80}\(\d{4}\))", re.MULTILINE)
 
 
@@ -40,6 +42,16 @@ def first_person(text: str) -> bool:
     return words > 0 and len(_FIRST_PERSON.findall(text)) * 40 >= words
 
 
+def _said(line: str) -> bool:
+    """A short line read as a heading that is a sentence of the writer's: in the first person ("The only side
+    effect that I had was the nausea"), a denial ("No side effects", "Didn't have any side effects"), or long
+    ("Treatment side effects included dryness, itchiness and sensitivity to the sun"). A page's headings are
+    names of parts ("Side effects", "Possible side effects of zinc")."""
+    words = _WORD.findall(line)
+    return len(words) >= _SAID_WORDS + 3 or (len(words) >= _SAID_WORDS and _FIRST_PERSON.search(line) is not None) \
+        or (len(words) >= 2 and _DENIED.search(line) is not None)
+
+
 def looks_like_post(document: Document) -> bool:
     """No headings that name a part of a page (short lines such as "None" or "Sleep well" are a post's own
     words), no markup, and written as experience: in the first person, or short and naming the writer or telling
@@ -47,7 +59,7 @@ def looks_like_post(document: Document) -> bool:
     text = document.text
     if len(text) > _MAX_POST_CHARS or document.posts or _MARKUP.search(text):
         return False
-    if any(s.title and s.type not in ("other", "disclaimer") for s in document.sections):
+    if any(s.title and s.type not in ("other", "disclaimer") and not _said(s.title) for s in document.sections):
         return False
     if first_person(text):
         return True

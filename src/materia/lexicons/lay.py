@@ -254,7 +254,8 @@ Direction = Literal["up", "down", "bad"]
 _DIRECTIONS = frozenset({"up", "down", "bad"})
 _GRAMMAR_KEYS = frozenset({"source", "licence", "functions", "weight_units", "change_before", "change_after",
                            "absent", "goals", "urges", "abilities", "systems", "system_heads", "body_predicates",
-                           "linking", "fillers", "states", "feelings", "treated_when_lowered"})
+                           "linking", "fillers", "states", "feelings", "became", "felt_only",
+                           "treated_when_lowered"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +277,8 @@ class LayGrammar:
     fillers: frozenset[str]
     states: frozenset[tuple[str, ...]]  # symptoms wherever named ("woozy")
     feelings: frozenset[tuple[str, ...]]  # symptoms after feel/felt ("felt off")
+    became: frozenset[str]  # verbs after which the writer's feeling is one they had too ("I became depressed")
+    felt_only: frozenset[tuple[str, ...]]  # feelings that are ordinary words after "was" ("I was off it")
     treated_when_lowered: dict[str, str]  # a fall the writer says helped -> what it treated ("low cholesterol")
 
 
@@ -335,4 +338,6 @@ def lay_grammar() -> LayGrammar:
         fillers=frozenset(normalise(w) for w in words("fillers")),
         states=frozenset(phrase(w) for w in words("states")),
         feelings=frozenset(phrase(w) for w in words("feelings")),
+        became=frozenset(normalise(w) for w in words("became")),
+        felt_only=frozenset(phrase(w) for w in words("felt_only")),
     )
