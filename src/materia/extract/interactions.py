@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from materia.extract.drug_mentions import Mention, default_recogniser
 from materia.extract.names import canonical as canonical_name
 from materia.extract.pair_model import PairModel, SentenceScorer, blind, pair_model
-from materia.extract.parse import Parsed
+from materia.extract.parse import Parsed, for_lowered
 from materia.lexicons.cues import InteractionCues, interaction_cues
 from materia.lexicons.drug_classes import canonical_class, classes_of, fold, members
 from materia.types import Interaction, InteractionType, MarkedName, Severity, Span
@@ -376,7 +376,8 @@ def find(parsed: Parsed, substance: str | None, ingredients: Sequence[str] = ())
         return []
     reader = _Reader(parsed, substance, ingredients)
     text, cues = reader.text, reader.cues
-    if not cues.trigger.search(text):  # states no interaction: skip finding names (the drug dictionary is large)
+    trigger, lower = for_lowered(cues.trigger), parsed.lower
+    if not trigger.search(lower):  # states no interaction: skip finding names (the drug dictionary is large)
         return []
     by_sentence = reader.mentions()
     rows: dict[Span, list[_Found]] = {}
@@ -387,7 +388,7 @@ def find(parsed: Parsed, substance: str | None, ingredients: Sequence[str] = ())
     for span, mentions in sorted(by_sentence.items()):
         if any(row.contains(span) for row in rows) or reader.skipped(span):
             continue
-        if not cues.trigger.search(text, span.start, span.end):
+        if not trigger.search(lower, span.start, span.end):
             continue
         if cues.not_statements.search(text, span.start, span.end):  # "tell your doctor about all the medicines"
             continue

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import re
 from collections.abc import Iterator
@@ -13,6 +14,19 @@ from materia.types import Document, Section, Span
 
 _PIECE = 1 << 20  # characters lower-cased at a time
 _SPACE = re.compile(r"\s")
+
+
+_ESCAPE = re.compile(r"\\.")
+
+
+@functools.lru_cache(maxsize=256)
+def for_lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A case-insensitive `pattern` to run over lower-cased text (Parsed.lower): the same pattern without
+    IGNORECASE when it names no upper-case letter, which Python's re runs about three times as fast on a
+    long alternation of words; else `pattern` itself."""
+    if not pattern.flags & re.IGNORECASE or any(c.isupper() for c in _ESCAPE.sub("", pattern.pattern)):
+        return pattern
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
 def lower_same_length(text: str) -> str:
@@ -64,6 +78,11 @@ class Parsed:
     @property
     def text(self) -> str:
         return self.document.text
+
+    @functools.cached_property
+    def lower(self) -> str:
+        """The text lower-cased, its offsets those of the text (lower_same_length), made once per document."""
+        return lower_same_length(self.document.text)
 
     def sentence_at(self, offset: int) -> Span | None:
         """The sentence containing `offset`, if any."""

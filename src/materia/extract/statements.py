@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from materia.extract.parse import Parsed
+from materia.extract.parse import Parsed, for_lowered
 from materia.lexicons.cues import statement_rules, statement_triggers
 from materia.types import Span, Statement
 
@@ -38,8 +38,9 @@ def find(parsed: Parsed) -> list[Statement]:
     triggers = statement_triggers()
     starts = [s.start for s in parsed.sentences]
     hits: dict[int, set[str]] = {}  # sentence index -> topics whose trigger it holds
+    lower = parsed.lower
     for topic, trigger in triggers.items():
-        for m in trigger.finditer(text):
+        for m in for_lowered(trigger).finditer(lower):
             hits.setdefault(bisect.bisect_right(starts, m.start()) - 1, set()).add(topic)
     candidates = sorted(i for i in hits if i >= 0)
     out: list[Statement] = []
