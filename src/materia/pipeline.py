@@ -27,6 +27,7 @@ from materia.extract import blocks, extract
 from materia.ingest import from_bytes, read_bytes, read_raw
 from materia.knowledge import KnowledgeBase
 from materia.knowledge.base import SUMMARIES_PER_COMMIT, BuiltSummary, SummaryTask
+from materia.quantities import unit_factor
 from materia.runners import Cluster, InProcess, Pool, Runner, WorkerLost
 from materia.settings import Settings
 from materia.store import Prepared, Store, prepare
@@ -186,6 +187,7 @@ def warm_up() -> None:
     brand: a worker does it as it starts, so it is paid once per worker and not inside the first file."""
     extract(Document(source="warm-up", sha256="", kind="monograph", format="text", title="Abilify",
                      text="Abilify (aripiprazole) 10 mg a day may cause nausea; zinc helps colds."))
+    unit_factor("mg", "g")  # the unit registry (pint), which the first upper limit of a dose needs
 
 
 def _runner(workers: int, scheduler: str | None, pending_bytes: int, pending_files: int) -> Runner:
