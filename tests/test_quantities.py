@@ -27,6 +27,21 @@ def test_quantities_unit_factor() -> None:
     assert unit_factor("furlong", "g") is None
 
 
+def test_quantities_convert_without_a_writable_cache_directory(tmp_path, monkeypatch) -> None:
+    """A home whose cache cannot be written (read-only, or missing) costs pint's cache, never the conversions."""
+    from materia import quantities
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file" / "cache"))
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    quantities._registry.cache_clear()
+    quantities.unit_factor.cache_clear()
+    try:
+        assert unit_factor("mg", "g") == pytest.approx(0.001)
+    finally:
+        quantities._registry.cache_clear()
+        quantities.unit_factor.cache_clear()
+
+
 @pytest.mark.parametrize(("dose", "expected"), [
     (_dose(1, 2, per="dose", times=(2, 2)), GramsPerDay(2, 4)),  # "1–2 g twice a day": three functions disagreed
     (_dose(2, 5, per="dose", times=(1, 2)), GramsPerDay(2, 10)),

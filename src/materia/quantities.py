@@ -25,8 +25,12 @@ _SIGNIFICANT = 12  # digits kept, so 1000 mg, 1 g and 1e6 mcg give the same floa
 def _registry() -> object:
     import pint  # importing pint takes a quarter of a second: only when a conversion is needed
 
-    # the parsed unit definitions are cached in the user's cache directory (pint's own): 0.15 s -> 0.03 s
-    return pint.UnitRegistry(cache_folder=":auto:")
+    # the parsed unit definitions are cached in the user's cache directory (pint's own): 0.15 s -> 0.03 s;
+    # without one that can be written (a read-only home), they are parsed each time
+    try:
+        return pint.UnitRegistry(cache_folder=":auto:")
+    except OSError:
+        return pint.UnitRegistry()
 
 
 @functools.cache
