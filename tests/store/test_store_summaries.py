@@ -88,3 +88,18 @@ def test_store_summaries_migration_starts_an_existing_knowledge_base(db_url: str
         assert store.stale_summaries("head", FMT) == ["zinc"]
         assert [m.name for m in store.match_statements(["headache"], 10)] == ["headaches"]
         assert store.match_statements(["took"], 10) == [] and len(store.match_documents(["took"], 10)) == 1
+
+
+def test_store_summaries_a_writer_locks_the_summary_it_writes(store, monkeypatch) -> None:
+    """One lock per summary written (PostgreSQL: an advisory lock per name), not one per letter of its name."""
+    locked: list[list[str]] = []
+    real = type(store)._writing
+
+    def writing(self, sources, write, *args):  # type: ignore[no-untyped-def]
+        locked.append(list(sources))
+        return real(self, sources, write, *args)
+
+    monkeypatch.setattr(type(store), "_writing", writing)
+    store.put_summary("zinc", store.summary_generation("zinc"), FMT, {"head": b"one"})
+    store.put_summaries(FMT, [("iron", store.summary_generation("iron"), {"head": b"two"}, None)])
+    assert locked == [["summary:zinc"], ["summary:iron"]]

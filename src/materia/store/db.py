@@ -792,7 +792,7 @@ class Store:
                     aliases: Iterable[str] | None = None) -> bool:
         """Store the summary parts of `substance` built from generation `built_from` (and its other names,
         when given), replacing its old parts; False when its documents changed meanwhile (nothing stored)."""
-        return self._writing(f"summary:{substance}",
+        return self._writing([f"summary:{substance}"],
                              lambda s: summaries.replace(s, substance, built_from, fmt, parts, aliases))
 
     def put_summaries(self, fmt: str, built: Sequence[tuple[str, int, Mapping[str, bytes], Iterable[str] | None]]
