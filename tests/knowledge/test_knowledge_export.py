@@ -28,7 +28,7 @@ def test_export_jsonld_is_a_supplement_with_doses_and_dated_citations(monograph:
     assert ld["@type"] == "DietarySupplement" and ld["name"] == "glutamine"
     assert {(d["name"], d["doseValue"]) for d in ld["maximumIntake"]} == {("diarrhoea", 10.0)}
     assert sorted(d["doseValue"] for d in ld["recommendedIntake"]) == [1.0, 10.0]
-    assert [a["name"] for a in ld["adverseOutcome"]] == ["headache", "chest pain", "fainting"]
+    assert [a["name"] for a in ld["adverseOutcome"]] == ["chest pain", "fainting", "headache"]  # red flags first
     assert ld["citation"][0] == {"@type": "CreativeWork", "name": "Glutamine review", "url": None,
                                  "genre": "referenced article", "dateModified": "2024-05-01"}  # a file is no URL
     online = dataclasses.replace(monograph.sources[0], source="https://example.org/glutamine")

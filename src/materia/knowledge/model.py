@@ -6,6 +6,7 @@ SubstanceSummary is the store's own row, handed on unchanged.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -42,10 +43,13 @@ class Claim:
     stance: str | None
     citations: tuple[Citation, ...]
     n_citations: int = -1  # how many citations it has in all; `citations` may hold only the first (a page)
+    n_sources: int = -1  # how many documents those citations are in (two passages of one document: one source)
 
     def __post_init__(self) -> None:
         if self.n_citations < 0:
             object.__setattr__(self, "n_citations", len(self.citations))
+        if self.n_sources < 0:
+            object.__setattr__(self, "n_sources", len({c.document_id for c in self.citations}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +58,17 @@ class MonographSection:
     title: str
     claims: tuple[Claim, ...]
     n_claims: int = -1  # how many claims the whole section has; `claims` may be one page of them
+    topics: tuple[tuple[str, int], ...] = ()  # (topic, claims of it) over the whole section, in section order
 
     def __post_init__(self) -> None:
         if self.n_claims < 0:
             object.__setattr__(self, "n_claims", len(self.claims))
+        if not self.topics and self.claims:
+            object.__setattr__(self, "topics", tuple(Counter(c.topic for c in self.claims).items()))
+
+    def count(self, topic: str) -> int:
+        """How many claims of `topic` the whole section has (its page may show fewer)."""
+        return dict(self.topics).get(topic, 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,8 +39,10 @@ _SECTION_TITLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("faq", "FAQs and practical matters", ("timing", "administration", "onset", "storage", "preparation")),
 )
 # (key, title, topics in it): the categories placed in a section (materia.categories) first, then its statement topics
+# A section's warning signs come first: a red flag is never a page away, on the page or in `show`.
 SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
-    (key, title, (*(c.key for c in CATEGORIES if c.section == key), *statements))
+    (key, title, (*sorted((c.key for c in CATEGORIES if c.section == key), key=lambda k: k != "red_flag"),
+                  *statements))
     for key, title, statements in _SECTION_TITLES)
 _ALL = {t for _, _, topics in SECTIONS for t in topics}
 

@@ -310,11 +310,14 @@ def glance(m: Monograph) -> Glance:
         else []
     cautions = [c.name for c in by_key["precautions"].claims if c.topic == "precaution"] if "precautions" in by_key \
         else []
+    # counted over the whole sections: `m` may be the monograph's first page
+    n_effects = by_key["side_effects"].count("effect") if "side_effects" in by_key else 0
+    n_cautions = by_key["precautions"].count("precaution") if "precautions" in by_key else 0
     interactions = interaction_names(m)
     dated = [s.modified for s in m.sources if s.modified]
     ingested = [s.ingested for s in m.sources if s.ingested]
     return Glance(tuple(u for u in m.uses if "benefit" in u.stances)[:GLANCE_ITEMS], usual_dose(m),
-                  tuple(effects[:GLANCE_ITEMS + 1]), len(effects), tuple(cautions[:GLANCE_ITEMS]), len(cautions),
+                  tuple(effects[:GLANCE_ITEMS + 1]), n_effects, tuple(cautions[:GLANCE_ITEMS]), n_cautions,
                   interactions[:GLANCE_ITEMS], len(interactions), max(dated, default=None), max(ingested, default=None))
 
 

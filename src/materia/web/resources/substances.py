@@ -25,6 +25,12 @@ def public(kb: KnowledgeBase, name: str) -> Monograph:
     """The monograph as the site shows it: sources named by title, never by server path."""
     return kb.cached("monograph_public", name, lambda: public_monograph(kb.monograph(name)))
 
+
+def public_head(kb: KnowledgeBase, name: str) -> Monograph:
+    """The monograph's first page (each section's first claims, red flags first) as the site shows it: what the
+    monograph page prints, read without decoding the whole monograph (megabytes for a large substance)."""
+    return kb.cached("monograph_public_head", name, lambda: public_monograph(kb.monograph_head(name)))
+
 SECTION_LIMIT = 50  # most claims one section page holds
 PageNo = Annotated[int, Query(ge=1, le=100_000, alias="page", description="Which page of each section (from 1)")]
 Limit = Annotated[int, Query(ge=1, le=SECTION_LIMIT, description="Claims per page of each section")]
@@ -47,7 +53,7 @@ def router() -> APIRouter:
     @r.get("/substances/{name}", response_class=HTMLResponse, include_in_schema=False)
     def monograph_page(request: Request, name: str, kb: Knowledge) -> Response:
         def render() -> Body:
-            m = public(kb, name)
+            m = public_head(kb, name)
             return Body.of(bytes(page(request, "monograph.html", m=m, p=views.monograph_page(m),
                                       jsonld=jsonld(m)).body))
         # The rendered page is cached beside the monograph, so it goes stale exactly when the data does.
