@@ -249,6 +249,24 @@ def test_experience_a_use_cue_still_names_the_purpose(text: str, use: str) -> No
     assert [text[u.span.start:u.span.end] for u in read_post(text).uses] == [use]
 
 
+@pytest.mark.parametrize("text, effects", [
+    ("At first nausea, decreased appetite, dizziness and lightheadedness.",
+     ["nausea", "decreased appetite", "dizziness", "lightheadedness"]),
+    ("The side effects were dehydration, decreased urination, malaise, fatigue.",
+     ["dehydration", "decreased urination", "malaise", "fatigue"]),
+])
+def test_experience_a_use_cue_inside_a_symptoms_name_is_no_cue_for_what_follows(text: str,
+                                                                                effects: list[str]) -> None:
+    x = read_post(text)
+    assert spans(text, x) == effects and not x.uses
+
+
+def test_experience_a_relief_word_before_a_list_still_names_its_uses() -> None:
+    text = "Reduced acne, breakouts and redness."
+    x = read_post(text)
+    assert not spans(text, x) and [u.verdict for u in x.uses] == ["helped"] * 3
+
+
 def test_experience_a_listed_word_for_what_the_body_became_is_an_effect() -> None:
     text = "Nausea, headache, red, swollen, extremely dry."
     x = read_post(text)
