@@ -177,6 +177,9 @@ def test_experience_a_symptom_put_down_to_the_product_is_an_effect(text: str) ->
     ("I had continual belching.", "belching"),
     ("I felt very sedated the next morning.", "sedated"),
     ("It caused a lowering of libido.", "decreased libido"),
+    ("It made me gain weight.", "weight gain"),
+    ("I started gaining weight.", "weight gain"),
+    ("I gained alot of weight.", "weight gain"),
 ])
 def test_experience_lay_states_and_changes_of_a_function(text: str, name: str) -> None:
     assert [e.name for e in read_post(text).effects] == [name]
