@@ -77,7 +77,7 @@ def train(data: list[tuple[str, str]]) -> tuple[dict[str, int], np.ndarray]:
 def accuracy(index: dict[str, int], w: np.ndarray, data: list[tuple[str, str]]) -> float:
     x = matrix([features(t) for t, _ in data], index)
     pred = (x @ w).argmax(axis=1)
-    return float(np.mean([CLASSES[p] == label for p, (_, label) in zip(pred, data)]))
+    return float(np.mean([CLASSES[p] == label for p, (_, label) in zip(pred, data, strict=True)]))
 
 
 def main() -> None:

@@ -54,7 +54,8 @@ def examples(shared: Path) -> list[Example]:
     return out
 
 
-def fit(data: list[Example], l2: float = 1e-3, steps: int = 600, rate: float = 1.0) -> tuple[dict[str, int], np.ndarray]:
+def fit(data: list[Example], l2: float = 1e-3, steps: int = 600,
+        rate: float = 1.0) -> tuple[dict[str, int], np.ndarray]:
     counts = Counter(f for *_, feats in data for f in set(feats))
     index = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= MIN_COUNT))}
     x = matrix(data, index)
@@ -115,8 +116,10 @@ def main() -> None:
     out = ROOT / "src" / "materia" / "lexicons" / "role_weights.tsv"
     lines = ["# Role model for a mention no cue decides in a post: binary logistic regression weights (use, effect).",
              "# Trained by scripts/train_roles.py on DrugLib training reviews (drugLibTrain_raw.tsv, CC BY 4.0): a",
-             "# mention in the benefits field is a use, in the side-effects field an effect. feature<TAB>weight per class.",
-             f"# {FOLDS}-fold CV accuracy (folds by review) {np.mean(model):.3f}; the concept prior {np.mean(prior):.3f}.",
+             "# mention in the benefits field is a use, in the side-effects field an effect. "
+             "feature<TAB>weight per class.",
+             f"# {FOLDS}-fold CV accuracy (folds by review) {np.mean(model):.3f}; "
+             f"the concept prior {np.mean(prior):.3f}.",
              "@classes\tuse\teffect",
              f"@bias\t0\t{w[-1]:.4f}"]
     for f, i in sorted(index.items()):

@@ -177,6 +177,9 @@ def test_experience_a_symptom_put_down_to_the_product_is_an_effect(text: str) ->
     ("I had continual belching.", "belching"),
     ("I felt very sedated the next morning.", "sedated"),
     ("It caused a lowering of libido.", "decreased libido"),
+    ("It made me gain weight.", "weight gain"),
+    ("I started gaining weight.", "weight gain"),
+    ("I gained alot of weight.", "weight gain"),
 ])
 def test_experience_lay_states_and_changes_of_a_function(text: str, name: str) -> None:
     assert [e.name for e in read_post(text).effects] == [name]
@@ -247,6 +250,24 @@ def test_experience_a_use_cue_reaches_a_noun_phrase_not_a_clause(text: str, effe
 ])
 def test_experience_a_use_cue_still_names_the_purpose(text: str, use: str) -> None:
     assert [text[u.span.start:u.span.end] for u in read_post(text).uses] == [use]
+
+
+@pytest.mark.parametrize("text, effects", [
+    ("At first nausea, decreased appetite, dizziness and lightheadedness.",
+     ["nausea", "decreased appetite", "dizziness", "lightheadedness"]),
+    ("The side effects were dehydration, decreased urination, malaise, fatigue.",
+     ["dehydration", "decreased urination", "malaise", "fatigue"]),
+])
+def test_experience_a_use_cue_inside_a_symptoms_name_is_no_cue_for_what_follows(text: str,
+                                                                                effects: list[str]) -> None:
+    x = read_post(text)
+    assert spans(text, x) == effects and not x.uses
+
+
+def test_experience_a_relief_word_before_a_list_still_names_its_uses() -> None:
+    text = "Reduced acne, breakouts and redness."
+    x = read_post(text)
+    assert not spans(text, x) and [u.verdict for u in x.uses] == ["helped"] * 3
 
 
 def test_experience_a_listed_word_for_what_the_body_became_is_an_effect() -> None:

@@ -155,14 +155,16 @@ def _touching(pattern: re.Pattern[str], before: str, most_words: int) -> re.Matc
 
 
 def _use_cue(text: str, before: str, offset: int, sentence: Span, cues: lay.ExperienceCues,
-             earlier: Callable[[int, int], bool]) -> re.Match[str] | None:
+             earlier: Callable[[int, int], bool], in_name: Callable[[int], bool]) -> re.Match[str] | None:
     """The use cue that reaches the mention after `before` (which starts at `offset`), if one does. A cue reaches
     over a noun phrase, not over a clause: never past a verb or a subject ("the only side effect for me is just a
     muscle pain", "for 2 weeks I had headaches") nor past a nearer side-effect cue ("at the beginning of treatment
     I noticed a slightly elevated heart rate"). "except for" is no purpose ("none except for slight tiredness"),
     and "due to" after a symptom names that symptom's cause, not the product's purpose ("fainting due to the severe
-    diarrhea", "unable to walk due to muscle spasms"). `earlier(lo, hi)`: whether a symptom or condition is named
-    in text[lo:hi]."""
+    diarrhea", "unable to walk due to muscle spasms"). A cue that is a word of a symptom's own name ("decreased
+    appetite, dizziness") is no cue for what follows: it names that symptom, not a decrease of dizziness.
+    `earlier(lo, hi)`: whether a symptom or condition is named in text[lo:hi]; `in_name(pos)`: whether text[pos]
+    is inside the name of one (its core, before widening: "Reduced acne" is acne reduced)."""
     cue = _touching(cues.use_before, before, 4)
     if cue is None:
         return None
@@ -170,20 +172,22 @@ def _use_cue(text: str, before: str, offset: int, sentence: Span, cues: lay.Expe
     start = offset + cue.start()
     if _GAP_CLAUSE.search(gap) or cues.effect.search(gap) or _EXCEPT.search(text, max(0, start - 12), start):
         return None
+    if in_name(start):
+        return None
     if _CAUSE.fullmatch(cue.group()) and earlier(sentence.start, start):
         return None
     return cue
 
 
 def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.ExperienceCues,
-              earlier: Callable[[int, int], bool]) -> Role | None:
+              earlier: Callable[[int, int], bool], in_name: Callable[[int], bool]) -> Role | None:
     """What the cues around a mention say it is, strongest first: an effect said to come from the product or to
     have got worse; a use the writer takes it for or says improved; history; an effect by a side-effect cue."""
     before = text[max(clause.start, m.start - 60):m.start]
     after = text[m.end:min(clause.end, m.end + 40)].lstrip()
     if cues.worse_after.match(after) or cues.effect_after.match(after):
         return "effect"  # "acne got worse", "headaches from it", "nausea since taking it"
-    use_cue = _use_cue(text, before, m.start - len(before), sentence, cues, earlier)
+    use_cue = _use_cue(text, before, m.start - len(before), sentence, cues, earlier, in_name)
     if use_cue is not None:
         if m.kind == "symptom" and not _RELIEF.match(use_cue.group()) \
                 and _CAUSING.search(text, clause.start, m.start - len(before) + use_cue.start()):
@@ -292,10 +296,16 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
     found = mentions(text, span.start, span.end)
     starts = [m.start for m in found]
     complaint_ends = [m.end for m in found if m.kind != "benefit"]  # in text order: mentions never overlap
+    cores = [m.core for m in found if m.kind != "benefit"]
+    core_starts = [c.start for c in cores]
 
     def named_between(lo: int, hi: int) -> bool:
         k = bisect.bisect_right(complaint_ends, lo)
         return k < len(complaint_ends) and complaint_ends[k] <= hi
+
+    def in_name(pos: int) -> bool:
+        k = bisect.bisect_right(core_starts, pos) - 1
+        return k >= 0 and pos < cores[k].end
 
     for m in found:
         sentence = parsed.sentence_at(m.start) or Span(span.start, span.end)
@@ -310,7 +320,7 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
             negation = None
         negated = not endured and (negation is not None or bool(cues.negation_post.match(after.lstrip())))
         hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
-        role = _own_role(text, m, sentence, clause, cues, named_between)
+        role = _own_role(text, m, sentence, clause, cues, named_between, in_name)
         out.append(_Context(m, sentence, clause, role, negated, hedged))
     return out
 
