@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 from fastapi.testclient import TestClient
 
+from materia.settings import Settings
 from materia.web.resources.interactions import product_names
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -96,6 +97,32 @@ def test_interactions_monograph_page_has_its_section(interactions_client: TestCl
     assert 'href="/documents/' in section and "#span-0-44" in section
     assert "not known to be safe" in section and 'href="/interactions?s=atorvastatin"' in section
     assert "&lt;script&gt;" in section
+
+
+def test_interactions_monograph_page_shows_the_first_pairs_and_pages_the_rest(interactions_db: Settings,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A substance with many interactions: the page lists the first ones and links to their own pages,
+    which list every pair with every source."""
+    from materia.web import create_app, views
+
+    monkeypatch.setitem(views.LIMITS, "statements", 1)
+    monkeypatch.setattr(views, "STATEMENTS_PER_PAGE", 1)
+    with TestClient(create_app(interactions_db)) as interactions_client:  # its own page cache
+        _first_pairs_and_the_rest(interactions_client)
+
+
+def _first_pairs_and_the_rest(interactions_client: TestClient) -> None:
+    page = interactions_client.get("/substances/lipitor").text
+    section = page[page.index('<section id="interactions"'):]
+    section = section[:section.index("</section>")]
+    n = section.count('<li class="statement">')
+    assert n == 1 and 'href="/substances/atorvastatin/interactions"' in section and "All " in section
+    first = interactions_client.get("/substances/atorvastatin/interactions")
+    second = interactions_client.get("/substances/atorvastatin/interactions?page=2")
+    assert first.status_code == second.status_code == 200
+    assert 'rel="next"' in first.text and "not known to be safe" in second.text
+    listed = [t for t in (first.text, second.text) if '<li class="statement">' in t]
+    assert len(listed) == 2
 
 
 def test_interactions_monograph_without_interactions_says_so(interactions_client: TestClient) -> None:

@@ -24,21 +24,36 @@ def without_paths(value: T, names: Mapping[int, str]) -> T:
     return _walk(value, names)  # type: ignore[no-any-return]
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass -> its field names (dataclasses.fields is slow)
+_LEAVES = (str, int, float, bool, type(None))
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def _walk(value: Any, names: Mapping[int, str]) -> Any:
-    if type(value) is tuple:
-        return tuple(_walk(v, names) for v in value)
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    if kind is tuple:
+        walked = tuple(_walk(v, names) for v in value)
+        return value if all(a is b for a, b in zip(walked, value, strict=True)) else walked
     if not is_dataclass(value) or isinstance(value, type):
         return value
     changes: dict[str, Any] = {}
-    for f in fields(value):
-        old = getattr(value, f.name)
-        if f.name == "source" and isinstance(old, str):
+    for name in _field_names(kind):
+        old = getattr(value, name)
+        if name == "source" and isinstance(old, str):
             doc = getattr(value, "document_id", None) or getattr(value, "id", None)
             new: Any = names.get(doc) if isinstance(doc, int) and doc in names else public_name(old)
         else:
             new = _walk(old, names)
         if new is not old:
-            changes[f.name] = new
+            changes[name] = new
     return replace(value, **changes) if changes else value
 
 

@@ -19,6 +19,7 @@ from materia.knowledge.model import (
     Claim,
     ConditionVerdicts,
     Conflict,
+    InteractionPair,
     Location,
     Monograph,
     MonographSection,
@@ -402,10 +403,12 @@ class PartPage:
     reported_effects: tuple[EffectRow, ...] = ()
     reports: tuple[Report, ...] = ()
     sources: tuple[SourceInfo, ...] = ()
+    interactions: tuple[InteractionPair, ...] = ()
 
 
 def part_page(p: MonographPage, part: str, page: int) -> PartPage | None:
-    """Page `page` of `part` (a section key, "reported", "reports" or "sources"); None past its end."""
+    """Page `page` of `part` (a section key, "reported", "reports", "interactions" or "sources"); None past its
+    end."""
     m = p.monograph
     sections = {s.key: s for s in m.sections}
     if part in sections:
@@ -418,6 +421,10 @@ def part_page(p: MonographPage, part: str, page: int) -> PartPage | None:
         reports = m.community.reports
         view = PartPage(part, "Community reports", page, n_pages(len(reports), REPORTS_PER_PAGE),
                         (page - 1) * REPORTS_PER_PAGE + 1, reports=page_of(reports, page, REPORTS_PER_PAGE))
+    elif part == "interactions":
+        pairs = m.interactions
+        view = PartPage(part, "Interactions", page, n_pages(len(pairs), STATEMENTS_PER_PAGE),
+                        (page - 1) * STATEMENTS_PER_PAGE + 1, interactions=page_of(pairs, page, STATEMENTS_PER_PAGE))
     elif part == "sources":
         view = PartPage(part, "Sources", page, n_pages(len(m.sources), SOURCE_ROWS_PER_PAGE),
                         (page - 1) * SOURCE_ROWS_PER_PAGE + 1,

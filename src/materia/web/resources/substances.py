@@ -17,7 +17,8 @@ from materia.web import views
 from materia.web.public import public_monograph, source_names, without_paths
 from materia.web.responses import API, Body, Knowledge, api_json, api_responses, page, send_body
 
-PARTS = ("usage", "dosage", "side_effects", "mechanism", "precautions", "faq", "reported", "reports", "sources")
+PARTS = ("usage", "dosage", "side_effects", "mechanism", "precautions", "faq", "reported", "reports", "interactions",
+         "sources")
 Part = Annotated[str, Path(pattern="^(" + "|".join(PARTS) + ")$")]
 
 
