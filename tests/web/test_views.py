@@ -174,7 +174,8 @@ def test_views_part_pages_hold_what_the_monograph_page_leaves_out(monograph: Mon
     from dataclasses import replace
 
     many = tuple(replace(monograph.sections[0].claims[0], name=f"use {i}") for i in range(120))
-    m = replace(monograph, sections=(replace(monograph.sections[0], claims=many), *monograph.sections[1:]))
+    usage = replace(monograph.sections[0], claims=many, n_claims=-1, topics=())  # counted again from `many`
+    m = replace(monograph, sections=(usage, *monograph.sections[1:]))
     page = views.monograph_page(m)
     first, last = views.part_page(page, "usage", 1), views.part_page(page, "usage", 3)
     assert first is not None and last is not None and first.n_pages == 3

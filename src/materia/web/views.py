@@ -406,15 +406,17 @@ class PartPage:
     interactions: tuple[InteractionPair, ...] = ()
 
 
-def part_page(p: MonographPage, part: str, page: int) -> PartPage | None:
+def part_page(p: MonographPage, part: str, page: int, section: MonographSection | None = None) -> PartPage | None:
     """Page `page` of `part` (a section key, "reported", "reports", "interactions" or "sources"); None past its
-    end."""
+    end. `section`, when given, is that page of the section's claims (read from the store a page at a time);
+    else the page is cut from the section as `p` holds it."""
     m = p.monograph
     sections = {s.key: s for s in m.sections}
     if part in sections:
-        claims = sections[part].claims
-        view = PartPage(part, sections[part].title, page, n_pages(len(claims), STATEMENTS_PER_PAGE),
-                        (page - 1) * STATEMENTS_PER_PAGE + 1, claims=page_of(claims, page, STATEMENTS_PER_PAGE))
+        whole = sections[part]
+        claims = section.claims if section is not None else page_of(whole.claims, page, STATEMENTS_PER_PAGE)
+        view = PartPage(part, whole.title, page, n_pages(whole.n_claims, STATEMENTS_PER_PAGE),
+                        (page - 1) * STATEMENTS_PER_PAGE + 1, claims=claims)
     elif part == "reported":
         view = PartPage(part, "What people report", page, 1, verdicts=p.verdicts, reported_effects=p.reported_effects)
     elif part == "reports":

@@ -63,9 +63,15 @@ def router() -> APIRouter:
     @r.get("/substances/{name}/{part}", response_class=HTMLResponse, include_in_schema=False)
     def monograph_part(request: Request, name: str, part: Part, kb: Knowledge, page_no: PageNo = 1,
                        ) -> HTMLResponse:
-        m = public(kb, name)
-        p = kb.cached("monograph_view", name, lambda: views.monograph_page(m))
-        view = views.part_page(p, part, page_no)
+        # the first page of the monograph has all a part needs but a section's later claims (read a page at a
+        # time from the stored chunks) and the community reports past its first (the whole monograph)
+        whole = part == "reports"
+        m = public(kb, name) if whole else public_head(kb, name)
+        p = kb.cached("monograph_view" if whole else "monograph_head_view", name, lambda: views.monograph_page(m))
+        section = None
+        if any(s.key == part for s in m.sections):
+            section = without_paths(kb.section(name, part, page_no, views.STATEMENTS_PER_PAGE), source_names(m))
+        view = views.part_page(p, part, page_no, section)
         if view is None:
             raise NotFoundError(f"{m.substance} has no page {page_no} of {part.replace('_', ' ')}")
         return page(request, "monograph_part.html", m=m, p=p, v=view)
