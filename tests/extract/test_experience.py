@@ -282,3 +282,22 @@ def test_experience_an_unnamed_item_leaves_out_the_list_words_before_it() -> Non
     assert spans(text, read_post(text)) == ["Severe nausea", "metalic tase", "loss of appetite"]
     text = "My eyes used to be kind of itchy and the skin, at the beginning of it, used to be itchy and reddish too."
     assert spans(text, read_post(text)) == ["itchy", "itchy", "reddish"]  # "the skin" is where, not what
+
+
+@pytest.mark.parametrize(("text", "effects", "uses"), [
+    # "kept" before a verb in -ing says something went on, not that it helped
+    ("I kept gaining weight and felt tired.", ["weight gain", "fatigue"], []),
+    ("It kept my migraines away.", [], [("migraines", "benefit")]),
+    # "for me" says whom it happened to, not what it was taken for
+    ("For me, mild diarrhea and a headache the first week.", ["diarrhea", "headache"], []),
+    # a complaint of one's own that went away is a use it helped
+    ("My rash went away within a week of taking it.", [], [("rash", "benefit")]),
+    # a harm spoken of as a raised risk is neither had nor treated; a lowered risk is a benefit claimed
+    ("My doctor warned of increased risks for breast cancer with this pill.", [], []),
+    ("It lowers the risk of stroke, my doctor says.", [], [("stroke", "benefit")]),
+])
+def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
+        text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:
+    x = read_post(text)
+    assert [e.name for e in x.effects if not e.negated] == effects
+    assert [(u.name, u.stance) for u in x.uses] == uses

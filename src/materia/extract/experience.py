@@ -72,6 +72,8 @@ _GAP_CLAUSE = re.compile(r"\b(?:i|he|she|we|they|is|was|were|are|am|be|been|has|
                          re.IGNORECASE)
 _EXCEPT = re.compile(r"\b(?:except|aside|apart|other than|besides)\s*$", re.IGNORECASE)
 _CAUSE = re.compile(r"(?:due to|because of)(?: my)?", re.IGNORECASE)
+_RAISED = re.compile(r"\b(?:increas\w*|higher|raise[sd]?|raising|elevat\w*|greater)\b", re.IGNORECASE)
+_FOR_WHOM = re.compile(r"\s*(?:me|us|him|her|them|myself)\b", re.IGNORECASE)
 _CAUSING = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|caused|causes|causing)\b", re.IGNORECASE)
 # a use cue that says the product relieved what follows: never read as a cause ("made ... and reduced my fever")
 _RELIEF = re.compile(r"(?:reduc|reliev|relie|eas|help|clear|improv|stop|cur|alleviat|prevent|control|lower|treat|"
@@ -172,6 +174,8 @@ def _use_cue(text: str, before: str, offset: int, sentence: Span, cues: lay.Expe
     start = offset + cue.start()
     if _GAP_CLAUSE.search(gap) or cues.effect.search(gap) or _EXCEPT.search(text, max(0, start - 12), start):
         return None
+    if _FOR_WHOM.match(gap) and cue.group().lower() == "for":
+        return None  # "for me, mild diarrhea": whom it happened to, not what it was taken for
     if in_name(start):
         return None
     if _CAUSE.fullmatch(cue.group()) and earlier(sentence.start, start):
@@ -411,6 +415,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
         spoken_of = _touching(cues.hypothetical, text[ctx.clause.start:m.start], 4)
         if role == "effect" and ctx.role != "effect" and spoken_of:
             continue  # "limits the possibility of stroke": spoken of, not had
+        if role == "use" and spoken_of and _RAISED.search(text, ctx.clause.start, m.start):
+            continue  # "increased risks for breast cancer": a harm spoken of, neither had nor treated
         if role == "effect":
             kept_away = _verdict(said, (ctx.sentence,), cues) == "helped" \
                 or _PREVENTED.search(text, ctx.sentence.start, ctx.sentence.end) is not None
@@ -579,12 +585,20 @@ def _trim(text: str, s: Span) -> Span:
     return Span(lead.end() if lead else a, b)
 
 
+# "kept"/"keeps" before a verb in -ing says something went on ("I kept gaining weight"), not that it helped
+# ("it kept my migraines away")
+_GOING_ON = re.compile(r"\b(?:keep|keeps|kept|keeping)(?=\s+(?:on\s+)?[a-z]+ing\b)", re.IGNORECASE)
+
+
 def _without_symptoms(text: str, contexts: list[_Context]) -> str:
-    """The text with every symptom and condition mention blanked (same length): what is left judges them.
-    Built from slices, not a list of every character (8 bytes a character: 320 MB for a 40 MB post)."""
+    """The text with every symptom and condition mention blanked (same length), and every "kept" that says
+    something went on: what is left judges them. Built from slices, not a list of every character (8 bytes a
+    character: 320 MB for a 40 MB post)."""
     pieces: list[str] = []
     pos = 0
-    for start, end in sorted((c.mention.start, c.mention.end) for c in contexts if c.mention.kind != "benefit"):
+    blanks = [(c.mention.start, c.mention.end) for c in contexts if c.mention.kind != "benefit"]
+    blanks += [(k.start(), k.end()) for k in _GOING_ON.finditer(text)] if contexts else []
+    for start, end in sorted(blanks):
         if end <= pos:
             continue
         start = max(start, pos)
