@@ -17,6 +17,12 @@ def test_drug_mentions_trailing_comma_still_matches_the_food() -> None:
     assert ("alcohol", "food", "alcohol") in _found("Avoid alcohol, sedatives and opioids.")
 
 
+def test_drug_mentions_water_is_no_partner() -> None:
+    """The drug dictionary lists water; beside an interaction it is first aid or how to take a dose."""
+    found = _found("If irritation of eyes occurs, flush the eyes with water. Avoid use with warfarin.")
+    assert [n for n, _, _ in found] == ["warfarin"]
+
+
 def test_drug_mentions_abbreviation_in_brackets_names_its_mention_here_and_later() -> None:
     text = "Methotrexate (MTX) and abatacept. MTX lowered its clearance."
     assert [n for n, _, _ in _found(text)] == ["methotrexate", "methotrexate", "abatacept", "methotrexate"]
