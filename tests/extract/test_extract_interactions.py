@@ -190,3 +190,11 @@ def test_interactions_marked_names_read_as_drugs_and_classes() -> None:
     assert named("drugs") is None
     assert named("Cordarone I.V.") == ("amiodarone", "substance")
     assert named("antiarrhythmic drug") == named("antiarrhythmics", "class") == ("antiarrhythmics", "class")
+
+
+def test_interactions_a_warning_about_the_subjects_own_class_is_no_interaction() -> None:
+    """"AEDs increase the risk of suicidal thoughts" in an antiepileptic's label warns of its class, itself
+    included: no partner ("aed" was one); a drug of another class is still a partner."""
+    text = ("Antiepileptic drugs (AEDs) increase the risk of suicidal thoughts or behavior. "
+            "Coadministration with oral contraceptives may reduce their efficacy.")
+    assert _pairs(text, "eslicarbazepine") == [("eslicarbazepine", "oral contraceptives", "effect")]
