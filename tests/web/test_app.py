@@ -432,7 +432,7 @@ def test_app_monograph_at_a_glance_says_the_essentials(client: TestClient) -> No
     page = client.get(f"/substances/{SUBSTANCE}").text
     glance = page[page.index('<section id="at-a-glance"'):]
     glance = glance[:glance.index("</section>")]
-    for heading in ("Used for", "Usual amount", "Common side effects", "Precautions", "Interactions", "Last updated"):
+    for heading in ("Used for", "Usual amount", "Side effects most often named", "Precautions", "Interactions", "Last updated"):
         assert f"<dt>{heading}</dt>" in glance
     assert re.search(r"<dt>Interactions</dt>\s*<dd>(?:None stated in the sources \(which does not mean there are none\)|\w)",
                      glance)
