@@ -198,3 +198,15 @@ def test_interactions_a_warning_about_the_subjects_own_class_is_no_interaction()
     text = ("Antiepileptic drugs (AEDs) increase the risk of suicidal thoughts or behavior. "
             "Coadministration with oral contraceptives may reduce their efficacy.")
     assert _pairs(text, "eslicarbazepine") == [("eslicarbazepine", "oral contraceptives", "effect")]
+
+
+@pytest.mark.parametrize(("text", "subject", "pairs"), [
+    ("Concomitant use with other anticoagulants increases the risk of bleeding.", "warfarin",
+     [("warfarin", "anticoagulants")]),
+    ("Coadministration with other antiepileptic drugs may lower its plasma levels.", "eslicarbazepine",
+     [("eslicarbazepine", "antiepileptics")]),
+    ("Anticoagulants increase the risk of bleeding.", "warfarin", []),  # its own class: a warning, no partner
+])
+def test_interactions_the_other_drugs_of_the_subjects_class_are_partners(text: str, subject: str,
+                                                                          pairs: list[tuple[str, str]]) -> None:
+    assert [(a, b) for a, b, _ in _pairs(text, subject)] == pairs

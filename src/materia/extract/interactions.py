@@ -192,7 +192,7 @@ class _Reader:
                 more = [] if marked else [b for b in brand.values() if not _overlapping(found, starts, b.span)]
                 found = sorted(found + more, key=lambda m: m.span.start)
         for m in found:
-            if self.own_subject and m.kind == "class" and self.subject in members(m.name):
+            if self.own_subject and m.kind == "class" and self.subject in members(m.name) and not _others(self.text, m):
                 m = Mention(self.subject or "", m.span, "substance")
             sentence = self.parsed.sentence_at(m.span.start)
             if sentence is not None and m.span.end <= sentence.end:
@@ -230,7 +230,7 @@ class _Reader:
             oriented = self.drug_first(mentions[i], mentions[j], names_subject)
             assert oriented is not None
             first, second = oriented
-            if sentence.negated(first.span.start, second.span.start) or _belongs(first.name, second):
+            if sentence.negated(first.span.start, second.span.start) or _belongs(first.name, second, sentence.text):
                 continue
             if first.name != self.subject and "\n" in sentence.text[min(first.span.end, second.span.end):
                                                                       max(first.span.start, second.span.start)]:
@@ -264,7 +264,7 @@ class _Reader:
         for m in sentence.mentions:
             absolute = sentence.absolute(m)
             if (m.name not in self.own and absolute.span not in paired and not sentence.negated(m.span.start)
-                    and not _belongs(subject, m)):
+                    and not _belongs(subject, m, sentence.text)):
                 out.append(_Found(subject, a_span, absolute, kind))
         return out
 
@@ -317,7 +317,7 @@ def _along_lists(sentence: _Sentence, found: list[_Found]) -> list[_Found]:
         for other in group:
             m = mentions[other]
             absolute = sentence.absolute(m)
-            if (f.a, absolute.span) not in paired and m.name != f.a and not _belongs(f.a, m):
+            if (f.a, absolute.span) not in paired and m.name != f.a and not _belongs(f.a, m, sentence.text):
                 paired.add((f.a, absolute.span))
                 out.append(_Found(f.a, f.a_span, absolute, f.type))
     return out
@@ -364,9 +364,18 @@ def _apart(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _belongs(drug: str, partner: Mention) -> bool:
-    """Whether `drug` is a member of the class `partner` names: a drug does not interact with its own class."""
-    return partner.kind == "class" and partner.name in classes_of(drug)
+_OTHER = re.compile(r"\b(?:other|another)\s+$", re.IGNORECASE)
+
+
+def _others(text: str, mention: Mention) -> bool:
+    """Whether the text names the class as the *other* drugs of it ("warfarin with other anticoagulants")."""
+    return _OTHER.search(text, max(0, mention.span.start - 12), mention.span.start) is not None
+
+
+def _belongs(drug: str, partner: Mention, text: str) -> bool:
+    """Whether `drug` is a member of the class `partner` names (spans into `text`): a drug does not interact with
+    its own class ("AEDs increase the risk of suicidal thoughts"), but does with the other drugs of it."""
+    return partner.kind == "class" and partner.name in classes_of(drug) and not _others(text, partner)
 
 
 def find(parsed: Parsed, substance: str | None, ingredients: Sequence[str] = ()) -> list[Interaction]:
