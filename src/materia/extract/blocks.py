@@ -57,8 +57,10 @@ def _cut_at(text: str, lo: int, hi: int) -> int:
     paragraph = _last(_PARAGRAPH, text, lo, hi)
     if paragraph is not None and paragraph.end() < hi:
         return paragraph.end()
-    starts = [s.start for s in sentence_spans(text, lo, hi) if lo < s.start]
-    if len(starts) >= 2:  # the last sentence found may run on past `hi`, but it starts where the splitter says
+    # the first sentence found is the one `lo` falls in (cut short there); every later one starts where the
+    # splitter says a sentence starts (the last may run on past `hi`)
+    starts = [s.start for s in sentence_spans(text, lo, hi)[1:]]
+    if starts:
         return starts[-1]
     space = _last(_SPACE, text, lo, hi)
     if space is not None and space.end() < hi:
