@@ -25,7 +25,8 @@ T = TypeVar("T")
 _FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass -> its field names (dataclasses.fields is slow)
 
 
-def _field_names(cls: type) -> tuple[str, ...] | None:
+def field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names in declaration order (cached: dataclasses.fields is slow); None for other types."""
     names = _FIELDS.get(cls)
     if names is None and dataclasses.is_dataclass(cls):
         names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
@@ -40,7 +41,7 @@ def to_json(value: Any) -> JSON:
         return [value.start, value.end]
     if isinstance(value, (list, tuple)):  # a NamedTuple stays an array, as it reads positionally
         return [to_json(v) for v in value]
-    names = _field_names(type(value))
+    names = field_names(type(value))
     if names is not None:
         return {name: to_json(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):
@@ -126,7 +127,7 @@ def _decoder(tp: Any) -> Decode:
 
 def _dataclass_decoder(cls: type) -> Decode:
     hints = get_type_hints(cls)
-    names = _field_names(cls) or ()
+    names = field_names(cls) or ()
     fields: list[tuple[str, Decode | None]] = []
 
     def decode(v: Any) -> Any:

@@ -9,10 +9,11 @@ holding a source cannot be forgotten.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from materia.knowledge.model import Conflict, Monograph, StoredDocument
+from materia.serialise import field_names
 from materia.web.views import public_name
 
 T = TypeVar("T")
@@ -24,15 +25,7 @@ def without_paths(value: T, names: Mapping[int, str]) -> T:
     return _walk(value, names)  # type: ignore[no-any-return]
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass -> its field names (dataclasses.fields is slow)
 _LEAVES = (str, int, float, bool, type(None))
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
-    return names
 
 
 def _walk(value: Any, names: Mapping[int, str]) -> Any:
@@ -42,10 +35,11 @@ def _walk(value: Any, names: Mapping[int, str]) -> Any:
     if kind is tuple:
         walked = tuple(_walk(v, names) for v in value)
         return value if all(a is b for a, b in zip(walked, value, strict=True)) else walked
-    if not is_dataclass(value) or isinstance(value, type):
+    own = field_names(kind)
+    if own is None:
         return value
     changes: dict[str, Any] = {}
-    for name in _field_names(kind):
+    for name in own:
         old = getattr(value, name)
         if name == "source" and isinstance(old, str):
             doc = getattr(value, "document_id", None) or getattr(value, "id", None)
