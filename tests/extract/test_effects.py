@@ -150,6 +150,9 @@ def test_effects_label_sections_decide() -> None:
         ("13 NONCLINICAL TOXICOLOGY", "nonclinical", "Hepatocellular carcinoma was reported in rats."),
         ("14 CLINICAL STUDIES", "clinical_studies", "Patients with hypertension reported dizziness at baseline."),
         ("7 DRUG INTERACTIONS", "interactions", "Use with warfarin caused bleeding."),
+        # the disease it treats, not what it does to patients
+        ("12.1 Mechanism of Action", "mechanism", "Similarly, decreased levels of HDL-C (and its transport complex, "
+         "apo A) are associated with the development of atherosclerosis."),
     )
     assert {e.name for e in effects.find(parse(doc))} == {"nausea", "headache"}
 

@@ -61,7 +61,9 @@ from materia.types import Effect, RedFlag, Section, Span
 EFFECT_SECTIONS = frozenset({"side_effects", "warnings", "boxed_warning", "precautions"})
 NO_EFFECT_SECTIONS = frozenset({"nonclinical", "overdosage", "interactions", "product", "pharmacokinetics",
                                 "contraindications", "references", "disclaimer", "boilerplate"})
-_LABEL_NO_EFFECT = frozenset({"usage", "clinical_studies"})
+# a label's indications and trials (conditions treated or studied), and its mechanism of action (the disease it
+# treats: "elevated LDL-C promotes atherosclerosis")
+_LABEL_NO_EFFECT = frozenset({"usage", "clinical_studies", "mechanism"})
 _JOINERS = frozenset({" ", "-", "  "})
 _NOT_IN_HEADING = re.compile(r"[.!?;:•*]")
 # a mention that is a heading ("5.2 Infusion Reactions   Infusion-related ...") names a topic, not an event
