@@ -154,6 +154,19 @@ def test_views_glance_uses_usual_dose_side_effects_and_dates(monograph: Monograp
     assert g.interactions == () and g.n_interactions == 0  # its sources state none
 
 
+def test_views_glance_leaves_out_a_severity_named_as_a_reaction(monograph: Monograph) -> None:
+    """"infections, some fatal": "fatal" says how bad another effect was; the section keeps it, the glance not."""
+    from dataclasses import replace
+
+    side = next(s for s in monograph.sections if s.key == "side_effects")
+    headache = next(c for c in side.claims if c.name == "headache")
+    fatal = replace(headache, name="fatal", n_citations=-1, n_sources=-1)
+    sections = tuple(replace(s, claims=(fatal, *s.claims), n_claims=-1, topics=()) if s is side else s
+                     for s in monograph.sections)
+    g = views.glance(replace(monograph, sections=sections))
+    assert g.side_effects == ("headache",) and g.n_side_effects == 2
+
+
 def test_views_glance_lists_interaction_partners_strongest_first(monograph: Monograph) -> None:
     def pair(a: str, b: str) -> InteractionPair:
         return InteractionPair(a, b, "advise", ("advise",), "major", "high", (), ())

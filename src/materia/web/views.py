@@ -32,6 +32,7 @@ from materia.knowledge.model import (
     UseGrade,
 )
 from materia.labels import LABELS, label, statement_label
+from materia.lexicons.effects import cues as effect_cues
 from materia.web.chart import Chart, DoseBar, layout
 from materia.web.highlight import Mark, Token, anchor_id, tokens
 from materia.web.text import excerpt
@@ -307,8 +308,11 @@ def interaction_names(m: Monograph) -> tuple[str, ...]:
 
 def glance(m: Monograph) -> Glance:
     by_key = {s.key: s for s in m.sections}
-    effects = [c.name for c in by_key["side_effects"].claims if c.topic == "effect"] if "side_effects" in by_key \
-        else []
+    # a word of severity named as a reaction ("infections, some fatal": TAC annotates "fatal") says how bad
+    # another effect was; it stays in Side Effects, but is no side effect to list at a glance
+    severity = set(effect_cues().phrases["serious"])
+    effects = [c.name for c in by_key["side_effects"].claims if c.topic == "effect" and c.name not in severity] \
+        if "side_effects" in by_key else []
     cautions = [c.name for c in by_key["precautions"].claims if c.topic == "precaution"] if "precautions" in by_key \
         else []
     # counted over the whole sections: `m` may be the monograph's first page
