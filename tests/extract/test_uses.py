@@ -272,3 +272,13 @@ def test_uses_never_raise_on_cue_soup(parts: list[str]) -> None:
     text = "".join(parts)
     for use in uses.find(parse(_doc(text)), ()):
         assert use.span.of(text)
+
+
+def test_uses_a_subgroup_of_the_people_studied_is_no_use() -> None:
+    """The conditions that "including those with" names are what else the people studied had, not what the
+    product was used for; the condition it was tried for still is one."""
+    doc = _sectioned([("14 CLINICAL STUDIES", "clinical_studies",
+                       "In trials in patients with erectile dysfunction, it was effective in a broad range of "
+                       "patients, including those with a history of coronary artery disease, hypertension and "
+                       "depression.")])
+    assert {u.name for u in uses.find(parse(doc), ())} == {"erectile dysfunction"}

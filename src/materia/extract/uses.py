@@ -75,6 +75,10 @@ _POST_GOOD = re.compile(r"\b(?:improv\w*|helped|helps|better|relie\w+|healed|cur
 _POST_BAD = re.compile(r"\b(?:did(?:n't| not) (?:help|work)|no (?:effect|difference|change)|worse)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w")
 _CLINICAL_NAMED = re.compile(r"\bclinical\b", re.IGNORECASE)
+# a subgroup of the people studied, named by what else they had ("effective in ED patients, including those
+# with a history of coronary artery disease, hypertension, ... depression"): not what it was used for
+_SUBGROUP = re.compile(r"\bincluding (?:those|patients|men|women|subjects|people|participants) "
+                       r"(?:with|who had|who have)\b[^.;:]*$", re.IGNORECASE)
 _LONG = 800
 _THREE_LETTERS = re.compile(r"(?:[^\W\d_][^a-zA-Z]*){3}")
 
@@ -417,6 +421,8 @@ class _Reading:
         if role != "population" and any(h.end <= span.start and h.end > lead_end
                                         for h in self.cues_in("harm", clause)):
             return None  # "an increased incidence of adenoma": a finding of harm, not a use
+        if _SUBGROUP.search(text, self.sentence.start, span.start):
+            return None
         stance = self._stance(ctx, clause, mention, role)
         if not self.in_context and role is None and not self._in_scope(clause, span):
             return None  # no use cue: only a condition under study or in a finding's scope counts
