@@ -301,3 +301,28 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     x = read_post(text)
     assert [e.name for e in x.effects if not e.negated] == effects
     assert [(u.name, u.stance) for u in x.uses] == uses
+
+
+@pytest.mark.parametrize(("text", "effects", "uses"), [
+    # what a body part did, said plainly, is what the writer went through, not what they took it for
+    ("I lost 10 lbs, my ears hurt and my throat swelled.", ["weight loss", "ear pain", "pharyngeal edema"], []),
+    # "for" and a length of time is how long, not a purpose
+    ("Very dry mouth, diarrhea for a few days routine, mood swings.", ["dry mouth", "diarrhea", "mood changes"], []),
+    # a complaint that grew, or that the product worsened, is worse; a change of dose is no verdict
+    ("Nausea, increasing in severity each time it was taken.", ["nausea"], []),
+    ("It worsened my breakouts.", ["breakout"], [("breakout", "no_benefit")]),
+    # a complaint of the first days that went away is a side effect that passed; one's own is a use it helped
+    ("Mild nausea at first, gradually disappearing after about a month.", ["nausea"], []),
+    ("Initially insomnia that went away after the first few weeks.", ["insomnia"], []),
+    ("At first, the acne on my face just went away.", [], [("acne", "benefit")]),
+    ("Pain and symptoms of the UTI disappeared after the first week.", [], [("pain", "benefit")]),
+    # a wanted change listed bare among complaints is one of them; listed with goals, a goal
+    ("Tingling, fatigue, increased hair loss, weight loss.", ["paresthesia", "fatigue", "alopecia", "weight loss"],
+     []),
+    ("Considerable weight loss, increased energy.", [], [("weight loss", "benefit"), ("increased energy", "benefit")]),
+])
+def test_experience_what_the_body_did_what_passed_and_what_is_listed_with_complaints(
+        text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:
+    x = read_post(text)
+    assert [e.name for e in x.effects if not e.negated] == effects
+    assert [(u.name, u.stance) for u in x.uses] == uses

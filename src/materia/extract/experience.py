@@ -52,6 +52,17 @@ _CONDITION_LIST = re.compile(r"\b(?:diseases?|conditions?|disorders?|illness(?:e
                              re.IGNORECASE)
 _RESOLVED = re.compile(r"(?:went|go|goes|gone|going) away|gone|disappear|subsid|resolv|vanish|fad|diminish|eas|lessen",
                        re.IGNORECASE)
+# when the product was new: a complaint of then that went away is a side effect that passed ("mild nausea at first,
+# gradually disappearing", "initially insomnia that went away"), where "my headaches went away" is a use it helped
+_AT_FIRST = re.compile(r"\b(?:at first|initial(?:ly)?|in the beginning|at the (?:beginning|start)|early on|"
+                       r"(?<!after )(?<!within )(?<!after the )(?<!within the )"
+                       r"(?:the )?first (?:few |couple (?:of )?|two |2 |three |3 )?"
+                       r"(?:days?|nights?|weeks?|months?|doses?)|"
+                       r"when (?:i|she|he|we) first|first (?:started|began|starting))\b", re.IGNORECASE)
+_PASSED = re.compile(r"\b(?:(?:went|go|goes|gone|going) away|gone|disappear\w*|subsid\w*|resolv\w*|vanish\w*|"
+                     r"fad(?:ed|es|ing)|diminish\w*|eased|lessen\w*|wore off|wears off|wearing off|passed|dissipat\w*|"
+                     r"tapered off|abated|stopped)\b", re.IGNORECASE)
+_OWNER = re.compile(r"\b(?:my|his|her|our)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\b(?:my|his|her|our)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # a negated condition the writer puts down to the product: it kept it away ("ever since I took this pill, I have
 # never caught a cold", "I don't cough as much", "UTI free for 90 days")
@@ -79,6 +90,17 @@ _CAUSING = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|cause
 _RELIEF = re.compile(r"(?:reduc|reliev|relie|eas|help|clear|improv|stop|cur|alleviat|prevent|control|lower|treat|"
                      r"get rid|got rid|gets rid|rid|heal|fix|solv)", re.IGNORECASE)
 _WORSE = re.compile(r"\bworse|\bworsen|\bflare|\baggravat|\bexacerbat", re.IGNORECASE)
+# a rise in how bad a complaint is ("nausea, increasing in severity"), not a rise of what the writer wanted
+_GREW_WORSE = re.compile(r"\b(?:increas\w*|grew|grows|growing|rose|rising)\s+(?:in\s+|the\s+)?"
+                         r"(?:severity|frequency|intensity)|"
+                         r"\bmore\s+(?:severe|frequent|intense|often)\b", re.IGNORECASE)
+# a transitive worsening has the product for its subject: "it worsened my breakouts", "aggravated my ulcer"
+_WORSENED_MINE = re.compile(r"\b(?:worsen\w*|aggravat\w*|exacerbat\w*)\s+(?:my|his|her|their|the)\b", re.IGNORECASE)
+# a change of the dose is no verdict on what it did ("when the dosage was increased")
+_DOSE_CHANGE = re.compile(r"\b(?:doses?|dosages?|dosing)\s+(?:was\s+|were\s+|is\s+|got\s+|being\s+)?(?:\w+ly\s+)?"
+                          r"(?:increas|decreas|reduc|lower|rais|cut|upp)\w*|"
+                          r"\b(?:increas|decreas|reduc|lower|rais)\w*\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:doses?|dosages?)\b",
+                          re.IGNORECASE)
 _CAUSED = re.compile(r"\b(?:made|make|makes|making|gave|give|gives|caused|causes|causing|since (?:taking|starting|i)|"
                      r"from (?:it|this|them)|after (?:taking|starting)|on (?:it|this)|while (?:taking|on)|"
                      r"product|pills?|medication|drug|supplement)\b", re.IGNORECASE)
@@ -174,8 +196,8 @@ def _use_cue(text: str, before: str, offset: int, sentence: Span, cues: lay.Expe
     start = offset + cue.start()
     if _GAP_CLAUSE.search(gap) or cues.effect.search(gap) or _EXCEPT.search(text, max(0, start - 12), start):
         return None
-    if _FOR_WHOM.match(gap) and cue.group().lower() == "for":
-        return None  # "for me, mild diarrhea": whom it happened to, not what it was taken for
+    if cue.group().lower() == "for" and (_FOR_WHOM.match(gap) or cues.duration.match(text, start)):
+        return None  # "for me, mild diarrhea", "for a few days, mood swings": whom, how long; not what it was for
     if in_name(start):
         return None
     if _CAUSE.fullmatch(cue.group()) and earlier(sentence.start, start):
@@ -225,6 +247,30 @@ def _prior_role(m: Mention) -> Role | None:
     return "effect" if m.kind == "symptom" else "use" if m.kind == "benefit" else None
 
 
+def _passed(text: str, ctx: _Context) -> bool:
+    """Whether the sentence tells of a complaint of the product's first days that went away: a side effect that
+    passed. Not the writer's own condition ("my headaches went away after the first week")."""
+    m, sentence = ctx.mention, ctx.sentence
+    if m.kind == "benefit" or _OWNER.search(text, max(sentence.start, m.start - 30), m.end):
+        return False  # "my ear pain was gone", "the acne on my face went away"
+    return bool(_AT_FIRST.search(text, sentence.start, sentence.end) and _PASSED.search(text, m.end, sentence.end))
+
+
+def _among_complaints(text: str, contexts: list[_Context], groups: list[list[int]]) -> set[int]:
+    """The changes a writer could want (not one named as a goal) listed bare, with no cue, among complaints only:
+    "fatigue, increased hair loss, weight loss" (not "weight loss, increased energy, decreased appetite")."""
+    goals = lay.lay_grammar().goals
+    out: set[int] = set()
+    for group in groups:
+        if len(group) < 2 or any(contexts[j].role is not None for j in group):
+            continue
+        wanted = [j for j in group if contexts[j].mention.kind == "benefit"]
+        if len(wanted) == 1 and contexts[wanted[0]].mention.name not in goals \
+                and all(_no_cue_role(text, contexts[j], True) == "effect" for j in group if j != wanted[0]):
+            out.add(wanted[0])
+    return out
+
+
 def _no_cue_role(text: str, ctx: _Context, listed: bool) -> Role | None:
     """What a mention no cue decides is: an effect where the role model reads it as one in its sentence (the
     concept, the words written with it, a list); else a use. An everyday goal ("energy", "calm") keeps its prior,
@@ -234,6 +280,10 @@ def _no_cue_role(text: str, ctx: _Context, listed: bool) -> Role | None:
     prior = _prior_role(m)
     if m.kind == "benefit" or prior is None:
         return prior
+    if m.described and m.kind == "symptom":
+        # what the writer says a body part did ("my ears hurt", "gums dried out") is what they went through; the
+        # reason for taking a product is named by its name, or said with a cue
+        return "effect"
     feats = role_features(text, m.start, m.end, (m.core.start, m.core.end), (ctx.sentence.start, ctx.sentence.end),
                           m.name, m.kind, listed, m.located)
     return "effect" if effect_probability(feats) >= 0.5 else "use"
@@ -266,11 +316,14 @@ def _verdict(text: str, spans: Iterable[Span], cues: lay.ExperienceCues) -> Verd
 @functools.lru_cache(maxsize=4096)
 def _chunk_verdict(chunk: str) -> Verdict | None:
     cues = lay.experience_cues()
+    if _GREW_WORSE.search(chunk):
+        return "worse"
     if _WORSE.search(chunk):
         # the product made it worse, not the condition running its course ("my arthritis getting worse")
-        return "worse" if _CAUSED.search(chunk) else None
+        return "worse" if _CAUSED.search(chunk) or _WORSENED_MINE.search(chunk) else None
     if cues.no_benefit.search(chunk):
         return "nothing"
+    chunk = _DOSE_CHANGE.sub(" ", chunk)
     if cues.helped.search(chunk) and not cues.negation.search(chunk):
         return "helped"
     return None
@@ -381,6 +434,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
                           text[span.start:span.end], re.IGNORECASE)))
     groups = _list_groups(text, contexts)
     listed = {k for g in groups if len(g) > 1 for k in g}
+    complaint_like = _among_complaints(text, contexts, groups)
     roles = _share_list_roles(text, contexts, groups)
     effects: list[Effect] = []
     uses: list[Use] = []
@@ -395,7 +449,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
             continue  # "lips", "skin", "sleep": a goal only where the writer says so ("good for my skin")
         if role is None:
             role = "effect" if heading and m.kind != "benefit" else _no_cue_role(text, ctx, k in listed)
-            if role == "effect" and not heading and _verdict(said, (ctx.clause,), cues) == "helped":
+            if _passed(text, ctx):
+                role = "effect"
+            elif role == "effect" and not heading and _verdict(said, (ctx.clause,), cues) == "helped":
                 role = "use"  # "excellent if you have sinus problems": the writer judges it, not suffers it
         cited = ctx.sentence
         if role is None:  # a condition no cue and no prior decides: a use where the writer judges it
@@ -409,7 +465,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
             if verdict is None or verdict == "worse":
                 continue
             role = "use"
-        if m.kind == "benefit" and role == "effect":
+        if m.kind == "benefit" and role == "effect" and k not in complaint_like:
             role = "use"  # what a goal "gave me" is a benefit ("gives me energy") unless said to be worse
             verdict = verdict if verdict in ("worse", "nothing") else "helped"
         spoken_of = _touching(cues.hypothetical, text[ctx.clause.start:m.start], 4)

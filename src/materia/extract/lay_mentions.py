@@ -50,6 +50,7 @@ class Mention:
     kind: lay.TermKind
     core: Span  # the term or described symptom itself, before widening
     located: bool = False  # widened to the body part it is in ("pain in my legs", "prostate pain")
+    described: bool = False  # no vocabulary term: what the writer says a body part did or became ("ears hurt")
 
 
 # --- the vocabulary and spelling correction ------------------------------------------------------------------
@@ -166,7 +167,9 @@ def _tokens(text: str, lo: int, hi: int) -> _Tokens:
     return _Tokens(text, starts, ends, words)
 
 
-_Hit = tuple[int, int, str, lay.TermKind, int]  # first word, last word, name, kind, priority (0 = vocabulary)
+# first word, last word, name, kind, priority: 0 a vocabulary term, 1 a described change or state, 2 what a body part
+# did or became ("knees hurt", "dry lips")
+_Hit = tuple[int, int, str, lay.TermKind, int]
 
 
 def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
@@ -196,14 +199,14 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
     out: list[Mention] = []
     taken = -1
     parts = cues.body_parts | _grammar().rules.systems
-    for n, (i, j, name, kind, _) in enumerate(chosen):
+    for n, (i, j, name, kind, priority) in enumerate(chosen):
         if i <= taken:
             continue  # a body part taken into the list before it
         core = Span(toks.starts[i], toks.ends[j])
         nxt = chosen[n + 1][0] if n + 1 < len(chosen) else len(toks.words)
         i2, j2 = _widen(toks, i, j, taken, nxt, kind, cues)
         located = any(w in parts for w in toks.words[i2:i] + toks.words[j + 1:j2 + 1])
-        out.append(Mention(toks.starts[i2], toks.ends[j2], name, kind, core, located))
+        out.append(Mention(toks.starts[i2], toks.ends[j2], name, kind, core, located, described=priority == 2))
         taken = j2
         if j2 > j and toks.words[j2] in cues.body_parts:
             # "joint pain in neck, back, hips, and jaw": the same complaint in each part the writer lists (a part
@@ -369,10 +372,10 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
             predicate = g.predicates.at(words, p) if p < len(words) else None
             if predicate is not None:
                 noun = rules.body_predicates[predicate]
-                yield k, p + len(predicate) - 1, _body_name(terms, words[k], " ".join(predicate), noun), "symptom", 1
+                yield k, p + len(predicate) - 1, _body_name(terms, words[k], " ".join(predicate), noun), "symptom", 2
                 # and what else it did: "skin burned and stung", "knees hurt, were creaking"
                 for q, r, other in _coordinated(toks, p + len(predicate)):
-                    yield q, r, _body_name(terms, words[k], " ".join(other), rules.body_predicates[other]), "symptom", 1
+                    yield q, r, _body_name(terms, words[k], " ".join(other), rules.body_predicates[other]), "symptom", 2
         # what a body part is, then the part: "itchy scalp", "swollen tender nipples", "dry lips"
         predicate = g.predicates.at(words, k)
         if predicate is not None:
@@ -384,7 +387,7 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
                 b = _skip(words, b + 1, _BEFORE_BODY, 3)
             if b < len(words) and words[b] in g.body_parts:
                 noun = rules.body_predicates[predicate]
-                yield k, b, _body_name(terms, words[b], " ".join(predicate), noun), "symptom", 1
+                yield k, b, _body_name(terms, words[b], " ".join(predicate), noun), "symptom", 2
         # a state named: "woozy and drugged", "very edgy"
         state = g.states.at(words, k)
         if state is not None:
