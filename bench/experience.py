@@ -95,6 +95,13 @@ def _score(tally: Counter[str], x: Any, items: list[dict[str, Any]]) -> None:
     tally["strict"] += match(g_eff, p_eff, strict=True)
     tally["lenient_gold"] += match(g_eff, p_eff, strict=False)
     tally["lenient_pred"] += match(p_eff, g_eff, strict=False)
+    # what became of the effects not found: read as a use, read as negated, or not read at all
+    p_any_use = [(u.span.start, u.span.end) for u in x.uses]
+    p_neg_eff = [(e.span.start, e.span.end) for e in x.effects if e.negated]
+    for g in g_eff:
+        if not any(_overlap(g, p) for p in p_eff):
+            tally["missed_as_use" if any(_overlap(g, p) for p in p_any_use) else
+                  "missed_as_negated" if any(_overlap(g, p) for p in p_neg_eff) else "missed_unread"] += 1
     uses = [(u.span.start, u.span.end, getattr(u, "verdict", None) or ("helped" if u.stance == "benefit" else
                                                                     "nothing" if u.stance == "no_benefit" else None))
             for u in x.uses]
@@ -129,6 +136,7 @@ def _summary(tally: Counter[str], n: int, sniffed: int) -> dict[str, Any]:
                  "found_right_verdict": round(tally["uses_right"] / max(1, tally["uses_gold"]), 3),
                  "precision": round(tally["uses_pred_ok"] / max(1, tally["uses_pred"]), 3)},
         "negated_effects_found": f"{tally['neg_found']}/{tally['neg_gold']}",
+        "effects_missed": {k: tally[f"missed_{k}"] for k in ("as_use", "as_negated", "unread")},
     }
 
 

@@ -96,11 +96,13 @@ _GREW_WORSE = re.compile(r"\b(?:increas\w*|grew|grows|growing|rose|rising)\s+(?:
                          r"\bmore\s+(?:severe|frequent|intense|often)\b", re.IGNORECASE)
 # a transitive worsening has the product for its subject: "it worsened my breakouts", "aggravated my ulcer"
 _WORSENED_MINE = re.compile(r"\b(?:worsen\w*|aggravat\w*|exacerbat\w*)\s+(?:my|his|her|their|the)\b", re.IGNORECASE)
-# a change of the dose is no verdict on what it did ("when the dosage was increased")
-_DOSE_CHANGE = re.compile(r"\b(?:doses?|dosages?|dosing)\s+(?:was\s+|were\s+|is\s+|got\s+|being\s+)?(?:\w+ly\s+)?"
-                          r"(?:increas|decreas|reduc|lower|rais|cut|upp)\w*|"
-                          r"\b(?:increas|decreas|reduc|lower|rais)\w*\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:doses?|dosages?)\b",
-                          re.IGNORECASE)
+# a change of the dose is no verdict on what it did ("when the dosage was increased"), nor is what something is
+# compared with ("heavier bleeding than normal")
+_NO_VERDICT = re.compile(r"\bthan\s+(?:normal|usual|ever|before)\b|"
+                         r"\b(?:doses?|dosages?|dosing)\s+(?:was\s+|were\s+|is\s+|got\s+|being\s+)?(?:\w+ly\s+)?"
+                         r"(?:increas|decreas|reduc|lower|rais|cut|upp)\w*|"
+                         r"\b(?:increas|decreas|reduc|lower|rais)\w*\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:doses?|dosages?)\b",
+                         re.IGNORECASE)
 _CAUSED = re.compile(r"\b(?:made|make|makes|making|gave|give|gives|caused|causes|causing|since (?:taking|starting|i)|"
                      r"from (?:it|this|them)|after (?:taking|starting)|on (?:it|this)|while (?:taking|on)|"
                      r"product|pills?|medication|drug|supplement)\b", re.IGNORECASE)
@@ -323,7 +325,7 @@ def _chunk_verdict(chunk: str) -> Verdict | None:
         return "worse" if _CAUSED.search(chunk) or _WORSENED_MINE.search(chunk) else None
     if cues.no_benefit.search(chunk):
         return "nothing"
-    chunk = _DOSE_CHANGE.sub(" ", chunk)
+    chunk = _NO_VERDICT.sub(" ", chunk)
     if cues.helped.search(chunk) and not cues.negation.search(chunk):
         return "helped"
     return None

@@ -330,6 +330,16 @@ def _skip(words: list[str], k: int, allowed: frozenset[str], most: int) -> int:
     return k
 
 
+def _skip_linking(words: list[str], k: int, linking: frozenset[str], parts: frozenset[str]) -> int:
+    """The first word at or after k past at most four words of linking or adverbs ("face became easily red")."""
+    n = 0
+    while k < len(words) and n < 4 and (words[k] in linking or (words[k].endswith("ly") and len(words[k]) > 4
+                                                                 and words[k] not in parts)):
+        k += 1
+        n += 1
+    return k
+
+
 def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
     g = _grammar()
     rules = g.rules
@@ -368,7 +378,7 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
                 yield k, p + len(after) - 1, name, "benefit" if name in rules.goals else "symptom", 1
         # a body part and what it did: "knees hurt", "skin was very sensitive", "hair started to thin"
         if words[k] in g.body_parts:
-            p = _skip(words, k + 1, rules.linking, 4)
+            p = _skip_linking(words, k + 1, rules.linking, g.body_parts)
             predicate = g.predicates.at(words, p) if p < len(words) else None
             if predicate is not None:
                 noun = rules.body_predicates[predicate]
