@@ -307,7 +307,7 @@ class Reader(ABC):
 
 class SqliteReader(Reader):
     """The reads of an SQLite knowledge base through the standard library's sqlite3, a connection per read
-    (so it is as thread-safe as the Store); the first write opens the Store."""
+    (as the Store opens one per read); the first write opens the Store."""
 
     dialect = "sqlite"
     errors = (sqlite3.Error,)
