@@ -54,6 +54,28 @@ def test_cli_kb_unknown_substance_one_line_exit_1(kb, capfd) -> None:
     assert proc.stderr.strip().count("\n") == 0 and "nosuchthing" in proc.stderr
 
 
+# Run in a fresh process: what a command imported, said on stderr as the process ends.
+_IMPORTED = ("import atexit, sys\n"
+             "atexit.register(lambda: sys.stderr.write(f'sqlalchemy imported: {\"sqlalchemy\" in sys.modules}\\n'))\n"
+             "from materia.cli import main\n"
+             "main()\n")
+
+
+@pytest.mark.parametrize("command", [["show", "glutamine"], ["show", "L-glutamine", "--json"], ["search", "stomach"],
+                                     ["conflicts", "glutamine"], ["interactions", "glutamine", "warfarin"],
+                                     ["history", "glutamine"], ["export", "glutamine", "--format", "csv"]])
+def test_cli_kb_reading_commands_start_without_sqlalchemy(kb, command: list[str]) -> None:
+    """A command that only reads an SQLite knowledge base reads it through the standard library's sqlite3:
+    importing SQLAlchemy was most of its start-up."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _IMPORTED, *command, "--db", kb], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip()
+    assert proc.stderr.splitlines()[-1] == "sqlalchemy imported: False"
+
+
 def test_cli_kb_ingest_bad_file_exit_1(tmp_path) -> None:
     out = CliRunner().invoke(app, ["ingest", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "k.sqlite")])
     assert out.exit_code == 1

@@ -26,8 +26,9 @@ EXPORTED: dict[str, list[str]] = {
         "StoredDocument",
         "SubstanceSummary", "UseGrade", "normalise_substance",
     ],
-    "materia.store": ["DocumentInfo", "DocumentMatch", "HistoryEntry", "Prepared", "QueryBudget", "Snippet",
-                      "StatementMatch", "Store", "StoredItem", "SubstanceSummary", "connect", "prepare"],
+    "materia.store": ["DocumentInfo", "DocumentMatch", "HistoryEntry", "Prepared", "QueryBudget", "Reader",
+                      "Snippet", "StatementMatch", "Store", "StoredItem", "SubstanceSummary", "connect",
+                      "open_reader", "prepare"],
     "materia.web": ["create_app", "serve"],
     "materia.pipeline": [
         "Failure", "IngestReport", "Processed", "Progress", "Work", "build_summaries", "expand_paths", "extract_file",

@@ -131,17 +131,6 @@ def seeds() -> None:
         sys.stdout.write(f"{path}\n")  # one path a line, never wrapped or read as markup
 
 
-def _sqlite_file(url_or_path: str) -> str | None:
-    """The file of an SQLite knowledge base (None for in-memory SQLite and other databases)."""
-    if "://" not in url_or_path:
-        return url_or_path
-    prefix = "sqlite:///"
-    if not url_or_path.startswith(prefix):
-        return None
-    path = url_or_path[len(prefix):].split("?", 1)[0]
-    return path if path and path != ":memory:" else None
-
-
 def open_store(db: str | None, *, create: bool = False) -> Store:
     """The store named by --db, else MATERIA_DB, else the default path.
 
@@ -157,17 +146,22 @@ def open_store(db: str | None, *, create: bool = False) -> Store:
 
 def require_store(target: str) -> None:
     """Refuse a missing SQLite knowledge base before anything opens (and so creates) it."""
-    path = _sqlite_file(target)
-    if path is not None and not Path(path).expanduser().is_file():
+    from materia.store.read import sqlite_file
+
+    path = sqlite_file(target)
+    if path is not None and not Path(path).is_file():
         raise StoreError(f"{target}: no such knowledge base (create it with `materia ingest FILE... --db {target}`)")
 
 
 def open_kb(db: str | None) -> KnowledgeBase:
-    """The knowledge base named by --db, else MATERIA_DB, else the default path (without a cache: a
-    command reads once)."""
+    """The knowledge base named by --db, else MATERIA_DB, else the default path, refused when it is a missing
+    SQLite file (without a cache: a command reads once). An SQLite file is read without SQLAlchemy."""
     from materia.knowledge import KnowledgeBase
+    from materia.store import open_reader
 
-    return KnowledgeBase(open_store(db), cache_size=0)
+    target = Settings.from_env(db=db).db
+    require_store(target)
+    return KnowledgeBase(open_reader(target), cache_size=0)
 
 
 @app.command()

@@ -71,13 +71,13 @@ def test_store_put_parts_refuses_another_file(db_url: str) -> None:
 
 
 def test_store_items_of_a_huge_document_are_the_first_per_key(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from materia.store import db
+    from materia.store import read
 
     with connect(db_url) as store:
         store.put_parts("/big.txt", SHA, _parts())
         assert len(store.items("glutamine")) == 10
-        monkeypatch.setattr(db, "HUGE_DOCUMENT_ITEMS", 9)
-        monkeypatch.setattr(db, "ITEMS_PER_KEY", 2)
+        monkeypatch.setattr(read, "HUGE_DOCUMENT_ITEMS", 9)
+        monkeypatch.setattr(read, "ITEMS_PER_KEY", 2)
         items = store.items("glutamine")
         assert [(i.category, i.span.start) for i in items] == [("statement", 0), ("effect", 32), ("statement", 40),
                                                                  ("effect", 72)]

@@ -6,7 +6,6 @@ import threading
 import time
 
 import pytest
-import sqlalchemy as sa
 
 from materia.errors import QueryTimeoutError
 from materia.store import QueryBudget
@@ -83,9 +82,9 @@ def test_store_search_budget_stops_a_running_query(store) -> None:
     """The time runs out mid-query: SQLite's progress handler aborts it, PostgreSQL's statement_timeout."""
     budget = QueryBudget(0.2) if store.dialect == "postgresql" else QueryBudget(1, clock=StepClock(3))
     started = time.monotonic()
-    with pytest.raises(QueryTimeoutError, match="longer than"), store.engine.connect() as conn, \
+    with pytest.raises(QueryTimeoutError, match="longer than"), store.reading() as conn, \
             budget.limiting(conn):
-        conn.execute(sa.text(_slow(store.dialect)))
+        conn.rows(_slow(store.dialect))
     assert time.monotonic() - started < 30
     assert store.match_statements(["headache"], 10) == []  # the connection went back to the pool usable
 
@@ -96,8 +95,8 @@ def test_store_search_cancel_from_another_thread_stops_the_query(store) -> None:
     timer = threading.Timer(0.3, budget.cancel)
     timer.start()
     try:
-        with pytest.raises(QueryTimeoutError, match="stopped"), store.engine.connect() as conn, \
+        with pytest.raises(QueryTimeoutError, match="stopped"), store.reading() as conn, \
                 budget.limiting(conn):
-            conn.execute(sa.text(_slow(store.dialect)))
+            conn.rows(_slow(store.dialect))
     finally:
         timer.cancel()

@@ -1,9 +1,10 @@
 """KnowledgeBase: every read of the knowledge base, as typed values.
 
-The web site, the JSON API, the CLI and the exports all read through one KnowledgeBase built
-over a `Store`. Reads about a substance cost up to seconds on a large one, so they are memoised
-per (what, name, data version) in a bounded LRU cache; the data version is re-read from the
-store at most once per `version_ttl` seconds, so another process's ingest is seen within that time.
+The web site, the JSON API, the CLI and the exports all read through one KnowledgeBase built over a
+store's `Reader` (a `Store`, or, for a command that only reads an SQLite file, `open_reader`'s). Reads
+about a substance cost up to seconds on a large one, so they are memoised per (what, name, data
+version) in a bounded LRU cache; the data version is re-read from the store at most once per
+`version_ttl` seconds, so another process's ingest is seen within that time.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from materia.knowledge.names import normalise_substance
 from materia.knowledge.summaries import HEAD, MONOGRAPH, SECTION_CHUNK, summary_format
 from materia.lexicons.drugs import drug_canonicals
 from materia.lexicons.substances import substances as curated_substances
-from materia.store import DocumentMatch, HistoryEntry, QueryBudget, Snippet, Store, connect
+from materia.store import DocumentMatch, HistoryEntry, QueryBudget, Reader, Snippet
 from materia.store.search import COUNTED
 
 T = TypeVar("T")
@@ -118,11 +119,12 @@ class LruCache:
 class KnowledgeBase:
     """Substances, monographs, conflicts, search and documents of one store.
 
-    Safe to share between threads (the store opens a session per read). `clock` is
+    Safe to share between threads (the store opens a connection per read). `store` reads (a Store, or the
+    SqliteReader `open_reader` gives) and, through its `writer()`, stores the summaries built. `clock` is
     injectable so tests need not sleep; `classes` (which drugs a class has) defaults to materia's class list.
     """
 
-    def __init__(self, store: Store, *, cache_size: int = 256, version_ttl: float = 1.0,
+    def __init__(self, store: Reader, *, cache_size: int = 256, version_ttl: float = 1.0,
                  clock: Callable[[], float] = time.monotonic, classes: DrugClasses | None = None) -> None:
         self.store = store
         self.classes: DrugClasses = classes if classes is not None else LexiconClasses()
@@ -136,6 +138,8 @@ class KnowledgeBase:
     @classmethod
     def open(cls, url_or_path: str, **options: Any) -> KnowledgeBase:
         """The knowledge base at an SQLite path or SQLAlchemy URL (migrated to the latest schema)."""
+        from materia.store import connect
+
         return cls(connect(url_or_path), **options)
 
     def close(self) -> None:
@@ -268,7 +272,7 @@ class KnowledgeBase:
         them meanwhile; the next reader builds it again): its parts. `aliases`, when given, are stored as its
         other names."""
         generation, parts = self._build_summary(substance, aliases)
-        self.store.put_summary(substance, generation, summary_format(), parts, aliases)
+        self.store.writer().put_summary(substance, generation, summary_format(), parts, aliases)
         return parts
 
     def _build_summary(self, substance: str, aliases: Iterable[str] | None) -> tuple[int, dict[str, bytes]]:
@@ -297,7 +301,7 @@ class KnowledgeBase:
     def store_summaries(self, built: Sequence[BuiltSummary]) -> None:
         """Store built summaries, one write transaction for all; one whose documents changed since it was
         built is left stale (its next reader builds it again)."""
-        self.store.put_summaries(summary_format(), built)
+        self.store.writer().put_summaries(summary_format(), built)
 
     def refresh_summaries(self, substances: Iterable[str] | None = None) -> list[str]:
         """Rebuild the summaries (and other names) of `substances`, by default of every substance whose summary

@@ -1,68 +1,38 @@
-"""Store: connection, migrations, storing extractions and the queries the knowledge layer needs.
+"""Store: connection, migrations and storing extractions; the reads the knowledge layer needs are its
+Reader's (store/read.py), run here on SQLAlchemy's engine.
 
 It stores what it is given; reading and extracting files is materia.pipeline's job."""
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import (
-    JSON,
-    Connection,
-    DateTime,
-    Engine,
-    String,
-    Table,
-    case,
-    cast,
-    create_engine,
-    delete,
-    event,
-    func,
-    insert,
-    select,
-    text,
-)
+from sqlalchemy import JSON, DateTime, Engine, Table, create_engine, delete, event, func, insert, select, text
+from sqlalchemy import Connection as SqlConnection
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from materia.errors import NotFoundError, QueryTimeoutError, StoreError
-from materia.store import search, summaries
-from materia.store.models import Base, DocumentRow, HistoryRow, ItemRow
-from materia.store.rows import (
-    DocumentInfo,
-    DocumentMatch,
-    HistoryEntry,
-    Snippet,
-    StatementMatch,
-    StoredItem,
-    SubstanceSummary,
-)
-from materia.store.search import QueryBudget, StatementKey
+from materia.errors import StoreError
+from materia.store import summaries
+from materia.store.models import Base, DocumentRow, ItemRow
+from materia.store.read import MIGRATIONS, Reader, generation, latest_revision
 from materia.store.serialise import ItemRecord, Prepared, content_key, prepare
+from materia.store.sql import Connection, Row
 from materia.types import Document, Extraction, Span
 
 T = TypeVar("T")
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 _TOUCHED = "materia.touched"  # Session.info: substances a write transaction changed (generations moved at its end)
 ITEMS, HISTORY = Base.metadata.tables["items"], Base.metadata.tables["history"]  # bulk inserts (Core)
-SEARCH_SECONDS = 2.0  # a search query's time limit when the caller sets none
-# A document with more items than this is read for summaries and conflicts a sample at a time: the first
-# ITEMS_PER_KEY items of each key (category|name|stance). Every item stays stored, and on its document's page.
-HUGE_DOCUMENT_ITEMS, ITEMS_PER_KEY = 20_000, 5
-# Any insert, update (ingested_at is reset) or delete of a document moves one of these.
-_VERSION_SQL = text("SELECT (SELECT count(*) FROM documents), (SELECT max(id) FROM documents), "
-                    "(SELECT max(ingested_at) FROM documents), (SELECT max(id) FROM history)")
 
 
 def _url(url_or_path: str) -> str:
@@ -131,21 +101,6 @@ def _migrate(url: str) -> None:
         engine.dispose()
 
 
-@functools.cache
-def latest_revision() -> str:
-    """The newest schema revision: migrations are numbered 0001, 0002, ... in one line of descent."""
-    return max(p.name[:4] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
-
-
-def _revision(engine: Engine) -> str | None:
-    """The schema revision of the database (None when it has none yet)."""
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except SQLAlchemyError:
-        return None
-
-
 def connect(url_or_path: str) -> Store:
     """Open the knowledge base at `url_or_path` and bring its schema up to date."""
     url = _url(url_or_path)
@@ -154,12 +109,13 @@ def connect(url_or_path: str) -> Store:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
-        if _revision(engine) != latest_revision():  # one cheap query when there is nothing to do
+        store = Store(engine)
+        if store.revision() != latest_revision():  # one cheap query when there is nothing to do
             _migrate(url)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot open the knowledge base {url_or_path}: {exc.__class__.__name__}: "
                          f"{str(exc).splitlines()[0]}") from exc
-    return Store(engine)
+    return store
 
 
 def _lock_key(source: str) -> int:
@@ -169,32 +125,6 @@ def _lock_key(source: str) -> int:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _info(row: DocumentRow) -> DocumentInfo:
-    return DocumentInfo(row.id, row.source, row.kind, row.title, row.modified, row.substance,
-                        bool(row.has_references), row.n_items, row.record or None, row.text_offset,
-                        row.content_key, row.ingested_at.date() if row.ingested_at else None)
-
-
-_INFO_COLUMNS = (DocumentRow.id, DocumentRow.source, DocumentRow.kind, DocumentRow.title, DocumentRow.modified,
-                 DocumentRow.substance, DocumentRow.has_references, DocumentRow.n_items, DocumentRow.record,
-                 DocumentRow.text_offset, DocumentRow.content_key, DocumentRow.ingested_at)
-
-
-def _info_of(values: Sequence[Any]) -> DocumentInfo:
-    """A DocumentInfo from the values of _INFO_COLUMNS, in that order."""
-    doc_id, source, kind, title, modified, substance, has_references, n_items, record, offset, key, at = values
-    return DocumentInfo(doc_id, source, kind, title, modified, substance, bool(has_references), n_items,
-                        record or None, offset, key, at.date() if at else None)
-
-
-# Items with their document's info as columns, not ORM entities: a large substance has tens of thousands
-# of items (and never the documents' text, which would be copied once per item).
-_ITEMS_QUERY = (select(ItemRow.id, ItemRow.category, ItemRow.substance, ItemRow.name, ItemRow.stance, ItemRow.evidence,
-                       ItemRow.text, ItemRow.span_start, ItemRow.span_end, ItemRow.payload, *_INFO_COLUMNS)
-                .join(DocumentRow, ItemRow.document_id == DocumentRow.id)
-                .order_by(DocumentRow.source, DocumentRow.text_offset, DocumentRow.id, ItemRow.span_start, ItemRow.id))
 
 
 def _stored_item(item: ItemRecord, offset: int) -> dict[str, Any]:
@@ -336,23 +266,48 @@ class _Matching:
         return out
 
 
-def _key_item(item_key: str) -> dict[str, Any]:
-    """What a history row made before 0004 knows of its item: category, name and stance."""
-    category, _, rest = item_key.partition("|")
-    name, _, stance = rest.rpartition("|")
-    return {"category": category, "name": name, "stance": stance or None}
+class EngineConnection:
+    """A Connection (store/sql.py) over a connection of SQLAlchemy's."""
+
+    def __init__(self, connection: SqlConnection) -> None:
+        self.connection = connection
+
+    @property
+    def dialect(self) -> str:
+        return self.connection.dialect.name
+
+    @property
+    def driver(self) -> Any:
+        return self.connection.connection.driver_connection
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return list(self.connection.execute(text(sql), dict(params or {})).tuples())
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        self.connection.execute(text(sql), dict(params or {}))
 
 
-class Store:
-    """A knowledge base. Not thread-safe; one per thread (the engine pools connections)."""
+class Store(Reader):
+    """A knowledge base: its reads (the Reader's) and its writes. Not thread-safe; one per thread (the engine
+    pools connections)."""
+
+    errors = (SQLAlchemyError,)
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._writer = engine.execution_options(write=True)  # SQLite: BEGIN IMMEDIATE (see _sqlite_begin)
+        self._write_engine = engine.execution_options(write=True)  # SQLite: BEGIN IMMEDIATE (see _sqlite_begin)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:  # begins (SQLite: BEGIN, see _sqlite_begin); rolled back after
+            yield EngineConnection(connection)
+
+    def writer(self) -> Store:
+        return self
 
     @property
     def shared_url(self) -> str | None:
@@ -463,7 +418,7 @@ class Store:
         retry reads the winner's rows and updates them, or finds them unchanged."""
         for attempt in range(attempts):
             try:
-                with Session(self._writer) as s, s.begin():
+                with Session(self._write_engine) as s, s.begin():
                     if self.dialect == "postgresql":
                         for key in sorted({_lock_key(source) for source in sources}):
                             s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
@@ -602,126 +557,6 @@ class Store:
         s.delete(row)
         s.info.setdefault(_TOUCHED, set()).add(row.substance)
 
-    # --- reading -------------------------------------------------------------------------
-
-    def data_version(self) -> tuple[str | None, ...]:
-        """A value that changes whenever a document is ingested, updated or removed (one cheap statement):
-        readers key their caches on it to see other writers' changes."""
-        with self.engine.connect() as conn:
-            row = conn.execute(_VERSION_SQL).one()
-        return tuple(None if v is None else str(v) for v in row)
-
-    def substances(self, names: Iterable[str] | None = None) -> list[SubstanceSummary]:
-        """Every substance (or those of `names`) with how many sources (distinct contents, not copies),
-        statements and community reports mention it."""
-        one_source = func.coalesce(DocumentRow.content_key, cast(DocumentRow.id, String))
-        sources = (select(DocumentRow.substance, func.count(func.distinct(one_source)))
-                   .where(DocumentRow.substance.is_not(None)).group_by(DocumentRow.substance))
-        posts = func.sum(case((ItemRow.category == "post", 1), else_=0))
-        statements = (select(ItemRow.substance, func.count(ItemRow.id), posts)
-                      .where(ItemRow.substance.is_not(None), ItemRow.category != "reference")
-                      .group_by(ItemRow.substance))
-        if names is not None:
-            wanted = sorted(set(names))
-            sources = sources.where(DocumentRow.substance.in_(wanted))
-            statements = statements.where(ItemRow.substance.in_(wanted))
-        with Session(self.engine) as s:
-            n_sources = dict(s.execute(sources).all())
-            rows = s.execute(statements).all()
-        counts = {name: (int(n or 0), int(p or 0)) for name, n, p in rows}
-        return [SubstanceSummary(name, n, counts.get(name, (0, 0))[0] - counts.get(name, (0, 0))[1],
-                                 counts.get(name, (0, 0))[1]) for name, n in sorted(n_sources.items())
-                if name is not None]  # already filtered by the query; narrows the type
-
-    def substance_names(self) -> list[str]:
-        with Session(self.engine) as s:
-            return sorted(n for n in s.scalars(select(DocumentRow.substance).distinct()) if n)
-
-    def titled_substances(self) -> list[tuple[str, str]]:
-        """(title, substance) of the documents that have both: the product names labels file under a generic."""
-        with Session(self.engine) as s:
-            rows = s.execute(select(DocumentRow.title, DocumentRow.substance).distinct()
-                             .where(DocumentRow.title.is_not(None), DocumentRow.substance.is_not(None))).all()
-            return [(str(title), str(substance)) for title, substance in rows]
-
-    def items(self, substance: str, categories: Iterable[str] | None = None) -> list[StoredItem]:
-        """Items of the documents whose main subject is `substance`, in document then text order; of a huge
-        document (over HUGE_DOCUMENT_ITEMS items), only the first ITEMS_PER_KEY of each category, name and
-        stance (it is one source, cited a few times), so a summary of a 40 MB text does not read them all."""
-        q = _ITEMS_QUERY.where(ItemRow.substance == substance)
-        if categories is not None:
-            q = q.where(ItemRow.category.in_(list(categories)))
-        with Session(self.engine) as s:
-            huge = list(s.scalars(select(DocumentRow.id).where(DocumentRow.substance == substance,
-                                                               DocumentRow.n_items > HUGE_DOCUMENT_ITEMS)))
-        if huge:
-            ranked = (select(ItemRow.id, func.row_number().over(partition_by=(ItemRow.document_id, ItemRow.key),
-                                                                order_by=(ItemRow.span_start, ItemRow.id)).label("n"))
-                      .where(ItemRow.document_id.in_(huge)).subquery())
-            firsts = select(ranked.c.id).where(ranked.c.n <= ITEMS_PER_KEY)
-            q = q.where(ItemRow.document_id.not_in(huge) | ItemRow.id.in_(firsts))
-        return self._stored_items(q)
-
-    def interactions(self, parties: Iterable[str]) -> list[StoredItem]:
-        """Interaction items of any document naming one of `parties` (compared case-insensitively) as
-        either side, in document then text order: what every source says about those substances or classes."""
-        wanted = sorted({p.casefold() for p in parties})
-        if not wanted:
-            return []
-        side_a = func.lower(ItemRow.payload["a"].as_string())
-        side_b = func.lower(ItemRow.payload["b"].as_string())
-        return self._stored_items(_ITEMS_QUERY.where(ItemRow.category == "interaction",
-                                                     side_a.in_(wanted) | side_b.in_(wanted)))
-
-    def _stored_items(self, q: Any) -> list[StoredItem]:
-        """Rows of _ITEMS_QUERY as StoredItems, each document's info built once."""
-        out = []
-        infos: dict[int, DocumentInfo] = {}
-        with Session(self.engine) as s:
-            for row in s.execute(q):
-                info = infos.get(row[10]) or infos.setdefault(row[10], _info_of(row[10:]))
-                out.append(StoredItem(row[0], info, row[1], row[2], row[3], row[4], row[5], row[6],
-                                      Span(row[7], row[8]), dict(row[9] or {})))
-        return out
-
-    def documents(self, substance: str | None = None) -> list[DocumentInfo]:
-        with Session(self.engine) as s:
-            q = select(DocumentRow).order_by(DocumentRow.source, DocumentRow.text_offset, DocumentRow.id)
-            if substance is not None:
-                q = q.where(DocumentRow.substance == substance)
-            return [_info(r) for r in s.scalars(q)]
-
-    def document(self, doc_id: int) -> tuple[DocumentInfo, str, str, list[StoredItem]]:
-        """(info, format, text, items) of one document; NotFoundError if there is none."""
-        with Session(self.engine) as s:
-            row = s.get(DocumentRow, doc_id)
-            if row is None:
-                raise NotFoundError(f"no document {doc_id}")
-            info = _info(row)
-            items = [StoredItem(i.id, info, i.category, i.substance, i.name, i.stance, i.evidence, i.text,
-                                Span(i.span_start, i.span_end), dict(i.payload or {}))
-                     for i in s.scalars(select(ItemRow).where(ItemRow.document_id == doc_id)
-                                        .order_by(ItemRow.span_start, ItemRow.id))]
-            return info, row.format, row.text, items
-
-    def history(self, substances: Iterable[str] | None = None, source: str | None = None) -> list[HistoryEntry]:
-        """Item changes, oldest first: of the documents about any of `substances` (as they were when the
-        change was made, so removed documents are included), and/or of the file stored as `source`."""
-        with Session(self.engine) as s:
-            q = select(HistoryRow).order_by(HistoryRow.id)
-            if substances is not None:
-                q = q.where(HistoryRow.substance.in_(list(substances)))
-            if source is not None:
-                q = q.where(HistoryRow.source == source)
-            return [HistoryEntry(h.id, h.at, h.document_id, h.source, h.record or None, h.substance, h.change,
-                                 dict(h.item) if h.item else _key_item(h.item_key),
-                                 dict(h.before) if h.before else None) for h in s.scalars(q)]
-
-    def history_substances(self) -> list[str]:
-        """Every substance the history names, including those whose documents are all gone."""
-        with Session(self.engine) as s:
-            return sorted(n for n in s.scalars(select(HistoryRow.substance).distinct()) if n)
-
     def check(self) -> list[str]:
         """Integrity problems: documents whose stored items are not their complete set."""
         problems = []
@@ -737,78 +572,29 @@ class Store:
                     problems.append(f"sqlite integrity_check: {result}")
         return problems
 
-    # --- search (see store/search.py) -------------------------------------------------------
-
-    def _searching(self, budget: QueryBudget | None, run: Callable[[Connection], T]) -> T:
-        """`run` on one connection, within `budget` (by default SEARCH_SECONDS)."""
-        budget = budget or QueryBudget(SEARCH_SECONDS)
-        try:
-            with self.engine.connect() as conn, budget.limiting(conn):
-                search.prepare(conn)
-                return run(conn)
-        except QueryTimeoutError:
-            raise
-        except SQLAlchemyError as exc:
-            raise StoreError(f"search failed: {str(exc).splitlines()[0]}") from exc
-
-    def match_statements(self, terms: Sequence[str], limit: int,
-                         budget: QueryBudget | None = None) -> list[StatementMatch]:
-        """Statements holding every term (in their name or sentence), best first; QueryTimeoutError past the budget."""
-        return self._searching(budget, lambda conn: search.match_statements(conn, terms, limit))
-
-    def match_documents(self, terms: Sequence[str], limit: int,
-                        budget: QueryBudget | None = None) -> list[DocumentMatch]:
-        """Documents holding every term (in their title or text), best first."""
-        return self._searching(budget, lambda conn: search.match_documents(conn, terms, limit))
-
-    def count_matches(self, terms: Sequence[str], budget: QueryBudget | None = None) -> tuple[int, int]:
-        """How many (statements, documents) hold every term."""
-        return self._searching(budget, lambda conn: search.count_matches(conn, terms))
-
-    def snippets(self, terms: Sequence[str], item_ids: Sequence[int], document_ids: Sequence[int],
-                 budget: QueryBudget | None = None) -> tuple[dict[int, Snippet], dict[int, Snippet]]:
-        """Snippets of the statements and documents one page shows (by item and document id)."""
-        return self._searching(budget, lambda conn: (search.statement_snippets(conn, terms, item_ids),
-                                                     search.document_snippets(conn, terms, document_ids)))
-
-    def statement_sources(self, keys: Sequence[StatementKey],
-                          budget: QueryBudget | None = None) -> dict[StatementKey, int]:
-        """How many sources state each (substance, category, name, stance)."""
-        return self._searching(budget, lambda conn: search.statement_sources(conn, keys))
-
-    # --- summaries (see store/summaries.py) --------------------------------------------------
-
-    def summary_generation(self, substance: str) -> int:
-        """How often the documents about `substance` changed: a summary is built from one generation."""
-        with Session(self.engine) as s:
-            return summaries.generation(s, substance)
-
-    def summary(self, substance: str, part: str, fmt: str) -> bytes | None:
-        """A summary part of `substance`, if it is current (built from its present documents by code `fmt`)."""
-        with Session(self.engine) as s:
-            return summaries.current_part(s, substance, part, fmt)
+    # --- summaries (the reads are the Reader's) -------------------------------------------------
 
     def put_summary(self, substance: str, built_from: int, fmt: str, parts: Mapping[str, bytes],
                     aliases: Iterable[str] | None = None) -> bool:
         """Store the summary parts of `substance` built from generation `built_from` (and its other names,
         when given), replacing its old parts; False when its documents changed meanwhile (nothing stored)."""
         return self._writing([f"summary:{substance}"],
-                             lambda s: summaries.replace(s, substance, built_from, fmt, parts, aliases))
+                             lambda s: self._replace_summary(s, substance, built_from, fmt, parts, aliases))
 
     def put_summaries(self, fmt: str, built: Sequence[tuple[str, int, Mapping[str, bytes], Iterable[str] | None]]
                       ) -> list[bool]:
         """`put_summary` for many substances (substance, built from, parts, aliases) in one transaction: one
         commit, not one per substance, after an ingest. Per substance, whether it was stored."""
         return self._writing([f"summary:{substance}" for substance, *_ in built],
-                             lambda s: [summaries.replace(s, substance, built_from, fmt, parts, aliases)
+                             lambda s: [self._replace_summary(s, substance, built_from, fmt, parts, aliases)
                                         for substance, built_from, parts, aliases in built])
 
-    def stale_summaries(self, part: str, fmt: str) -> list[str]:
-        """Substances whose summary `part` is missing or out of date."""
-        with Session(self.engine) as s:
-            return summaries.stale(s, part, fmt)
-
-    def substances_called(self, alias: str) -> list[str]:
-        """The substances `alias` is a stored other name of (a brand, a synonym, a product title)."""
-        with Session(self.engine) as s:
-            return summaries.substances_called(s, alias)
+    @staticmethod
+    def _replace_summary(s: Session, substance: str, built_from: int, fmt: str, parts: Mapping[str, bytes],
+                         aliases: Iterable[str] | None) -> bool:
+        """Store `parts` (and `aliases`, when given) if `built_from` is still the substance's generation; False
+        (nothing stored) when a writer moved it since."""
+        if generation(EngineConnection(s.connection()), substance) != built_from:
+            return False
+        summaries.replace(s, substance, built_from, fmt, parts, aliases)
+        return True
