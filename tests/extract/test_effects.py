@@ -239,3 +239,11 @@ def test_effects_label_red_flags_do_not_wait_for_the_span_model() -> None:
     parsed = parse(doc)
     assert {"fever", "bruising", "bleeding", "pallor"} <= {r.name for r in effects.find_red_flags(parsed)}
     assert not {"fever", "bruising", "bleeding", "pallor"} & {e.name for e in effects.find(parsed)}
+
+
+def test_effects_an_abbreviation_is_named_as_what_it_abbreviates() -> None:
+    text = ("Side effects: non-arteritic anterior ischemic optic neuropathy (NAION), a cause of decreased vision, "
+            "has been reported. Patients with NAION in one eye are at risk of NAION in the other eye.")
+    found = effects.find(parse(_doc(text)))
+    named = {text[e.span.start:e.span.end]: e.name for e in found}
+    assert named["NAION"] == named["non-arteritic anterior ischemic optic neuropathy"]

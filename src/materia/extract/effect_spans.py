@@ -321,14 +321,20 @@ def list_items(tokens: Tokens, i: int, j: int, lo: int, hi: int) -> list[tuple[i
             and not any(w.isdigit() for w in tokens.words[a:b + 1])]
 
 
+def defined_after(text: str, end: int) -> str | None:
+    """The abbreviation a bracket right after text[:end] defines ("... optic neuropathy (NAION)"), if one does."""
+    m = _ABBREVIATION.match(text, end)
+    return m.group(1) if m and len(m.group(1)) <= 10 else None
+
+
 def abbreviations(tokens: Tokens, spans: Sequence[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
     """Every use within tokens [lo, hi] of an abbreviation defined right after one of `spans`."""
     text = tokens.text
     defined: set[str] = set()
     for _, b in spans:
-        m = _ABBREVIATION.match(text, tokens.end(b))
-        if m and len(m.group(1)) <= 10:
-            defined.add(m.group(1).lower())
+        abbreviation = defined_after(text, tokens.end(b))
+        if abbreviation:
+            defined.add(abbreviation.lower())
     if not defined:
         return []
     out = []

@@ -43,6 +43,7 @@ from materia.extract.effect_spans import (
     Tokens,
     abbreviations,
     coordinated,
+    defined_after,
     extend,
     keep_features,
     left_word,
@@ -600,19 +601,31 @@ def _under_study(parsed: Parsed, m: _Mention) -> bool:
     return role == "population" or section is None or section.type not in EFFECT_SECTIONS
 
 
+def _spelled_out(text: str, mentions: Iterable[_Mention]) -> dict[str, str]:
+    """The abbreviations the document defines after a mention, each with that mention's name: "NAION" is named
+    as "non-arteritic anterior ischemic optic neuropathy (NAION)" defined it, so the two are one effect."""
+    out: dict[str, str] = {}
+    for m in mentions:
+        abbreviation = defined_after(text, m.end)
+        if abbreviation and abbreviation != text[m.start:m.end]:
+            out.setdefault(abbreviation, m.name)
+    return out
+
+
 def find(parsed: Parsed, matcher: Matcher | None = None) -> list[Effect]:
     """Adverse effects attributed to the substance, in text order."""
     read = _read(parsed, matcher)
     if read.cue_index is None:
         return []
     cues = lexicon.cues()
+    spelled_out = _spelled_out(parsed.text, read.mentions)
     out = []
     for m in read.mentions:
         if m.red_flag or not m.effect_context or (not m.learned and (m.use or m.condition)):
             continue
         if _under_study(parsed, m):
             continue  # a condition under study ("patients with sepsis", "reduce the risk of stroke") is no effect
-        out.append(Effect(name=m.name, span=Span(m.start, m.end),
+        out.append(Effect(name=spelled_out.get(parsed.text[m.start:m.end], m.name), span=Span(m.start, m.end),
                           negated=m.negated, hypothetical=m.hypothetical, serious=_serious(m, read.cue_index, cues),
                           sentence=m.sentence, parts=tuple(Span(a, b) for a, b in m.parts)))
     return out
@@ -623,6 +636,8 @@ def find_red_flags(parsed: Parsed, matcher: Matcher | None = None) -> list[RedFl
     read = _read(parsed, matcher)
     if read.cue_index is None:
         return []
-    return [RedFlag(name=m.name, span=Span(m.start, m.end), sentence=m.sentence)
+    spelled_out = _spelled_out(parsed.text, read.mentions)
+    return [RedFlag(name=spelled_out.get(parsed.text[m.start:m.end], m.name), span=Span(m.start, m.end),
+                    sentence=m.sentence)
             for m in read.mentions
             if m.red_flag and not m.learned and not m.use and not m.negated]
