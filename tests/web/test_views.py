@@ -148,7 +148,7 @@ def test_views_grams_text_in_the_unit_people_read() -> None:
 def test_views_glance_uses_usual_dose_side_effects_and_dates(monograph: Monograph) -> None:
     g = views.glance(monograph)
     assert [(u.name, u.grade) for u in g.used_for] == [(monograph.uses[0].name, monograph.uses[0].grade)]
-    assert g.usual_dose == views.UsualDose("diarrhoea", 3.0, 5.5, 2, False)  # medians of 5-10 and 1 g/day
+    assert g.usual_dose == views.UsualDose("diarrhoea", 1.0, 10.0, 2, False)  # the middle of 5-10 and 1 g/day
     assert g.side_effects == ("headache",) and g.n_side_effects == 1
     assert g.latest_source == date(2024, 5, 1) and g.latest_ingest is None
     assert g.interactions == () and g.n_interactions == 0  # its sources state none

@@ -179,8 +179,8 @@ class UsualDose:
     """The middle of what the sources state for their most documented purpose, in g/day."""
 
     purpose: str
-    low: float  # median of the sources' lower figures
-    high: float  # median of their upper figures
+    low: float  # the middle of the sources' lower figures (the lower of the two middle ones)
+    high: float  # the middle of their upper figures (the higher of the two middle ones)
     n_sources: int
     supervised: bool
 
@@ -295,7 +295,9 @@ def usual_dose(m: Monograph) -> UsualDose | None:
             continue
         highs = [r.high_g_per_day for r in ranges if r.high_g_per_day is not None]
         lows = [r.low_g_per_day if r.low_g_per_day is not None else h for r, h in zip(ranges, highs, strict=True)]
-        best = UsualDose(d.purpose, statistics.median(lows), statistics.median(highs), len(sources), d.supervised)
+        # each end is a figure a source states, never an average of two (25 and 50 mg are not "37.5 mg")
+        best = UsualDose(d.purpose, statistics.median_low(lows), statistics.median_high(highs), len(sources),
+                         d.supervised)
         best_key = key
     return best
 
