@@ -322,6 +322,8 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     ("Considerable weight loss, increased energy.", [], [("weight loss", "benefit"), ("increased energy", "benefit")]),
     # the people a complaint describes are not the writer ("women with breast tenderness"); a flare-up is worse
     ("I would encourage women with breast tenderness to hang in there.", [], []),
+    ("Some people have breakthrough bleeding but I didn't.", [], []),
+    ("No sunburn like I know other acne treatments can cause.", [], []),
     ("IBS flare up within a few hours of taking the dose.", ["irritable bowel syndrome"], []),
 ])
 def test_experience_what_the_body_did_what_passed_and_what_is_listed_with_complaints(
