@@ -38,6 +38,7 @@ _SINGULAR = {"feet": "foot", "teeth": "tooth", "calves": "calf"}
 _EPISODES = frozenset({"attack", "attacks", "episode", "episodes", "spell", "spells", "fit", "fits", "bout", "bouts"})
 _PLACE = frozenset({"of", "around", "in", "on", "under", "behind", "at"})
 _FEEL = frozenset({"feel", "felt", "feeling", "feels", "feelin"})
+_FEELING_NOUNS = frozenset({"feeling", "feelings", "sensation", "sensations"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,6 +417,12 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
                 key = " ".join(feeling)
                 term = terms.get(key)
                 yield p, p + len(feeling) - 1, term.canonical if term else key, "symptom", 1
+        # a state named as a feeling: "a drugged feeling", "a little 'high' feeling", "weird sensation"
+        feeling = g.feelings.at(words, k)
+        if feeling is not None and k + len(feeling) < len(words) and words[k + len(feeling)] in _FEELING_NOUNS:
+            key = " ".join(feeling)
+            term = terms.get(key)
+            yield k, k + len(feeling), term.canonical if term else key, "symptom", 1
 
 
 def _coordinated(toks: _Tokens, q: int) -> Iterator[tuple[int, int, tuple[str, ...]]]:
@@ -447,8 +454,8 @@ def _body_name(terms: dict[str, lay.LayTerm], part: str, predicate: str, noun: s
     return f"{one} {noun}"
 
 
-_CANNOT = frozenset({"cant", "cannot", "couldnt", "unable", "hard", "difficult", "trouble", "difficulty", "problem",
-                     "problems", "hardly", "barely"})
+_CANNOT = frozenset({"cant", "cannot", "couldnt", "unable", "hard", "harder", "difficult", "trouble", "difficulty",
+                     "problem", "problems", "hardly", "barely"})
 _CANNOT_AUX = frozenset({"can", "couldn", "could", "won", "wouldn"})
 
 
