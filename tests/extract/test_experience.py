@@ -327,6 +327,7 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     # a state named as a feeling; "harder to"; a function suppressed
     ("A drugged feeling, and harder to climax.", ["drugged", "inability to climax"], []),
     ("It suppressed my appetite.", ["decreased appetite"], []),
+    ("My sex drive became non-existent.", ["decreased libido"], []),
     ("IBS flare up within a few hours of taking the dose.", ["irritable bowel syndrome"], []),
 ])
 def test_experience_what_the_body_did_what_passed_and_what_is_listed_with_complaints(
