@@ -1,4 +1,5 @@
-"""parse.py: section_at answers exactly as Document.section_at; lowering in pieces equals lowering at once."""
+"""parse.py: section_at answers exactly as Document.section_at; lowering in pieces equals lowering at once;
+sentences stay inside sections."""
 from __future__ import annotations
 
 import importlib
@@ -64,3 +65,14 @@ def test_parse_automaton_iter_in_pieces_reports_every_match_once(monkeypatch_pie
     expected = list(automaton.iter(text))
     monkeypatch_piece(parse_module, piece)
     assert list(parse_module.automaton_iter(automaton, text)) == expected
+
+
+def test_parse_no_sentence_crosses_a_section() -> None:
+    # a review table's row: the columns one after another, no full stop between the rating and the first words
+    text = "2314\tlexapro\t7\tfelt better\ttakin 100mg per day, no sex drive"
+    benefits, side_effects = Span(15, 26), Span(27, len(text))
+    sections = (Section("Benefits review", "usage", benefits, benefits),
+                Section("Side effects review", "side_effects", side_effects, side_effects))
+    parsed = parse(Document(source="r.tsv", sha256="", text=text, kind="community", format="tsv", sections=sections))
+    assert [text[s.start:s.end] for s in parsed.sentences] == ["2314\tlexapro\t7", "felt better",
+                                                              "takin 100mg per day, no sex drive"]

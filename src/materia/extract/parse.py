@@ -7,6 +7,7 @@ import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from materia.extract.sentences import sentence_spans
@@ -122,7 +123,15 @@ def _section_index(sections: tuple[Section, ...]) -> tuple[list[int], list[Secti
     return bounds, owner
 
 
+def _sentences(document: Document) -> tuple[Span, ...]:
+    """The document's sentences; none crosses the start or end of a section (a review table's row is its columns
+    one after another, with no full stop between the drug's name, its rating and the writer's first words)."""
+    cuts = sorted({0, len(document.text)} | {b for s in document.sections for b in (s.span.start, s.span.end)
+                                            if 0 < b < len(document.text)})
+    return tuple(span for lo, hi in pairwise(cuts) for span in sentence_spans(document.text, lo, hi))
+
+
 def parse(document: Document) -> Parsed:
-    sentences = tuple(sentence_spans(document.text))
+    sentences = _sentences(document)
     bounds, owner = _section_index(document.sections)
     return Parsed(document, sentences, [s.start for s in sentences], bounds, owner)
