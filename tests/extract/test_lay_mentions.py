@@ -87,3 +87,12 @@ def test_lay_mentions_described_complaints_with_their_place(text: str, span: str
 @pytest.mark.parametrize("text", ["I was off it for a week", "I was down to one pill", "I got high marks"])
 def test_lay_mentions_ordinary_words_are_feelings_only_after_feel(text: str) -> None:
     assert not found(text)
+
+
+@pytest.mark.parametrize(("word", "corrected"), [
+    ("peeing", "peeing"), ("sweets", "sweets"), ("lived", "lived"), ("visiting", "visiting"),  # words of English
+    ("irritating", "irritation"), ("withdrawals", "withdrawal"),  # forms of a vocabulary word
+    ("nausious", "nauseous"), ("insomia", "insomnia"),  # misspellings
+])
+def test_lay_mentions_a_word_of_english_is_never_corrected_into_another(word: str, corrected: str) -> None:
+    assert correct(word) == corrected

@@ -108,11 +108,22 @@ def _bucket(initial: str, length: int, within: int, common: bool) -> tuple[str, 
     return tuple(w for n in range(length - within, length + within + 1) for w in index.get((initial, n), ()))
 
 
+_SUFFIXES = ("", "s", "es", "d", "ed", "ing", "ion", "ions", "y", "ly", "n", "ness")
+
+
+def _inflected(word: str, other: str) -> bool:
+    """Whether the two are forms of one stem ("withdrawals" and "withdrawal", "irritating" and "irritation"), not
+    two words ("sweets" and "sweats", "lived" and "liver")."""
+    return any(word.endswith(a) and other.endswith(b) and word[:len(word) - len(a)] == other[:len(other) - len(b)]
+               for a in _SUFFIXES for b in _SUFFIXES if a != b)
+
+
 @functools.lru_cache(maxsize=65536)
 def correct(word: str) -> str:
     """A rare word one or two edits from a vocabulary word ("nausious" -> "nauseous"); else the word itself.
 
-    Guarded against ordinary words: a word written often in patient text is never changed, and the
+    Guarded against ordinary words: a word of English is only ever another form of its vocabulary word ("peeing"
+    is not "peeling"), one written often in patient text is never changed, and the
     correction must be a much more frequent word of the vocabulary (or, for a long word never seen, one letter
     away), with the same first letter."""
     from rapidfuzz import process
@@ -121,6 +132,7 @@ def correct(word: str) -> str:
     v = _vocabulary()
     if word in v.words or len(word) < 5 or not word.isalpha():
         return word
+    english = word in lay.english_words()
     own = v.counts.get(word, 0)
     if own >= 20:
         return word
@@ -129,6 +141,10 @@ def correct(word: str) -> str:
                             score_cutoff=limit, limit=None)
     if not close:
         return word
+    if english:  # a word of English is only ever another form of its vocabulary word ("irritating": irritation)
+        close = [c for c in close if _inflected(word, c[0])]
+        if not close:
+            return word
     best, best_d, _ = min(close, key=lambda c: (c[1], -v.counts.get(c[0], 0)))
     best_n = v.counts.get(best, 0)
     # a long word never written in the training texts, one letter from a term, is that term ("vaculitis")

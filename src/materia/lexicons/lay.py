@@ -68,6 +68,21 @@ def word_counts() -> dict[str, int]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The words of English as written (pyspellchecker's English frequency list, MIT, 160k words): a word in it is
+    never "corrected" into a symptom ("peeing" is not "peeling"), however rare it is in patient reviews."""
+    import gzip
+    import importlib.resources
+    import json
+
+    try:
+        data = (importlib.resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
+        return frozenset(json.loads(gzip.decompress(data)))
+    except (ModuleNotFoundError, OSError, ValueError) as exc:
+        raise VocabularyError(f"pyspellchecker's English word list: {exc}") from exc
+
+
 @dataclass(frozen=True, slots=True)
 class RoleCounts:
     """How often training reviewers name a concept as their reason for taking a drug, a benefit, a side effect."""
