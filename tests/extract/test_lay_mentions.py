@@ -96,3 +96,12 @@ def test_lay_mentions_ordinary_words_are_feelings_only_after_feel(text: str) -> 
 ])
 def test_lay_mentions_a_word_of_english_is_never_corrected_into_another(word: str, corrected: str) -> None:
     assert correct(word) == corrected
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("I had ringing in my ears", [("ringing in my ears", "tinnitus")]),  # the term says "the", the writer "my"
+    ("I threw up twice and passed out", [("threw up", "vomiting"), ("passed out", "syncope")]),
+    ("it makes me dizzy", [("dizzy", "dizziness")]),  # what it made the writer feel
+])
+def test_lay_mentions_the_writers_own_ways_of_saying_a_symptom(text: str, named: list[tuple[str, str]]) -> None:
+    assert [(text[m.start:m.end], m.name) for m in mentions(text)] == named

@@ -39,6 +39,7 @@ _EPISODES = frozenset({"attack", "attacks", "episode", "episodes", "spell", "spe
 _PLACE = frozenset({"of", "around", "in", "on", "under", "behind", "at"})
 _FEEL = frozenset({"feel", "felt", "feeling", "feels", "feelin"})
 _FEELING_NOUNS = frozenset({"feeling", "feelings", "sensation", "sensations"})
+_MADE = frozenset({"made", "makes", "make", "making"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ def _vocabulary() -> _Vocabulary:
         if len(surface) < 3 or (surface in cues.stop_words and term.kind == "symptom"):
             continue
         words.update(surface.split())
-        for variant in plural_variants(surface):
+        for variant in (owned for plural in plural_variants(surface) for owned in _owned(plural)):
             if variant == surface or automaton.get(f" {variant} ", None) is None:
                 automaton.add_word(f" {variant} ", (len(variant), surface))
     automaton.make_automaton()
@@ -98,6 +99,17 @@ def _vocabulary() -> _Vocabulary:
     settled = frozenset(words) | {w for w, n in counts.items() if n >= 20}
     return _Vocabulary(automaton, frozenset(words), {k: tuple(v) for k, v in initial.items()}, counts,
                        {k: tuple(v) for k, v in common.items()}, settled)
+
+
+_OWNERS = ("my", "his", "her", "their", "your")
+
+
+def _owned(surface: str) -> list[str]:
+    """A term and, where it says "the", the writer's way of saying it: "ringing in my ears", "pain in her chest"."""
+    padded = f" {surface} "
+    if " the " not in padded:
+        return [surface]
+    return [surface] + [padded.replace(" the ", f" {owner} ").strip() for owner in _OWNERS]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -325,6 +337,7 @@ class _Grammar:
     abilities: _PhraseIndex
     predicates: _PhraseIndex
     states: _PhraseIndex
+    idioms: _PhraseIndex
     feelings: _PhraseIndex
     body_parts: frozenset[str]
 
@@ -335,7 +348,8 @@ def _grammar() -> _Grammar:
     return _Grammar(rules, _PhraseIndex.of(rules.functions), _PhraseIndex.of(rules.change_before),
                     _PhraseIndex.of(rules.change_after), _PhraseIndex.of(rules.absent),
                     _PhraseIndex.of(rules.abilities), _PhraseIndex.of(rules.body_predicates),
-                    _PhraseIndex.of(rules.states), _PhraseIndex.of(rules.feelings), lay.experience_cues().body_parts)
+                    _PhraseIndex.of(rules.states), _PhraseIndex.of(rules.idioms), _PhraseIndex.of(rules.feelings),
+                    lay.experience_cues().body_parts)
 
 
 def _skip(words: list[str], k: int, allowed: frozenset[str], most: int) -> int:
@@ -423,10 +437,15 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
             yield k, k + len(state) - 1, term.canonical if term else key, "symptom", 1
             for q, r, other in _coordinated(toks, k + len(state)):  # "itchy and reddish"
                 yield q, r, rules.body_predicates[other], "symptom", 1
+        # an everyday phrase for a symptom: "threw up", "passed out", "the runs"
+        idiom = g.idioms.at(words, k)
+        if idiom is not None:
+            yield k, k + len(idiom) - 1, rules.idioms[idiom], "symptom", 1
         # a state felt: "felt drunk", "feeling totally drugged", "felt like a zombie"; or that the writer became:
-        # "I became very depressed", "I got so dizzy" (not "I was off it")
+        # "I became very depressed", "I got so dizzy" (not "I was off it"); or that it made them: "made me dizzy"
         became = words[k] in rules.became and "i" in words[max(0, k - 2):k]
-        if words[k] in _FEEL or became:
+        made = words[k] == "me" and k > 0 and words[k - 1] in _MADE
+        if words[k] in _FEEL or became or made:
             p = _skip(words, k + 1, rules.linking | {"like", "a", "an", "kind", "of", "sort"}, 4)
             feeling = g.feelings.at(words, p) if p < len(words) else None
             if feeling is not None and not (became and words[k] not in _FEEL and feeling in rules.felt_only):

@@ -269,7 +269,7 @@ Direction = Literal["up", "down", "bad"]
 _DIRECTIONS = frozenset({"up", "down", "bad"})
 _GRAMMAR_KEYS = frozenset({"source", "licence", "functions", "weight_units", "change_before", "change_after",
                            "absent", "goals", "urges", "abilities", "systems", "system_heads", "body_predicates",
-                           "linking", "fillers", "states", "feelings", "became", "felt_only",
+                           "linking", "fillers", "states", "idioms", "feelings", "became", "felt_only",
                            "treated_when_lowered"})
 
 
@@ -291,6 +291,7 @@ class LayGrammar:
     linking: frozenset[str]
     fillers: frozenset[str]
     states: frozenset[tuple[str, ...]]  # symptoms wherever named ("woozy")
+    idioms: dict[tuple[str, ...], str]  # everyday phrases for a symptom -> its name ("threw up": vomiting)
     feelings: frozenset[tuple[str, ...]]  # symptoms after feel/felt ("felt off")
     became: frozenset[str]  # verbs after which the writer's feeling is one they had too ("I became depressed")
     felt_only: frozenset[tuple[str, ...]]  # feelings that are ordinary words after "was" ("I was off it")
@@ -352,6 +353,7 @@ def lay_grammar() -> LayGrammar:
         linking=frozenset(normalise(w) for w in words("linking")),
         fillers=frozenset(normalise(w) for w in words("fillers")),
         states=frozenset(phrase(w) for w in words("states")),
+        idioms={phrase(k): str(v) for k, v in mapping("idioms").items()},
         feelings=frozenset(phrase(w) for w in words("feelings")),
         became=frozenset(normalise(w) for w in words("became")),
         felt_only=frozenset(phrase(w) for w in words("felt_only")),
