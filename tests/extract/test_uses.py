@@ -282,3 +282,12 @@ def test_uses_a_subgroup_of_the_people_studied_is_no_use() -> None:
                        "patients, including those with a history of coronary artery disease, hypertension and "
                        "depression.")])
     assert {u.name for u in uses.find(parse(doc), ())} == {"erectile dysfunction"}
+
+
+def test_uses_what_caused_the_condition_studied_is_no_use() -> None:
+    """"Patients with erectile dysfunction attributed to complications of diabetes mellitus": diabetes is the cause
+    of what was treated (sildenafil's label listed it as a use, with a randomised trial's evidence)."""
+    doc = _sectioned([("14 CLINICAL STUDIES", "clinical_studies",
+                       "One randomized, double-blind, placebo-controlled study included only patients with erectile "
+                       "dysfunction attributed to complications of diabetes mellitus. It improved erections.")])
+    assert {u.name for u in uses.find(parse(doc), ())} == {"erectile dysfunction"}

@@ -79,6 +79,11 @@ _CLINICAL_NAMED = re.compile(r"\bclinical\b", re.IGNORECASE)
 # with a history of coronary artery disease, hypertension, ... depression"): not what it was used for
 _SUBGROUP = re.compile(r"\bincluding (?:those|patients|men|women|subjects|people|participants) "
                        r"(?:with|who had|who have)\b[^.;:]*$", re.IGNORECASE)
+# what caused the condition of the people studied ("patients with erectile dysfunction attributed to complications
+# of diabetes mellitus"): the cause of what was treated, not a use
+_CAUSE_OF_CONDITION = re.compile(r"\b(?:patients|men|women|subjects|people|participants|those|children|adults) "
+                                 r"(?:with|who had|who have)\b[^.;:]*\b(?:attributed to|attributable to|secondary "
+                                 r"to|caused by|resulting from|as a result of)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 _LONG = 800
 _THREE_LETTERS = re.compile(r"(?:[^\W\d_][^a-zA-Z]*){3}")
 
@@ -421,7 +426,8 @@ class _Reading:
         if role != "population" and any(h.end <= span.start and h.end > lead_end
                                         for h in self.cues_in("harm", clause)):
             return None  # "an increased incidence of adenoma": a finding of harm, not a use
-        if _SUBGROUP.search(text, self.sentence.start, span.start):
+        if _SUBGROUP.search(text, self.sentence.start, span.start) \
+                or _CAUSE_OF_CONDITION.search(text, self.sentence.start, span.start):
             return None
         stance = self._stance(ctx, clause, mention, role)
         if not self.in_context and role is None and not self._in_scope(clause, span):
