@@ -107,3 +107,19 @@ def test_cache_a_missing_source_is_left_to_the_build(folder: Path, tmp_path: Pat
     with pytest.raises(FileNotFoundError):
         build.value()
     assert not folder.exists()
+
+
+def _items(automaton: object) -> list[tuple[str, object]]:
+    return sorted(automaton.items())  # type: ignore[attr-defined]
+
+
+def test_cache_the_drug_dictionary_reads_back_as_built(folder: Path) -> None:
+    """What a later process reads from the cache is what the first one built."""
+    from materia.extract import substances
+    from materia.lexicons import drugs
+
+    built = drugs.drug_canonicals.__wrapped__(), substances.drug_dictionary.__wrapped__()
+    assert sorted(p.name.rsplit("-", 1)[0] for p in folder.iterdir()) == ["drug-automaton", "drug-canonicals"]
+    canonicals, automaton = drugs.drug_canonicals.__wrapped__(), substances.drug_dictionary.__wrapped__()
+    assert canonicals == built[0]
+    assert _items(automaton) == _items(built[1])
