@@ -2,6 +2,7 @@
 when they change or its file is damaged, and built in memory when there is no cache folder to write."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from pathlib import Path
@@ -123,3 +124,15 @@ def test_cache_the_drug_dictionary_reads_back_as_built(folder: Path) -> None:
     canonicals, automaton = drugs.drug_canonicals.__wrapped__(), substances.drug_dictionary.__wrapped__()
     assert canonicals == built[0]
     assert _items(automaton) == _items(built[1])
+
+
+def test_cache_the_effect_matcher_and_lay_vocabulary_read_back_as_built(folder: Path) -> None:
+    from materia.extract import effects, lay_mentions
+
+    built = effects.default_matcher.__wrapped__(), lay_mentions._vocabulary.__wrapped__()
+    assert sorted(p.name.rsplit("-", 1)[0] for p in folder.iterdir()) == ["effect-matcher", "lay-vocabulary"]
+    read = effects.default_matcher.__wrapped__(), lay_mentions._vocabulary.__wrapped__()
+    for first, later in zip(built, read, strict=True):
+        for field in dataclasses.fields(first):
+            a, b = getattr(first, field.name), getattr(later, field.name)
+            assert _items(a) == _items(b) if field.name == "automaton" else a == b, field.name
