@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SEEDS = ROOT / "src" / "materia" / "examples" / "seeds"
 CORPORA = SHARED / "corpora"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled vocabularies go to a folder of the run's own, never the user's cache (the commands the tests run
+    inherit it); each run starts with it empty, as a first run after an install does."""
+    os.environ["MATERIA_CACHE_DIR"] = tempfile.mkdtemp(prefix="materia-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.pop("MATERIA_CACHE_DIR", ""), ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

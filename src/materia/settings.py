@@ -19,6 +19,10 @@ def _default_db() -> str:
     return str(Path(platformdirs.user_data_dir("materia")) / "materia.sqlite")
 
 
+def _default_cache_dir() -> str:
+    return platformdirs.user_cache_dir("materia")
+
+
 @dataclass(frozen=True)
 class Settings:
     db: str = field(default_factory=_default_db, metadata={
@@ -48,6 +52,10 @@ class Settings:
     search_seconds: float = field(default=1.5, metadata={
         "env": "MATERIA_SEARCH_SECONDS",
         "help": "Time limit of one search on the web site and API; past it the answer is partial and says so.",
+    })
+    cache_dir: str = field(default_factory=_default_cache_dir, metadata={
+        "env": "MATERIA_CACHE_DIR",
+        "help": "Where compiled vocabularies are kept (a folder that cannot be written: they are built in every run).",
     })
 
     @property

@@ -61,6 +61,14 @@ def test_loader_every_yaml_file_parses_strictly(name: str) -> None:
     assert loader.load_yaml(name) is not None
 
 
+@pytest.mark.parametrize("name", sorted(n for n in _data_files() if n.endswith(".yaml")))
+def test_loader_reads_yaml_as_the_pure_python_parser_does(name: str) -> None:
+    """libyaml's parser, when PyYAML has it, gives the values PyYAML's own SafeLoader gives."""
+    import yaml
+
+    assert loader.load_yaml(name) == yaml.load(loader.read_text(name), Loader=yaml.SafeLoader)
+
+
 @pytest.mark.parametrize("name", sorted(n for n in _data_files() if n.endswith(".tsv")))
 def test_loader_every_tsv_file_has_rows(name: str) -> None:
     rows = list(loader.tsv_rows(name))

@@ -32,6 +32,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import ahocorasick
@@ -52,6 +53,7 @@ from materia.extract.effect_spans import (
 )
 from materia.extract.parse import Parsed
 from materia.lexicons import effects as lexicon
+from materia.lexicons.cache import compiled
 from materia.lexicons.surface import normalise, plural_variants
 from materia.types import Effect, RedFlag, Section, Span
 
@@ -164,6 +166,12 @@ class Matcher:
 
 @functools.lru_cache(maxsize=1)
 def default_matcher() -> Matcher:
+    """The matcher of the shipped vocabularies and span model, compiled once into the cache (lexicons/cache.py)."""
+    return compiled("effect-matcher", _default_matcher,
+                    ("lexicons", "extract/effects.py", "extract/effect_spans.py", Path(ahocorasick.__file__)))
+
+
+def _default_matcher() -> Matcher:
     edge, keep, bias = lexicon.span_model_weights()
     return Matcher.build(lexicon.vocabulary(), left_words=lexicon.tac_side_words("left"),
                          right_words=lexicon.tac_side_words("right"), model=SpanModel(edge, keep, bias))

@@ -19,10 +19,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
+from pathlib import Path
 
 import ahocorasick
 
 from materia.lexicons import lay
+from materia.lexicons.cache import compiled
 from materia.lexicons.surface import normalise, plural_variants
 from materia.types import Span
 
@@ -69,6 +71,12 @@ class _Vocabulary:
 
 @functools.lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
+    """Compiled once into the cache (lexicons/cache.py)."""
+    return compiled("lay-vocabulary", _build_vocabulary, ("lexicons", "extract/lay_mentions.py",
+                                                          Path(ahocorasick.__file__)))
+
+
+def _build_vocabulary() -> _Vocabulary:
     cues = lay.experience_cues()
     grammar = lay.lay_grammar()
     automaton = ahocorasick.Automaton()

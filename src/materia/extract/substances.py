@@ -11,12 +11,14 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from pathlib import Path
 
 import ahocorasick
 
 from materia.extract.names import headline_name, resolve_name
 from materia.extract.parse import Parsed, automaton_iter
-from materia.lexicons.drugs import drug_canonicals
+from materia.lexicons.cache import compiled
+from materia.lexicons.drugs import dictionary_file, drug_canonicals
 from materia.lexicons.substances import substances
 from materia.types import Span
 
@@ -50,7 +52,13 @@ def _curated() -> tuple[ahocorasick.Automaton, re.Pattern[str] | None, dict[str,
 
 @functools.cache
 def drug_dictionary() -> ahocorasick.Automaton:
-    """Variant -> canonical drug name (lexicons/drugs.py), for finding drug mentions in text."""
+    """Variant -> canonical drug name (lexicons/drugs.py), for finding drug mentions in text; compiled once
+    into the cache (lexicons/cache.py)."""
+    return compiled("drug-automaton", _drug_automaton,
+                    ("extract/substances.py", "lexicons/drugs.py", dictionary_file(), Path(ahocorasick.__file__)))
+
+
+def _drug_automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for variant, canonical in drug_canonicals().items():
         if len(variant) >= _MIN_DRUG_NAME and variant.isascii():

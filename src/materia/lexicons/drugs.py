@@ -2,9 +2,10 @@
 
 drug_ner_dictionary.pkl.bz2 (MIT, Fast Data Science; from DrugBank open data, MeSH, MedlinePlus,
 NHS and Wikipedia) maps ~107k name variants, brands included, to canonical names. Reading it
-takes about a second (seconds on a busy machine), so it is read on first use only, once per
-process, and never at import time. MeSH pharmacological-action classes ("Contraceptives, Oral",
-"Anti-Bacterial Agents", tree D27) are dropped: a class is not a substance.
+takes most of a second of CPU, so it is read on first use only, never at import time, and what is
+kept of it is compiled into the cache (lexicons/cache.py: later processes read it in 0.03 s).
+MeSH pharmacological-action classes ("Contraceptives, Oral", "Anti-Bacterial Agents", tree D27)
+are dropped: a class is not a substance.
 
 drug_names.yaml holds the closed word classes of the grammar of names (salts, hydrates, dosage
 forms, routes...), loaded strictly.
@@ -19,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from materia.errors import VocabularyError
+from materia.lexicons.cache import compiled
 from materia.lexicons.loader import load_yaml
 
-__all__ = ["NameGrammar", "drug_canonicals", "name_grammar"]
+__all__ = ["NameGrammar", "dictionary_file", "drug_canonicals", "name_grammar"]
 
 _PACKAGE = "drug_named_entity_recognition"
 _CLASS_TREE = "D27"  # MeSH "Chemical Actions and Uses": pharmacological classes, not substances
@@ -30,13 +32,24 @@ _GRAMMAR_KEYS = {"cations", "anion_endings", "anions", "hydrates", "forms", "rou
 
 
 @functools.cache
-def drug_canonicals() -> dict[str, str]:
-    """Lower-case variant (brand, synonym, salt form) -> lower-case canonical drug name."""
+def dictionary_file() -> Path:
+    """The packaged dictionary's file."""
     # found, not imported: importing the package would read the same file again at import time
     spec = importlib.util.find_spec(_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise VocabularyError(f"{_PACKAGE} is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / "drug_ner_dictionary.pkl.bz2"
+    return Path(next(iter(spec.submodule_search_locations))) / "drug_ner_dictionary.pkl.bz2"
+
+
+@functools.cache
+def drug_canonicals() -> dict[str, str]:
+    """Lower-case variant (brand, synonym, salt form) -> lower-case canonical drug name."""
+    path = dictionary_file()
+    return compiled("drug-canonicals", functools.partial(read_canonicals, path), ("lexicons/drugs.py", path))
+
+
+def read_canonicals(path: Path) -> dict[str, str]:
+    """drug_canonicals from the dictionary file, read and filtered (what the cache keeps)."""
     try:
         with bz2.open(path, "rb") as handle:
             data = pickle.load(handle)
