@@ -34,3 +34,5 @@ def test_labels_statement_label_of_practical_statements_and_uses() -> None:
     assert statement_label("long_term_safety", "long_term_safety", "safe") == ("Long-term safety", "safe")
     assert statement_label("use", "diarrhoea", "no_benefit") == ("diarrhoea", "no benefit")
     assert statement_label("effect", "headache", None) == ("headache", "")
+    # a red flag is listed with the side effects, where the same symptom may be an effect too
+    assert statement_label("red_flag", "dizziness", None) == ("dizziness", "red flag: get medical help")

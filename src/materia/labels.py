@@ -69,4 +69,6 @@ def statement_label(topic: str, name: str, stance: str | None) -> tuple[str, str
     statement (whose name is its topic), ("diarrhoea", "no benefit") for a use; position "" when none."""
     if name == topic and topic in LABELS["topic"]:
         return label("topic", topic), stance or ""
+    if topic == "red_flag":  # listed with the side effects, and the same symptom may be both: say which
+        return name, "red flag: get medical help"
     return name, label("stance", stance) if stance and stance != name else ""
