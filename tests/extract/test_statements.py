@@ -60,3 +60,12 @@ def test_statements_seed_timing_positions_disagree(seeds: dict[str, object]) -> 
 def test_statements_never_raise_and_spans_index_text(text: str) -> None:
     for s in statements.find(parse(_doc(text))):
         assert 0 <= s.span.start < s.span.end <= len(text)
+
+
+@pytest.mark.parametrize("text", [
+    "In the rat study, the no observed adverse effect dose was 30 mg/kg/day given for 36 days.",  # given for
+    "The time course of effect was examined, showing an effect for up to 4 hours.",  # how long it lasted
+    "There was no evidence of an effect of azithromycin (500 mg daily for 3 days) on exposure.",
+])
+def test_statements_a_time_something_was_given_for_or_lasted_is_no_onset(text: str) -> None:
+    assert [f for f in _found(text) if f[0] == "onset"] == []
