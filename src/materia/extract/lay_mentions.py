@@ -54,7 +54,7 @@ class Mention:
     kind: lay.TermKind
     core: Span  # the term or described symptom itself, before widening
     located: bool = False  # widened to the body part it is in ("pain in my legs", "prostate pain")
-    described: bool = False  # no vocabulary term: what the writer says a body part did or became ("ears hurt")
+    described: bool = False  # no vocabulary term: what a body part did or a function became ("ears hurt")
 
 
 # --- the vocabulary and spelling correction ------------------------------------------------------------------
@@ -205,7 +205,7 @@ def _tokens(text: str, lo: int, hi: int) -> _Tokens:
 
 
 # first word, last word, name, kind, priority: 0 a vocabulary term, 1 a described change or state, 2 what a body part
-# did or became ("knees hurt", "dry lips")
+# did or became ("knees hurt", "dry lips") or a function changed for the worse ("my personality changed")
 _Hit = tuple[int, int, str, lay.TermKind, int]
 
 
@@ -391,8 +391,10 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
             f = _skip(words, k + len(change), rules.fillers, 3)
             function = g.functions.at(words, f) if f < len(words) else None
             if function is not None:
-                name = rules.functions[function][rules.change_before[change]]
-                yield k, f + len(function) - 1, name, "benefit" if name in rules.goals else "symptom", 1
+                direction = rules.change_before[change]
+                name = rules.functions[function][direction]
+                yield k, f + len(function) - 1, name, "benefit" if name in rules.goals else "symptom", \
+                    2 if direction == "bad" else 1
             elif f < len(words) and words[f].isdigit() and f + 1 < len(words) and words[f + 1] in rules.weight_units:
                 first = k - 1 if k and words[k - 1] == "weight" else k  # "weight gain of 15 lbs"
                 yield first, f + 1, rules.functions[("weight",)][rules.change_before[change]], "symptom", 1
@@ -413,8 +415,10 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
             p = _skip(words, k + len(function), rules.linking, 4)
             after = g.change_after.at(words, p) if p < len(words) else None
             if after is not None:
-                name = rules.functions[function][rules.change_after[after]]
-                yield k, p + len(after) - 1, name, "benefit" if name in rules.goals else "symptom", 1
+                direction = rules.change_after[after]
+                name = rules.functions[function][direction]
+                yield k, p + len(after) - 1, name, "benefit" if name in rules.goals else "symptom", \
+                    2 if direction == "bad" else 1
         # a body part and what it did: "knees hurt", "skin was very sensitive", "hair started to thin"
         if words[k] in g.body_parts:
             p = _skip_linking(words, k + 1, rules.linking, g.body_parts)
