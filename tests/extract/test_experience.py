@@ -307,6 +307,8 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     # what a body part did, said plainly, is what the writer went through, not what they took it for
     ("I lost 10 lbs, my ears hurt and my throat swelled.", ["weight loss", "ear pain", "pharyngeal edema"], []),
     ("My personality changed.", ["personality change"], []),
+    # what helped was something else: the complaint stays an effect
+    ("Mild dry skin that improves with the use of cream.", ["dry skin"], []),
     # "for" and a length of time is how long, not a purpose
     ("Very dry mouth, diarrhea for a few days routine, mood swings.", ["dry mouth", "diarrhea", "mood changes"], []),
     # a complaint that grew, or that the product worsened, is worse; a change of dose is no verdict

@@ -103,6 +103,10 @@ _NO_VERDICT = re.compile(r"\bthan\s+(?:normal|usual|ever|before)\b|"
                          r"(?:increas|decreas|reduc|lower|rais|cut|upp)\w*|"
                          r"\b(?:increas|decreas|reduc|lower|rais)\w*\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:doses?|dosages?)\b",
                          re.IGNORECASE)
+# a remedy other than the product: "improves with the use of cream", "eased by drinking water"
+_OTHER_REMEDY = re.compile(r"\b(?:with|by) (?:the )?(?:use of|applying|drinking|eating)\b(?! (?:it|this|these|them|"
+                           r"the (?:pills?|medications?|medicine|drug|product|supplement|cream|gel|ointment))\b)",
+                           re.IGNORECASE)
 _CAUSED = re.compile(r"\b(?:made|make|makes|making|gave|give|gives|caused|causes|causing|since (?:taking|starting|i)|"
                      r"from (?:it|this|them)|after (?:taking|starting)|on (?:it|this)|while (?:taking|on)|"
                      r"product|pills?|medication|drug|supplement)\b", re.IGNORECASE)
@@ -326,6 +330,8 @@ def _chunk_verdict(chunk: str) -> Verdict | None:
     if cues.no_benefit.search(chunk):
         return "nothing"
     chunk = _NO_VERDICT.sub(" ", chunk)
+    if _OTHER_REMEDY.search(chunk):
+        return None  # "mild dry skin that improves with the use of cream": what helped was something else
     if cues.helped.search(chunk) and not cues.negation.search(chunk):
         return "helped"
     return None
