@@ -309,6 +309,7 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     ("My personality changed.", ["personality change"], []),
     # what helped was something else: the complaint stays an effect
     ("Mild dry skin that improves with the use of cream.", ["dry skin"], []),
+
     # "for" and a length of time is how long, not a purpose
     ("Very dry mouth, diarrhea for a few days routine, mood swings.", ["dry mouth", "diarrhea", "mood changes"], []),
     # a complaint that grew, or that the product worsened, is worse; a change of dose is no verdict
@@ -338,3 +339,15 @@ def test_experience_what_the_body_did_what_passed_and_what_is_listed_with_compla
     x = read_post(text)
     assert [e.name for e in x.effects if not e.negated] == effects
     assert [(u.name, u.stance) for u in x.uses] == uses
+
+
+@pytest.mark.parametrize(("chunk", "verdict"), [
+    # a negation is said of the help where it stands before it, not of another clause
+    ("The ____ has decreased and I have not had any ____", "helped"),
+    ("It did not really help my ____", "nothing"),
+    ("I would not say it helped", None),
+])
+def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str, verdict: str | None) -> None:
+    from materia.extract.experience import _chunk_verdict
+
+    assert _chunk_verdict(chunk) == verdict

@@ -332,8 +332,11 @@ def _chunk_verdict(chunk: str) -> Verdict | None:
     chunk = _NO_VERDICT.sub(" ", chunk)
     if _OTHER_REMEDY.search(chunk):
         return None  # "mild dry skin that improves with the use of cream": what helped was something else
-    if cues.helped.search(chunk) and not cues.negation.search(chunk):
-        return "helped"
+    for helped in cues.helped.finditer(chunk):
+        # a negation says it did not help where it is said of the help ("it did not really help"), not of another
+        # clause ("the acne has decreased and I have not had any irritation")
+        if not cues.negation.search(chunk, max(0, helped.start() - 30), helped.start()):
+            return "helped"
     return None
 
 
