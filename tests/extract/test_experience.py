@@ -309,6 +309,8 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     ("My personality changed.", ["personality change"], []),
     # what helped was something else: the complaint stays an effect
     ("Mild dry skin that improves with the use of cream.", ["dry skin"], []),
+    # "not" written into the verb negates as "not" does
+    ("I don't cough as much when I go to bed.", [], [("cough", "benefit")]),
 
     # "for" and a length of time is how long, not a purpose
     ("Very dry mouth, diarrhea for a few days routine, mood swings.", ["dry mouth", "diarrhea", "mood changes"], []),
