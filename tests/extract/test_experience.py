@@ -311,6 +311,7 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     ("Mild dry skin that improves with the use of cream.", ["dry skin"], []),
     # "not" written into the verb negates as "not" does
     ("I don't cough as much when I go to bed.", [], [("cough", "benefit")]),
+    ("My allergy symptoms got much better.", [], [("allergy", "benefit")]),  # what became of its symptoms
 
     # "for" and a length of time is how long, not a purpose
     ("Very dry mouth, diarrhea for a few days routine, mood swings.", ["dry mouth", "diarrhea", "mood changes"], []),

@@ -72,8 +72,10 @@ _PREVENTED = re.compile(r"\b(?:(?:ever )?since|while|when) (?:i|we) (?:took|take
 # a sentence about what the post listed: "all three conditions", "both of them", "these problems"
 _LISTED = re.compile(r"\b(?:all|both|these|those|the|my|his|her)\s+(?:\w+\s+)?(?:conditions|diseases|disorders|"
                      r"problems|issues|symptoms|illnesses)\b|\b(?:all|both) of them\b|\beverything\b", re.IGNORECASE)
-_ADVERBS = re.compile(r"^\s*(?:(?:has|have|had|is|are|was|were|has been|have been|got|get|gets|seems?|seemed|now|"
-                      r"become|became|\w+ly|much|so|a lot|a bit|far|way|all|almost|completely|totally|quite)\s+)*")
+# what may stand between a condition and what became of it: "my allergy symptoms got much better"
+_ADVERBS = re.compile(r"^\s*(?:(?:symptoms?|issues?|problems?|attacks?|has|have|had|is|are|was|were|has been|"
+                      r"have been|got|get|gets|seems?|seemed|now|become|became|\w+ly|much|so|a lot|a bit|far|way|all|"
+                      r"almost|completely|totally|quite)\s+)*")
 # a comma that starts a new clause ("for an injury, my stomach got upset"), not the next item of a list
 _ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tolerate|handle|stand|take|bear)\b",
                       re.IGNORECASE)
