@@ -312,6 +312,10 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     # "not" written into the verb negates as "not" does
     ("I don't cough as much when I go to bed.", [], [("cough", "benefit")]),
     ("My allergy symptoms got much better.", [], [("allergy", "benefit")]),  # what became of its symptoms
+    # a comma before a subject starts a clause: "gone now" is said of the moon face, not of the depression
+    ("I had a moon face which has gone now, I was very depressed.", ["moon facies", "depressed"], []),
+    ("My skin was full of acne.", ["acne"], []),  # "full of" a complaint is having it
+    ("It was really hard for me to fall asleep.", ["inability to fall asleep"], []),
 
     # "for" and a length of time is how long, not a purpose
     ("Very dry mouth, diarrhea for a few days routine, mood swings.", ["dry mouth", "diarrhea", "mood changes"], []),

@@ -79,6 +79,9 @@ _ADVERBS = re.compile(r"^\s*(?:(?:symptoms?|issues?|problems?|attacks?|has|have|
 # a comma that starts a new clause ("for an injury, my stomach got upset"), not the next item of a list
 _ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tolerate|handle|stand|take|bear)\b",
                       re.IGNORECASE)
+_FULL_OF = re.compile(r"\bfull of\s+(?:(?:a|an|the|some|strange|bad)\s+)*$", re.IGNORECASE)
+# a comma before a subject starts a clause of its own ("a moon face which has gone now, my skin was full of acne")
+_COMMA_CLAUSE = re.compile(r",\s*(?=(?:i|my|he|she|they|we|his|her|their)\b)", re.IGNORECASE)
 _NEW_CLAUSE = re.compile(r"[;:]|,\s*(?:my|i|it|he|she|they|we|this|that|the|his|her|our)\b", re.IGNORECASE)
 # what a use cue never reaches over: a verb or a subject, the start of a clause of its own
 _GAP_CLAUSE = re.compile(r"\b(?:i|he|she|we|they|is|was|were|are|am|be|been|has|have|had|include[sd]?|including)\b",
@@ -154,11 +157,17 @@ def fields(parsed: Parsed, post: Span) -> list[tuple[Span, bool]]:
 
 
 def _clause(text: str, lo: int, hi: int, start: int, end: int, cues: lay.ExperienceCues) -> Span:
+    """The clause of text[start:end] within the sentence text[lo:hi]: from the last word or comma that starts
+    a clause before it ("but", "which", ", I ...") to the next after it."""
     a = lo
     for m in cues.terminators.finditer(text, lo, start):
         a = m.end()
+    for m in _COMMA_CLAUSE.finditer(text, a, start):
+        a = m.end()
     after = cues.terminators.search(text, end, hi)
-    return Span(a, after.start() if after else hi)
+    comma = _COMMA_CLAUSE.search(text, end, after.start() if after else hi)
+    b = comma.start() if comma else after.start() if after else hi
+    return Span(a, b)
 
 
 def _last(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
@@ -223,6 +232,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         return "effect"  # "acne got worse", "headaches from it", "nausea since taking it"
     use_cue = _use_cue(text, before, m.start - len(before), sentence, cues, earlier, in_name)
     if use_cue is not None:
+        if m.kind != "benefit" and use_cue.group().lower() == "full of":
+            return "effect"  # "full of energy" is a goal reached, "full of acne" a complaint had
         if m.kind == "symptom" and not _RELIEF.match(use_cue.group()) \
                 and _CAUSING.search(text, clause.start, m.start - len(before) + use_cue.start()):
             return "effect"  # "gave me horrible pain for days", not "made it easier to breathe and reduced my fever"
@@ -667,6 +678,9 @@ def _without_symptoms(text: str, contexts: list[_Context]) -> str:
     pos = 0
     blanks = [(c.mention.start, c.mention.end) for c in contexts if c.mention.kind != "benefit"]
     blanks += [(k.start(), k.end()) for k in _GOING_ON.finditer(text)] if contexts else []
+    # "full of" a complaint is having it, no verdict of help ("full of energy" is)
+    blanks += [(f.start(), c.mention.start) for c in contexts if c.mention.kind != "benefit"
+               for f in [_FULL_OF.search(text, max(0, c.mention.start - 24), c.mention.start)] if f]
     for start, end in sorted(blanks):
         if end <= pos:
             continue

@@ -507,7 +507,7 @@ _CANNOT_AUX = frozenset({"can", "couldn", "could", "won", "wouldn"})
 
 
 _INABILITY_FILLERS = frozenset({"to", "with", "in", "of", "get", "getting", "any", "a", "good", "proper", "enough",
-                                "much", "decent", "normally", "properly", "even"})
+                                "much", "decent", "normally", "properly", "even", "for", "me"})  # "hard for me to"
 
 
 def _inabilities(toks: _Tokens) -> Iterator[_Hit]:
