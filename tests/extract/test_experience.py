@@ -316,6 +316,9 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     ("I had a moon face which has gone now, I was very depressed.", ["moon facies", "depressed"], []),
     ("My skin was full of acne.", ["acne"], []),  # "full of" a complaint is having it
     ("It was really hard for me to fall asleep.", ["inability to fall asleep"], []),
+    # a sentence that says it lists side effects: "problem with" in it starts no list of conditions had
+    ("Side effects= headaches, problem with movement, anger, weight loss, memory loss.",
+     ["headache", "problem with movement", "anger", "weight loss", "memory impairment"], []),
 
     # "for" and a length of time is how long, not a purpose
     ("Very dry mouth, diarrhea for a few days routine, mood swings.", ["dry mouth", "diarrhea", "mood changes"], []),

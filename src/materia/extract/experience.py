@@ -79,6 +79,8 @@ _ADVERBS = re.compile(r"^\s*(?:(?:symptoms?|issues?|problems?|attacks?|has|have|
 # a comma that starts a new clause ("for an injury, my stomach got upset"), not the next item of a list
 _ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tolerate|handle|stand|take|bear)\b",
                       re.IGNORECASE)
+# a sentence that says it lists side effects ("Side effects= headaches, ... problem with movement, anger")
+_SIDE_EFFECTS_NAMED = re.compile(r"\bside[- ]?effects?\b|\badverse\b", re.IGNORECASE)
 _FULL_OF = re.compile(r"\bfull of\s+(?:(?:a|an|the|some|strange|bad)\s+)*$", re.IGNORECASE)
 # a comma before a subject starts a clause of its own ("a moon face which has gone now, my skin was full of acne")
 _COMMA_CLAUSE = re.compile(r",\s*(?=(?:i|my|he|she|they|we|his|her|their)\b)", re.IGNORECASE)
@@ -244,7 +246,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         if _RESOLVED.match(resolved.group()) and not _POSSESSIVE.search(before) and _prior_role(m) == "effect":
             return "effect"
         return "use"  # "my acne cleared", "anxiety is much better"
-    if _CONDITION_LIST.search(text, sentence.start, m.start):
+    if _CONDITION_LIST.search(text, sentence.start, m.start) \
+            and not _SIDE_EFFECTS_NAMED.search(text, sentence.start, m.start):
         return "history"  # "three diseases --- X, Y and Z": a use if the post gives a verdict on them
     if _touching(cues.history, before, 4) is not None or cues.history_after.match(after):
         return "history"
@@ -489,7 +492,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
             if verdict is None or verdict == "worse":
                 continue
             role = "use"
-        if m.kind == "benefit" and role == "effect" and k not in complaint_like:
+        listed_as_side_effect = not everyday and m.name not in lay.lay_grammar().goals \
+            and _SIDE_EFFECTS_NAMED.search(text, ctx.sentence.start, m.start) is not None
+        if m.kind == "benefit" and role == "effect" and k not in complaint_like and not listed_as_side_effect:
             role = "use"  # what a goal "gave me" is a benefit ("gives me energy") unless said to be worse
             verdict = verdict if verdict in ("worse", "nothing") else "helped"
         spoken_of = _touching(cues.hypothetical, text[ctx.clause.start:m.start], 4)
