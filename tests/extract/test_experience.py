@@ -316,6 +316,9 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     ("I had a moon face which has gone now, I was very depressed.", ["moon facies", "depressed"], []),
     ("My skin was full of acne.", ["acne"], []),  # "full of" a complaint is having it
     ("It was really hard for me to fall asleep.", ["inability to fall asleep"], []),
+    # when it happened is no unnamed complaint; a function that was impossible is one
+    ("It stung. In the beginning, a burning sensation.", ["burning sensation"], []),
+    ("Sleeping was impossible for the first few weeks.", ["insomnia"], []),
     # a sentence that says it lists side effects: "problem with" in it starts no list of conditions had
     ("Side effects= headaches, problem with movement, anger, weight loss, memory loss.",
      ["headache", "problem with movement", "anger", "weight loss", "memory impairment"], []),

@@ -548,7 +548,9 @@ _NOT_A_COMPLAINT = re.compile(
     r"etc|other|others|well|but|because|if|so|which|who|when|while|after|before|until|better|good|great|helped|"
     r"can|cannot|could|would|should|will|may|might|must|many|much|all|every|any|most|work|working|experiences?|"
     # what passed or healed is no complaint ("then cleared up completely")
-    r"then|cleared|clear|gone|went|away|disappeared|resolved|subsided|improved|healed|fine|normal)\b",
+    r"then|cleared|clear|gone|went|away|disappeared|resolved|subsided|improved|healed|fine|normal|"
+    # when it happened is no complaint ("In the beginning, a burning sensation")
+    r"beginning|begining|start|first|initially|later|now|morning|evening|night|addition)\b",
     re.IGNORECASE)
 _MOST_WORDS = 5
 _COMMON = 5  # a one-word item written this often in patient text is an ordinary word, not an unnamed complaint
