@@ -39,6 +39,7 @@ it names. `a` is always a substance; a pair of two classes or two foods is not r
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -136,15 +137,23 @@ class _Found:
 
 
 class _Sentence:
-    """One sentence (or table row) with its mentions, read once; mention spans relative to it."""
+    """One sentence (or table row) with its mentions, read once; mention spans relative to it. Its clause
+    breaks and negation cues are looked for when first asked (most sentences read need neither)."""
 
     def __init__(self, text: str, span: Span, mentions: Sequence[Mention], cues: InteractionCues) -> None:
         self.span = span
         self.text = text[span.start:span.end]
         self.mentions = [Mention(m.name, Span(m.span.start - span.start, m.span.end - span.start), m.kind)
                          for m in mentions]
-        self.breaks = [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
-        self.negations = [m.start() for m in cues.negation.finditer(self.text)]
+        self.cues = cues
+
+    @functools.cached_property
+    def breaks(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
+
+    @functools.cached_property
+    def negations(self) -> list[int]:
+        return [m.start() for m in self.cues.negation.finditer(self.text)]
 
     def _clause(self, offset: int) -> int:
         return sum(1 for b in self.breaks if b <= offset)
