@@ -30,6 +30,32 @@ def for_lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
+# re.IGNORECASE matches "i" to "İ" and "ı", and "s" to "ſ", which lower-casing keeps apart
+_FOLDED_APART = re.compile("[\u0130\u0131\u017f]")
+# a letter named by its code, a back-reference or a flag turned off inside: the pattern may say case otherwise
+_CASE_SAYING = re.compile(r"\\[xuUN0-9]|\(\?[a-zA-Z]*-")
+
+
+@functools.lru_cache(maxsize=256)
+def _case_free(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
+    """`patterns`, each for_lowered when it is of ASCII and says nothing of case but IGNORECASE (`patterns`
+    itself when none changes)."""
+    free = tuple(for_lowered(p) if p.pattern.isascii() and not _CASE_SAYING.search(p.pattern) else p
+                 for p in patterns)
+    return patterns if all(a is b for a, b in zip(free, patterns, strict=True)) else free
+
+
+def lowered_for(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[tuple[re.Pattern[str], ...], str]:
+    """Patterns and a text to search instead of `patterns` in `text`: the same matches at the same offsets,
+    found faster. A case-insensitive pattern of ASCII naming no upper-case letter runs without IGNORECASE over
+    the text lower-cased (for_lowered), unless the text holds one of the letters IGNORECASE matches to "i" or
+    "s" and lower-casing does not ("İ", "ı", "ſ")."""
+    case_free = _case_free(patterns)
+    if case_free is patterns or _FOLDED_APART.search(text):
+        return patterns, text
+    return case_free, lower_same_length(text)
+
+
 def lower_same_length(text: str) -> str:
     """`text` lower-cased with its length kept, so offsets still index the original, in bounded memory.
 

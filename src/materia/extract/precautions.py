@@ -11,7 +11,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from materia.extract.parse import Parsed
+from materia.extract.parse import Parsed, lowered_for
 from materia.extract.uses import headings, lowered
 from materia.lexicons.cues import Patterns, precaution_lexicon
 from materia.types import Precaution, Span
@@ -31,6 +31,7 @@ def _matcher() -> re.Pattern[str]:
 
 
 def _any(patterns: Patterns, text: str) -> bool:
+    patterns, text = lowered_for(patterns, text)
     return any(p.search(text) for p in patterns)
 
 
