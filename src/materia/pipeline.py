@@ -42,6 +42,7 @@ BATCH_FILES, BATCH_SECONDS = 32, 1.0  # one transaction stores this many files, 
 IN_FLIGHT_BYTES = 64 << 20  # files handed to workers and not yet stored, at most (roughly: text, not results)
 SUMMARIES_PER_TASK = 8  # summaries a worker builds per task (a big substance takes a while alone)
 BIG_FILE_BYTES = 8 << 20  # a bigger file may hold a huge document: extracted here and stored a block at a time
+PRELOAD = "materia.preload"  # what the worker pool's fork server imports: warm_up, paid once for all workers
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,9 +185,11 @@ def extract_file(work: Work, settings: Settings) -> Processed | Failure:
 
 def warm_up() -> None:
     """Load what extraction needs (the vocabularies, the drug dictionary) by extracting a line naming a
-    brand: a worker does it as it starts, so it is paid once per worker and not inside the first file."""
+    brand and an interaction: a worker does it as it starts (or the fork server it is forked from, once:
+    materia.preload), so it is not paid inside the first file."""
     extract(Document(source="warm-up", sha256="", kind="monograph", format="text", title="Abilify",
-                     text="Abilify (aripiprazole) 10 mg a day may cause nausea; zinc helps colds."))
+                     text="Abilify (aripiprazole) 10 mg a day may cause nausea; zinc helps colds. "
+                          "Avoid with strong CYP3A4 inhibitors such as ketoconazole."))
     unit_factor("mg", "g")  # the unit registry (pint), which the first upper limit of a dose needs
 
 
@@ -201,7 +204,7 @@ def _runner(workers: int, scheduler: str | None, pending_bytes: int, pending_fil
         return Cluster(scheduler, ahead=max(2, min(BATCH_FILES, IN_FLIGHT_BYTES // mean_bytes // 8)))
     workers = min(workers, 1 + pending_bytes // POOL_BYTES_PER_WORKER)
     ahead = max(2, min(BATCH_FILES, IN_FLIGHT_BYTES // mean_bytes // max(1, workers)))
-    return Pool(workers, warm_up, ahead) if workers > 1 else InProcess()
+    return Pool(workers, warm_up, ahead, preload=PRELOAD) if workers > 1 else InProcess()
 
 
 def _shared_files(cluster: Cluster, first: tuple[str, str]) -> bool:
@@ -355,7 +358,7 @@ def _store_big(store: Store, work: Work, settings: Settings,
         notes = tuple(dict.fromkeys(n for d in documents for n in d.notes))
         if len(documents) == 1 and blocks.huge(documents[0]):
             # its blocks by `workers` processes (each pays for its vocabularies once: a few seconds of CPU)
-            pool = Pool(workers, warm_up, ahead=2) if workers > 1 else None
+            pool = Pool(workers, warm_up, ahead=2, preload=PRELOAD) if workers > 1 else None
             try:
                 parts = blocks.extract_parts(documents[0], runner=pool)
                 return store.put_parts(work.source, raw.sha256, parts), notes

@@ -63,20 +63,23 @@ def _start_worker(warm: Callable[[], object] | None) -> None:
 
 class Pool:
     """`workers` processes started by forkserver: each is forked from a small server that has imported
-    the warm-up's module (materia.pipeline), so it inherits those imports but no open database
-    connection or thread of this process, then runs `warm` (the vocabularies) once for all its items.
-    Measured to two warm workers: fork 3.2 s of CPU, forkserver with the import preloaded 4.0 s,
-    without it 4.7 s; fork is cheaper but copies whatever this process holds (threads, sockets)."""
+    `preload` (by default the warm-up's module), so it inherits those imports and what they loaded but no
+    open database connection or thread of this process, then runs `warm` (the vocabularies) once for all
+    its items. Measured to two warm workers: fork 3.2 s of CPU, forkserver with the import preloaded 4.0 s,
+    without it 4.7 s; fork is cheaper but copies whatever this process holds (threads, sockets). A preload
+    module that warms up as it is imported (materia.preload) is paid once, in the server, not per worker."""
 
-    def __init__(self, workers: int, warm: Callable[[], object] | None = None, ahead: int = 4) -> None:
+    def __init__(self, workers: int, warm: Callable[[], object] | None = None, ahead: int = 4,
+                 preload: str | None = None) -> None:
         self.workers, self.warm, self.window = workers, warm, workers * ahead
+        self.preload = preload or (warm.__module__ if warm is not None else None)
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"  # Windows
         context = multiprocessing.get_context(method)
-        if self.warm is not None and method == "forkserver":  # the server imports the warm-up's module once
-            context.set_forkserver_preload([self.warm.__module__])
+        if self.preload is not None and method == "forkserver":  # the server imports it once (when it starts)
+            context.set_forkserver_preload([self.preload])
         return ProcessPoolExecutor(self.workers, context, initializer=_start_worker, initargs=(self.warm,))
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R | WorkerLost]]:

@@ -3,6 +3,7 @@ sentences stay inside sections."""
 from __future__ import annotations
 
 import importlib
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -76,3 +77,24 @@ def test_parse_no_sentence_crosses_a_section() -> None:
     parsed = parse(Document(source="r.tsv", sha256="", text=text, kind="community", format="tsv", sections=sections))
     assert [text[s.start:s.end] for s in parsed.sentences] == ["2314\tlexapro\t7", "felt better",
                                                               "takin 100mg per day, no sex drive"]
+
+
+_CASE_TEXT = st.text(alphabet=st.sampled_from([*"aAiIsSkK \n-.", "\u0130", "\u0131", "\u017f", "\u212a", "µ", "Σ"]),
+                     max_size=40)
+_CASE_PATTERNS = [r"\bis\b", "k+i", r"[a-z]+s", r"(?<![\w-])as(?:k|i)?", r"\x41", "(?-i:a)", "µ", r"(\w)\1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_CASE_TEXT)
+def test_parse_lowered_for_finds_what_ignorecase_finds(text):
+    from materia.extract.parse import lowered_for
+
+    patterns = tuple(re.compile(p, re.IGNORECASE) for p in _CASE_PATTERNS)
+    faster, lowered = lowered_for(patterns, text)
+    for pattern, fast in zip(patterns, faster, strict=True):
+        assert [m.span() for m in fast.finditer(lowered)] == [m.span() for m in pattern.finditer(text)]
+    parsed = parse(Document(source="x", sha256="0", text=text, kind="article", format="text"))
+    for pattern in patterns:
+        for start in range(0, len(text) + 1, 7):
+            got, expected = parsed.search(pattern, start, len(text)), pattern.search(text, start, len(text))
+            assert (got and got.span()) == (expected and expected.span())

@@ -58,6 +58,8 @@ def test_summaries_head_keeps_first_claims_and_counts_the_rest(monograph: Monogr
     assert len(first.claims) == HEAD_CLAIMS and first.n_claims == HEAD_CLAIMS + 5
     assert len(first.claims[0].citations) == HEAD_CITATIONS and first.claims[0].n_citations == many.n_citations
     assert head.sections[1:] == monograph.sections[1:]
+    stored = summary_rules.parts(dataclasses.replace(monograph, sections=(section, *monograph.sections[1:])))[HEAD]
+    assert summary_rules.decode_json(stored) == dumps(head)  # cut from the whole monograph's JSON, as if encoded alone
 
 
 def test_summaries_built_at_ingest_and_read_without_building(kb: KnowledgeBase, tmp_path: Path) -> None:

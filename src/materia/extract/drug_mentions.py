@@ -39,7 +39,7 @@ from materia.extract.names import canonical as canonical_name
 from materia.extract.parse import lower_same_length
 from materia.extract.substances import drug_dictionary, scan
 from materia.lexicons import loader
-from materia.lexicons.cues import interaction_cues
+from materia.lexicons.cues import alternation, interaction_cues
 from materia.lexicons.drug_classes import canonical_class, classes, fold
 from materia.lexicons.lay import word_counts
 from materia.lexicons.substances import substances
@@ -125,8 +125,8 @@ class Recogniser:
             self._automaton.add_word(surface, (len(surface), f"{kind}\t{canonical}"))
         self._automaton.make_automaton()
         cues = interaction_cues()
-        endings = "|".join(map(re.escape, cues.name_endings))
-        self._ending = re.compile(rf"\b[a-z][a-z-]{{2,}}(?:{endings})\b")
+        # at most one ending can stand before a word's boundary, so a trie of them finds what a list does
+        self._ending = re.compile(rf"\b[a-z][a-z-]{{2,}}{alternation(cues.name_endings)}\b")
         self._not_names = cues.not_names
         self._not_partners = cues.not_partners
         self._molecule = cues.not_partner_words

@@ -39,6 +39,7 @@ it names. `a` is always a substance; a pair of two classes or two foods is not r
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ from dataclasses import dataclass
 from materia.extract.drug_mentions import Mention, default_recogniser
 from materia.extract.names import canonical as canonical_name
 from materia.extract.pair_model import PairModel, SentenceScorer, blind, pair_model
-from materia.extract.parse import Parsed, for_lowered
+from materia.extract.parse import Parsed, for_lowered, lowered_for, lowered_one
 from materia.lexicons.cues import InteractionCues, interaction_cues
 from materia.lexicons.drug_classes import canonical_class, classes_of, fold, members
 from materia.types import Interaction, InteractionType, MarkedName, Severity, Span
@@ -79,8 +80,8 @@ def label_pairs(model: PairModel, mentions: Sequence[Mention], text: str, style:
         pairs = ((i, j) for i in range(len(mentions)) for j in range(i + 1, len(mentions)))
     blinded = blind(text, [(m.span.start, m.span.end, "class" if m.kind == "class" else "substance", m.name)
                            for m in mentions], style)
-    comparison = interaction_cues().comparison
-    compared = [m.start() for m in comparison.finditer(text)]
+    comparison, lowered = lowered_one(interaction_cues().comparison, text)
+    compared = [m.start() for m in comparison.finditer(lowered)]
     scorer = SentenceScorer(model, blinded)
     out = {}
     for i, j in pairs:
@@ -113,16 +114,18 @@ def _mechanisms(cues: InteractionCues, text: str) -> tuple[str, ...]:
 
 
 def _severity(cues: InteractionCues, text: str) -> tuple[Severity | None, str | None]:
-    for severity, pattern in cues.severity:
-        match = pattern.search(text)
+    patterns, lowered = lowered_for(tuple(pattern for _, pattern in cues.severity), text)
+    for (severity, _), pattern in zip(cues.severity, patterns, strict=True):
+        match = pattern.search(lowered)
         if match:
-            return severity, match.group()  # type: ignore[return-value]
+            return severity, text[match.start():match.end()]  # type: ignore[return-value]  # as written
     return None, None
 
 
 def _stated_type(cues: InteractionCues, text: str) -> InteractionType | None:
-    for kind, pattern in cues.types:
-        if pattern.search(text):
+    patterns, lowered = lowered_for(tuple(pattern for _, pattern in cues.types), text)
+    for (kind, _), pattern in zip(cues.types, patterns, strict=True):
+        if pattern.search(lowered):
             return kind  # type: ignore[return-value]
     return None
 
@@ -136,15 +139,24 @@ class _Found:
 
 
 class _Sentence:
-    """One sentence (or table row) with its mentions, read once; mention spans relative to it."""
+    """One sentence (or table row) with its mentions, read once; mention spans relative to it. Its clause
+    breaks and negation cues are looked for when first asked (most sentences read need neither)."""
 
     def __init__(self, text: str, span: Span, mentions: Sequence[Mention], cues: InteractionCues) -> None:
         self.span = span
         self.text = text[span.start:span.end]
         self.mentions = [Mention(m.name, Span(m.span.start - span.start, m.span.end - span.start), m.kind)
                          for m in mentions]
-        self.breaks = [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
-        self.negations = [m.start() for m in cues.negation.finditer(self.text)]
+        self.cues = cues
+
+    @functools.cached_property
+    def breaks(self) -> list[int]:
+        return [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
+
+    @functools.cached_property
+    def negations(self) -> list[int]:
+        negation, lowered = lowered_one(self.cues.negation, self.text)
+        return [m.start() for m in negation.finditer(lowered)]
 
     def _clause(self, offset: int) -> int:
         return sum(1 for b in self.breaks if b <= offset)
@@ -257,7 +269,8 @@ class _Reader:
         if kind is None:
             return []
         paired = {f.a_span for f in explicit} | {f.b.span for f in explicit}
-        referent = self.cues.referents.search(sentence.text)
+        referents, lowered = lowered_one(self.cues.referents, sentence.text)
+        referent = referents.search(lowered)
         a_span = (Span(sentence.span.start + referent.start(), sentence.span.start + referent.end()) if referent
                   else sentence.span)
         out = []
@@ -399,7 +412,7 @@ def find(parsed: Parsed, substance: str | None, ingredients: Sequence[str] = ())
             continue
         if not trigger.search(lower, span.start, span.end):
             continue
-        if cues.not_statements.search(text, span.start, span.end):  # "tell your doctor about all the medicines"
+        if parsed.search(cues.not_statements, span.start, span.end):  # "tell your doctor about all the medicines"
             continue
         _report(reader, span, reader.read(_Sentence(text, span, mentions, cues)), out, seen)
     for span, found in rows.items():
@@ -490,7 +503,8 @@ def _report(reader: _Reader, span: Span, found: list[_Found], out: list[Interact
     said = reader.text[span.start:span.end]
     severity, wording = _severity(reader.cues, said)
     mechanism = _mechanisms(reader.cues, said)
-    dosing = severity != "major" and reader.cues.dosing_advice.search(said) is not None
+    dosing_advice, lowered = lowered_one(reader.cues.dosing_advice, said)
+    dosing = severity != "major" and dosing_advice.search(lowered) is not None
     for f in found:
         key = (f.a, f.b.name, span)
         if key in seen or f.a == f.b.name or (dosing and f.b.kind == "food"):  # "take with food" is how to take it

@@ -61,6 +61,7 @@ class Blinded:
     style: str = "label"  # "label" (drug labels, monographs: DrugBank's texts) or "abstract" (MedLine)
 
 
+@functools.lru_cache(maxsize=65536)  # a document's sentences share most of their words
 def _norm(word: str) -> str:
     return _DIGITS.sub("0", word.lower())
 
@@ -204,12 +205,12 @@ def between_features(sentence: Blinded, i: int, j: int) -> list[str]:
     chain = ("<a>", *between, "<b>")
     feats += [f"bb={x}|{y}" for x, y in itertools.pairwise(chain)]
     feats += [f"bs={_stem(w)}" for w in between]
-    skeleton = ("<a>", *_collapsed(between), "<b>")
+    near = _collapsed(between)
+    skeleton = ("<a>", *near, "<b>")
     feats += [f"cb={x}|{_stem(y)}" for x, y in itertools.pairwise(skeleton)]
     feats.append(f"cn={_bucket(len(skeleton) - 2, (0, 1, 2, 4, 7, 12))}")
     if len(skeleton) <= 6:
         feats.append("cs=" + " ".join(_stem(w) for w in skeleton))
-    near = _collapsed(between)
     feats += [f"ba{k}={w}" for k, w in enumerate(near[:3])] + [f"bz{k}={w}" for k, w in enumerate(near[::-1][:3])]
     feats += [f"cbb={x}|{y}|{z}" for x, y, z in zip(skeleton, skeleton[1:], skeleton[2:], strict=False)]
     if all(w in _COORDINATION for w in between):

@@ -30,6 +30,38 @@ def for_lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
+# re.IGNORECASE matches "i" to "İ" and "ı", and "s" to "ſ", which lower-casing keeps apart
+_FOLDED_APART = re.compile("[\u0130\u0131\u017f]")
+# a letter named by its code, a back-reference or a flag turned off inside: the pattern may say case otherwise
+_CASE_SAYING = re.compile(r"\\[xuUN0-9]|\(\?[a-zA-Z]*-")
+
+
+@functools.lru_cache(maxsize=256)
+def _case_free(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...] | None:
+    """`patterns` for_lowered when every one of them is case-insensitive, of ASCII, and says nothing else of case;
+    else None (they are all run over one text)."""
+    free = tuple(for_lowered(p) if p.pattern.isascii() and not _CASE_SAYING.search(p.pattern) else p
+                 for p in patterns)
+    return None if any(a is b for a, b in zip(free, patterns, strict=True)) else free
+
+
+def lowered_for(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[tuple[re.Pattern[str], ...], str]:
+    """Patterns and a text to search instead of `patterns` in `text`: the same matches at the same offsets,
+    found faster. A case-insensitive pattern of ASCII naming no upper-case letter runs without IGNORECASE over
+    the text lower-cased (for_lowered), unless the text holds one of the letters IGNORECASE matches to "i" or
+    "s" and lower-casing does not ("İ", "ı", "ſ")."""
+    case_free = _case_free(patterns)
+    if case_free is None or _FOLDED_APART.search(text):
+        return patterns, text
+    return case_free, lower_same_length(text)
+
+
+def lowered_one(pattern: re.Pattern[str], text: str) -> tuple[re.Pattern[str], str]:
+    """lowered_for of one pattern."""
+    (pattern,), text = lowered_for((pattern,), text)
+    return pattern, text
+
+
 def lower_same_length(text: str) -> str:
     """`text` lower-cased with its length kept, so offsets still index the original, in bounded memory.
 
@@ -84,6 +116,18 @@ class Parsed:
     def lower(self) -> str:
         """The text lower-cased, its offsets those of the text (lower_same_length), made once per document."""
         return lower_same_length(self.document.text)
+
+    def search(self, pattern: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
+        """pattern.search(text, start, end), over the lowered text when that finds the same (lowered_for): the
+        match's offsets index the text, its group() may be lower-cased."""
+        case_free = _case_free((pattern,))
+        if case_free is None or self._folded_apart:
+            return pattern.search(self.text, start, end)
+        return case_free[0].search(self.lower, start, end)
+
+    @functools.cached_property
+    def _folded_apart(self) -> bool:
+        return _FOLDED_APART.search(self.document.text) is not None
 
     def sentence_at(self, offset: int) -> Span | None:
         """The sentence containing `offset`, if any."""

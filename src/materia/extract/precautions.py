@@ -11,9 +11,9 @@ import bisect
 import re
 from functools import lru_cache
 
-from materia.extract.parse import Parsed
+from materia.extract.parse import Parsed, lowered_for
 from materia.extract.uses import headings, lowered
-from materia.lexicons.cues import Patterns, precaution_lexicon
+from materia.lexicons.cues import Patterns, alternation, precaution_lexicon
 from materia.types import Precaution, Span
 
 __all__ = ["find"]
@@ -26,11 +26,11 @@ _COORDINATED = re.compile(r"\b([a-z]+) (?:or|and|/) ([a-z]+ (?:disease|disorders
 @lru_cache(maxsize=1)
 def _matcher() -> re.Pattern[str]:
     concepts, _ = precaution_lexicon()
-    surfaces = sorted(concepts, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(s) for s in surfaces) + r")(?!\w)")
+    return re.compile(r"(?<!\w)(?:" + alternation(concepts) + r")(?!\w)")  # the longest name first
 
 
 def _any(patterns: Patterns, text: str) -> bool:
+    patterns, text = lowered_for(patterns, text)
     return any(p.search(text) for p in patterns)
 
 

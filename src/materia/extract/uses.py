@@ -44,7 +44,7 @@ import ahocorasick
 
 from materia.extract.conditions import StudyRole, study_lead
 from materia.extract.effects import default_matcher
-from materia.extract.parse import Parsed, automaton_iter
+from materia.extract.parse import Parsed, automaton_iter, lowered_for
 from materia.extract.references import CitationIndex
 from materia.lexicons.cues import EVIDENCE_CUES, disease_ontology_names, use_concepts, use_cues
 from materia.lexicons.effects import cues as effect_cues
@@ -176,10 +176,12 @@ def lead_of(parsed: Parsed, index: int) -> Span | None:
 @lru_cache(maxsize=4096)
 def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
     """Cached: a sentence holding many names is tested once per cue list."""
+    patterns, text = lowered_for(patterns, text)
     return any(p.search(text) for p in patterns)
 
 
 def _hits(patterns: tuple[re.Pattern[str], ...], text: str, offset: int) -> tuple[Span, ...]:
+    patterns, text = lowered_for(patterns, text)
     return tuple(Span(m.start() + offset, m.end() + offset) for p in patterns for m in p.finditer(text))
 
 

@@ -85,11 +85,22 @@ def head(m: Monograph) -> Monograph:
     return dataclasses.replace(m, sections=sections, community=community)
 
 
+def _plain_head(whole: dict[str, Any]) -> dict[str, Any]:
+    """to_json(head(m)), cut from to_json(m) (`whole`): the same lists, shortened."""
+    def first_citations(claim: dict[str, Any]) -> dict[str, Any]:
+        cited = claim["citations"]
+        return claim if len(cited) <= HEAD_CITATIONS else {**claim, "citations": cited[:HEAD_CITATIONS]}
+
+    sections = [{**s, "claims": [first_citations(c) for c in s["claims"][:HEAD_CLAIMS]]} for s in whole["sections"]]
+    community = {**whole["community"], "reports": whole["community"]["reports"][:HEAD_REPORTS]}
+    return {**whole, "sections": sections, "community": community}
+
+
 def parts(m: Monograph, aliases: Iterable[str] = ()) -> dict[str, bytes]:
     """Every summary part of a monograph (and the aliases its substance resolves from, for the record)."""
-    whole = to_json(m)  # once: the chunks are slices of it
+    whole = to_json(m)  # once: the head and the chunks are slices of it
     assert isinstance(whole, dict) and isinstance(whole["sections"], list)
-    out = {MONOGRAPH: _compress(json_text(whole)), HEAD: encode(head(m))}
+    out = {MONOGRAPH: _compress(json_text(whole)), HEAD: _compress(json_text(_plain_head(whole)))}
     for s, plain in zip(m.sections, whole["sections"], strict=True):
         assert isinstance(plain, dict) and isinstance(plain["claims"], list)
         for n in range((len(s.claims) + SECTION_CHUNK - 1) // SECTION_CHUNK):

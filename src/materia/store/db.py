@@ -25,7 +25,7 @@ from materia.errors import StoreError
 from materia.store import summaries
 from materia.store.models import Base, DocumentRow, ItemRow
 from materia.store.read import MIGRATIONS, Reader, generation, latest_revision
-from materia.store.serialise import ItemRecord, Prepared, content_key, prepare
+from materia.store.serialise import ItemRecord, Prepared, content_key, json_column, prepare
 from materia.store.sql import Connection, Row
 from materia.types import Document, Extraction, Span
 
@@ -127,12 +127,19 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _stored_item(item: ItemRecord, offset: int) -> dict[str, Any]:
+class _JsonText(str):
+    """A JSON column's value already written as JSON text (json_column): stored as it is."""
+
+
+def _stored_item(item: ItemRecord, offset: int) -> dict[str, Any] | _JsonText:
     """An item as the history keeps it: its `span` indexes the file's text (the record's `offset` added,
-    as the contract's spans do; the document may be gone), the payload's spans its document's text."""
-    return {"category": item.category, "name": item.name, "stance": item.stance, "evidence": item.evidence,
-            "text": item.text, "span": [item.span.start + offset, item.span.end + offset],
-            "payload": dict(item.payload or {})}
+    as the contract's spans do; the document may be gone), the payload's spans its document's text. As JSON
+    text when the item's payload comes encoded (the payload last: the text json_column writes for the whole)."""
+    head = {"category": item.category, "name": item.name, "stance": item.stance, "evidence": item.evidence,
+            "text": item.text, "span": [item.span.start + offset, item.span.end + offset]}
+    if item.payload_json is None:
+        return {**head, "payload": dict(item.payload or {})}
+    return _JsonText(f'{json_column(head)[:-1]},"payload":{item.payload_json}}}')
 
 
 def _stored_records(s: Session, document_id: int) -> list[ItemRecord]:
@@ -153,8 +160,9 @@ def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
         return
     connection = s.connection()
     dialect = connection.dialect.name
-    if dialect not in ("postgresql", "sqlite"):
-        connection.execute(insert(table), rows)
+    if dialect not in ("postgresql", "sqlite"):  # SQLAlchemy encodes JSON columns itself
+        connection.execute(insert(table), [{c: json.loads(v) if isinstance(v, _JsonText) else v for c, v in row.items()}
+                                           for row in rows])
         return
     columns = list(rows[0])
     as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
@@ -164,7 +172,7 @@ def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
         if v is None:
             return None
         if column in as_json:
-            return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+            return v if isinstance(v, _JsonText) else json_column(v)
         if column in as_time:  # as SQLAlchemy's SQLite DateTime stores it, so it reads it back
             return v.isoformat(" ", "microseconds")
         return v
@@ -491,7 +499,8 @@ class Store(Reader):
             _insert_rows(s, ITEMS, [
                 {"document_id": w.row.id, "category": r.category, "substance": w.substance, "name": r.name,
                  "stance": r.stance, "evidence": r.evidence, "key": r.key, "digest": r.digest, "text": r.text,
-                 "payload": r.payload, "span_start": r.span.start, "span_end": r.span.end} for r in recs])
+                 "payload": r.payload if r.payload_json is None else _JsonText(r.payload_json),
+                 "span_start": r.span.start, "span_end": r.span.end} for r in recs])
 
     @staticmethod
     def _add_history(s: Session, w: _Written, changes: Iterable[tuple[str, ItemRecord, ItemRecord | None]],

@@ -29,6 +29,13 @@ class ItemRecord:
     span: Span
     payload: dict[str, Any]
     digest: str | None  # what the item says (values_digest), None if stored before migration 0004
+    payload_json: str | None = None  # the payload as a JSON column stores it (json_column), made where the item
+    # was extracted, so the one writer does not encode it for the items and again for the history; None: read back
+
+
+def json_column(value: Any) -> str:
+    """A value of a JSON column as the store writes it (the items' payloads, the history's items)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 _PIECE = 1 << 20  # characters normalised at a time
@@ -93,7 +100,7 @@ class Prepared:
     """One document's extraction as the store writes it: its row's values and its item records. Made where
     the document was extracted (a worker process), so the one writer of an ingest serialises no items."""
 
-    document: Document
+    document: Document  # without its sections and marks, which the store does not keep (nor a worker send)
     substance: str | None
     has_references: bool
     records: tuple[ItemRecord, ...]
@@ -103,7 +110,9 @@ def prepare(x: Extraction | Prepared) -> Prepared:
     """An extraction ready to store (a prepared one as it is)."""
     if isinstance(x, Prepared):
         return x
-    return Prepared(x.document, x.substance, bool(x.references), tuple(records(x)))
+    # unpickling a document's sections was a third of what the writer spent receiving it from a worker
+    document = dataclasses.replace(x.document, sections=(), marked=())
+    return Prepared(document, x.substance, bool(x.references), tuple(records(x)))
 
 
 def records(x: Extraction) -> list[ItemRecord]:
@@ -120,7 +129,7 @@ def records(x: Extraction) -> list[ItemRecord]:
         assert isinstance(payload, dict)  # every item is a dataclass
         out.append(ItemRecord(category, name[:500], stance, evidence, f"{category}|{name.lower()}|{stance or ''}",
                               ev.of(text)[:MAX_TEXT], item.span, payload,
-                              values_digest(payload, _offset_fields(type(item)))))
+                              values_digest(payload, _offset_fields(type(item))), json_column(payload)))
 
     for category in CATEGORIES:  # the registry's order: the order records are stored in
         for item in items(x, category):
