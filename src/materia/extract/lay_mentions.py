@@ -97,7 +97,7 @@ def _build_vocabulary() -> _Vocabulary:
     words.update(w for phrase in grammar.feelings for w in phrase)
     counts = lay.word_counts()
     initial: dict[tuple[str, int], list[str]] = {}
-    for w in words:
+    for w in sorted(words):  # in a fixed order: a set's order changes with the process's hash seed
         if len(w) >= 4 and w.isalpha():
             initial.setdefault((w[0], len(w)), []).append(w)
     common: dict[tuple[str, int], list[str]] = {}
@@ -165,7 +165,7 @@ def correct(word: str) -> str:
         close = [c for c in close if _inflected(word, c[0])]
         if not close:
             return word
-    best, best_d, _ = min(close, key=lambda c: (c[1], -v.counts.get(c[0], 0)))
+    best, best_d, _ = min(close, key=lambda c: (c[1], -v.counts.get(c[0], 0), c[0]))
     best_n = v.counts.get(best, 0)
     # a long word never written in the training texts, one letter from a term, is that term ("vaculitis")
     unseen_near = own == 0 and best_d == 1 and len(word) >= 7
