@@ -22,6 +22,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -321,10 +322,26 @@ def cross_validate(sections: list[TacSection], folds: int = 5, labels: int | Non
     return score(ordered, predictions)
 
 
+def capitals(sections: list[TacSection], terms: dict[str, str]) -> list[str]:
+    """The short one-word terms (five letters or fewer) the labels write in capitals at least as often as not
+    ("TEN", "DRESS", "MS"), not "fall" or "died": in patient text such a word names the reaction only in capitals
+    ("over the ten years" names none)."""
+    short = {s for s in terms if " " not in s and len(s) <= 5}
+    upper: Counter[str] = Counter()
+    other: Counter[str] = Counter()
+    for sec in sections:
+        for m in re.finditer(r"[A-Za-z]+", sec.document.text):
+            word = m.group()
+            if word.lower() in short:
+                (upper if word.isupper() else other)[word.lower()] += 1
+    return sorted(w for w in short if upper[w] >= max(2, other[w]))
+
+
 def write_lexicon(sections: list[TacSection], path: Path = LEXICON, model_path: Path = MODEL) -> int:
     learned = learn(sections)
     header = "".join(line + "\n" for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
     rows = [f"{s}\t{c}\tlearned\n" for s, c in sorted(learned.terms.items())]
+    rows += [f"{w}\t{w}\tcapitals\n" for w in capitals(sections, learned.terms)]
     rows += [f"{s}\t{s}\tdrop\n" for s in sorted(learned.drops)]
     rows += [f"{w}\t{w}\tleft\n" for w in sorted(learned.left)]
     rows += [f"{w}\t{w}\tright\n" for w in sorted(learned.right)]

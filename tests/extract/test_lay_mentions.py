@@ -105,3 +105,10 @@ def test_lay_mentions_a_word_of_english_is_never_corrected_into_another(word: st
 ])
 def test_lay_mentions_the_writers_own_ways_of_saying_a_symptom(text: str, named: list[tuple[str, str]]) -> None:
     assert [(text[m.start:m.end], m.name) for m in mentions(text)] == named
+
+
+def test_lay_mentions_a_labels_abbreviation_names_a_reaction_only_in_capitals() -> None:
+    # the labels write TEN, DRESS and MS in capitals (bench/tac_adr.py counts it); "fall" and "died" they do not
+    assert mentions("Over the ten years that I have used this") == []
+    assert [m.name for m in mentions("I developed TEN and was hospitalised")] == ["ten"]
+    assert [m.name for m in mentions("Nearly died after a severe reaction")] == ["died"]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import ahocorasick
 
+from materia.lexicons import effects as effect_lexicon
 from materia.lexicons import lay
 from materia.lexicons.cache import compiled
 from materia.lexicons.surface import normalise, plural_variants
@@ -300,10 +301,13 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
     norm = " " + " ".join(toks.words) + " "
     norm_starts = list(accumulate((len(w) + 1 for w in toks.words), initial=1))
     hits: list[_Hit] = []
+    capitals = effect_lexicon.label_capitals()
     for end_idx, (length, surface) in v.automaton.iter(norm):
         i = bisect.bisect_left(norm_starts, end_idx - length)
         j = bisect.bisect_right(norm_starts, end_idx - 1) - 1
         term = terms.get(surface)
+        if surface in capitals and not toks.text[toks.starts[i]:toks.ends[j]].isupper():
+            continue  # a label's abbreviation names a reaction in capitals: "over the ten years" names no TEN
         kind: lay.TermKind = term.kind if term else "symptom"
         if surface in stop_words:
             kind = "benefit"

@@ -122,7 +122,7 @@ def lay_terms() -> dict[str, str]:
 @functools.lru_cache(maxsize=1)
 def _tac_rows() -> tuple[tuple[str, str, str], ...]:
     rows = tuple((s, c, k) for s, c, k in load_tsv("effects_tac.tsv", 3))
-    bad = {k for _, _, k in rows} - {"learned", "drop", "left", "right"}
+    bad = {k for _, _, k in rows} - {"learned", "drop", "left", "right", "capitals"}
     if bad:
         raise VocabularyError(f"effects_tac.tsv: unknown kinds {sorted(bad)}")
     return rows
@@ -155,6 +155,13 @@ def span_model_weights() -> tuple[dict[str, float], dict[str, float], float]:
 def tac_terms() -> dict[str, str]:
     """Mention strings learned from the TAC 2017 ADR labels -> canonical name."""
     return {s: c for s, c, k in _tac_rows() if k == "learned"}
+
+
+@functools.lru_cache(maxsize=1)
+def label_capitals() -> frozenset[str]:
+    """Short learned terms the labels write in capitals ("TEN", "DRESS", "MS"): in other text, a reaction only
+    when written so ("over the ten years" names none)."""
+    return frozenset(s for s, _, k in _tac_rows() if k == "capitals")
 
 
 def tac_side_words(side: str) -> frozenset[str]:
