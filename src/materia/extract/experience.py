@@ -62,8 +62,9 @@ _AT_FIRST = re.compile(r"\b(?:at first|initial(?:ly)?|in the beginning|at the (?
 _PASSED = re.compile(r"\b(?:(?:went|go|goes|gone|going) away|gone|disappear\w*|subsid\w*|resolv\w*|vanish\w*|"
                      r"fad(?:ed|es|ing)|diminish\w*|eased|lessen\w*|wore off|wears off|wearing off|passed|dissipat\w*|"
                      r"tapered off|abated|stopped)\b", re.IGNORECASE)
-_OWNER = re.compile(r"\b(?:my|his|her|our)\b", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"\b(?:my|his|her|our)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_OWNERS = r"\b(?:my|his|her|our)"
+_OWNER = re.compile(_OWNERS + r"\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(_OWNERS + r"\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # a negated condition the writer puts down to the product: it kept it away ("ever since I took this pill, I have
 # never caught a cold", "I don't cough as much", "UTI free for 90 days")
 _PREVENTED = re.compile(r"\b(?:(?:ever )?since|while|when) (?:i|we) (?:took|take|started|start|am taking|was taking|"
@@ -76,15 +77,17 @@ _LISTED = re.compile(r"\b(?:all|both|these|those|the|my|his|her)\s+(?:\w+\s+)?(?
 _ADVERBS = re.compile(r"^\s*(?:(?:symptoms?|issues?|problems?|attacks?|has|have|had|is|are|was|were|has been|"
                       r"have been|got|get|gets|seems?|seemed|now|become|became|\w+ly|much|so|a lot|a bit|far|way|all|"
                       r"almost|completely|totally|quite)\s+)*")
-# a comma that starts a new clause ("for an injury, my stomach got upset"), not the next item of a list
 _ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tolerate|handle|stand|take|bear)\b",
                       re.IGNORECASE)
 # a sentence that says it lists side effects ("Side effects= headaches, ... problem with movement, anger")
 _SIDE_EFFECTS_NAMED = re.compile(r"\bside[- ]?effects?\b|\badverse\b", re.IGNORECASE)
 _FULL_OF = re.compile(r"\bfull of\s+(?:(?:a|an|the|some|strange|bad)\s+)*$", re.IGNORECASE)
-# a comma before a subject starts a clause of its own ("a moon face which has gone now, my skin was full of acne")
-_COMMA_CLAUSE = re.compile(r",\s*(?=(?:i|my|he|she|they|we|his|her|their)\b)", re.IGNORECASE)
-_NEW_CLAUSE = re.compile(r"[;:]|,\s*(?:my|i|it|he|she|they|we|this|that|the|his|her|our)\b", re.IGNORECASE)
+# a comma that starts a new clause, not the next item of a list: one before the writer or another person
+# ("a moon face which has gone now, my skin was full of acne") bounds a clause; one before a subject of any
+# kind ("for an injury, my stomach got upset", "for it, the ...") stops a use cue's reach
+_PERSONS = r"i|my|he|she|they|we|his|her"
+_COMMA_CLAUSE = re.compile(rf",\s*(?=(?:{_PERSONS}|their)\b)", re.IGNORECASE)
+_NEW_CLAUSE = re.compile(rf"[;:]|,\s*(?:{_PERSONS}|it|this|that|the|our)\b", re.IGNORECASE)
 # what a use cue never reaches over: a verb or a subject, the start of a clause of its own
 _GAP_CLAUSE = re.compile(r"\b(?:i|he|she|we|they|is|was|were|are|am|be|been|has|have|had|include[sd]?|including)\b",
                          re.IGNORECASE)
@@ -278,9 +281,18 @@ def _passed(text: str, ctx: _Context) -> bool:
     return bool(_AT_FIRST.search(text, sentence.start, sentence.end) and _PASSED.search(text, m.end, sentence.end))
 
 
-def _among_complaints(text: str, contexts: list[_Context], groups: list[list[int]]) -> set[int]:
+def _named_as_side_effect(text: str, ctx: _Context) -> bool:
+    """Whether a change one could want, not one named as a goal, follows "side effects" in its sentence ("Side
+    effects= headaches, anger, weight loss"): one of them, not a benefit."""
+    return ctx.mention.name not in lay.lay_grammar().goals \
+        and _SIDE_EFFECTS_NAMED.search(text, ctx.sentence.start, ctx.mention.start) is not None
+
+
+def _among_complaints(contexts: list[_Context], groups: list[list[int]],
+                      listed_role: Callable[[int], Role | None]) -> set[int]:
     """The changes a writer could want (not one named as a goal) listed bare, with no cue, among complaints only:
-    "fatigue, increased hair loss, weight loss" (not "weight loss, increased energy, decreased appetite")."""
+    "fatigue, increased hair loss, weight loss" (not "weight loss, increased energy, decreased appetite").
+    `listed_role(k)`: the role model's reading of mention k as a listed one."""
     goals = lay.lay_grammar().goals
     out: set[int] = set()
     for group in groups:
@@ -288,7 +300,7 @@ def _among_complaints(text: str, contexts: list[_Context], groups: list[list[int
             continue
         wanted = [j for j in group if contexts[j].mention.kind == "benefit"]
         if len(wanted) == 1 and contexts[wanted[0]].mention.name not in goals \
-                and all(_no_cue_role(text, contexts[j], True) == "effect" for j in group if j != wanted[0]):
+                and all(listed_role(j) == "effect" for j in group if j != wanted[0]):
             out.add(wanted[0])
     return out
 
@@ -317,7 +329,7 @@ def no_cue_features(parsed: Parsed, span: Span) -> list[tuple[Mention, list[str]
     text = parsed.text
     contexts = _contexts(parsed, span, lay.experience_cues())
     groups = _list_groups(text, contexts)
-    roles = _share_list_roles(text, contexts, groups, bare_lists=False)
+    roles = _share_list_roles(contexts, groups)
     listed = {k for g in groups if len(g) > 1 for k in g}
     return [(c.mention, role_features(text, c.mention.start, c.mention.end, (c.mention.core.start, c.mention.core.end),
                                       (c.sentence.start, c.sentence.end), c.mention.name, c.mention.kind, k in listed,
@@ -442,7 +454,7 @@ def cue_free_mentions(parsed: Parsed, span: Span) -> list[Mention]:
     prior is counted from (scripts/build_lay_lexicon.py counts them in reviews' benefits and side-effects fields)."""
     cues = lay.experience_cues()
     contexts = _contexts(parsed, span, cues)
-    roles = _share_list_roles(parsed.text, contexts, _list_groups(parsed.text, contexts), bare_lists=False)
+    roles = _share_list_roles(contexts, _list_groups(parsed.text, contexts))
     return [c.mention for c, role in zip(contexts, roles, strict=True) if role is None and not c.negated]
 
 
@@ -461,8 +473,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
                           text[span.start:span.end], re.IGNORECASE)))
     groups = _list_groups(text, contexts)
     listed = {k for g in groups if len(g) > 1 for k in g}
-    complaint_like = _among_complaints(text, contexts, groups)
-    roles = _share_list_roles(text, contexts, groups)
+    listed_role = functools.cache(lambda k: _no_cue_role(text, contexts[k], True))  # read once, if ever
+    complaint_like = _among_complaints(contexts, groups, listed_role)
+    roles = _share_list_roles(contexts, groups, listed_role)
     effects: list[Effect] = []
     uses: list[Use] = []
     # verdict cues are read around the mentions, never inside one ("increased hair loss" is no verdict)
@@ -492,9 +505,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
             if verdict is None or verdict == "worse":
                 continue
             role = "use"
-        listed_as_side_effect = not everyday and m.name not in lay.lay_grammar().goals \
-            and _SIDE_EFFECTS_NAMED.search(text, ctx.sentence.start, m.start) is not None
-        if m.kind == "benefit" and role == "effect" and k not in complaint_like and not listed_as_side_effect:
+        if m.kind == "benefit" and role == "effect" and k not in complaint_like \
+                and (everyday or not _named_as_side_effect(text, ctx)):
             role = "use"  # what a goal "gave me" is a benefit ("gives me energy") unless said to be worse
             verdict = verdict if verdict in ("worse", "nothing") else "helped"
         spoken_of = _touching(cues.hypothetical, text[ctx.clause.start:m.start], 4)
@@ -718,15 +730,16 @@ def _list_groups(text: str, contexts: list[_Context]) -> list[list[int]]:
     return groups
 
 
-def _share_list_roles(text: str, contexts: list[_Context], groups: list[list[int]],
-                      bare_lists: bool = True) -> list[Role | None]:
+def _share_list_roles(contexts: list[_Context], groups: list[list[int]],
+                      listed_role: Callable[[int], Role | None] | None = None) -> list[Role | None]:
     """Mentions listed together ("nausea, headaches and dizziness from it") share a role a cue gives one of them;
-    with `bare_lists`, a list no cue decides is a list of effects where the role model reads one of them so."""
+    with `listed_role` (the role model's reading of mention k as a listed one), a list no cue decides is a list of
+    effects where the role model reads one of them so."""
     roles: list[Role | None] = [c.role for c in contexts]
     for group in groups:
         given = next((roles[k] for k in group if roles[k] is not None), None)
-        if given is None and bare_lists and len(group) > 1 \
-                and any(_no_cue_role(text, contexts[k], True) == "effect" for k in group):
+        if given is None and listed_role is not None and len(group) > 1 \
+                and any(listed_role(k) == "effect" for k in group):
             given = "effect"  # a bare list of symptoms ("nausea, anxiety attacks, heart palpitations")
         if given is not None:
             for k in group:

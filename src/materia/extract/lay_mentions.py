@@ -364,20 +364,13 @@ def _grammar() -> _Grammar:
                     lay.experience_cues().body_parts)
 
 
-def _skip(words: list[str], k: int, allowed: frozenset[str], most: int) -> int:
-    """The first word at or after k that is not one of `allowed`, looking at most `most` words ahead."""
+def _skip(words: list[str], k: int, allowed: frozenset[str], most: int,
+          adverbs_but: frozenset[str] | None = None) -> int:
+    """The first word at or after k that is not one of `allowed`, looking at most `most` words ahead; with
+    `adverbs_but`, past adverbs in -ly too ("face became easily red"), except those words ("belly")."""
     n = 0
-    while k < len(words) and n < most and words[k] in allowed:
-        k += 1
-        n += 1
-    return k
-
-
-def _skip_linking(words: list[str], k: int, linking: frozenset[str], parts: frozenset[str]) -> int:
-    """The first word at or after k past at most four words of linking or adverbs ("face became easily red")."""
-    n = 0
-    while k < len(words) and n < 4 and (words[k] in linking or (words[k].endswith("ly") and len(words[k]) > 4
-                                                                 and words[k] not in parts)):
+    while k < len(words) and n < most and (words[k] in allowed or (
+            adverbs_but is not None and words[k].endswith("ly") and len(words[k]) > 4 and words[k] not in adverbs_but)):
         k += 1
         n += 1
     return k
@@ -425,7 +418,7 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
                     2 if direction == "bad" else 1
         # a body part and what it did: "knees hurt", "skin was very sensitive", "hair started to thin"
         if words[k] in g.body_parts:
-            p = _skip_linking(words, k + 1, rules.linking, g.body_parts)
+            p = _skip(words, k + 1, rules.linking, 4, adverbs_but=g.body_parts)
             predicate = g.predicates.at(words, p) if p < len(words) else None
             if predicate is not None:
                 noun = rules.body_predicates[predicate]
