@@ -39,7 +39,8 @@ def test_drug_mentions_abbreviation_of_words_is_no_drug_anywhere() -> None:
 
 
 @pytest.mark.parametrize("text", ["LDL receptors on the cell surface", "formation of autoantibodies",
-                                  "levels of cytokines", "phosphodiesterase type 5", "serum prolactin"])
+                                  "levels of cytokines", "phosphodiesterase type 5", "serum prolactin",
+                                  "activates guanylate cyclase"])
 def test_drug_mentions_receptors_antibodies_enzymes_hormones_are_no_partners(text: str) -> None:
     assert _found(text) == []
 
@@ -115,3 +116,8 @@ def test_drug_mentions_own_brand_in_capitals_is_the_subject() -> None:
 def test_drug_mentions_capitals_written_in_lower_case_too_are_no_brand() -> None:
     text = "CAUTION is advised. Use caution. CAUTION again, CAUTION."
     assert default_recogniser().own_brand(text, "doxacurium") == []
+
+
+def test_drug_mentions_what_stimulates_an_enzyme_is_a_class_the_enzyme_no_partner() -> None:
+    assert [(n, k) for n, k, _ in _found("medicines called guanylate cyclase stimulators")] == [
+        ("guanylate cyclase stimulators", "class")]
