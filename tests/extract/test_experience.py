@@ -364,3 +364,37 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     from materia.extract.experience import _chunk_verdict
 
     assert _chunk_verdict(chunk) == verdict
+
+
+@pytest.mark.parametrize(("text", "effects", "uses"), [
+    # two names with only a space between are one phrase, not a list of complaints
+    ("It greatly lessened my arthritis pain.", [], [("arthritis", "benefit"), ("pain", "benefit")]),
+    # a dose raised is no verdict on the complaint it brought
+    ("Possible tinnitus from the increase to 450 mg.", ["tinnitus"], []),
+    # a state felt outranks the everyday word it is written with
+    ("I feel cold all the time now, even in a warm room.", ["coldness"], []),
+    # a word of degree after complaints is none of its own
+    ("Slight dizziness and tiredness, very minor.", ["dizziness", "fatigue"], []),
+    # "zero" belongs to the complaint it is written in, and negates nothing after it
+    ("Stopping it gave me a week of zero energy and flu-like symptoms.", ["fatigue", "flu like symptoms"], []),
+    # what was excepted from "no side effects" is one
+    ("There were no side effects short of a slight tingling in the nose.", ["nose tingling"], []),
+    ("I was short of breath and sick stomach on it.", ["difficulty breathing", "upset stomach"], []),
+    # the symptoms a condition brings are the condition's, not the product's
+    ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
+])
+def test_experience_phrases_doses_felt_states_and_what_a_condition_brings(
+        text: str, effects: list[str], uses: list[tuple[str, str]] | None) -> None:
+    x = read_post(text)
+    assert [e.name for e in x.effects if not e.negated] == effects
+    if uses is not None:
+        assert [(u.name, u.stance) for u in x.uses] == uses
+
+
+def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_it_an_effect() -> None:
+    text = "When I began treatment with it I had moderately severe rheumatoid arthritis. I have been in remission since."
+    x = read_post(text)
+    assert [e.name for e in x.effects] == []
+    # the same cue reaching the complaint does
+    text = "I began getting acne after a month."
+    assert [e.name for e in read_post(text).effects] == ["acne"]

@@ -51,6 +51,16 @@ def test_posts_short_text_about_other_people_is_not_a_post(tmp_path: Path) -> No
     assert read_path(write(tmp_path, text)).kind != "community"
 
 
+def test_posts_a_short_review_that_speaks_of_other_people_too_is_a_post(tmp_path: Path) -> None:
+    text = ("Significantly diminished the symptoms and size of the cold sore. Often, it would halt the development "
+            "and the redness would disappear after a day or two. For my body, it has proven to be far more effective "
+            "than either of the others. It is surprising how many people either do not treat cold sores, or are "
+            "not aware of any new treatments.\n\nSlight dizziness and tiredness, very minor.\n")
+    assert read_path(write(tmp_path, text)).kind == "community"
+    other = "Many people take zinc for colds. Zinc lozenges can leave a bad taste.\n"
+    assert read_path(write(tmp_path, other)).kind != "community"
+
+
 def test_posts_article_is_not_a_post(tmp_path: Path) -> None:
     text = ("Magnesium\n\nUses\n\nMagnesium is a mineral that the body needs for nerve and muscle function. "
             "It is found in leafy greens, nuts and whole grains.\n\nSide Effects\n\nHigh doses can cause diarrhea.\n")

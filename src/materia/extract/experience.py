@@ -80,6 +80,9 @@ _ADVERBS = re.compile(r"^\s*(?:(?:symptoms?|issues?|problems?|attacks?|has|have|
 _ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tolerate|handle|stand|take|bear)\b",
                       re.IGNORECASE)
 # a sentence that says it lists side effects ("Side effects= headaches, ... problem with movement, anger")
+# a list of what a condition named before it brings: "allergy symptoms, which included ...", "signs of it were ..."
+_SYMPTOMS_LISTED = re.compile(r"\b(?:symptoms?|signs?)\b,?\s*(?:(?:which|that)\s+)?(?:include[sd]?|including|"
+                              r"such as|like|were|are)\b", re.IGNORECASE)
 _SIDE_EFFECTS_NAMED = re.compile(r"\bside[- ]?effects?\b|\badverse\b", re.IGNORECASE)
 _FULL_OF = re.compile(r"\bfull of\s+(?:(?:a|an|the|some|strange|bad)\s+)*$", re.IGNORECASE)
 # a comma that starts a new clause, not the next item of a list: one before the writer or another person
@@ -111,7 +114,10 @@ _WORSENED_MINE = re.compile(r"\b(?:worsen\w*|aggravat\w*|exacerbat\w*)\s+(?:my|h
 _NO_VERDICT = re.compile(r"\bthan\s+(?:normal|usual|ever|before)\b|"
                          r"\b(?:doses?|dosages?|dosing)\s+(?:was\s+|were\s+|is\s+|got\s+|being\s+)?(?:\w+ly\s+)?"
                          r"(?:increas|decreas|reduc|lower|rais|cut|upp)\w*|"
-                         r"\b(?:increas|decreas|reduc|lower|rais)\w*\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:doses?|dosages?)\b",
+                         r"\b(?:increas|decreas|reduc|lower|rais)\w*\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:doses?|dosages?)\b|"
+                         # an amount is a dose: "tinnitus from increase to 450 mg" (not "reduced from 280 to 190")
+                         r"\b(?:increas|decreas|reduc|lower|rais|upp)\w*\s+(?:it\s+|up\s+|down\s+)?(?:to|from|by)\s+"
+                         r"\d[\d.,/]*\s*(?:mg|mcg|µg|g|ml|iu|units?|pills?|tablets?|capsules?)\b",
                          re.IGNORECASE)
 # a remedy other than the product: "improves with the use of cream", "eased by drinking water"
 _OTHER_REMEDY = re.compile(r"\b(?:with|by) (?:the )?(?:use of|applying|drinking|eating)\b(?! (?:it|this|these|them|"
@@ -254,9 +260,26 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         return "history"  # "three diseases --- X, Y and Z": a use if the post gives a verdict on them
     if _touching(cues.history, before, 4) is not None or cues.history_after.match(after):
         return "history"
-    if cues.effect.search(text, clause.start, clause.end):
-        return "effect"
-    return None
+    listing = _last(_SYMPTOMS_LISTED, text, sentence.start, m.start)
+    if listing is not None and earlier(sentence.start, listing.start()) \
+            and not _SIDE_EFFECTS_NAMED.search(text, sentence.start, m.start):
+        return "history"  # "allergy symptoms, which included runny nose, sneezing": the condition's, not the drug's
+    cue = cues.effect.search(text, clause.start, clause.end)
+    if cue is None:
+        return None
+    if cue.end() <= m.start and _mostly_a_reason(m) and _touching(cues.effect, before, 2) is None:
+        return None  # "when I began treatment I had severe rheumatoid arthritis": what it was taken for
+    return "effect"
+
+
+_MOSTLY_REASON = 0.5  # named as a reason for taking a drug more often than as anything else
+
+
+def _mostly_a_reason(m: Mention) -> bool:
+    """Whether reviewers name the concept mostly as their reason for taking a drug (lay_roles.tsv)."""
+    counts = lay.role_counts().get(m.name)
+    return counts is not None and counts.reason >= 3 and \
+        (counts.reason + 1) / (counts.reason + counts.benefit + counts.side_effect + 2) >= _MOSTLY_REASON
 
 
 def _prior_role(m: Mention) -> Role | None:
@@ -403,6 +426,10 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
         k = bisect.bisect_right(core_starts, pos) - 1
         return k >= 0 and pos < cores[k].end
 
+    def in_mention(pos: int) -> bool:
+        k = bisect.bisect_right(starts, pos) - 1
+        return k >= 0 and pos < found[k].end
+
     for m in found:
         sentence = parsed.sentence_at(m.start) or Span(span.start, span.end)
         sentence = Span(max(sentence.start, span.start), min(sentence.end, span.end))
@@ -412,8 +439,9 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
         # "couldn't tolerate the depression anymore": the negation is the enduring's, not the symptom's
         endured = _ENDURED.search(before) is not None
         negation = _touching(cues.negation, before, 5)
-        if negation is not None and _scope_closed(before, negation.end(), clause.start, starts):
-            negation = None
+        if negation is not None and (_scope_closed(before, negation.end(), clause.start, starts)
+                                     or in_mention(clause.start + negation.start())):
+            negation = None  # "a week of zero energy and flu-like symptoms": the "zero" is a word of the one before
         negated = not endured and (negation is not None or bool(cues.negation_post.match(after.lstrip())))
         hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
         role = _own_role(text, m, sentence, clause, cues, named_between, in_name)
@@ -557,7 +585,7 @@ _NOT_A_COMPLAINT = re.compile(
     r"\d|n't\b|\b(?:i|i'm|im|i've|it|it's|its|this|that|these|those|they|he|she|we|you|me|drugs?|medications?|"
     r"medicines?|meds|pills?|tablets?|doses?|dosage|side|effects?|no|not|none|nothing|never|without|doctor|"
     r"took|take|takes|taking|stop|stopped|started|day|days|week|weeks|month|months|year|years|time|times|"
-    r"etc|other|others|well|but|because|if|so|which|who|when|while|after|before|until|better|good|great|helped|"
+    r"etc|other|others|well|but|because|if|even|so|which|who|when|while|after|before|until|better|good|great|helped|"
     r"can|cannot|could|would|should|will|may|might|must|many|much|all|every|any|most|work|working|experiences?|"
     # what passed or healed is no complaint ("then cleared up completely")
     r"then|cleared|clear|gone|went|away|disappeared|resolved|subsided|improved|healed|fine|normal|"
@@ -565,6 +593,10 @@ _NOT_A_COMPLAINT = re.compile(
     r"beginning|begining|start|first|initially|later|now|morning|evening|night|addition)\b",
     re.IGNORECASE)
 _MOST_WORDS = 5
+# how much, said of the complaints before it ("dizziness and tiredness, very minor"): no complaint of its own
+_DEGREE = frozenset({"very", "really", "so", "too", "quite", "pretty", "rather", "somewhat", "extremely", "fairly",
+                     "mild", "mildly", "minor", "slight", "slightly", "moderate", "severe", "major", "serious", "bit",
+                     "little", "not", "that", "bad", "all"})
 _COMMON = 5  # a one-word item written this often in patient text is an ordinary word, not an unnamed complaint
 
 
@@ -649,6 +681,7 @@ def _unnamed_items(text: str, items: list[Span], part: Span, sentence: Span | No
             continue
         described = _described(words, cues)
         if described is None and (not 1 <= len(words) <= _MOST_WORDS or s.end - s.start < 4
+                                  or all(normalise(w) in _DEGREE for w in words)
                                   or _NOT_A_COMPLAINT.search(text, s.start, s.end)
                                   or (len(words) == 1 and common.get(words[0].lower(), 0) >= _COMMON)):
             continue
@@ -723,7 +756,9 @@ def _list_groups(text: str, contexts: list[_Context]) -> list[list[int]]:
     groups: list[list[int]] = []
     for k, c in enumerate(contexts):
         prev = contexts[k - 1] if k else None
-        if prev is not None and prev.sentence == c.sentence and _LIST_GAP.match(text[prev.mention.end:c.mention.start]):
+        gap = text[prev.mention.end:c.mention.start] if prev is not None else ""
+        # only spaces between two names is one phrase ("arthritis pain", "migraine headaches"), not a list
+        if prev is not None and prev.sentence == c.sentence and gap.strip() and _LIST_GAP.match(gap):
             groups[-1].append(k)
         else:
             groups.append([k])

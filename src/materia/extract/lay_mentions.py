@@ -206,7 +206,8 @@ def _tokens(text: str, lo: int, hi: int) -> _Tokens:
 
 
 # first word, last word, name, kind, priority: 0 a vocabulary term, 1 a described change or state, 2 what a body part
-# did or became ("knees hurt", "dry lips") or a function changed for the worse ("my personality changed")
+# did or became ("knees hurt", "dry lips") or a function changed for the worse ("my personality changed"), 3 an
+# everyday word of the vocabulary ("cold", "sleep"), which a state the writer felt outranks ("I feel cold")
 _Hit = tuple[int, int, str, lay.TermKind, int]
 
 
@@ -309,11 +310,12 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
         if surface in capitals and not toks.text[toks.starts[i]:toks.ends[j]].isupper():
             continue  # a label's abbreviation names a reaction in capitals: "over the ten years" names no TEN
         kind: lay.TermKind = term.kind if term else "symptom"
+        priority = 0
         if surface in stop_words:
-            kind = "benefit"
+            kind, priority = "benefit", 3
         if kind == "symptom" and toks.words[i] == "chronic":
             kind = "condition"  # "chronic fatigue": a long-standing condition, not a new effect
-        hits.append((i, j, term.canonical if term else surface, kind, 0))
+        hits.append((i, j, term.canonical if term else surface, kind, priority))
     return hits
 
 

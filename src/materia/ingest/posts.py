@@ -29,8 +29,11 @@ _SHORT_REVIEW_CHARS = 1_000
 # what a short review says of a product ("Great for reflux. Works well, good taste.")
 # what a short text about other people says: a study or a label's summary, not one writer's report
 _ABOUT_OTHERS = re.compile(r"\b(?:patients|participants|subjects|study|studies|trials?|randomi[sz]ed|incidence|"
-                           r"adverse reactions|(?:some|many|most) people|is used (?:to|for))\b",
+                           r"adverse reactions|is used (?:to|for))\b",
                            re.IGNORECASE)
+# people in general: a page's subject, unless the writer speaks of themselves too ("for my body ... it is surprising
+# how many people do not treat cold sores")
+_PEOPLE = re.compile(r"\b(?:some|many|most) people\b", re.IGNORECASE)
 _DENIED = re.compile(r"(?:\bno|\bnot|\bnone|\bnever|\bnothing|n't)\b", re.IGNORECASE)
 _SAID_WORDS = 4  # a heading of this many words, in the first person or denying, is the writer's sentence
 _MARKUP = re.compile(r"^[ \t]*(?:#{1,6}\s|\[\d+\]|\d+\.\s+[A-Z][^\n]{0,80}\(\d{4}\))", re.MULTILINE)
@@ -64,6 +67,8 @@ def looks_like_post(document: Document) -> bool:
     if first_person(text):
         return True
     if len(text) > _SHORT_POST_CHARS or _ABOUT_OTHERS.search(text):
+        return False
+    if _PEOPLE.search(text) and _FIRST_PERSON.search(text) is None:
         return False
     # a short text with no headings and no word of studies is a review or a post, whatever its grammar
     return (_FIRST_PERSON.search(text) is not None or _EXPERIENCE.search(text) is not None
