@@ -459,7 +459,10 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
         if words[k] in _FEEL or became or made:
             p = _skip(words, k + 1, rules.linking | {"like", "a", "an", "kind", "of", "sort"}, 4)
             feeling = g.feelings.at(words, p) if p < len(words) else None
-            if feeling is not None and not (became and words[k] not in _FEEL and feeling in rules.felt_only):
+            # an ordinary word is a state felt right after feel/felt, not after "getting" ("feel getting cold")
+            ordinary = feeling in rules.felt_only and (
+                (became and words[k] not in _FEEL) or any(w in rules.became for w in words[k + 1:p]))
+            if feeling is not None and not ordinary:
                 key = " ".join(feeling)
                 term = terms.get(key)
                 yield p, p + len(feeling) - 1, term.canonical if term else key, "symptom", 1
