@@ -380,6 +380,9 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     # what was excepted from "no side effects" is one
     ("There were no side effects short of a slight tingling in the nose.", ["nose tingling"], []),
     ("I was short of breath and sick stomach on it.", ["difficulty breathing", "upset stomach"], []),
+    # too much of a goal is a complaint; a part's ringing; lay names of withdrawal and mood
+    ("It gave me excess energy and ear ringing.", ["increased energy", "tinnitus"], []),
+    ("Brain zaps, moodiness and a short temper when I missed a dose.", ["brain zaps", "mood changes", "anger"], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

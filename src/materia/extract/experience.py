@@ -83,6 +83,8 @@ _ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tol
 # a list of what a condition named before it brings: "allergy symptoms, which included ...", "signs of it were ..."
 _SYMPTOMS_LISTED = re.compile(r"\b(?:symptoms?|signs?)\b,?\s*(?:(?:which|that)\s+)?(?:include[sd]?|including|"
                               r"such as|like|were|are)\b", re.IGNORECASE)
+# too much of what one could want is a complaint: "it gave me excess energy", "way too much sleep"
+_EXCESS = re.compile(r"\b(?:excess\w*|too much|too many|overly|way too)\b", re.IGNORECASE)
 _SIDE_EFFECTS_NAMED = re.compile(r"\bside[- ]?effects?\b|\badverse\b", re.IGNORECASE)
 _FULL_OF = re.compile(r"\bfull of\s+(?:(?:a|an|the|some|strange|bad)\s+)*$", re.IGNORECASE)
 # a comma that starts a new clause, not the next item of a list: one before the writer or another person
@@ -534,7 +536,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
                 continue
             role = "use"
         if m.kind == "benefit" and role == "effect" and k not in complaint_like \
-                and (everyday or not _named_as_side_effect(text, ctx)):
+                and (everyday or not _named_as_side_effect(text, ctx)) \
+                and not _EXCESS.search(text, max(ctx.clause.start, m.start - 10), m.end):
             role = "use"  # what a goal "gave me" is a benefit ("gives me energy") unless said to be worse
             verdict = verdict if verdict in ("worse", "nothing") else "helped"
         spoken_of = _touching(cues.hypothetical, text[ctx.clause.start:m.start], 4)

@@ -496,7 +496,8 @@ def _coordinated(toks: _Tokens, q: int) -> Iterator[tuple[int, int, tuple[str, .
 def _body_name(terms: dict[str, lay.LayTerm], part: str, predicate: str, noun: str) -> str:
     """The vocabulary's name for "<predicate> <part>" or "<part> <noun>" ("swollen ankles"), else the latter."""
     one = _SINGULAR.get(part) or (part[:-1] if part.endswith("s") and not part.endswith("ss") else part)
-    for key in (f"{predicate} {part}", f"{one} {noun}", f"{noun} of {part}", f"{noun} of the {one}"):
+    for key in (f"{predicate} {part}", f"{one} {noun}", f"{noun} of {part}", f"{noun} of the {one}",
+                f"{noun} in the {one}s", f"{noun} in {one}s"):  # "ear ringing": ringing in the ears
         term = terms.get(key)
         if term is not None:
             return term.canonical
