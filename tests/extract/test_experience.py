@@ -383,6 +383,9 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     # too much of a goal is a complaint; a part's ringing; lay names of withdrawal and mood
     ("It gave me excess energy and ear ringing.", ["increased energy", "tinnitus"], []),
     ("Brain zaps, moodiness and a short temper when I missed a dose.", ["brain zaps", "mood changes", "anger"], []),
+    # a change of the bowels; a state the writer felt they were going into
+    ("I did notice some bowel changes on it.", ["stool changes"], []),
+    ("I felt I was going insane on it.", ["insane"], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])
