@@ -386,6 +386,14 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     # a change of the bowels; a state the writer felt they were going into
     ("I did notice some bowel changes on it.", ["stool changes"], []),
     ("I felt I was going insane on it.", ["insane"], []),
+    # an everyday word with a complaint is no goal; a rise of what is no goal is no help
+    ("It sometimes caused mild nausea on an empty stomach.", ["nausea"], []),
+    ("Blurry vision, increased bladder leaks, moodiness.", ["blurred vision", "increased bladder leaks",
+                                                         "mood changes"], []),
+    # what went away once the product was stopped was its doing; what went away once something else was, is a use
+    ("Some mild dizziness that would go away after the medication was stopped.", ["dizziness"], []),
+    ("The rash went away after stopping it.", ["rash"], []),
+    ("My headaches went away after I stopped the coffee.", [], [("headache", "benefit")]),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

@@ -86,6 +86,13 @@ _SYMPTOMS_LISTED = re.compile(r"\b(?:symptoms?|signs?)\b,?\s*(?:(?:which|that)\s
 # too much of what one could want is a complaint: "it gave me excess energy", "way too much sleep"
 _EXCESS = re.compile(r"\b(?:excess\w*|too much|too many|overly|way too)\b", re.IGNORECASE)
 _SIDE_EFFECTS_NAMED = re.compile(r"\bside[- ]?effects?\b|\badverse\b", re.IGNORECASE)
+# what went away once the product was stopped was the product's doing
+_PRODUCT = r"(?:it|this|them|the (?:medications?|medicines?|meds|drugs?|pills?|tablets?|treatment)|medications?|meds)"
+_STOPPED = re.compile(rf"\b(?:after|once|when|since)\s+(?:i\s+)?(?:(?:stopp\w*|quit\w*|discontinu\w*|came off|"
+                      rf"coming off|went off)(?:\s+taking)?(?:\s+{_PRODUCT}\b|\s*[,.;)]|\s*$)|"
+                      rf"{_PRODUCT}\s+(?:was|were)\s+(?:stopped|discontinued))", re.IGNORECASE)
+_RISE = re.compile(r"\b(?:increas\w*|boost\w*)", re.IGNORECASE)
+_NEAR_GOAL = 24  # characters: about three words
 _FULL_OF = re.compile(r"\bfull of\s+(?:(?:a|an|the|some|strange|bad)\s+)*$", re.IGNORECASE)
 # a comma that starts a new clause, not the next item of a list: one before the writer or another person
 # ("a moon face which has gone now, my skin was full of acne") bounds a clause; one before a subject of any
@@ -256,6 +263,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         # "the dizziness went away after a week": a side effect that passed; "my headaches went away": a use
         if _RESOLVED.match(resolved.group()) and not _POSSESSIVE.search(before) and _prior_role(m) == "effect":
             return "effect"
+        if _STOPPED.search(after):
+            return "effect"  # "dizziness that would go away after the medication was stopped": the product's
         return "use"  # "my acne cleared", "anxiety is much better"
     if _CONDITION_LIST.search(text, sentence.start, m.start) \
             and not _SIDE_EFFECTS_NAMED.search(text, sentence.start, m.start):
@@ -521,7 +530,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
             role = "effect" if heading and m.kind != "benefit" else _no_cue_role(text, ctx, k in listed)
             if _passed(text, ctx):
                 role = "effect"
-            elif role == "effect" and not heading and _verdict(said, (ctx.clause,), cues) == "helped":
+            elif role == "effect" and not heading and _verdict(said, (ctx.clause,), cues) == "helped" \
+                    and not _STOPPED.search(text, m.end, ctx.clause.end):
                 role = "use"  # "excellent if you have sinus problems": the writer judges it, not suffers it
         cited = ctx.sentence
         if role is None:  # a condition no cue and no prior decides: a use where the writer judges it
@@ -538,6 +548,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
         if m.kind == "benefit" and role == "effect" and k not in complaint_like \
                 and (everyday or not _named_as_side_effect(text, ctx)) \
                 and not _EXCESS.search(text, max(ctx.clause.start, m.start - 10), m.end):
+            if everyday and _verdict(said, (ctx.clause,), cues) != "helped":
+                continue  # "nausea on an empty stomach", "went back to the higher dose": a word, no goal
             role = "use"  # what a goal "gave me" is a benefit ("gives me energy") unless said to be worse
             verdict = verdict if verdict in ("worse", "nothing") else "helped"
         spoken_of = _touching(cues.hypothetical, text[ctx.clause.start:m.start], 4)
@@ -736,6 +748,11 @@ def _without_symptoms(text: str, contexts: list[_Context]) -> str:
     # "full of" a complaint is having it, no verdict of help ("full of energy" is)
     blanks += [(f.start(), c.mention.start) for c in contexts if c.mention.kind != "benefit"
                for f in [_FULL_OF.search(text, max(0, c.mention.start - 24), c.mention.start)] if f]
+    # a rise is help where what rises is a goal ("increased energy", "my stamina has increased"), not a complaint
+    # or a word the vocabulary lacks ("increased bladder leaks")
+    goals = [c.mention for c in contexts if c.mention.kind == "benefit"]
+    blanks += [(r.start(), r.end()) for r in (_RISE.finditer(text) if contexts else ())
+               if not any(g.start - _NEAR_GOAL <= r.end() and r.start() <= g.end + _NEAR_GOAL for g in goals)]
     for start, end in sorted(blanks):
         if end <= pos:
             continue
