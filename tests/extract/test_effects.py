@@ -247,3 +247,21 @@ def test_effects_an_abbreviation_is_named_as_what_it_abbreviates() -> None:
     found = effects.find(parse(_doc(text)))
     named = {text[e.span.start:e.span.end]: e.name for e in found}
     assert named["NAION"] == named["non-arteritic anterior ischemic optic neuropathy"]
+
+
+# vocabulary words and blockers, the separators a mention may not span, and letters that lower-case oddly
+_VOCABULARY_TEXT = st.lists(st.sampled_from([
+    "nausea", "headache", "head", "ache", "upset stomach", "dry mouth", "liver", "failure", "acute", "renal",
+    "disorders", "respiratory", "pain", "s", " ", "  ", "\n", ", ", ". ", "-", "(", ")", "ΟΔΟΣ", "Σ", "İ", "ß",
+    "x", "7", "_",
+]), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_VOCABULARY_TEXT, st.data())
+def test_effects_may_name_is_false_only_where_the_matcher_finds_nothing(text: str, data: st.DataObject) -> None:
+    parsed = parse(_doc(text))
+    for _ in range(8):
+        a, b = sorted(data.draw(st.tuples(st.integers(0, len(text)), st.integers(0, len(text)))))
+        if not effects.may_name(parsed, Span(a, b)):
+            assert effects.default_matcher().find(text[a:b]) == []

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import yaml
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
 from materia.ingest import read_path
+from materia.ingest.markdown import _FrontMatterLoader, _plain_yaml
 
 
 def test_markdown_seed_monograph(seeds):
@@ -49,3 +54,26 @@ def test_markdown_subject_front_matter(tmp_path):
     blog = tmp_path / "b.md"  # a blog post's title is a headline, not a stated name
     blog.write_text("---\ntitle: 5 Reasons to Try Fish Oil\n---\n# Why\n\nText.\n\n## More\n\nText.\n", encoding="utf-8")
     assert "subject" not in read_path(str(blog)).metadata
+
+
+# front matter shaped like what pages write, and like what the two YAML scanners might read apart
+YAML_PIECES = st.sampled_from([
+    "\n", " ", "  ", "- ", "-", ": ", ":", "#", " # c", "'", '"', "?", "|", ">", "&a ", "---", "...", ",", "@", "`",
+    "title", "date", "x", "2021-03-04", "2021-03-04 10:20:30", "12", "0x1F", "1_000", "1e3", ".5", "yes", "No", "null",
+    "~", "=", "<<", "true",
+])
+YAML_TEXT = st.lists(st.one_of(YAML_PIECES, st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=6)),
+                     max_size=30).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(YAML_TEXT)
+def test_markdown_front_matter_libyaml_reads_what_python_yaml_reads(text: str) -> None:
+    """Where the libyaml loader is used (_plain_yaml), it reads what the pure-Python loader reads, or fails,
+    and the Python loader then says why."""
+    assume(_plain_yaml(text))
+    try:
+        fast = yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return
+    assert yaml.load(text, Loader=_FrontMatterLoader) == fast

@@ -398,11 +398,32 @@ class _Read:
 
     mentions: tuple[_Mention, ...]
     cue_index: _CueIndex | None
+    tokens: Tokens  # the document's, for may_name
+    named: list[int]  # where its vocabulary hits start (blockers aside), sorted
+    lowered_alone: bool  # whether any part of the text lower-cases as it does in the whole (no capital sigma)
 
 
 @functools.lru_cache(maxsize=4)  # find() and find_red_flags() of one document share the work
 def _read(parsed: Parsed, matcher: Matcher | None = None) -> _Read:
     return _scan(parsed, matcher)
+
+
+def may_name(parsed: Parsed, span: Span) -> bool:
+    """Whether the default matcher's find() may find a name in span.of(parsed.text); False only when it finds none.
+
+    The span's text is cut into the document's own tokens unless an edge of the span cuts a token, or the text
+    holds a capital sigma (whose lower case depends on the letters beside it); then every hit in it is one of the
+    document's hits, so a span where none starts has none."""
+    read = _read(parsed, None)  # the key effects.find(parsed) caches the scan under
+    k = bisect.bisect_left(read.named, span.start)
+    if k < len(read.named) and read.named[k] < span.end:
+        return True
+    return not read.lowered_alone or _cuts_token(read.tokens, span.start) or _cuts_token(read.tokens, span.end)
+
+
+def _cuts_token(tokens: Tokens, offset: int) -> bool:
+    k = bisect.bisect_right(tokens.starts, offset) - 1
+    return k >= 0 and tokens.start(k) < offset < tokens.end(k)
 
 
 def learned_candidates(parsed: Parsed, matcher: Matcher) -> list[tuple[tuple[tuple[int, int], ...], list[str]]]:
@@ -431,11 +452,10 @@ class _Candidate(NamedTuple):
     pieces: Pieces = ()  # a discontinuous candidate's token ranges
 
 
-def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens) -> list[_Candidate]:
+def _candidates(parsed: Parsed, matcher: Matcher, tokens: Tokens, raw: list[Hit]) -> list[_Candidate]:
     """Candidates in text order: the rule-based hits, and on labels, in adverse-reaction, warning and
     precaution sections, the learned model's: vocabulary hits with their edges, list items beside
-    them, defined abbreviations, and the discontinuous mentions coordination implies."""
-    raw = matcher.raw_hits(tokens)
+    them, defined abbreviations, and the discontinuous mentions coordination implies. `raw`: matcher.raw_hits."""
     selected = matcher.select(tokens, raw)
     model = matcher.model if parsed.document.kind == "label" else None
     if model is None:
@@ -503,9 +523,12 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
     cues = lexicon.cues()
     matcher = matcher or default_matcher()
     tokens = tokenise(text)
-    candidates = _candidates(parsed, matcher, tokens)
+    raw = matcher.raw_hits(tokens)
+    named = [tokens.start(i) for i, _, canonical in raw if canonical]
+    lowered_alone = "\u03a3" not in text
+    candidates = _candidates(parsed, matcher, tokens, raw)
     if not candidates:
-        return _Read((), None)
+        return _Read((), None, tokens, named, lowered_alone)
     model = matcher.model
     cue_index = _CueIndex(tokens)
     breaks = _clause_breaks(tokens, cue_index)
@@ -570,7 +593,7 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
             scores.append(model.keep_score(features))
         else:
             scores.append(1.0)
-    return _Read(tuple(_choose(mentions, scores)), cue_index)
+    return _Read(tuple(_choose(mentions, scores)), cue_index, tokens, named, lowered_alone)
 
 
 def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:

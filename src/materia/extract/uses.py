@@ -43,7 +43,7 @@ from typing import Any
 import ahocorasick
 
 from materia.extract.conditions import StudyRole, study_lead
-from materia.extract.effects import default_matcher
+from materia.extract.effects import default_matcher, may_name
 from materia.extract.parse import Parsed, automaton_iter, lowered_for
 from materia.extract.references import CitationIndex
 from materia.lexicons.cues import EVIDENCE_CUES, disease_ontology_names, use_concepts, use_cues
@@ -339,6 +339,8 @@ def _studied_conditions(ctx: _Context, known: list[_Mention], regions: list[Span
         section = parsed.section_at(sentence.start)
         if regions is None and section is not None and section.type in _SKIP_SECTIONS:
             continue
+        if not may_name(parsed, sentence):
+            continue  # the cheapest test first: three sentences in four name nothing of the vocabulary
         chunk = sentence.of(text)
         if not _any(cues["context"], chunk) or _any(cues["not_context"], chunk):
             continue
