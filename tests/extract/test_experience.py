@@ -394,6 +394,9 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     ("Some mild dizziness that would go away after the medication was stopped.", ["dizziness"], []),
     ("The rash went away after stopping it.", ["rash"], []),
     ("My headaches went away after I stopped the coffee.", [], [("headache", "benefit")]),
+    # a complaint that went away, said in a relative clause, passed; one eased by another remedy stays the product's
+    ("Mild stomach upset that went away quickly.", ["upset stomach"], []),
+    ("Mild dry skin that improves with the use of cream.", ["dry skin"], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

@@ -76,7 +76,7 @@ _LISTED = re.compile(r"\b(?:all|both|these|those|the|my|his|her)\s+(?:\w+\s+)?(?
 # what may stand between a condition and what became of it: "my allergy symptoms got much better"
 _ADVERBS = re.compile(r"^\s*(?:(?:symptoms?|issues?|problems?|attacks?|has|have|had|is|are|was|were|has been|"
                       r"have been|got|get|gets|seems?|seemed|now|become|became|\w+ly|much|so|a lot|a bit|far|way|all|"
-                      r"almost|completely|totally|quite)\s+)*")
+                      r"almost|completely|totally|quite|that|which|would|did|eventually|finally)\s+)*")
 _ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tolerate|handle|stand|take|bear)\b",
                       re.IGNORECASE)
 # a sentence that says it lists side effects ("Side effects= headaches, ... problem with movement, anger")
@@ -263,8 +263,10 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         # "the dizziness went away after a week": a side effect that passed; "my headaches went away": a use
         if _RESOLVED.match(resolved.group()) and not _POSSESSIVE.search(before) and _prior_role(m) == "effect":
             return "effect"
-        if _STOPPED.search(after):
-            return "effect"  # "dizziness that would go away after the medication was stopped": the product's
+        if _STOPPED.search(after) or _OTHER_REMEDY.search(after):
+            # "dizziness that would go away after the medication was stopped", "dry skin that improves with the use
+            # of cream": the product's doing, eased by something else
+            return "effect"
         return "use"  # "my acne cleared", "anxiety is much better"
     if _CONDITION_LIST.search(text, sentence.start, m.start) \
             and not _SIDE_EFFECTS_NAMED.search(text, sentence.start, m.start):
