@@ -163,3 +163,12 @@ def test_quantities_extract_knowledge_and_chart_agree() -> None:
     stored = dose_of(to_json(dose))
     assert stored is not None and grams_per_day(stored) == (2, 4)
     # the chart draws the dose summaries' figures (tests/web/test_chart.py): no third formula
+
+
+def test_quantities_amounts_in_the_unit_people_read() -> None:
+    from materia.quantities import daily_text, grams_text
+
+    assert [grams_text(g) for g in (5.0, 0.5, 0.00005, 1.25)] == ["5 g", "500 mg", "50 µg", "1.25 g"]
+    assert daily_text(0.005, 0.01) == "5–10 mg a day"
+    assert daily_text(0.5, 1.0) == "500 mg–1 g a day"
+    assert daily_text(None, 2.0) == daily_text(2.0, 2.0) == "2 g a day"

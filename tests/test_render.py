@@ -19,7 +19,7 @@ def test_render_monograph_sections_doses_conflicts_community(monograph: Monograp
     order = [text.index(h) for h in ("Usage", "Dosage", "Side Effects", "How it Works", "Precautions",
                                      "FAQs and practical matters", "Where sources disagree", "Community reports: 1")]
     assert order == sorted(order)
-    assert "diarrhoea: 5–10 g/day, 1 g/day" in text
+    assert "diarrhoea: 5–10 g a day, 1 g a day" in text
     assert "evidence: " in text and "article.txt [0–40]" in text
     assert "mean rating 4.0" in text and "headache (1)" in text
     assert "materia informs; it never advises." in text

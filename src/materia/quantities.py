@@ -15,7 +15,7 @@ from typing import NamedTuple
 from materia.lexicons.units import units
 from materia.types import Dose
 
-__all__ = ["GramsPerDay", "grams_per_day", "unit_factor"]
+__all__ = ["GramsPerDay", "daily_text", "grams_per_day", "grams_text", "unit_factor"]
 
 _DAYS_PER_WEEK = 7
 _SIGNIFICANT = 12  # digits kept, so 1000 mg, 1 g and 1e6 mcg give the same float
@@ -104,3 +104,20 @@ def grams_per_day(dose: Dose) -> GramsPerDay | None:
 def _amount(value: object) -> bool:
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
             and math.isfinite(value) and value >= 0)
+
+
+def grams_text(grams: float) -> str:
+    """An amount in the unit people read it in: "5 g", "500 mg", "50 µg" (pages, `show`)."""
+    for unit, per_gram in (("g", 1.0), ("mg", 1e3), ("µg", 1e6)):
+        if grams * per_gram >= 1 or unit == "µg":
+            return f"{grams * per_gram:.3g} {unit}"
+    return f"{grams:g} g"  # pragma: no cover - the loop always returns
+
+
+def daily_text(low: float | None, high: float) -> str:
+    """A daily range in grams as people read it: "5–10 mg a day", "500 mg–1 g a day", "2 g a day"."""
+    low_text, high_text = grams_text(high if low is None else low), grams_text(high)
+    if low_text == high_text:
+        return f"{high_text} a day"
+    (low_n, low_unit), high_unit = low_text.split(" "), high_text.split(" ")[1]
+    return f"{low_n}–{high_text} a day" if low_unit == high_unit else f"{low_text}–{high_text} a day"

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from materia.labels import statement_label
+from materia.quantities import daily_text
 from materia.types import Extraction
 
 if TYPE_CHECKING:  # `materia extract` needs none of the knowledge base (nor SQLAlchemy) at run time
@@ -100,12 +101,11 @@ def monograph_view(m: Monograph) -> Panel:
         parts.append(Text(f"\n{section.title}", style="bold underline"))
         if section.key == "dosage" and m.doses:
             for d in m.doses[:SHOWN]:
-                figures = [(f"{r.low_g_per_day:g}–" if r.low_g_per_day is not None
-                            and r.low_g_per_day != r.high_g_per_day else "") + f"{r.high_g_per_day:g} g/day"
+                figures = [daily_text(r.low_g_per_day, r.high_g_per_day)
                            for r in d.ranges if r.high_g_per_day is not None]
                 ranges = ", ".join(figures[:SHOWN]) + (f", … {len(figures) - SHOWN} more" if len(figures) > SHOWN
                                                         else "")
-                maximum = (f"; stated maximum {d.stated_maximum_g_per_day:g} g/day"
+                maximum = (f"; stated maximum {daily_text(None, d.stated_maximum_g_per_day)}"
                            if d.stated_maximum_g_per_day is not None else "")
                 head = Text.assemble(("  " + d.purpose, "bold"), f": {ranges or 'see sources'}", maximum,
                                      " (supervised)" if d.supervised else "")

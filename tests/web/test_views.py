@@ -138,8 +138,6 @@ def test_views_community_rows_quote_and_link_each_writer(monograph: Monograph) -
 
 
 
-def test_views_grams_text_in_the_unit_people_read() -> None:
-    assert [views.grams_text(g) for g in (5.0, 0.5, 0.00005, 1.25)] == ["5 g", "500 mg", "50 µg", "1.25 g"]
     assert views.UsualDose("x", 0.2, 0.4, 2, False).text == "200–400 mg a day"
     assert views.UsualDose("x", 0.5, 2.0, 2, False).text == "500 mg–2 g a day"
     assert views.UsualDose("x", 1.0, 1.0, 1, False).text == "1 g a day"

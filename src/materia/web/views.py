@@ -33,6 +33,7 @@ from materia.knowledge.model import (
 )
 from materia.labels import LABELS, label, statement_label
 from materia.lexicons.effects import cues as effect_cues
+from materia.quantities import daily_text
 from materia.web.chart import Chart, DoseBar, layout
 from materia.web.highlight import Mark, Token, anchor_id, tokens
 from materia.web.text import excerpt
@@ -166,14 +167,6 @@ LIMITS = {"statements": STATEMENTS_SHOWN, "sources": SOURCES_LISTED, "rows": ROW
           "quote": QUOTE_CHARS}  # as the templates read them
 
 
-def grams_text(grams: float) -> str:
-    """A daily amount in the unit people read it in: "5 g", "500 mg", "50 µg"."""
-    for unit, per_gram in (("g", 1.0), ("mg", 1e3), ("µg", 1e6)):
-        if grams * per_gram >= 1 or unit == "µg":
-            return f"{grams * per_gram:.3g} {unit}"
-    return f"{grams:g} g"  # pragma: no cover - the loop always returns
-
-
 @dataclass(frozen=True, slots=True)
 class UsualDose:
     """The middle of what the sources state for their most documented purpose, in g/day."""
@@ -186,11 +179,7 @@ class UsualDose:
 
     @property
     def text(self) -> str:
-        low, high = grams_text(self.low), grams_text(self.high)
-        if low == high:
-            return f"{high} a day"
-        (low_n, low_unit), high_unit = low.split(" "), high.split(" ")[1]
-        return f"{low_n}–{high} a day" if low_unit == high_unit else f"{low}–{high} a day"
+        return daily_text(self.low, self.high)
 
 
 
