@@ -397,6 +397,9 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     # a complaint that went away, said in a relative clause, passed; one eased by another remedy stays the product's
     ("Mild stomach upset that went away quickly.", ["upset stomach"], []),
     ("Mild dry skin that improves with the use of cream.", ["dry skin"], []),
+    # a function lost past adverbs and fillers; erections are a function
+    ("I also lost virtually all of my sex drive.", ["decreased libido"], []),
+    ("Night time erections were gone.", ["erectile dysfunction"], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

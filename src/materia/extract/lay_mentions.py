@@ -387,7 +387,7 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
         # a change, then the function: "loss of appetite", "lost my appetite", "bitter taste", "gained 20 lbs"
         change = g.change_before.at(words, k)
         if change is not None:
-            f = _skip(words, k + len(change), rules.fillers, 3)
+            f = _skip(words, k + len(change), rules.fillers, 4, adverbs_but=frozenset())  # "lost virtually all of my"
             function = g.functions.at(words, f) if f < len(words) else None
             if function is not None:
                 direction = rules.change_before[change]
