@@ -400,6 +400,10 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     # a function lost past adverbs and fillers; erections are a function
     ("I also lost virtually all of my sex drive.", ["decreased libido"], []),
     ("Night time erections were gone.", ["erectile dysfunction"], []),
+    # a fall before a complaint is the writer's verdict, not a word of its name; a relief said of a complaint
+    # outweighs when it came
+    ("Considerably reduced dry eye and the itchiness.", [], [("dry eye", "benefit"), ("itching", "benefit")]),
+    ("It lessened the symptoms of my depression after taking it for 2 weeks.", [], [("depression", "benefit")]),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

@@ -79,12 +79,12 @@ _ADVERBS = re.compile(r"^\s*(?:(?:symptoms?|issues?|problems?|attacks?|has|have|
                       r"almost|completely|totally|quite|that|which|would|did|eventually|finally)\s+)*")
 _ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tolerate|handle|stand|take|bear)\b",
                       re.IGNORECASE)
-# a sentence that says it lists side effects ("Side effects= headaches, ... problem with movement, anger")
 # a list of what a condition named before it brings: "allergy symptoms, which included ...", "signs of it were ..."
 _SYMPTOMS_LISTED = re.compile(r"\b(?:symptoms?|signs?)\b,?\s*(?:(?:which|that)\s+)?(?:include[sd]?|including|"
                               r"such as|like|were|are)\b", re.IGNORECASE)
 # too much of what one could want is a complaint: "it gave me excess energy", "way too much sleep"
 _EXCESS = re.compile(r"\b(?:excess\w*|too much|too many|overly|way too)\b", re.IGNORECASE)
+# a sentence that says it lists side effects ("Side effects= headaches, ... problem with movement, anger")
 _SIDE_EFFECTS_NAMED = re.compile(r"\bside[- ]?effects?\b|\badverse\b", re.IGNORECASE)
 # what went away once the product was stopped was the product's doing
 _PRODUCT = r"(?:it|this|them|the (?:medications?|medicines?|meds|drugs?|pills?|tablets?|treatment)|medications?|meds)"
@@ -108,9 +108,11 @@ _CAUSE = re.compile(r"(?:due to|because of)(?: my)?", re.IGNORECASE)
 _RAISED = re.compile(r"\b(?:increas\w*|higher|raise[sd]?|raising|elevat\w*|greater)\b", re.IGNORECASE)
 _FOR_WHOM = re.compile(r"\s*(?:me|us|him|her|them|myself)\b", re.IGNORECASE)
 _CAUSING = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|caused|causes|causing)\b", re.IGNORECASE)
+# when it was, after a mention: no cause of it where a relief is said of it
+_WHEN = re.compile(r"(?:after|since|while|when)\b", re.IGNORECASE)
 # a use cue that says the product relieved what follows: never read as a cause ("made ... and reduced my fever")
 _RELIEF = re.compile(r"(?:reduc|reliev|relie|eas|help|clear|improv|stop|cur|alleviat|prevent|control|lower|treat|"
-                     r"get rid|got rid|gets rid|rid|heal|fix|solv)", re.IGNORECASE)
+                     r"lessen|diminish|get rid|got rid|gets rid|rid|heal|fix|solv)", re.IGNORECASE)
 _WORSE = re.compile(r"\bworse|\bworsen|\bflare|\baggravat|\bexacerbat", re.IGNORECASE)
 # a rise in how bad a complaint is ("nausea, increasing in severity"), not a rise of what the writer wanted
 _GREW_WORSE = re.compile(r"\b(?:increas\w*|grew|grows|growing|rose|rising)\s+(?:in\s+|the\s+)?"
@@ -248,9 +250,13 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     have got worse; a use the writer takes it for or says improved; history; an effect by a side-effect cue."""
     before = text[max(clause.start, m.start - 60):m.start]
     after = text[m.end:min(clause.end, m.end + 40)].lstrip()
-    if cues.worse_after.match(after) or cues.effect_after.match(after):
-        return "effect"  # "acne got worse", "headaches from it", "nausea since taking it"
     use_cue = _use_cue(text, before, m.start - len(before), sentence, cues, earlier, in_name)
+    said_after = cues.worse_after.match(after) or cues.effect_after.match(after)
+    # "acne got worse", "headaches from it", "nausea since taking it"; but when it was is no cause where a relief
+    # is said of it ("lessened the symptoms of my depression after taking it for 2 weeks")
+    if said_after is not None and not (use_cue is not None and _RELIEF.match(use_cue.group())
+                                       and _WHEN.match(said_after.group())):
+        return "effect"
     if use_cue is not None:
         if m.kind != "benefit" and use_cue.group().lower() == "full of":
             return "effect"  # "full of energy" is a goal reached, "full of acne" a complaint had
