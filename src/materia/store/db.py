@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from materia.types import Document, Extraction, Span
 T = TypeVar("T")
 
 _TOUCHED = "materia.touched"  # Session.info: substances a write transaction changed (generations moved at its end)
+_QUEUED = "materia.queued"  # Session.info: item and history rows a write transaction inserts before it commits
+SQLITE_ROWS_PER_INSERT = 500  # rows of one INSERT statement on SQLite (fewer when its columns would pass its limit)
 ITEMS, HISTORY = Base.metadata.tables["items"], Base.metadata.tables["history"]  # bulk inserts (Core)
 
 
@@ -142,8 +145,20 @@ def _stored_item(item: ItemRecord, offset: int) -> dict[str, Any] | _JsonText:
     return _JsonText(f'{json_column(head)[:-1]},"payload":{item.payload_json}}}')
 
 
+def _queue_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert `rows` before the transaction commits (or reads items), with the rows of its other documents:
+    on SQLite, the fewer the statements, the fewer times items_fts writes what its trigger gathered."""
+    s.info.setdefault(_QUEUED, {}).setdefault(table, []).extend(rows)
+
+
+def _insert_queued(s: Session) -> None:
+    for table, rows in s.info.pop(_QUEUED, {}).items():
+        _insert_rows(s, table, rows)
+
+
 def _stored_records(s: Session, document_id: int) -> list[ItemRecord]:
     """The items stored for a document, in text order."""
+    _insert_queued(s)  # the document's items may be queued (a file given twice in one transaction)
     rows = s.execute(select(ItemRow.category, ItemRow.name, ItemRow.stance, ItemRow.evidence, ItemRow.key,
                             ItemRow.text, ItemRow.span_start, ItemRow.span_end, ItemRow.payload, ItemRow.digest)
                      .where(ItemRow.document_id == document_id).order_by(ItemRow.span_start, ItemRow.id))
@@ -153,9 +168,10 @@ def _stored_records(s: Session, document_id: int) -> list[ItemRecord]:
 
 def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many rows of one shape through the driver: COPY on PostgreSQL (measured: an eighth of
-    executemany's client CPU and wall time for a document's items), the driver's executemany on SQLite
-    (SQLAlchemy's processing of each row's parameters was a third of the writer's CPU in a large ingest),
-    SQLAlchemy's executemany elsewhere. JSON columns are written as JSON text, NULL for None."""
+    executemany's client CPU and wall time for a document's items), multi-row INSERTs on SQLite (SQLAlchemy's
+    processing of each row's parameters was a third of the writer's CPU in a large ingest; one statement per
+    row, with items_fts's trigger, half of what SQLite spent storing 1,000 monographs), SQLAlchemy's
+    executemany elsewhere. JSON columns are written as JSON text, NULL for None."""
     if not rows:
         return
     connection = s.connection()
@@ -182,9 +198,15 @@ def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     assert driver is not None  # a live connection inside the transaction
     try:
         if dialect == "sqlite":
-            placeholders = ", ".join("?" * len(columns))
-            driver.executemany(f"INSERT INTO {table.name} ({quoted}) VALUES ({placeholders})",
-                               [[value(c, row[c]) for c in columns] for row in rows])
+            # Many rows per statement, not executemany's one: an FTS5 table (items_fts, filled by a trigger)
+            # writes what it has gathered to disk at the end of every statement that fires its trigger.
+            limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            per = max(1, min(SQLITE_ROWS_PER_INSERT, limit // len(columns)))
+            one_row = "(" + ", ".join("?" * len(columns)) + ")"
+            for start in range(0, len(rows), per):
+                chunk = rows[start:start + per]
+                driver.execute(f"INSERT INTO {table.name} ({quoted}) VALUES {', '.join([one_row] * len(chunk))}",
+                               [value(c, row[c]) for row in chunk for c in columns])
             return
         with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
             for row in rows:
@@ -431,6 +453,7 @@ class Store(Reader):
                         for key in sorted({_lock_key(source) for source in sources}):
                             s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
                     done = store(s)
+                    _insert_queued(s)
                     summaries.touch(s, s.info.pop(_TOUCHED, ()))  # once per transaction, not per document
                     return done
             except IntegrityError as exc:
@@ -493,10 +516,10 @@ class Store(Reader):
 
     @staticmethod
     def _add_items(s: Session, w: _Written, recs: Sequence[ItemRecord]) -> None:
-        # Items and their history as plain rows, one executemany each: the ORM's unit of work per item
-        # was most of the cost of storing a document.
+        # Items and their history as plain rows, inserted in bulk: the ORM's unit of work per item was most
+        # of the cost of storing a document.
         if recs:
-            _insert_rows(s, ITEMS, [
+            _queue_rows(s, ITEMS, [
                 {"document_id": w.row.id, "category": r.category, "substance": w.substance, "name": r.name,
                  "stance": r.stance, "evidence": r.evidence, "key": r.key, "digest": r.digest, "text": r.text,
                  "payload": r.payload if r.payload_json is None else _JsonText(r.payload_json),
@@ -513,7 +536,7 @@ class Store(Reader):
                     "before": None if before is None else _stored_item(before, w.old_offset)}
                    for change, item, before in changes]
         if history:
-            _insert_rows(s, HISTORY, history)
+            _queue_rows(s, HISTORY, history)
 
     def put_parts(self, source: str, sha256: str, parts: Iterable[Extraction]) -> str:
         """Store a file of one document whose items come a part at a time (extract.blocks.extract_parts, for a
@@ -540,6 +563,7 @@ class Store(Reader):
                 assert matching is not None
                 self._add_items(s, written, recs)
                 self._add_history(s, written, matching.feed(recs), now)
+                _insert_queued(s)  # a part at a time: only one part's rows are held
                 n_items += len(recs)
             if written is None or matching is None:
                 raise StoreError(f"{source}: no document to store")
@@ -558,7 +582,7 @@ class Store(Reader):
         removal of each of its items in the history."""
         items = _stored_records(s, row.id)
         if items:
-            _insert_rows(s, HISTORY, [
+            _queue_rows(s, HISTORY, [
                 {"source": row.source, "record": row.record, "item_key": i.key, "change": "removed", "at": now,
                  "document_id": row.id, "substance": row.substance, "item": _stored_item(i, row.text_offset),
                  "before": None} for i in items])
