@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import re
 
+_SPACES = re.compile(r"\s+")
+_STEREO = re.compile(r"^(?:l|d|dl)[- ](?=\w{3})")
+
 
 def normalise_substance(name: str) -> str:
     """Lower case, one space, without the L-/D- stereo prefix: "L-Glutamine" -> "glutamine"."""
-    n = re.sub(r"\s+", " ", name.strip().lower().replace("’", "'"))
-    return re.sub(r"^(?:l|d|dl)[- ](?=\w{3})", "", n)
+    return _STEREO.sub("", _SPACES.sub(" ", name.strip().lower().replace("’", "'")))

@@ -4,9 +4,11 @@ Reader's (store/read.py), run here on SQLAlchemy's engine.
 It stores what it is given; reading and extracting files is materia.pipeline's job."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +16,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime, Engine, Table, create_engine, delete, event, func, insert, select, text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Engine,
+    Table,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy import Connection as SqlConnection
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
@@ -32,7 +48,9 @@ from materia.types import Document, Extraction, Span
 T = TypeVar("T")
 
 _TOUCHED = "materia.touched"  # Session.info: substances a write transaction changed (generations moved at its end)
-ITEMS, HISTORY = Base.metadata.tables["items"], Base.metadata.tables["history"]  # bulk inserts (Core)
+_QUEUED = "materia.queued"  # Session.info: item and history rows a write transaction inserts before it commits
+SQLITE_ROWS_PER_INSERT = 500  # rows of one INSERT statement on SQLite (fewer when its columns would pass its limit)
+DOCUMENTS, ITEMS, HISTORY = (Base.metadata.tables[t] for t in ("documents", "items", "history"))  # writes (Core)
 
 
 def _url(url_or_path: str) -> str:
@@ -142,8 +160,20 @@ def _stored_item(item: ItemRecord, offset: int) -> dict[str, Any] | _JsonText:
     return _JsonText(f'{json_column(head)[:-1]},"payload":{item.payload_json}}}')
 
 
+def _queue_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert `rows` before the transaction commits (or reads items), with the rows of its other documents:
+    on SQLite, the fewer the statements, the fewer times items_fts writes what its trigger gathered."""
+    s.info.setdefault(_QUEUED, {}).setdefault(table, []).extend(rows)
+
+
+def _insert_queued(s: Session) -> None:
+    for table, rows in s.info.pop(_QUEUED, {}).items():
+        _insert_rows(s, table, rows)
+
+
 def _stored_records(s: Session, document_id: int) -> list[ItemRecord]:
     """The items stored for a document, in text order."""
+    _insert_queued(s)  # the document's items may be queued (a file given twice in one transaction)
     rows = s.execute(select(ItemRow.category, ItemRow.name, ItemRow.stance, ItemRow.evidence, ItemRow.key,
                             ItemRow.text, ItemRow.span_start, ItemRow.span_end, ItemRow.payload, ItemRow.digest)
                      .where(ItemRow.document_id == document_id).order_by(ItemRow.span_start, ItemRow.id))
@@ -153,9 +183,10 @@ def _stored_records(s: Session, document_id: int) -> list[ItemRecord]:
 
 def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many rows of one shape through the driver: COPY on PostgreSQL (measured: an eighth of
-    executemany's client CPU and wall time for a document's items), the driver's executemany on SQLite
-    (SQLAlchemy's processing of each row's parameters was a third of the writer's CPU in a large ingest),
-    SQLAlchemy's executemany elsewhere. JSON columns are written as JSON text, NULL for None."""
+    executemany's client CPU and wall time for a document's items), multi-row INSERTs on SQLite (SQLAlchemy's
+    processing of each row's parameters was a third of the writer's CPU in a large ingest; one statement per
+    row, with items_fts's trigger, half of what SQLite spent storing 1,000 monographs), SQLAlchemy's
+    executemany elsewhere. JSON columns are written as JSON text, NULL for None."""
     if not rows:
         return
     connection = s.connection()
@@ -182,9 +213,15 @@ def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     assert driver is not None  # a live connection inside the transaction
     try:
         if dialect == "sqlite":
-            placeholders = ", ".join("?" * len(columns))
-            driver.executemany(f"INSERT INTO {table.name} ({quoted}) VALUES ({placeholders})",
-                               [[value(c, row[c]) for c in columns] for row in rows])
+            # Many rows per statement, not executemany's one: an FTS5 table (items_fts, filled by a trigger)
+            # writes what it has gathered to disk at the end of every statement that fires its trigger.
+            limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            per = max(1, min(SQLITE_ROWS_PER_INSERT, limit // len(columns)))
+            one_row = "(" + ", ".join("?" * len(columns)) + ")"
+            for start in range(0, len(rows), per):
+                chunk = rows[start:start + per]
+                driver.execute(f"INSERT INTO {table.name} ({quoted}) VALUES {', '.join([one_row] * len(chunk))}",
+                               [value(c, row[c]) for row in chunk for c in columns])
             return
         with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
             for row in rows:
@@ -230,12 +267,36 @@ def _changes(old: Sequence[ItemRecord], new: Sequence[ItemRecord]) -> list[tuple
 
 
 @dataclass(frozen=True, slots=True)
+class _StoredRow:
+    """What a write needs of a stored document's row (read and written through Core, not the ORM: its unit of
+    work was a third of what the writer spent storing 1,000 monographs)."""
+
+    id: int
+    source: str
+    record: str
+    sha256: str
+    substance: str | None
+    text_offset: int
+
+
+def _stored_rows(s: Session, sources: Iterable[str]) -> dict[str, dict[str, _StoredRow]]:
+    """The stored rows of each of `sources` that is stored, by record, in id order (a query per thousand)."""
+    wanted = list(dict.fromkeys(sources))
+    found: dict[str, dict[str, _StoredRow]] = {}
+    columns = [DOCUMENTS.c[f.name] for f in dataclasses.fields(_StoredRow)]
+    for i in range(0, len(wanted), 1000):
+        for row in s.connection().execute(select(*columns).where(DOCUMENTS.c.source.in_(wanted[i:i + 1000]))
+                                          .order_by(DOCUMENTS.c.id)):
+            found.setdefault(row.source, {})[row.record] = _StoredRow(*row)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
 class _Written:
     """A document row being written, with what the history needs of it and of what it replaced."""
 
-    row: DocumentRow
+    row: _StoredRow
     document: Document
-    substance: str | None
     old: list[ItemRecord]
     old_substance: str | None
     old_offset: int
@@ -357,7 +418,8 @@ class Store(Reader):
         dropping records the file no longer has: 'added', 'updated' or 'unchanged'."""
         _check_file(source, sha256, extractions)
         ready = [prepare(x) for x in extractions]
-        return self._writing([source], lambda s: self._put_file(s, source, sha256, ready, _now()))
+        return self._writing([source], lambda s: self._put_file(s, source, sha256, ready, _stored_rows(s, [source]),
+                                                                _now()))
 
     def put_many(self, files: Sequence[tuple[str, str, Sequence[Extraction | Prepared]]]) -> list[str | StoreError]:
         """Store several files, each (source, sha256, extractions) as `put_all` does, in one transaction:
@@ -375,7 +437,9 @@ class Store(Reader):
 
         def store(s: Session) -> list[str]:
             now = _now()
-            return [self._put_file(s, source, sha256, extractions, now) for _, source, sha256, extractions in batch]
+            stored = _stored_rows(s, [source for _, source, _, _ in batch])
+            return [self._put_file(s, source, sha256, extractions, stored, now)
+                    for _, source, sha256, extractions in batch]
 
         try:
             for (i, *_), outcome in zip(batch, self._writing([f[1] for f in batch], store), strict=True):
@@ -389,13 +453,15 @@ class Store(Reader):
         return [o if o is not None else StoreError("unreachable") for o in outcomes]
 
     def _put_file(self, s: Session, source: str, sha256: str, extractions: Sequence[Prepared],
-                  now: datetime) -> str:
+                  stored: dict[str, dict[str, _StoredRow]], now: datetime) -> str:
+        """Store one file's documents; `stored` holds its rows (by source, then record), and is told the new ones
+        (a file given twice in one transaction finds its first copy)."""
         records = [x.document.record or "" for x in extractions]
-        rows = {r.record: r for r in s.scalars(select(DocumentRow).where(DocumentRow.source == source))}
+        rows = stored.get(source, {})
         if set(rows) == set(records) and all(r.sha256 == sha256 for r in rows.values()):
             return "unchanged"
-        for x in extractions:
-            self._write(s, rows.get(x.document.record or ""), x, now)
+        stored[source] = {x.document.record or "": self._write(s, rows.get(x.document.record or ""), x, now)
+                          for x in extractions}
         for record in sorted(set(rows) - set(records)):
             self._drop(s, rows[record], now)
         return "updated" if rows else "added"
@@ -407,8 +473,7 @@ class Store(Reader):
         doc = x.document
 
         def store(s: Session) -> str:
-            row = s.scalar(select(DocumentRow).where(DocumentRow.source == doc.source,
-                                                     DocumentRow.record == (doc.record or "")))
+            row = _stored_rows(s, [doc.source]).get(doc.source, {}).get(doc.record or "")
             if row is not None and row.sha256 == doc.sha256:
                 return "unchanged"
             self._write(s, row, prepare(x), _now())
@@ -431,6 +496,7 @@ class Store(Reader):
                         for key in sorted({_lock_key(source) for source in sources}):
                             s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
                     done = store(s)
+                    _insert_queued(s)
                     summaries.touch(s, s.info.pop(_TOUCHED, ()))  # once per transaction, not per document
                     return done
             except IntegrityError as exc:
@@ -453,7 +519,7 @@ class Store(Reader):
         keeping each removed item in the history: how many documents there were (0 if none)."""
         def store(s: Session) -> int:
             now = _now()
-            rows = list(s.scalars(select(DocumentRow).where(DocumentRow.source == source)))
+            rows = list(_stored_rows(s, [source]).get(source, {}).values())
             for row in rows:
                 self._drop(s, row, now)
             return len(rows)
@@ -461,43 +527,46 @@ class Store(Reader):
         return self._writing([source], store)
 
     @staticmethod
-    def _write(s: Session, row: DocumentRow | None, x: Prepared, now: datetime) -> None:
+    def _write(s: Session, row: _StoredRow | None, x: Prepared, now: datetime) -> _StoredRow:
         """Insert or replace one document and its items, recording in the history which items came,
-        went, or kept their category, name and stance with other values (one "changed" entry)."""
+        went, or kept their category, name and stance with other values (one "changed" entry): its row."""
         recs = x.records
         written = Store._document_row(s, row, x, len(recs), now)
         Store._add_items(s, written, recs)
         Store._add_history(s, written, _changes(written.old, recs), now)
-        s.info.setdefault(_TOUCHED, set()).update((written.old_substance, written.substance))
+        s.info.setdefault(_TOUCHED, set()).update((written.old_substance, written.row.substance))
+        return written.row
 
     @staticmethod
-    def _document_row(s: Session, row: DocumentRow | None, x: Prepared, n_items: int, now: datetime) -> _Written:
+    def _document_row(s: Session, row: _StoredRow | None, x: Prepared, n_items: int, now: datetime) -> _Written:
         """Insert or update the row of one document, its old items deleted (and returned, for the history)."""
         doc = x.document
         substance = x.substance.strip().lower() if x.substance else None
-        old: list[ItemRecord] = []
-        old_substance, old_offset = substance, doc.offset
-        if row is None:
-            row = DocumentRow(source=doc.source, record=doc.record or "", ingested_at=now)
-            s.add(row)
+        values = {"sha256": doc.sha256, "kind": doc.kind, "format": doc.format, "text_offset": doc.offset,
+                  "title": doc.title, "modified": doc.modified, "text": doc.text, "content_key": content_key(doc),
+                  "substance": substance, "has_references": x.has_references, "n_items": n_items, "ingested_at": now}
+        connection = s.connection()
+        if row is None:  # the values as parameters of one statement: built and compiled once, not per document
+            key = connection.execute(insert(DOCUMENTS), {"source": doc.source, "record": doc.record or "", **values}
+                                     ).inserted_primary_key
+            assert key is not None  # one row inserted
+            doc_id, old, old_substance, old_offset = key[0], [], substance, doc.offset
         else:
             old = _stored_records(s, row.id)
-            old_substance, old_offset = row.substance, row.text_offset
-            s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
-        row.sha256, row.kind, row.format, row.text_offset = doc.sha256, doc.kind, doc.format, doc.offset
-        row.title, row.modified, row.text, row.content_key = doc.title, doc.modified, doc.text, content_key(doc)
-        row.substance, row.has_references, row.n_items = substance, x.has_references, n_items
-        row.ingested_at = now
-        s.flush()
-        return _Written(row, doc, substance, old, old_substance, old_offset)
+            connection.execute(delete(ITEMS).where(ITEMS.c.document_id == row.id))
+            connection.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == bindparam("row_id")),
+                               {"row_id": row.id, **values})
+            doc_id, old_substance, old_offset = row.id, row.substance, row.text_offset
+        written = _StoredRow(doc_id, doc.source, doc.record or "", doc.sha256, substance, doc.offset)
+        return _Written(written, doc, old, old_substance, old_offset)
 
     @staticmethod
     def _add_items(s: Session, w: _Written, recs: Sequence[ItemRecord]) -> None:
-        # Items and their history as plain rows, one executemany each: the ORM's unit of work per item
-        # was most of the cost of storing a document.
+        # Items and their history as plain rows, inserted in bulk: the ORM's unit of work per item was most
+        # of the cost of storing a document.
         if recs:
-            _insert_rows(s, ITEMS, [
-                {"document_id": w.row.id, "category": r.category, "substance": w.substance, "name": r.name,
+            _queue_rows(s, ITEMS, [
+                {"document_id": w.row.id, "category": r.category, "substance": w.row.substance, "name": r.name,
                  "stance": r.stance, "evidence": r.evidence, "key": r.key, "digest": r.digest, "text": r.text,
                  "payload": r.payload if r.payload_json is None else _JsonText(r.payload_json),
                  "span_start": r.span.start, "span_end": r.span.end} for r in recs])
@@ -508,12 +577,12 @@ class Store(Reader):
         doc = w.document
         history = [{"source": doc.source, "record": doc.record or "", "item_key": item.key, "change": change,
                     "at": now, "document_id": w.row.id,
-                    "substance": w.old_substance if change == "removed" else w.substance,
+                    "substance": w.old_substance if change == "removed" else w.row.substance,
                     "item": _stored_item(item, w.old_offset if change == "removed" else doc.offset),
                     "before": None if before is None else _stored_item(before, w.old_offset)}
                    for change, item, before in changes]
         if history:
-            _insert_rows(s, HISTORY, history)
+            _queue_rows(s, HISTORY, history)
 
     def put_parts(self, source: str, sha256: str, parts: Iterable[Extraction]) -> str:
         """Store a file of one document whose items come a part at a time (extract.blocks.extract_parts, for a
@@ -522,7 +591,7 @@ class Store(Reader):
         held (and, when the file was stored before, its old items, to record what changed)."""
         def store(s: Session) -> str:
             now = _now()
-            rows = {r.record: r for r in s.scalars(select(DocumentRow).where(DocumentRow.source == source))}
+            rows = _stored_rows(s, [source]).get(source, {})
             if set(rows) == {""} and rows[""].sha256 == sha256:
                 return "unchanged"
             written: _Written | None = None
@@ -540,30 +609,34 @@ class Store(Reader):
                 assert matching is not None
                 self._add_items(s, written, recs)
                 self._add_history(s, written, matching.feed(recs), now)
+                _insert_queued(s)  # a part at a time: only one part's rows are held
                 n_items += len(recs)
             if written is None or matching is None:
                 raise StoreError(f"{source}: no document to store")
             self._add_history(s, written, matching.rest(), now)
-            written.row.n_items = n_items
+            if n_items:  # the row was written with none
+                s.connection().execute(update(DOCUMENTS).where(DOCUMENTS.c.id == written.row.id)
+                                       .values(n_items=n_items))
             for record in sorted(set(rows) - {""}):
                 self._drop(s, rows[record], now)
-            s.info.setdefault(_TOUCHED, set()).update((written.old_substance, written.substance))
+            s.info.setdefault(_TOUCHED, set()).update((written.old_substance, written.row.substance))
             return "updated" if rows else "added"
 
         return self._writing([source], store)
 
     @staticmethod
-    def _drop(s: Session, row: DocumentRow, now: datetime) -> None:
+    def _drop(s: Session, row: _StoredRow, now: datetime) -> None:
         """Delete a document (a record its file no longer has, or a file that is gone), keeping the
         removal of each of its items in the history."""
         items = _stored_records(s, row.id)
         if items:
-            _insert_rows(s, HISTORY, [
+            _queue_rows(s, HISTORY, [
                 {"source": row.source, "record": row.record, "item_key": i.key, "change": "removed", "at": now,
                  "document_id": row.id, "substance": row.substance, "item": _stored_item(i, row.text_offset),
                  "before": None} for i in items])
-        s.execute(delete(ItemRow).where(ItemRow.document_id == row.id))
-        s.delete(row)
+        connection = s.connection()
+        connection.execute(delete(ITEMS).where(ITEMS.c.document_id == row.id))
+        connection.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == row.id))
         s.info.setdefault(_TOUCHED, set()).add(row.substance)
 
     def check(self) -> list[str]:

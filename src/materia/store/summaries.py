@@ -6,35 +6,45 @@ transaction). A summary part is current when it was built from the current gener
 same `format`; anything else is stale and is never handed out. So the store needs to know nothing of
 what a summary holds: knowledge/ builds the parts, the pipeline (after an ingest) or the first reader
 stores them. Reading them (the current part, the stale ones, the generation) is the Reader's (store/read.py).
+
+Written through Core, many rows per statement: the ORM's unit of work per part was most of what storing
+the summaries of 1,000 monographs cost the writer.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, text
 from sqlalchemy.orm import Session
 
-from materia.store.models import AliasRow, GenerationRow, SummaryRow
+from materia.store.models import Base
+
+SUMMARIES, ALIASES = Base.metadata.tables["summaries"], Base.metadata.tables["substance_aliases"]
+_MOVE = text("INSERT INTO substance_generations (substance, generation) VALUES (:substance, 1) "
+             "ON CONFLICT (substance) DO UPDATE SET generation = substance_generations.generation + 1")
 
 
 def touch(s: Session, substances: Iterable[str | None]) -> None:
     """Move the generation of each substance named (inside the caller's write transaction)."""
-    for substance in sorted({n for n in substances if n}):
-        moved = s.execute(update(GenerationRow).where(GenerationRow.substance == substance)
-                          .values(generation=GenerationRow.generation + 1))
-        if not getattr(moved, "rowcount", 0):
-            s.execute(insert(GenerationRow).values(substance=substance, generation=1))
+    names = sorted({n for n in substances if n})
+    if names:
+        s.connection().execute(_MOVE, [{"substance": n} for n in names])
 
 
 def replace(s: Session, substance: str, built_from: int, fmt: str, parts: Mapping[str, bytes],
             aliases: Iterable[str] | None) -> None:
     """Store `parts`, built from generation `built_from` (replacing every part of the substance) and, when
     given, its aliases."""
-    s.execute(delete(SummaryRow).where(SummaryRow.substance == substance))
+    connection = s.connection()
+    connection.execute(delete(SUMMARIES).where(SUMMARIES.c.substance == substance))
     now = datetime.now(UTC).replace(tzinfo=None)
-    s.add_all(SummaryRow(substance=substance, part=name, generation=built_from, format=fmt, body=body, built_at=now)
-              for name, body in parts.items())
+    if parts:
+        connection.execute(insert(SUMMARIES), [{"substance": substance, "part": name, "generation": built_from,
+                                                "format": fmt, "body": body, "built_at": now}
+                                               for name, body in parts.items()])
     if aliases is not None:
-        s.execute(delete(AliasRow).where(AliasRow.substance == substance))
-        s.add_all(AliasRow(alias=alias, substance=substance) for alias in sorted(set(aliases)) if alias)
+        connection.execute(delete(ALIASES).where(ALIASES.c.substance == substance))
+        names = [{"alias": alias, "substance": substance} for alias in sorted(set(aliases)) if alias]
+        if names:
+            connection.execute(insert(ALIASES), names)
