@@ -165,7 +165,7 @@ def community(items: Sequence[StoredItem]) -> Community:
     """Posts counted per condition with their ratings; side effects counted by posts mentioning them;
     every post as a report with the side effects named inside it. A review table stored twice counts
     its reports once."""
-    items = _one_copy(items)
+    items = sorted(_one_copy(items), key=_where)
     posts = [i for i in items if i.category == "post"]
     ratings = [int(p.payload["rating"]) for p in posts if p.payload.get("rating") is not None]
     by_condition: dict[str, list[StoredItem]] = defaultdict(list)
@@ -197,6 +197,12 @@ def community(items: Sequence[StoredItem]) -> Community:
                      verdicts(items, starts), reported_effects(reported))
 
 
+def _where(item: StoredItem) -> tuple[str, str, int, int]:
+    """Where an item is written: the order reports and quotes are shown in, the same whichever order the files
+    were stored in (document ids follow the order workers finish)."""
+    return item.document.source, item.document.record or "", item.span.start, item.document.id
+
+
 def _post_of(item: StoredItem, starts: dict[int, list[tuple[int, int]]]) -> tuple[int, int] | None:
     """(document id, post start) of the post an item lies in, or None outside every post. A review table's row
     is a document with one post, so each row counts as one report."""
@@ -215,7 +221,7 @@ def verdicts(items: Sequence[StoredItem],
     """Per condition, how many posts and reviews said it helped, did nothing, or made it worse: each post once
     per condition, with the verdict it gives most often (ties: the first it gives)."""
     said: dict[str, dict[tuple[int, int], list[StoredItem]]] = defaultdict(lambda: defaultdict(list))
-    for u in sorted(items, key=lambda i: (i.document.id, i.span.start)):
+    for u in sorted(items, key=_where):
         if u.category == "use" and u.payload.get("verdict") in ("helped", "nothing", "worse"):
             post = _post_of(u, starts or {}) or (u.document.id, -1)  # outside a post: its document is the report
             said[canonical(u.name)][post].append(u)
