@@ -36,7 +36,7 @@ import ahocorasick
 
 from materia.errors import VocabularyError
 from materia.extract.names import canonical as canonical_name
-from materia.extract.parse import lower_same_length
+from materia.extract.parse import lower_same_length, lowered_one
 from materia.extract.substances import drug_dictionary, scan
 from materia.lexicons import loader
 from materia.lexicons.cues import alternation, interaction_cues
@@ -52,8 +52,9 @@ _KINDS = frozenset({"substance", "class", "food", "stop"})
 _NOT_PARTNER = "not_partner"  # a kind of hit that is dropped: it only keeps shorter hits out of its span
 _MIN_ENDING_WORD = 8
 _STRENGTH = r"(?:strong|moderate|weak|potent|mild|moderate-to-strong|moderate\s+to\s+strong)"
-_TARGET = (r"(?:CYP\s?\d[A-Z]\d{0,2}(?:/\d{1,2})?|cytochrome\s+P-?450\s?(?:\d[A-Z]\d{0,2})?|P-?gp|P-glycoprotein"
-           r"|OATP\s?1B[13](?:/1B3|\s+and\s+(?:OATP)?1B3)?|BCRP|UGT\s?\d[A-Z]\d{1,2})")
+# written in lower case (IGNORECASE matches every case), so that lowered_one can run the grammar without it
+_TARGET = (r"(?:cyp\s?\d[a-z]\d{0,2}(?:/\d{1,2})?|cytochrome\s+p-?450\s?(?:\d[a-z]\d{0,2})?|p-?gp|p-glycoprotein"
+           r"|oatp\s?1b[13](?:/1b3|\s+and\s+(?:oatp)?1b3)?|bcrp|ugt\s?\d[a-z]\d{1,2})")
 _ROLE = r"(?:inhibitors?|inducers?|substrates?)"
 _STRENGTHS = rf"(?:{_STRENGTH}(?:\s*(?:,|or|and|and/or|/)\s*{_STRENGTH})*\s+)?"
 _CLASS_GRAMMAR = re.compile(
@@ -148,8 +149,9 @@ class Recogniser:
         for name, span in scan(drug_dictionary(), piece, start):
             if text[span.start:span.end].lower() not in self._stops:
                 hits.append((span.start, span.end, name, "substance"))
-        for match in _CLASS_GRAMMAR.finditer(piece):
-            phrase = match.group()
+        grammar, searched = lowered_one(_CLASS_GRAMMAR, piece)
+        for match in grammar.finditer(searched):
+            phrase = piece[match.start():match.end()]
             name = canonical_class(phrase) or canonical_class(_COORDINATED_STRENGTHS.sub("", phrase)) or fold(phrase)
             hits.append((start + match.start(), start + match.end(), name, "class"))
         lowered = lower_same_length(piece)
