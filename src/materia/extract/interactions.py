@@ -161,10 +161,12 @@ class _Sentence:
         return [m.start() for m in negation.finditer(lowered)]
 
     def _clause(self, offset: int) -> int:
-        return sum(1 for b in self.breaks if b <= offset)
+        return bisect.bisect_right(self.breaks, offset)  # the breaks at or before it
 
     def negated(self, *offsets: int) -> bool:
         """Whether a negation cue shares a clause with every offset given."""
+        if not self.negations:  # most sentences: their clauses need not be found
+            return False
         clauses = {self._clause(o) for o in offsets}
         return len(clauses) == 1 and any(self._clause(n) in clauses for n in self.negations)
 
