@@ -293,15 +293,15 @@ class _Reader:
         """Whether sentence.text[:end] is only names (a table's first column)."""
         if not sentence.mentions or sentence.mentions[0].span.start > end:
             return False
-        rest, position = [], 0
-        for m in sentence.mentions:
-            if m.span.start >= end:
-                break
-            rest.append(sentence.text[position:m.span.start])
-            position = m.span.end
-        rest.append(sentence.text[position:end])
-        words = [w for piece in rest for w in _WORD.findall(_NAME_LINE_FILLER.sub(" ", piece))]
-        return len(words) <= _MAX_NAME_LINE_WORDS and not self.cues.trigger.search(" ".join(rest))
+        names = [m.span for m in sentence.mentions if m.span.start < end]
+        rest, words = [], 0
+        for start, stop in zip([0] + [n.end for n in names], [n.start for n in names] + [end], strict=True):
+            piece = sentence.text[start:stop]
+            words += len(_WORD.findall(_NAME_LINE_FILLER.sub(" ", piece)))
+            if words > _MAX_NAME_LINE_WORDS:  # most sentences: known before the rest is read
+                return False
+            rest.append(piece)
+        return not self.cues.trigger.search(" ".join(rest))
 
     def table_row(self, names: list[Mention], advice: _Sentence, row: Span) -> list[_Found]:
         """Lines of names and the advice line after them: each name with the subject."""
