@@ -258,13 +258,13 @@ class PairModel:
 
     def scores(self, features: Sequence[str], start: Sequence[float] | None = None) -> tuple[float, ...]:
         """Per label, `start` (by default the intercepts) plus the weight of each feature."""
-        get = self.weights.get
-        rows = [row for row in map(get, features) if row is not None]
+        rows = list(filter(None, map(self.weights.get, features)))  # the features the model has (a row is never empty)
         start = self.intercepts if start is None else start
         if not rows:
             return tuple(start)
-        # per label, each weight in feature order (zip and sum run in C); every row has one weight per label
-        return tuple(sum(column, first) for first, column in zip(start, zip(*rows, strict=True), strict=True))
+        # per label, its start and then each weight in feature order (zip, map and sum run in C); every row has one
+        # weight per label
+        return tuple(map(sum, zip(*rows, strict=True), start))
 
     def probabilities(self, features: Sequence[str]) -> tuple[float, ...]:
         return _softmax(self.scores(features))
