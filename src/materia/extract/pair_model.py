@@ -73,11 +73,11 @@ def blind(text: str, mentions: Sequence[tuple[int, int, str, str]], style: str =
     at: list[int] = []
     position = 0
     for start, end, _, _ in mentions:
-        words.extend(_norm(m.group()) for m in _TOKEN.finditer(text, position, start))
+        words.extend(map(_norm, _TOKEN.findall(text, position, start)))
         at.append(len(words))
         words.append(DRUG)
         position = max(position, end)
-    words.extend(_norm(m.group()) for m in _TOKEN.finditer(text, position))
+    words.extend(map(_norm, _TOKEN.findall(text, position)))
     return Blinded(tuple(words), tuple(at), tuple(m[2] for m in mentions), tuple(m[3] for m in mentions), style)
 
 
