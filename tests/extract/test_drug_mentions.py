@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from materia.errors import VocabularyError
-from materia.extract.drug_mentions import _written_lower, default_recogniser, read_gazetteer
+from materia.extract.drug_mentions import _CAPITALS, _written_lower, default_recogniser, read_gazetteer
 
 
 def _found(text: str) -> list[tuple[str, str, str]]:
@@ -126,6 +126,14 @@ def test_drug_mentions_written_lower_means_a_whole_lower_case_word(pieces: list[
     text = "".join(pieces)
     words = {"zelvo", "nurom", "zelvos"}
     assert _written_lower(text, words) == words & {m.group() for m in re.finditer(r"\b[a-z]{5,}\b", text)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ABCDE", "FGHI", "Éb", "a", "1", "_", ":", "-", " ", "\n", "."])))
+def test_drug_mentions_capitals_are_whole_words_in_capitals(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected = re.finditer(r"\b[A-Z]{5,}\b(?![:\w-])", text)
+    assert [m.span() for m in _CAPITALS.finditer(text)] == [m.span() for m in expected]
 
 
 def test_drug_mentions_what_stimulates_an_enzyme_is_a_class_the_enzyme_no_partner() -> None:

@@ -205,8 +205,9 @@ class Recogniser:
 
 
 _EDGE_PUNCTUATION = frozenset(",;:.")
-# a word in capitals, five letters or more, that no heading colon follows ("WARNINGS:")
-_CAPITALS = re.compile(r"\b[A-Z]{5,}\b(?![:\w-])")
+# a word in capitals, five letters or more, that no heading colon follows ("WARNINGS:"): what \b[A-Z]{5,}\b matches,
+# the word's start looked behind for from its first capital: re skips to a capital when a pattern starts with one
+_CAPITALS = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{4,}(?![:\w-])")
 _OWN_BRAND_TIMES = 3
 
 
