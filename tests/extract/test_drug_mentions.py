@@ -128,6 +128,13 @@ def test_drug_mentions_written_lower_means_a_whole_lower_case_word(pieces: list[
     assert _written_lower(text, words) == words & {m.group() for m in re.finditer(r"\b[a-z]{5,}\b", text)}
 
 
+def test_drug_mentions_class_grammar_reads_any_case() -> None:
+    text = "Avoid strong or moderate inhibitors of cytochrome P450 3A4, P-gp inducers and UGT1A1 inhibitors."
+    classes = [[(m.span, m.name) for m in default_recogniser().find(t) if m.kind == "class"]
+               for t in (text, text.upper(), text.lower())]
+    assert len(classes[0]) == 3 and classes[0] == classes[1] == classes[2]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["ABCDE", "FGHI", "Éb", "a", "1", "_", ":", "-", " ", "\n", "."])))
 def test_drug_mentions_capitals_are_whole_words_in_capitals(pieces: list[str]) -> None:
