@@ -240,13 +240,13 @@ class _Reader:
         mentions = sentence.mentions
         names_subject = self.own_subject and any(m.name == self.subject for m in mentions)
         # only the pairs that could be kept are classified (the model is most of the work)
-        keepable: dict[tuple[int, int], tuple[Mention, Mention]] = {}
+        candidates: dict[tuple[int, int], tuple[Mention, Mention]] = {}
         for i, j in itertools.combinations(range(len(mentions)), 2):
             oriented = self.drug_first(mentions[i], mentions[j], names_subject)
             if oriented is not None and self.keepable(sentence, *oriented):
-                keepable[(i, j)] = oriented
-        for i, j, label in classify_pairs(self.model, mentions, sentence.text, self.style, keepable):
-            first, second = keepable[(i, j)]
+                candidates[(i, j)] = oriented
+        for i, j, label in classify_pairs(self.model, mentions, sentence.text, self.style, candidates):
+            first, second = candidates[(i, j)]
             found.append(_Found(first.name, sentence.absolute(first).span, sentence.absolute(second),
                                 label))  # type: ignore[arg-type]
         return _along_lists(sentence, found) if names_subject else found
