@@ -1,12 +1,14 @@
 """Drug, class and food mentions: the two sides an interaction can have."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from materia.errors import VocabularyError
-from materia.extract.drug_mentions import default_recogniser, read_gazetteer
+from materia.extract.drug_mentions import _CAPITALS, _written_lower, default_recogniser, read_gazetteer
 
 
 def _found(text: str) -> list[tuple[str, str, str]]:
@@ -116,6 +118,29 @@ def test_drug_mentions_own_brand_in_capitals_is_the_subject() -> None:
 def test_drug_mentions_capitals_written_in_lower_case_too_are_no_brand() -> None:
     text = "CAUTION is advised. Use caution. CAUTION again, CAUTION."
     assert default_recogniser().own_brand(text, "doxacurium") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["zelvo", "zelvos", "ZELVO", "xzelvo", "nurom", " ", "-", "_", "é", "1", ".", "\n"])))
+def test_drug_mentions_written_lower_means_a_whole_lower_case_word(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    words = {"zelvo", "nurom", "zelvos"}
+    assert _written_lower(text, words) == words & {m.group() for m in re.finditer(r"\b[a-z]{5,}\b", text)}
+
+
+def test_drug_mentions_class_grammar_reads_any_case() -> None:
+    text = "Avoid strong or moderate inhibitors of cytochrome P450 3A4, P-gp inducers and UGT1A1 inhibitors."
+    classes = [[(m.span, m.name) for m in default_recogniser().find(t) if m.kind == "class"]
+               for t in (text, text.upper(), text.lower())]
+    assert len(classes[0]) == 3 and classes[0] == classes[1] == classes[2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ABCDE", "FGHI", "Éb", "a", "1", "_", ":", "-", " ", "\n", "."])))
+def test_drug_mentions_capitals_are_whole_words_in_capitals(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected = re.finditer(r"\b[A-Z]{5,}\b(?![:\w-])", text)
+    assert [m.span() for m in _CAPITALS.finditer(text)] == [m.span() for m in expected]
 
 
 def test_drug_mentions_what_stimulates_an_enzyme_is_a_class_the_enzyme_no_partner() -> None:

@@ -36,7 +36,7 @@ import ahocorasick
 
 from materia.errors import VocabularyError
 from materia.extract.names import canonical as canonical_name
-from materia.extract.parse import lower_same_length
+from materia.extract.parse import lower_same_length, lowered_one
 from materia.extract.substances import drug_dictionary, scan
 from materia.lexicons import loader
 from materia.lexicons.cues import alternation, interaction_cues
@@ -52,8 +52,9 @@ _KINDS = frozenset({"substance", "class", "food", "stop"})
 _NOT_PARTNER = "not_partner"  # a kind of hit that is dropped: it only keeps shorter hits out of its span
 _MIN_ENDING_WORD = 8
 _STRENGTH = r"(?:strong|moderate|weak|potent|mild|moderate-to-strong|moderate\s+to\s+strong)"
-_TARGET = (r"(?:CYP\s?\d[A-Z]\d{0,2}(?:/\d{1,2})?|cytochrome\s+P-?450\s?(?:\d[A-Z]\d{0,2})?|P-?gp|P-glycoprotein"
-           r"|OATP\s?1B[13](?:/1B3|\s+and\s+(?:OATP)?1B3)?|BCRP|UGT\s?\d[A-Z]\d{1,2})")
+# written in lower case (IGNORECASE matches every case), so that lowered_one can run the grammar without it
+_TARGET = (r"(?:cyp\s?\d[a-z]\d{0,2}(?:/\d{1,2})?|cytochrome\s+p-?450\s?(?:\d[a-z]\d{0,2})?|p-?gp|p-glycoprotein"
+           r"|oatp\s?1b[13](?:/1b3|\s+and\s+(?:oatp)?1b3)?|bcrp|ugt\s?\d[a-z]\d{1,2})")
 _ROLE = r"(?:inhibitors?|inducers?|substrates?)"
 _STRENGTHS = rf"(?:{_STRENGTH}(?:\s*(?:,|or|and|and/or|/)\s*{_STRENGTH})*\s+)?"
 _CLASS_GRAMMAR = re.compile(
@@ -148,8 +149,9 @@ class Recogniser:
         for name, span in scan(drug_dictionary(), piece, start):
             if text[span.start:span.end].lower() not in self._stops:
                 hits.append((span.start, span.end, name, "substance"))
-        for match in _CLASS_GRAMMAR.finditer(piece):
-            phrase = match.group()
+        grammar, searched = lowered_one(_CLASS_GRAMMAR, piece)
+        for match in grammar.finditer(searched):
+            phrase = piece[match.start():match.end()]
             name = canonical_class(phrase) or canonical_class(_COORDINATED_STRENGTHS.sub("", phrase)) or fold(phrase)
             hits.append((start + match.start(), start + match.end(), name, "class"))
         lowered = lower_same_length(piece)
@@ -203,21 +205,17 @@ class Recogniser:
 
 
 _EDGE_PUNCTUATION = frozenset(",;:.")
-# a word in capitals, five letters or more, that no heading colon follows ("WARNINGS:")
-_CAPITALS = re.compile(r"\b[A-Z]{5,}\b(?![:\w-])")
+# a word in capitals, five letters or more, that no heading colon follows ("WARNINGS:"): what \b[A-Z]{5,}\b matches,
+# the word's start looked behind for from its first capital: re skips to a capital when a pattern starts with one
+_CAPITALS = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{4,}(?![:\w-])")
 _OWN_BRAND_TIMES = 3
-_LOWER_WORDS = re.compile(r"\b[a-z]{5,}\b")
 
 
 def _written_lower(text: str, words: set[str]) -> set[str]:
-    """Which of `words` the text also writes in lower case (one pass, no list of the text's words)."""
-    seen: set[str] = set()
-    for match in _LOWER_WORDS.finditer(text):
-        if match.group() in words:
-            seen.add(match.group())
-            if len(seen) == len(words):
-                break
-    return seen
+    """Which of `words` (what _CAPITALS finds, lowered: five or more ASCII letters) the text also writes in
+    lower case, as a word of its own. Each is first looked for as a plain substring, a fast scan that rules most
+    of them out (re scans slowly for a pattern that starts with \\b)."""
+    return {word for word in words if word in text and re.search(rf"\b{word}\b", text)}
 
 
 @functools.cache

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -76,8 +77,9 @@ def label_pairs(model: PairModel, mentions: Sequence[Mention], text: str, style:
     """The label (`none` or a DDI type) of each pair (i, j), i < j, of mentions of one sentence (`text`, with
     mention spans into it); every pair unless `pairs` names some. Two mentions of one thing (a name and its
     abbreviation) never interact, nor two that the sentence compares ("A was superior to B")."""
-    if pairs is None:
-        pairs = ((i, j) for i in range(len(mentions)) for j in range(i + 1, len(mentions)))
+    pairs = list(itertools.combinations(range(len(mentions)), 2) if pairs is None else pairs)
+    if not pairs:  # nothing to label: the sentence need not be read
+        return {}
     blinded = blind(text, [(m.span.start, m.span.end, "class" if m.kind == "class" else "substance", m.name)
                            for m in mentions], style)
     comparison, lowered = lowered_one(interaction_cues().comparison, text)
@@ -159,10 +161,12 @@ class _Sentence:
         return [m.start() for m in negation.finditer(lowered)]
 
     def _clause(self, offset: int) -> int:
-        return sum(1 for b in self.breaks if b <= offset)
+        return bisect.bisect_right(self.breaks, offset)  # the breaks at or before it
 
     def negated(self, *offsets: int) -> bool:
         """Whether a negation cue shares a clause with every offset given."""
+        if not self.negations:  # most sentences: their clauses need not be found
+            return False
         clauses = {self._clause(o) for o in offsets}
         return len(clauses) == 1 and any(self._clause(n) in clauses for n in self.negations)
 
@@ -235,18 +239,14 @@ class _Reader:
         found: list[_Found] = []
         mentions = sentence.mentions
         names_subject = self.own_subject and any(m.name == self.subject for m in mentions)
-        # only the pairs that could be kept are classified: a drug with a partner (the subject's, when named)
-        readable = [(i, j) for i in range(len(mentions)) for j in range(i + 1, len(mentions))
-                    if self.drug_first(mentions[i], mentions[j], names_subject) is not None]
-        for i, j, label in classify_pairs(self.model, mentions, sentence.text, self.style, readable):
+        # only the pairs that could be kept are classified (the model is most of the work)
+        candidates: dict[tuple[int, int], tuple[Mention, Mention]] = {}
+        for i, j in itertools.combinations(range(len(mentions)), 2):
             oriented = self.drug_first(mentions[i], mentions[j], names_subject)
-            assert oriented is not None
-            first, second = oriented
-            if sentence.negated(first.span.start, second.span.start) or _belongs(first.name, second, sentence.text):
-                continue
-            if first.name != self.subject and "\n" in sentence.text[min(first.span.end, second.span.end):
-                                                                      max(first.span.start, second.span.start)]:
-                continue  # items of a leaflet's list, one a line, are not each other's partners
+            if oriented is not None and self.keepable(sentence, *oriented):
+                candidates[(i, j)] = oriented
+        for i, j, label in classify_pairs(self.model, mentions, sentence.text, self.style, candidates):
+            first, second = candidates[(i, j)]
             found.append(_Found(first.name, sentence.absolute(first).span, sentence.absolute(second),
                                 label))  # type: ignore[arg-type]
         return _along_lists(sentence, found) if names_subject else found
@@ -259,6 +259,14 @@ class _Reader:
         if first.kind != "substance" or (names_subject and first.name != self.subject):
             return None
         return first, second
+
+    def keepable(self, sentence: _Sentence, first: Mention, second: Mention) -> bool:
+        """Whether `explicit` keeps the pair (drug, partner) when the model finds it interacting: not negated, not
+        a drug and its own class, not two items of a leaflet's list (one a line) without the subject."""
+        if sentence.negated(first.span.start, second.span.start) or _belongs(first.name, second, sentence.text):
+            return False
+        return first.name == self.subject or "\n" not in sentence.text[min(first.span.end, second.span.end):
+                                                                         max(first.span.start, second.span.start)]
 
     def implied(self, sentence: _Sentence, explicit: list[_Found], kind: InteractionType | None = None) -> list[_Found]:
         """The subject, unnamed in the sentence, with each partner the model paired with nothing."""
@@ -285,15 +293,15 @@ class _Reader:
         """Whether sentence.text[:end] is only names (a table's first column)."""
         if not sentence.mentions or sentence.mentions[0].span.start > end:
             return False
-        rest, position = [], 0
-        for m in sentence.mentions:
-            if m.span.start >= end:
-                break
-            rest.append(sentence.text[position:m.span.start])
-            position = m.span.end
-        rest.append(sentence.text[position:end])
-        words = [w for piece in rest for w in _WORD.findall(_NAME_LINE_FILLER.sub(" ", piece))]
-        return len(words) <= _MAX_NAME_LINE_WORDS and not self.cues.trigger.search(" ".join(rest))
+        names = [m.span for m in sentence.mentions if m.span.start < end]
+        rest, words = [], 0
+        for start, stop in zip([0] + [n.end for n in names], [n.start for n in names] + [end], strict=True):
+            piece = sentence.text[start:stop]
+            words += len(_WORD.findall(_NAME_LINE_FILLER.sub(" ", piece)))
+            if words > _MAX_NAME_LINE_WORDS:  # most sentences: known before the rest is read
+                return False
+            rest.append(piece)
+        return not self.cues.trigger.search(" ".join(rest))
 
     def table_row(self, names: list[Mention], advice: _Sentence, row: Span) -> list[_Found]:
         """Lines of names and the advice line after them: each name with the subject."""

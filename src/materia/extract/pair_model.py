@@ -73,11 +73,11 @@ def blind(text: str, mentions: Sequence[tuple[int, int, str, str]], style: str =
     at: list[int] = []
     position = 0
     for start, end, _, _ in mentions:
-        words.extend(_norm(m.group()) for m in _TOKEN.finditer(text, position, start))
+        words.extend(map(_norm, _TOKEN.findall(text, position, start)))
         at.append(len(words))
         words.append(DRUG)
         position = max(position, end)
-    words.extend(_norm(m.group()) for m in _TOKEN.finditer(text, position))
+    words.extend(map(_norm, _TOKEN.findall(text, position)))
     return Blinded(tuple(words), tuple(at), tuple(m[2] for m in mentions), tuple(m[3] for m in mentions), style)
 
 
@@ -199,7 +199,8 @@ def between_features(sentence: Blinded, i: int, j: int) -> list[str]:
     a, b = sentence.at[i], sentence.at[j]
     between = words[a + 1:b]
     after = words[b + 1:b + 1 + _WINDOW]
-    feats = [f"k={sentence.kinds[i]}|{sentence.kinds[j]}", f"nb={_bucket(len(between), (0, 1, 2, 4, 7, 12, 20))}",
+    kinds = f"{sentence.kinds[i]}|{sentence.kinds[j]}"
+    feats = [f"k={kinds}", f"nb={_bucket(len(between), (0, 1, 2, 4, 7, 12, 20))}",
              f"nm={_bucket(j - i - 1, (0, 1, 2))}"]
     feats += [f"b={w}" for w in set(between)]
     chain = ("<a>", *between, "<b>")
@@ -207,13 +208,14 @@ def between_features(sentence: Blinded, i: int, j: int) -> list[str]:
     feats += [f"bs={_stem(w)}" for w in between]
     near = _collapsed(between)
     skeleton = ("<a>", *near, "<b>")
-    feats += [f"cb={x}|{_stem(y)}" for x, y in itertools.pairwise(skeleton)]
+    skeleton_stems = ("<a>", *map(_stem, near), "<b>")
+    feats += [f"cb={x}|{y}" for x, y in zip(skeleton[:-1], skeleton_stems[1:], strict=True)]
     feats.append(f"cn={_bucket(len(skeleton) - 2, (0, 1, 2, 4, 7, 12))}")
     if len(skeleton) <= 6:
-        feats.append("cs=" + " ".join(_stem(w) for w in skeleton))
-    feats += [f"ba{k}={w}" for k, w in enumerate(near[:3])] + [f"bz{k}={w}" for k, w in enumerate(near[::-1][:3])]
+        feats.append("cs=" + " ".join(skeleton_stems))
+    feats += [f"ba{k}={w}" for k, w in enumerate(near[:3])] + [f"bz{k}={w}" for k, w in enumerate(near[:-4:-1])]
     feats += [f"cbb={x}|{y}|{z}" for x, y, z in zip(skeleton, skeleton[1:], skeleton[2:], strict=False)]
-    if all(w in _COORDINATION for w in between):
+    if _COORDINATION.issuperset(between):
         feats.append("coordinated")
     if "(" in between and ")" not in between[between.index("("):]:
         feats.append("b_in_brackets")
@@ -221,24 +223,27 @@ def between_features(sentence: Blinded, i: int, j: int) -> list[str]:
         feats.append("apposition")
     if sentence.names[i] and sentence.names[i] == sentence.names[j]:
         feats.append("same_name")
-    if any(w in _NEGATION_WORDS for w in between):
+    if not _NEGATION_WORDS.isdisjoint(between):
         feats.append("neg_between")
-    triggers = _triggers(between)
-    feats += [f"tv={t}" for t in sorted(triggers)] if triggers else ["no_trigger_between"]
     ordered = [t for w in between for t in _word_triggers(w)]
     if ordered:  # the trigger nearest each mention, and with the kinds of the two ("<class> ... reduce ... <drug>")
-        feats += [f"tf={ordered[0]}", f"tz={ordered[-1]}", f"ktf={sentence.kinds[i]}|{sentence.kinds[j]}|{ordered[0]}"]
-    if any(w in _BREAKS for w in between):
+        feats += [f"tv={t}" for t in sorted(set(ordered))]
+        feats += [f"tf={ordered[0]}", f"tz={ordered[-1]}", f"ktf={kinds}|{ordered[0]}"]
+    else:
+        feats.append("no_trigger_between")
+    if not _BREAKS.isdisjoint(between):
         feats.append("break_between")
-    feats.append(f"kn={sentence.kinds[i]}|{sentence.kinds[j]}|{_bucket(len(between), (2, 6, 12))}")
+    feats.append(f"kn={kinds}|{_bucket(len(between), (2, 6, 12))}")
     core, tailed, headed = _unlisted(between)
     if tailed or headed:  # read as if b were the list's first item, or a its last
         feats.append(f"listed={int(tailed)}{int(headed)}")
-        skeleton = ("<a>", *_collapsed(core), "<b>")
-        feats += [f"cb={x}|{_stem(y)}" for x, y in itertools.pairwise(skeleton)]
+        near = _collapsed(core)
+        skeleton = ("<a>", *near, "<b>")
+        skeleton_stems = ("<a>", *map(_stem, near), "<b>")
+        feats += [f"cb={x}|{y}" for x, y in zip(skeleton[:-1], skeleton_stems[1:], strict=True)]
         if len(skeleton) <= 6:
-            feats.append("cs=" + " ".join(_stem(w) for w in skeleton))
-        feats += [f"bs={_stem(w)}" for w in core]
+            feats.append("cs=" + " ".join(skeleton_stems))
+        # (the stems of `core`, a part of `between`, are there already)
         feats.append(f"nb={_bucket(len(core), (0, 1, 2, 4, 7, 12, 20))}")
     return list(dict.fromkeys(feats))
 
@@ -253,13 +258,13 @@ class PairModel:
 
     def scores(self, features: Sequence[str], start: Sequence[float] | None = None) -> tuple[float, ...]:
         """Per label, `start` (by default the intercepts) plus the weight of each feature."""
-        get = self.weights.get
-        rows = [row for row in map(get, features) if row is not None]
+        rows = list(filter(None, map(self.weights.get, features)))  # the features the model has (a row is never empty)
         start = self.intercepts if start is None else start
         if not rows:
             return tuple(start)
-        # per label, each weight in feature order (zip and sum run in C); every row has one weight per label
-        return tuple(sum(column, first) for first, column in zip(start, zip(*rows, strict=True), strict=True))
+        # per label, its start and then each weight in feature order (zip, map and sum run in C); every row has one
+        # weight per label
+        return tuple(map(sum, zip(*rows, strict=True), start))
 
     def probabilities(self, features: Sequence[str]) -> tuple[float, ...]:
         return _softmax(self.scores(features))
