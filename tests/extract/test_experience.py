@@ -404,6 +404,8 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     # outweighs when it came
     ("Considerably reduced dry eye and the itchiness.", [], [("dry eye", "benefit"), ("itching", "benefit")]),
     ("It lessened the symptoms of my depression after taking it for 2 weeks.", [], [("depression", "benefit")]),
+    # a change one could want, named a side effect in its own clause
+    ("Weight loss was an initial side effect, as well as diarrhea.", ["weight loss", "diarrhea"], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

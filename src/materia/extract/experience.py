@@ -324,10 +324,11 @@ def _passed(text: str, ctx: _Context) -> bool:
 
 
 def _named_as_side_effect(text: str, ctx: _Context) -> bool:
-    """Whether a change one could want, not one named as a goal, follows "side effects" in its sentence ("Side
-    effects= headaches, anger, weight loss"): one of them, not a benefit."""
+    """Whether a change one could want, not one named as a goal, is named a side effect in its sentence: after
+    "side effects" ("Side effects= headaches, anger, weight loss") or in its own clause ("weight loss was an
+    initial side effect"): one of them, not a benefit."""
     return ctx.mention.name not in lay.lay_grammar().goals \
-        and _SIDE_EFFECTS_NAMED.search(text, ctx.sentence.start, ctx.mention.start) is not None
+        and _SIDE_EFFECTS_NAMED.search(text, ctx.sentence.start, max(ctx.mention.start, ctx.clause.end)) is not None
 
 
 def _among_complaints(contexts: list[_Context], groups: list[list[int]],
@@ -752,15 +753,21 @@ def _without_symptoms(text: str, contexts: list[_Context]) -> str:
     pieces: list[str] = []
     pos = 0
     blanks = [(c.mention.start, c.mention.end) for c in contexts if c.mention.kind != "benefit"]
-    blanks += [(k.start(), k.end()) for k in _GOING_ON.finditer(text)] if contexts else []
+    # only the sentences of the mentions are read for verdicts (a page of many posts is read a post at a time)
+    lo, hi = (contexts[0].sentence.start, contexts[-1].sentence.end) if contexts else (0, 0)
+    blanks += [(k.start(), k.end()) for k in _GOING_ON.finditer(text, lo, hi)]
     # "full of" a complaint is having it, no verdict of help ("full of energy" is)
     blanks += [(f.start(), c.mention.start) for c in contexts if c.mention.kind != "benefit"
                for f in [_FULL_OF.search(text, max(0, c.mention.start - 24), c.mention.start)] if f]
     # a rise is help where what rises is a goal ("increased energy", "my stamina has increased"), not a complaint
     # or a word the vocabulary lacks ("increased bladder leaks")
-    goals = [c.mention for c in contexts if c.mention.kind == "benefit"]
-    blanks += [(r.start(), r.end()) for r in (_RISE.finditer(text) if contexts else ())
-               if not any(g.start - _NEAR_GOAL <= r.end() and r.start() <= g.end + _NEAR_GOAL for g in goals)]
+    if contexts:
+        goals = [c.mention for c in contexts if c.mention.kind == "benefit"]  # in text order, never overlapping
+        goal_ends = [g.end for g in goals]
+        for r in _RISE.finditer(text, lo, hi):
+            k = bisect.bisect_left(goal_ends, r.start() - _NEAR_GOAL)  # the first goal ending near or after it
+            if k == len(goals) or goals[k].start - _NEAR_GOAL > r.end():
+                blanks.append((r.start(), r.end()))
     for start, end in sorted(blanks):
         if end <= pos:
             continue
