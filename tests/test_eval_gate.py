@@ -107,13 +107,14 @@ def _gate(scores: dict[str, float], sha: str, sha_key: str = "tac_corpus_sha256"
     allow = os.environ.get("MATERIA_ALLOW_REGRESSION") == "1"
     update = os.environ.get("MATERIA_UPDATE_BASELINE") == "1"
     failures = []
-    if baseline.get(sha_key) not in (None, sha) and not update:
+    changed = baseline.get(sha_key) not in (None, sha)  # other data: its floors are pinned anew, not compared
+    if changed and not update:
         failures.append(f"{sha_key} changed ({sha}); re-pin with MATERIA_UPDATE_BASELINE=1")
     for name, score in sorted(scores.items()):
         floor = floors.get(name)
-        if floor is not None and score < floor - TOLERANCE and not allow:
+        if floor is not None and score < floor - TOLERANCE and not allow and not changed:
             failures.append(f"{name}: {score:.4f} < floor {floor:.4f}")
-        if update and (floor is None or score > floor or allow):
+        if update and (floor is None or score > floor or allow or changed):
             floors[name] = round(score, 4)
     if update:
         baseline.update({sha_key: sha, "tolerance": TOLERANCE, "floors": floors})

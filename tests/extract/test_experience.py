@@ -406,6 +406,10 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     ("It lessened the symptoms of my depression after taking it for 2 weeks.", [], [("depression", "benefit")]),
     # a change one could want, named a side effect in its own clause
     ("Weight loss was an initial side effect, as well as diarrhea.", ["weight loss", "diarrhea"], []),
+    # "anti-" names a kind of product, not the complaint after it; a hospital's care is no complaint
+    ("This anti-histamine works quickly, no anti-nausea drugs needed.", [], None),
+    ("Anaphylactic reaction. Loss of consciousness. Treated by hospital ER staff.",
+     ["anaphylaxis", "loss of consciousness"], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

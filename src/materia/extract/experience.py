@@ -608,6 +608,7 @@ _ITEM_LEAD = re.compile(r"(?:(?:and|or|also|plus|then|some|a|an|the|with|&)\s+)+
 _NOT_A_COMPLAINT = re.compile(
     r"\d|n't\b|\b(?:i|i'm|im|i've|it|it's|its|this|that|these|those|they|he|she|we|you|me|drugs?|medications?|"
     r"medicines?|meds|pills?|tablets?|doses?|dosage|side|effects?|no|not|none|nothing|never|without|doctor|"
+    r"treated|hospital|er|"
     r"took|take|takes|taking|stop|stopped|started|day|days|week|weeks|month|months|year|years|time|times|"
     r"etc|other|others|well|but|because|if|even|so|which|who|when|while|after|before|until|better|good|great|helped|"
     r"can|cannot|could|would|should|will|may|might|must|many|much|all|every|any|most|work|working|experiences?|"

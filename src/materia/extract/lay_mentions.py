@@ -308,6 +308,8 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
         i = bisect.bisect_left(norm_starts, end_idx - length)
         j = bisect.bisect_right(norm_starts, end_idx - 1) - 1
         term = terms.get(surface)
+        if i and toks.words[i - 1] == "anti" and toks.text[toks.ends[i - 1]:toks.starts[i]] in ("-", ""):
+            continue  # "anti-histamine", "anti-nausea drugs": a kind of product, not a complaint
         if surface in capitals and not toks.text[toks.starts[i]:toks.ends[j]].isupper():
             continue  # a label's abbreviation names a reaction in capitals: "over the ten years" names no TEN
         kind: lay.TermKind = term.kind if term else "symptom"
