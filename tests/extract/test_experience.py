@@ -410,6 +410,9 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     ("This anti-histamine works quickly, no anti-nausea drugs needed.", [], None),
     ("Anaphylactic reaction. Loss of consciousness. Treated by hospital ER staff.",
      ["anaphylaxis", "loss of consciousness"], []),
+    # what the writer had before the product is no effect of it; "feeling helpless" is a state, not a goal
+    ("Before taking the meds, I was not wanting to do anything, feeling helpless and hopeless.", [], []),
+    ("Since starting it I have been feeling helpless.", ["helpless"], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

@@ -82,6 +82,9 @@ _ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tol
 # a list of what a condition named before it brings: "allergy symptoms, which included ...", "signs of it were ..."
 _SYMPTOMS_LISTED = re.compile(r"\b(?:symptoms?|signs?)\b,?\s*(?:(?:which|that)\s+)?(?:include[sd]?|including|"
                               r"such as|like|were|are)\b", re.IGNORECASE)
+# the time before the product: "before taking the meds", "prior to starting it", "before I took it"
+_BEFORE_TAKING = re.compile(r"\b(?:before|prior to)\s+(?:i\s+)?(?:tak\w*|start\w*|began|beginning|using|us(?:e|ed)|"
+                            r"took|the (?:meds|medications?|medicine|treatment|pills?|drug))\b", re.IGNORECASE)
 # too much of what one could want is a complaint: "it gave me excess energy", "way too much sleep"
 _EXCESS = re.compile(r"\b(?:excess\w*|too much|too many|overly|way too)\b", re.IGNORECASE)
 # a sentence that says it lists side effects ("Side effects= headaches, ... problem with movement, anger")
@@ -279,6 +282,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         return "history"  # "three diseases --- X, Y and Z": a use if the post gives a verdict on them
     if _touching(cues.history, before, 4) is not None or cues.history_after.match(after):
         return "history"
+    if _BEFORE_TAKING.search(text, sentence.start, m.start):
+        return "history"  # "before taking the meds I was ... feeling helpless": what it was taken for
     listing = _last(_SYMPTOMS_LISTED, text, sentence.start, m.start)
     if listing is not None and earlier(sentence.start, listing.start()) \
             and not _SIDE_EFFECTS_NAMED.search(text, sentence.start, m.start):
