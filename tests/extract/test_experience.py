@@ -413,6 +413,10 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     # what the writer had before the product is no effect of it; "feeling helpless" is a state, not a goal
     ("Before taking the meds, I was not wanting to do anything, feeling helpless and hopeless.", [], []),
     ("Since starting it I have been feeling helpless.", ["helpless"], []),
+    # years of a complaint are history, unless the product is said to have caused them
+    ("I suffered for 20 years with depression and minor mood swings.", [], []),
+    ("It gave me headaches for two years.", ["headache"], []),
+    ("I suffered from hallucinations on it.", ["hallucinations"], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

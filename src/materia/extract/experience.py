@@ -82,6 +82,10 @@ _ENDURED = re.compile(r"\b(?:couldn'?t|could not|can'?t|cannot|unable to) (?:tol
 # a list of what a condition named before it brings: "allergy symptoms, which included ...", "signs of it were ..."
 _SYMPTOMS_LISTED = re.compile(r"\b(?:symptoms?|signs?)\b,?\s*(?:(?:which|that)\s+)?(?:include[sd]?|including|"
                               r"such as|like|were|are)\b", re.IGNORECASE)
+# years of a complaint are the writer's history: "for 20 years with", "for the past ten years", "since childhood"
+_YEARS = re.compile(r"\b(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?:\d+\+?|a few|a couple of|many|several|two|three|"
+                    r"four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)\s+(?:years?|yrs?|decades?)\b",
+                    re.IGNORECASE)
 # the time before the product: "before taking the meds", "prior to starting it", "before I took it"
 _BEFORE_TAKING = re.compile(r"\b(?:before|prior to)\s+(?:i\s+)?(?:tak\w*|start\w*|began|beginning|using|us(?:e|ed)|"
                             r"took|the (?:meds|medications?|medicine|treatment|pills?|drug))\b", re.IGNORECASE)
@@ -282,6 +286,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         return "history"  # "three diseases --- X, Y and Z": a use if the post gives a verdict on them
     if _touching(cues.history, before, 4) is not None or cues.history_after.match(after):
         return "history"
+    if (_YEARS.search(before) or _YEARS.match(after)) and _touching(cues.effect, before, 3) is None:
+        return "history"  # "I suffered for 20 years with depression", "migraines for 10 years"
     if _BEFORE_TAKING.search(text, sentence.start, m.start):
         return "history"  # "before taking the meds I was ... feeling helpless": what it was taken for
     listing = _last(_SYMPTOMS_LISTED, text, sentence.start, m.start)
