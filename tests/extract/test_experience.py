@@ -417,6 +417,11 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     ("I suffered for 20 years with depression and minor mood swings.", [], []),
     ("It gave me headaches for two years.", ["headache"], []),
     ("I suffered from hallucinations on it.", ["hallucinations"], []),
+    # a fall of what the product is taken to lower is what it did for the writer, not a harm ("low blood pressure"
+    # names a state one can suffer); a feeling that says only how bad it was is malaise
+    ("My cholesterol has been lowered considerably.", [], [("high cholesterol", "benefit")]),
+    ("Low blood pressure.", ["hypotension"], []),
+    ("Again I started feeling bad.", ["malaise"], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

@@ -572,6 +572,12 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
                 continue  # "nausea on an empty stomach", "went back to the higher dose": a word, no goal
             role = "use"  # what a goal "gave me" is a benefit ("gives me energy") unless said to be worse
             verdict = verdict if verdict in ("worse", "nothing") else "helped"
+        if role == "effect" and m.name in lay.lay_grammar().treated_when_lowered and not ctx.negated \
+                and _FELL.search(text, m.start, m.end) \
+                and not _TOO_FAR.search(text, m.start, min(m.end + 20, ctx.clause.end)):
+            # "my cholesterol has been lowered", "the reduction in cholesterol": what it is taken for, not a harm
+            # (where "low blood pressure" names a state one can suffer)
+            role, verdict = "use", verdict if verdict in ("nothing", "worse") else "helped"
         spoken_of = _touching(cues.hypothetical, text[ctx.clause.start:m.start], 4)
         if role == "effect" and ctx.role != "effect" and spoken_of:
             continue  # "limits the possibility of stroke": spoken of, not had

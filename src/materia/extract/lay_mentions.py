@@ -466,15 +466,18 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
             ordinary = feeling in rules.felt_only and (
                 (became and words[k] not in _FEEL) or any(w in rules.became for w in words[k + 1:p]))
             if feeling is not None and not ordinary:
-                key = " ".join(feeling)
-                term = terms.get(key)
-                yield p, p + len(feeling) - 1, term.canonical if term else key, "symptom", 1
+                yield p, p + len(feeling) - 1, _feeling_name(terms, feeling), "symptom", 1
         # a state named as a feeling: "a drugged feeling", "a little 'high' feeling", "weird sensation"
         feeling = g.feelings.at(words, k)
         if feeling is not None and k + len(feeling) < len(words) and words[k + len(feeling)] in _FEELING_NOUNS:
-            key = " ".join(feeling)
-            term = terms.get(key)
-            yield k, k + len(feeling), term.canonical if term else key, "symptom", 1
+            yield k, k + len(feeling), _feeling_name(terms, feeling), "symptom", 1
+
+
+def _feeling_name(terms: dict[str, lay.LayTerm], feeling: tuple[str, ...]) -> str:
+    """The vocabulary's name of a feeling, else the lay grammar's ("felt bad": malaise), else its words."""
+    key = " ".join(feeling)
+    term = terms.get(key)
+    return term.canonical if term else _grammar().rules.feeling_names.get(feeling, key)
 
 
 def _coordinated(toks: _Tokens, q: int) -> Iterator[tuple[int, int, tuple[str, ...]]]:

@@ -269,8 +269,8 @@ Direction = Literal["up", "down", "bad"]
 _DIRECTIONS = frozenset({"up", "down", "bad"})
 _GRAMMAR_KEYS = frozenset({"source", "licence", "functions", "weight_units", "change_before", "change_after",
                            "absent", "goals", "urges", "abilities", "systems", "system_heads", "body_predicates",
-                           "linking", "fillers", "states", "idioms", "feelings", "became", "felt_only",
-                           "treated_when_lowered"})
+                           "linking", "fillers", "states", "idioms", "feelings", "feeling_names", "became",
+                           "felt_only", "treated_when_lowered"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +293,7 @@ class LayGrammar:
     states: frozenset[tuple[str, ...]]  # symptoms wherever named ("woozy")
     idioms: dict[tuple[str, ...], str]  # everyday phrases for a symptom -> its name ("threw up": vomiting)
     feelings: frozenset[tuple[str, ...]]  # symptoms after feel/felt ("felt off")
+    feeling_names: dict[tuple[str, ...], str]  # a feeling no vocabulary names -> its name ("felt bad": malaise)
     became: frozenset[str]  # verbs after which the writer's feeling is one they had too ("I became depressed")
     felt_only: frozenset[tuple[str, ...]]  # feelings that are ordinary words after "was" ("I was off it")
     treated_when_lowered: dict[str, str]  # a fall the writer says helped -> what it treated ("low cholesterol")
@@ -355,6 +356,7 @@ def lay_grammar() -> LayGrammar:
         states=frozenset(phrase(w) for w in words("states")),
         idioms={phrase(k): str(v) for k, v in mapping("idioms").items()},
         feelings=frozenset(phrase(w) for w in words("feelings")),
+        feeling_names={phrase(k): str(v) for k, v in mapping("feeling_names").items()},
         became=frozenset(normalise(w) for w in words("became")),
         felt_only=frozenset(phrase(w) for w in words("felt_only")),
     )
