@@ -422,6 +422,8 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     ("My cholesterol has been lowered considerably.", [], [("high cholesterol", "benefit")]),
     ("Low blood pressure.", ["hypotension"], []),
     ("Again I started feeling bad.", ["malaise"], []),
+    # what the writer has lived with is their history
+    ("Lived with bipolar, adhd and mild OCD my entire life.", [], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])
