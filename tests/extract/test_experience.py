@@ -131,6 +131,25 @@ def test_experience_review_row_reads_side_effects_column_as_effects(tmp_path) ->
     assert not any("depression" in doc.text[i.span.start:i.span.end] for i in (*x.effects, *x.uses))
 
 
+def test_experience_review_row_reads_benefits_column_as_uses(tmp_path) -> None:
+    from materia.ingest import read_documents
+
+    path = tmp_path / "reviews.tsv"
+    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
+                    "sideEffectsReview\tcommentsReview\n"
+                    "1\tlipitor\t9\tHighly Effective\tNo Side Effects\tcholesterol\t"
+                    "lower cholesterol, less tired\tnone\tOne a day.\n"
+                    "2\tlipitor\t3\tIneffective\tSevere Side Effects\tcholesterol\t"
+                    "none, it gave me muscle pain\tmuscle pain\tStopped it.\n",
+                    encoding="utf-8")
+    first, second = read_documents(str(path))
+    x = extract(first)
+    assert spans(first.text, x) == []  # what the benefits column names is what it helped, unless a cue says not
+    assert {u.name for u in x.uses} == {"high cholesterol", "fatigue"}
+    y = extract(second)
+    assert spans(second.text, y) == ["muscle pain", "muscle pain"]  # a cue in the benefits column still counts
+
+
 def test_experience_unnamed_items_of_a_list_of_effects_are_effects() -> None:
     text = "Severe nausea, metalic tase, sick to the stomach, loss of appetite, zingy ears and headaches."
     x = read_post(text)

@@ -176,13 +176,17 @@ def covers_document(parsed: Parsed) -> bool:
     return covered >= len(text.strip())
 
 
-def fields(parsed: Parsed, post: Span) -> list[tuple[Span, bool]]:
-    """The parts of one post to read, each with whether it is a side-effects field: the free-text fields of a
-    structured review (a review row's columns, each its own titled section inside the post), else the post."""
+Field = Literal["side_effects", "usage"]  # a review's column of side effects, of benefits
+
+
+def fields(parsed: Parsed, post: Span) -> list[tuple[Span, Field | None]]:
+    """The parts of one post to read, each with what kind of field it is: the free-text fields of a structured
+    review (a review row's columns, each its own titled section inside the post), else the post."""
     inner = [s for s in parsed.document.sections if s.title and post.contains(s.span) and s.span != post]
     if not inner:
-        return [(post, False)]
-    return [(s.body, s.type == "side_effects") for s in inner]
+        return [(post, None)]
+    kinds: dict[str, Field] = {"side_effects": "side_effects", "usage": "usage"}
+    return [(s.body, kinds.get(s.type)) for s in inner]
 
 
 def _clause(text: str, lo: int, hi: int, start: int, end: int, cues: lay.ExperienceCues) -> Span:
@@ -517,22 +521,25 @@ def cue_free_mentions(parsed: Parsed, span: Span) -> list[Mention]:
     return [c.mention for c, role in zip(contexts, roles, strict=True) if role is None and not c.negated]
 
 
-def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field: bool = False) -> Reading:
+def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field | None = None) -> Reading:
     """Effects and uses one post reports. `rating` (0..1) is the writer's overall score when the site has one;
-    `effects_field`: the span is a field that holds side effects (a review's side-effects column), so what it
-    names is an effect unless a cue says otherwise, as under a "Side effects:" heading."""
+    `field`: the span is a review's field of side effects, so what it names is an effect unless a cue says
+    otherwise, as under a "Side effects:" heading; or of benefits, so what it names is a use unless a cue says
+    otherwise ("lower cholesterol", "less tired")."""
     text = parsed.text
     cues = lay.experience_cues()
     contexts = _contexts(parsed, span, cues)
     if not contexts:
         return Reading((), ())
-    heading = effects_field or (
+    benefits_field = field == "usage"
+    heading = field == "side_effects" or (
         bool(cues.effect_headings.search(text, span.start, min(span.end, span.start + 40)))
         and bool(re.match(r"\s*(?:[\w -]{0,30})?(?:side[- ]?effects?|adverse|cons|negative)\s*[:\-]",
                           text[span.start:span.end], re.IGNORECASE)))
     groups = _list_groups(text, contexts)
     listed = {k for g in groups if len(g) > 1 for k in g}
-    listed_role = functools.cache(lambda k: _no_cue_role(text, contexts[k], True))  # read once, if ever
+    listed_role = functools.cache(  # read once, if ever
+        lambda k: "use" if benefits_field else _no_cue_role(text, contexts[k], True))
     complaint_like = _among_complaints(contexts, groups, listed_role)
     roles = _share_list_roles(contexts, groups, listed_role)
     effects: list[Effect] = []
@@ -547,7 +554,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, effects_field:
         if everyday and ctx.role is None and _verdict(said, (ctx.clause,), cues) is None:
             continue  # "lips", "skin", "sleep": a goal only where the writer says so ("good for my skin")
         if role is None:
-            role = "effect" if heading and m.kind != "benefit" else _no_cue_role(text, ctx, k in listed)
+            role = "effect" if heading and m.kind != "benefit" else "use" if benefits_field \
+                else _no_cue_role(text, ctx, k in listed)
             if _passed(text, ctx):
                 role = "effect"
             elif role == "effect" and not heading and _verdict(said, (ctx.clause,), cues) == "helped" \
@@ -870,8 +878,8 @@ def find(parsed: Parsed) -> Reading:
         rating = None
         if post is not None and post.rating is not None and post.rating_scale:
             rating = max(0.0, min(1.0, (post.rating - 1) / max(1, post.rating_scale - 1)))
-        for part, effects_field in fields(parsed, span):
-            reading = read(parsed, part, rating, effects_field)
+        for part, field in fields(parsed, span):
+            reading = read(parsed, part, rating, field)
             effects.extend(reading.effects)
             uses.extend(reading.uses)
     return Reading(tuple(effects), tuple(uses))
