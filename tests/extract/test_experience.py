@@ -443,6 +443,9 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     ("Again I started feeling bad.", ["malaise"], []),
     # what the writer has lived with is their history
     ("Lived with bipolar, adhd and mild OCD my entire life.", [], []),
+    # a goal the product gave stays a benefit, an everyday word with no complaint beside it too
+    ("I have noticed a nice muscle growth.", [], [("muscle", "benefit")]),
+    ("I stopped it and went back to the higher dose of verapamil.", [], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

@@ -89,6 +89,9 @@ _YEARS = re.compile(r"\b(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?:\d+\+?|a fe
 # the time before the product: "before taking the meds", "prior to starting it", "before I took it"
 _BEFORE_TAKING = re.compile(r"\b(?:before|prior to)\s+(?:i\s+)?(?:tak\w*|start\w*|began|beginning|using|us(?:e|ed)|"
                             r"took|the (?:meds|medications?|medicine|treatment|pills?|drug))\b", re.IGNORECASE)
+# "back" after a verb of going or coming is no body part: "went back to the higher dose", "has not come back"
+_ADVERB_BACK = re.compile(r"\b(?:go|goes|going|gone|went|come|comes|coming|came|get|gets|got|getting|is|was|are|were|"
+                          r"be|been|bring|brought|call\w*|cut|set|step\w*|put)\s+back\b", re.IGNORECASE)
 # too much of what one could want is a complaint: "it gave me excess energy", "way too much sleep"
 _EXCESS = re.compile(r"\b(?:excess\w*|too much|too many|overly|way too)\b", re.IGNORECASE)
 # a sentence that says it lists side effects ("Side effects= headaches, ... problem with movement, anger")
@@ -546,6 +549,11 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
     uses: list[Use] = []
     # verdict cues are read around the mentions, never inside one ("increased hair loss" is no verdict)
     said = _without_symptoms(text, contexts)
+
+    def complaint_in(clause: Span, k: int) -> bool:
+        return any(c.mention.kind != "benefit" and clause.start <= c.mention.start < clause.end
+                   for j, c in enumerate(contexts) if j != k)
+
     overall = functools.cache(lambda: _post_verdict(parsed, span, rating, cues))  # read once per post, if ever
     for k, (ctx, role) in enumerate(zip(contexts, roles, strict=True)):
         m = ctx.mention
@@ -576,8 +584,11 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if m.kind == "benefit" and role == "effect" and k not in complaint_like \
                 and (everyday or not _named_as_side_effect(text, ctx)) \
                 and not _EXCESS.search(text, max(ctx.clause.start, m.start - 10), m.end):
-            if everyday and _verdict(said, (ctx.clause,), cues) != "helped":
-                continue  # "nausea on an empty stomach", "went back to the higher dose": a word, no goal
+            if everyday and _verdict(said, (ctx.clause,), cues) != "helped" \
+                    and (complaint_in(ctx.clause, k) or _ADVERB_BACK.search(text, max(0, m.start - 12), m.end)):
+                # "nausea on an empty stomach", "went back to the higher dose": the setting of a complaint, or no
+                # noun at all; not a goal ("noticed a nice muscle growth" is one)
+                continue
             role = "use"  # what a goal "gave me" is a benefit ("gives me energy") unless said to be worse
             verdict = verdict if verdict in ("worse", "nothing") else "helped"
         if role == "effect" and m.name in lay.lay_grammar().treated_when_lowered and not ctx.negated \
