@@ -559,8 +559,11 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         m = ctx.mention
         verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)
         everyday = m.kind == "benefit" and core_words(text, m) in cues.body_parts | cues.stop_words
-        if everyday and ctx.role is None and _verdict(said, (ctx.clause,), cues) is None:
-            continue  # "lips", "skin", "sleep": a goal only where the writer says so ("good for my skin")
+        if everyday and ((ctx.role is None and _verdict(said, (ctx.clause,), cues) is None)
+                         or _ADVERB_BACK.search(text, max(0, m.start - 12), m.end)):
+            # "lips", "skin", "sleep": a goal only where the writer says so ("good for my skin"); "went back to the
+            # higher dose": no body part at all
+            continue
         if role is None:
             role = "effect" if heading and m.kind != "benefit" else "use" if benefits_field \
                 else _no_cue_role(text, ctx, k in listed)
@@ -585,9 +588,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                 and (everyday or not _named_as_side_effect(text, ctx)) \
                 and not _EXCESS.search(text, max(ctx.clause.start, m.start - 10), m.end):
             if everyday and _verdict(said, (ctx.clause,), cues) != "helped" \
-                    and (complaint_in(ctx.clause, k) or _ADVERB_BACK.search(text, max(0, m.start - 12), m.end)):
-                # "nausea on an empty stomach", "went back to the higher dose": the setting of a complaint, or no
-                # noun at all; not a goal ("noticed a nice muscle growth" is one)
+                    and complaint_in(ctx.clause, k):
+                # "nausea on an empty stomach": the setting of a complaint, not a goal ("noticed a nice muscle
+                # growth" is one)
                 continue
             role = "use"  # what a goal "gave me" is a benefit ("gives me energy") unless said to be worse
             verdict = verdict if verdict in ("worse", "nothing") else "helped"
