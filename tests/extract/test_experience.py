@@ -446,6 +446,12 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     # a goal the product gave stays a benefit, an everyday word with no complaint beside it too
     ("I have noticed a nice muscle growth.", [], [("muscle", "benefit")]),
     ("I stopped it and went back to the higher dose of verapamil.", [], []),
+    # everyday phrases: food not kept down, a daze, not feeling well; a change of state with no subject
+    ("I could not keep any food down in the mornings.", ["inability to keep any food down"], []),
+    ("I was awake but sort of in a daze.", ["confusion"], []),
+    ("Still not feeling well.", ["malaise"], []),
+    ("Became ill if I drank alcohol at all.", ["malaise"], []),
+    ("I was off it for a week.", [], []),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

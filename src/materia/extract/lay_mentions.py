@@ -42,6 +42,8 @@ _EPISODES = frozenset({"attack", "attacks", "episode", "episodes", "spell", "spe
 _PLACE = frozenset({"of", "around", "in", "on", "under", "behind", "at"})
 _FEEL = frozenset({"feel", "felt", "feeling", "feels", "feelin"})
 _FALLS = frozenset({"reduced", "decreased"})
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+_TURNED = frozenset({"became", "become", "becomes", "becoming", "turned", "grew"})  # a change of state: "became ill"
 _FEELING_NOUNS = frozenset({"feeling", "feelings", "sensation", "sensations"})
 _MADE = frozenset({"made", "makes", "make", "making"})
 
@@ -457,14 +459,16 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
             yield k, k + len(idiom) - 1, rules.idioms[idiom], "symptom", 1
         # a state felt: "felt drunk", "feeling totally drugged", "felt like a zombie"; or that the writer became:
         # "I became very depressed", "I got so dizzy" (not "I was off it"); or that it made them: "made me dizzy"
-        became = words[k] in rules.became and "i" in words[max(0, k - 2):k]
+        # the writer as subject, or no subject at all at a sentence's start ("Became ill if I drank alcohol")
+        became = words[k] in rules.became and ("i" in words[max(0, k - 2):k] or k == 0
+                                               or _SENTENCE_END.search(toks.text, toks.ends[k - 1], toks.starts[k]))
         made = words[k] == "me" and k > 0 and words[k - 1] in _MADE
         if words[k] in _FEEL or became or made:
             p = _skip(words, k + 1, rules.linking | {"like", "a", "an", "kind", "of", "sort"}, 4)
             feeling = g.feelings.at(words, p) if p < len(words) else None
             # an ordinary word is a state felt right after feel/felt, not after "getting" ("feel getting cold")
             ordinary = feeling in rules.felt_only and (
-                (became and words[k] not in _FEEL) or any(w in rules.became for w in words[k + 1:p]))
+                (became and words[k] not in _FEEL | _TURNED) or any(w in rules.became for w in words[k + 1:p]))
             if feeling is not None and not ordinary:
                 yield p, p + len(feeling) - 1, _feeling_name(terms, feeling), "symptom", 1
         # a state named as a feeling: "a drugged feeling", "a little 'high' feeling", "weird sensation"
