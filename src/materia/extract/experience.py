@@ -293,7 +293,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         return "history"  # "three diseases --- X, Y and Z": a use if the post gives a verdict on them
     if _touching(cues.history, before, 4) is not None or cues.history_after.match(after):
         return "history"
-    if (_YEARS.search(before) or _YEARS.match(after)) and _touching(cues.effect, before, 3) is None:
+    if (_YEARS.search(before) or _YEARS.match(after)) and _touching(cues.effect, before, 3) is None \
+            and not _CAUSED.search(text, sentence.start, sentence.end):
         return "history"  # "I suffered for 20 years with depression", "migraines for 10 years"
     if _BEFORE_TAKING.search(text, sentence.start, m.start):
         return "history"  # "before taking the meds I was ... feeling helpless": what it was taken for
