@@ -52,9 +52,11 @@ def test_lay_role_model_loads_and_reads_degree_words_as_effects() -> None:
     from materia.extract.role_model import effect_probability, features
 
     assert lay.role_model().classes == ("use", "effect")
+    # the same list with and without the degree word before the complaint
     text = "Severe depression and thoughts of death."
     severe = features(text, 0, 17, (7, 17), (0, len(text)), "depression", "symptom", True, False)
-    plain = features("depression", 0, 10, (0, 10), (0, 10), "depression", "symptom", False, False)
+    bare = "Depression and thoughts of death."
+    plain = features(bare, 0, 10, (0, 10), (0, len(bare)), "depression", "symptom", True, False)
     assert effect_probability(severe) > effect_probability(plain)
 
 
