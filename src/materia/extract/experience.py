@@ -86,6 +86,9 @@ _SYMPTOMS_LISTED = re.compile(r"\b(?:symptoms?|signs?)\b,?\s*(?:(?:which|that)\s
 _YEARS = re.compile(r"\b(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?:\d+\+?|a few|a couple of|many|several|two|three|"
                     r"four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)\s+(?:years?|yrs?|decades?)\b",
                     re.IGNORECASE)
+# a name of what a test measures: "cholesterol test", "cholesterol and liver function tests", "thyroid panel"
+_TESTED = re.compile(r"(?:and\s+(?:(?!(?:my|the|his|her|our|their|all)\b)\w+\s+){1,3})?"
+                     r"(?:tests?|testing|panels?|screenings?|lab work|blood ?work|levels? checked)\b", re.IGNORECASE)
 # the time before the product: "before taking the meds", "prior to starting it", "before I took it"
 _BEFORE_TAKING = re.compile(r"\b(?:before|prior to)\s+(?:i\s+)?(?:tak\w*|start\w*|began|beginning|using|us(?:e|ed)|"
                             r"took|the (?:meds|medications?|medicine|treatment|pills?|drug))\b", re.IGNORECASE)
@@ -264,6 +267,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     have got worse; a use the writer takes it for or says improved; history; an effect by a side-effect cue."""
     before = text[max(clause.start, m.start - 60):m.start]
     after = text[m.end:min(clause.end, m.end + 40)].lstrip()
+    if _TESTED.match(after):
+        return "history"  # "blood drawn for cholesterol and liver function tests": what was tested, not had
     use_cue = _use_cue(text, before, m.start - len(before), sentence, cues, earlier, in_name)
     said_after = cues.worse_after.match(after) or cues.effect_after.match(after)
     # "acne got worse", "headaches from it", "nausea since taking it"; but when it was is no cause where a relief
