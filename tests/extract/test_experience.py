@@ -455,6 +455,7 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     # what a test measures is neither had nor treated; a fall said beside a test is still one
     ("I have blood drawn for cholesterol and liver function tests every 6 months.", [], []),
     ("My cholesterol dropped and my liver tests are fine.", [], [("high cholesterol", "benefit")]),
+    ("It brought the thyroid test results into the normal range.", [], [("thyroid", "benefit")]),
     # the symptoms a condition brings are the condition's, not the product's
     ("She took it daily for her allergy symptoms, which included runny nose and watery eyes.", [], None),
 ])

@@ -267,8 +267,6 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     have got worse; a use the writer takes it for or says improved; history; an effect by a side-effect cue."""
     before = text[max(clause.start, m.start - 60):m.start]
     after = text[m.end:min(clause.end, m.end + 40)].lstrip()
-    if _TESTED.match(after):
-        return "history"  # "blood drawn for cholesterol and liver function tests": what was tested, not had
     use_cue = _use_cue(text, before, m.start - len(before), sentence, cues, earlier, in_name)
     said_after = cues.worse_after.match(after) or cues.effect_after.match(after)
     # "acne got worse", "headaches from it", "nausea since taking it"; but when it was is no cause where a relief
@@ -564,6 +562,10 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
     for k, (ctx, role) in enumerate(zip(contexts, roles, strict=True)):
         m = ctx.mention
         verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)
+        if _TESTED.match(text[m.end:ctx.clause.end].lstrip()) and _verdict(said, (ctx.clause,), cues) != "helped":
+            # "blood drawn for cholesterol and liver function tests": what was tested, neither had nor treated (unless
+            # the writer judges the results: "bringing the thyroid test results into the normal range")
+            continue
         everyday = m.kind == "benefit" and core_words(text, m) in cues.body_parts | cues.stop_words
         if everyday and ((ctx.role is None and _verdict(said, (ctx.clause,), cues) is None)
                          or _ADVERB_BACK.search(text, max(0, m.start - 12), m.end)):
