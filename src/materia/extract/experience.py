@@ -562,12 +562,13 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
     for k, (ctx, role) in enumerate(zip(contexts, roles, strict=True)):
         m = ctx.mention
         verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)
-        if _TESTED.match(text[m.end:ctx.clause.end].lstrip()) and _verdict(said, (ctx.clause,), cues) != "helped":
+        in_clause = _verdict(said, (ctx.clause,), cues)  # what the mention's own clause says of it
+        if _TESTED.match(text[m.end:ctx.clause.end].lstrip()) and in_clause != "helped":
             # "blood drawn for cholesterol and liver function tests": what was tested, neither had nor treated (unless
             # the writer judges the results: "bringing the thyroid test results into the normal range")
             continue
         everyday = m.kind == "benefit" and core_words(text, m) in cues.body_parts | cues.stop_words
-        if everyday and ((ctx.role is None and _verdict(said, (ctx.clause,), cues) is None)
+        if everyday and ((ctx.role is None and in_clause is None)
                          or _ADVERB_BACK.search(text, max(0, m.start - 12), m.end)):
             # "lips", "skin", "sleep": a goal only where the writer says so ("good for my skin"); "went back to the
             # higher dose": no body part at all
@@ -577,7 +578,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                 else _no_cue_role(text, ctx, k in listed)
             if _passed(text, ctx):
                 role = "effect"
-            elif role == "effect" and not heading and _verdict(said, (ctx.clause,), cues) == "helped" \
+            elif role == "effect" and not heading and in_clause == "helped" \
                     and not _STOPPED.search(text, m.end, ctx.clause.end):
                 role = "use"  # "excellent if you have sinus problems": the writer judges it, not suffers it
         cited = ctx.sentence
@@ -595,8 +596,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if m.kind == "benefit" and role == "effect" and k not in complaint_like \
                 and (everyday or not _named_as_side_effect(text, ctx)) \
                 and not _EXCESS.search(text, max(ctx.clause.start, m.start - 10), m.end):
-            if everyday and _verdict(said, (ctx.clause,), cues) != "helped" \
-                    and complaint_in(ctx.clause, k):
+            if everyday and in_clause != "helped" and complaint_in(ctx.clause, k):
                 # "nausea on an empty stomach": the setting of a complaint, not a goal ("noticed a nice muscle
                 # growth" is one)
                 continue
