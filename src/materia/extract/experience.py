@@ -319,8 +319,7 @@ _MOSTLY_REASON = 0.5  # named as a reason for taking a drug more often than as a
 def _mostly_a_reason(m: Mention) -> bool:
     """Whether reviewers name the concept mostly as their reason for taking a drug (lay_roles.tsv)."""
     counts = lay.role_counts().get(m.name)
-    return counts is not None and counts.reason >= 3 and \
-        (counts.reason + 1) / (counts.reason + counts.benefit + counts.side_effect + 2) >= _MOSTLY_REASON
+    return counts is not None and counts.reason >= 3 and counts.reason_share() >= _MOSTLY_REASON
 
 
 def _prior_role(m: Mention) -> Role | None:
@@ -554,9 +553,11 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
     # verdict cues are read around the mentions, never inside one ("increased hair loss" is no verdict)
     said = _without_symptoms(text, contexts)
 
-    def complaint_in(clause: Span, k: int) -> bool:
-        return any(c.mention.kind != "benefit" and clause.start <= c.mention.start < clause.end
-                   for j, c in enumerate(contexts) if j != k)
+    complaint_starts = [c.mention.start for c in contexts if c.mention.kind != "benefit"]  # in text order
+
+    def complaint_in(clause: Span) -> bool:  # by bisection: a post of megabytes has thousands of mentions
+        i = bisect.bisect_left(complaint_starts, clause.start)
+        return i < len(complaint_starts) and complaint_starts[i] < clause.end
 
     overall = functools.cache(lambda: _post_verdict(parsed, span, rating, cues))  # read once per post, if ever
     for k, (ctx, role) in enumerate(zip(contexts, roles, strict=True)):
@@ -596,7 +597,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if m.kind == "benefit" and role == "effect" and k not in complaint_like \
                 and (everyday or not _named_as_side_effect(text, ctx)) \
                 and not _EXCESS.search(text, max(ctx.clause.start, m.start - 10), m.end):
-            if everyday and in_clause != "helped" and complaint_in(ctx.clause, k):
+            if everyday and in_clause != "helped" and complaint_in(ctx.clause):
                 # "nausea on an empty stomach": the setting of a complaint, not a goal ("noticed a nice muscle
                 # growth" is one)
                 continue

@@ -96,6 +96,10 @@ class RoleCounts:
         towards one half when there are few (the condition column is a name, not a mention in a text)."""
         return (self.side_effect + 1) / (self.benefit + self.side_effect + 2)
 
+    def reason_share(self) -> float:
+        """The share of namings as the reason for taking a drug among all of them, pulled towards one half."""
+        return (self.reason + 1) / (self.reason + self.benefit + self.side_effect + 2)
+
 
 @functools.lru_cache(maxsize=1)
 def role_counts() -> dict[str, RoleCounts]:
