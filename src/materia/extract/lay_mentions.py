@@ -41,7 +41,6 @@ _SINGULAR = {"feet": "foot", "teeth": "tooth", "calves": "calf"}
 _EPISODES = frozenset({"attack", "attacks", "episode", "episodes", "spell", "spells", "fit", "fits", "bout", "bouts"})
 _PLACE = frozenset({"of", "around", "in", "on", "under", "behind", "at"})
 _FEEL = frozenset({"feel", "felt", "feeling", "feels", "feelin"})
-_FALLS = frozenset({"reduced", "decreased"})
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 _TURNED = frozenset({"became", "become", "becomes", "becoming", "turned", "grew"})  # a change of state: "became ill"
 _FEELING_NOUNS = frozenset({"feeling", "feelings", "sensation", "sensations"})
@@ -555,9 +554,7 @@ def _widen(toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kin
     if kind != "benefit":
         k = 0
         # degree words and the body part the symptom is of: "bit drowsy", "severe skin irritation"
-        # but not a fall: "reduced dry eye" is dry eye reduced, the writer's verdict (a fall of a function the
-        # vocabulary names whole: "decreased appetite")
-        while k < 3 and i - 1 > left_limit and toks.joined(i - 1, i) and words[i - 1] not in _FALLS \
+        while k < 3 and i - 1 > left_limit and toks.joined(i - 1, i) \
                 and (words[i - 1] in cues.modifiers_left
                      or ((words[i - 1] in cues.body_parts or words[i - 1] in _grammar().rules.systems) and k == 0)):
             i -= 1
