@@ -564,11 +564,12 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         m = ctx.mention
         verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)
         in_clause = _verdict(said, (ctx.clause,), cues)  # what the mention's own clause says of it
-        if _TESTED.match(text[m.end:ctx.clause.end].lstrip()) and in_clause != "helped":
-            # "blood drawn for cholesterol and liver function tests": what was tested, neither had nor treated (unless
-            # the writer judges the results: "bringing the thyroid test results into the normal range")
-            continue
         everyday = m.kind == "benefit" and core_words(text, m) in cues.body_parts | cues.stop_words
+        if _TESTED.match(text[m.end:ctx.clause.end].lstrip()) and (everyday or in_clause != "helped"):
+            # "blood drawn for cholesterol and liver function tests", "blood tests every six months": what was
+            # tested, neither had nor treated (unless the writer judges a condition's results: "bringing the thyroid
+            # test results into the normal range")
+            continue
         if everyday and ((ctx.role is None and in_clause is None)
                          or _ADVERB_BACK.search(text, max(0, m.start - 12), m.end)):
             # "lips", "skin", "sleep": a goal only where the writer says so ("good for my skin"); "went back to the
