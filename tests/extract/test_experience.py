@@ -478,3 +478,28 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     # the same cue reaching the complaint does
     text = "I began getting acne after a month."
     assert [e.name for e in read_post(text).effects] == ["acne"]
+
+
+@pytest.mark.parametrize(("text", "effects", "uses"), [
+    # a noun before an everyday word makes it something else: a treatment period is a length of time
+    ("Part of my treatment period was in winter.", [], []),
+    # a complaint the post says the product relieved is the writer's condition where no cue calls it an effect
+    ("I had bad coughing fits for three weeks. After a week on it my coughing had subsided.", [],
+     [("cough", "benefit"), ("cough", "benefit")]),
+    # a semicolon with no space after it is a list's comma; a condition's own name heads no list of conditions
+    ("reduction in mood swings;night sweats", [], [("mood changes", "benefit"), ("night sweats", "benefit")]),
+    ("gallbladder disease;reflux", ["gallbladder disease", "heartburn"], []),
+    # "worsen" after a complaint; an opinion of a thing ("it was a nightmare") names no complaint
+    ("Initial breakouts worsen for the first weeks. It was a nightmare.", ["breakout"], []),
+    # not able to do what the body does; a function taken away; what a product did to a part of the body
+    ("The drug made me not able to sleep at night.", ["insomnia"], []),
+    ("It took away my appetite.", ["decreased appetite"], []),
+    ("While it helped my face, it dried out the skin on my arms.", ["skin dryness"], []),
+    # what is normal to have is what happens to people, not what happened to the writer
+    ("It is normal to have spotting for the first months.", [], []),
+])
+def test_experience_lists_opinions_and_what_the_product_relieved(
+        text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:
+    x = read_post(text)
+    assert [e.name for e in x.effects if not e.negated] == effects
+    assert [(u.name, u.stance) for u in x.uses] == uses

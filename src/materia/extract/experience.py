@@ -47,7 +47,8 @@ __all__ = ["Reading", "covers_document", "cue_free_mentions", "fields", "find", 
 
 Role = Literal["effect", "use", "history"]
 T = TypeVar("T")
-_LIST_GAP = re.compile(r"^[\s,/&+]*(?:(?:and|or|and/or|&|plus|also|as well as)\b[\s,]*)*$", re.IGNORECASE)
+# a semicolon with no space after it is a list's comma ("mood swings;night sweats;wt. gain")
+_LIST_GAP = re.compile(r"^(?:;|[\s,/&+]*(?:(?:and|or|and/or|&|plus|also|as well as)\b[\s,]*)*)$", re.IGNORECASE)
 _CONDITION_LIST = re.compile(r"\b(?:diseases?|conditions?|disorders?|illness(?:es)?|diagnos\w*|problems? with)\b",
                              re.IGNORECASE)
 _RESOLVED = re.compile(r"(?:went|go|goes|gone|going) away|gone|disappear|subsid|resolv|vanish|fad|diminish|eas|lessen",
@@ -111,7 +112,7 @@ _FULL_OF = re.compile(r"\bfull of\s+(?:(?:a|an|the|some|strange|bad)\s+)*$", re.
 # ("a moon face which has gone now, my skin was full of acne") bounds a clause; one before a subject of any
 # kind ("for an injury, my stomach got upset", "for it, the ...") stops a use cue's reach
 _PERSONS = r"i|my|he|she|they|we|his|her"
-_COMMA_CLAUSE = re.compile(rf",\s*(?=(?:{_PERSONS}|their)\b)", re.IGNORECASE)
+_COMMA_CLAUSE = re.compile(rf",\s*(?=(?:{_PERSONS}|their|it)\b)", re.IGNORECASE)
 _NEW_CLAUSE = re.compile(rf"[;:]|,\s*(?:{_PERSONS}|it|this|that|the|our)\b", re.IGNORECASE)
 # what a use cue never reaches over: a verb or a subject, the start of a clause of its own
 _GAP_CLAUSE = re.compile(r"\b(?:i|he|she|we|they|is|was|were|are|am|be|been|has|have|had|include[sd]?|including)\b",
@@ -291,9 +292,11 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
             # of cream": the product's doing, eased by something else
             return "effect"
         return "use"  # "my acne cleared", "anxiety is much better"
-    if _CONDITION_LIST.search(text, sentence.start, m.start) \
+    if any(not in_name(c.start()) for c in _CONDITION_LIST.finditer(text, sentence.start, m.start)) \
             and not _SIDE_EFFECTS_NAMED.search(text, sentence.start, m.start):
-        return "history"  # "three diseases --- X, Y and Z": a use if the post gives a verdict on them
+        # "three diseases --- X, Y and Z": a use if the post gives a verdict on them (not "gallbladder disease;reflux",
+        # where the word is a complaint's own name)
+        return "history"
     if _touching(cues.history, before, 4) is not None or cues.history_after.match(after):
         return "history"
     if (_YEARS.search(before) or _YEARS.match(after)) and _touching(cues.effect, before, 3) is None \
@@ -490,6 +493,8 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
     return out
 
 
+_GENERALLY = re.compile(r"\b(?:normal|common|usual|typical|expected|possible)\s+(?:for\s+\w+\s+)?to\s+"
+                        r"(?:have|get|experience|see|feel)\b", re.IGNORECASE)
 _FELL = re.compile(r"\b(?:dropp?(?:ed|ing|s)?|fell|fallen|falling|down|lower(?:ed|ing)?|decreas\w*|reduc\w*)\b",
                    re.IGNORECASE)
 
@@ -560,6 +565,10 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         return i < len(complaint_starts) and complaint_starts[i] < clause.end
 
     overall = functools.cache(lambda: _post_verdict(parsed, span, rating, cues))  # read once per post, if ever
+    # what the writer says the product relieved ("my coughing had subsided"): their condition wherever they name it
+    relieved = functools.cache(lambda: {
+        c.mention.name: c.mention.start for c in reversed(contexts) if c.role == "use" and not c.negated
+        and c.mention.kind != "benefit" and _verdict(said, (c.clause,), cues) == "helped"})
     for k, (ctx, role) in enumerate(zip(contexts, roles, strict=True)):
         m = ctx.mention
         verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)
@@ -575,6 +584,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             # "lips", "skin", "sleep": a goal only where the writer says so ("good for my skin"); "went back to the
             # higher dose": no body part at all
             continue
+        if ctx.role is None and _GENERALLY.search(text, max(ctx.clause.start, m.start - 40), m.start):
+            continue  # "it is normal to have spotting for the first months": what happens to people
         if role is None:
             role = "effect" if heading and m.kind != "benefit" else "use" if benefits_field \
                 else _no_cue_role(text, ctx, k in listed)
@@ -615,6 +626,10 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             continue  # "limits the possibility of stroke": spoken of, not had
         if role == "use" and spoken_of and _RAISED.search(text, ctx.clause.start, m.start):
             continue  # "increased risks for breast cancer": a harm spoken of, neither had nor treated
+        if role == "effect" and ctx.role is None and not heading and relieved().get(m.name, -1) > m.start:
+            # "I had severe coughing fits for more than two weeks ... my coughing had subsided": no cue calls it
+            # the product's, and the post says the product relieved it
+            role, verdict = "use", "helped"
         if role == "effect":
             kept_away = _verdict(said, (ctx.sentence,), cues) == "helped" \
                 or _PREVENTED.search(text, ctx.sentence.start, ctx.sentence.end) is not None

@@ -45,6 +45,7 @@ _SENTENCE_END = re.compile(r"[.!?;\n]")
 _TURNED = frozenset({"became", "become", "becomes", "becoming", "turned", "grew"})  # a change of state: "became ill"
 _FEELING_NOUNS = frozenset({"feeling", "feelings", "sensation", "sensations"})
 _MADE = frozenset({"made", "makes", "make", "making"})
+_NOUN_MODIFIER = re.compile(r"\w+ments?")  # "treatment", "improvements": a noun that can modify the one after it
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,8 +220,14 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
     toks = _tokens(text, lo, hi)
     if not toks.words:
         return []
+    named = _vocabulary_hits(toks)
     described = list(_grammar_hits(toks)) + list(_inabilities(toks))
-    hits = _vocabulary_hits(toks) + described
+    # a description that ends inside a complaint's longer name is not one: "reduction in mood swings" is a fall of
+    # mood swings, not "reduction in mood" and "swings"
+    complaints = [(a, b) for a, b, _, kind, _ in named if kind != "benefit" and b > a and toks.joined(a, b)]
+    if complaints:
+        described = [h for h in described if not any(h[0] < a <= h[1] < b for a, b in complaints)]
+    hits = named + described
     # the longest first, the vocabulary's on a tie; then in text order
     hits.sort(key=lambda h: (h[0] - h[1], h[4], h[0]))
     used: set[int] = set()
@@ -311,16 +318,34 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
         term = terms.get(surface)
         if i and toks.words[i - 1] == "anti" and toks.text[toks.ends[i - 1]:toks.starts[i]] in ("-", ""):
             continue  # "anti-histamine", "anti-nausea drugs": a kind of product, not a complaint
+        if _said_of_a_thing(toks.words, i):
+            continue  # "it was a nightmare", "this is a pain": what the writer thinks of something, not a complaint
         if surface in capitals and not toks.text[toks.starts[i]:toks.ends[j]].isupper():
             continue  # a label's abbreviation names a reaction in capitals: "over the ten years" names no TEN
         kind: lay.TermKind = term.kind if term else "symptom"
         priority = 0
         if surface in stop_words:
+            if i and _NOUN_MODIFIER.fullmatch(toks.words[i - 1]) and toks.joined(i - 1, i):
+                continue  # "the treatment period", "treatment skin care": what the noun before names, not a goal
             kind, priority = "benefit", 3
         if kind == "symptom" and toks.words[i] == "chronic":
             kind = "condition"  # "chronic fatigue": a long-standing condition, not a new effect
         hits.append((i, j, term.canonical if term else surface, kind, priority))
     return hits
+
+
+_THING = frozenset({"it", "this", "that", "which", "everything", "life", "its", "thing"})
+_COPULA = frozenset({"is", "was", "s", "been", "be", "were"})
+_QUITE = frozenset({"total", "complete", "absolute", "real", "living", "bit", "of", "such", "pure"})
+
+
+def _said_of_a_thing(words: list[str], i: int) -> bool:
+    """Whether words[i] begins a noun phrase said of a thing with "is a": "it was a nightmare", "this is a total
+    pain", "it's a bit of a headache" (an opinion), where "I had a nightmare" or "it gave me a headache" tell of one."""
+    k = i - 1
+    while k >= 0 and words[k] in _QUITE:
+        k -= 1
+    return k >= 2 and words[k] in ("a", "an") and words[k - 1] in _COPULA and words[k - 2] in _THING
 
 
 # --- symptoms in the writer's own words ------------------------------------------------------------------------
@@ -441,6 +466,8 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
                 b += len(again)
             if b + 1 < len(words) and words[b] in _PLACE:  # "drying of the skin", "cracks around my eye"
                 b = _skip(words, b + 1, _BEFORE_BODY, 3)
+            elif b + 1 < len(words) and words[b] in _BEFORE_BODY:  # what it did to a part: "dried out the skin"
+                b = _skip(words, b, _BEFORE_BODY, 3)
             if b < len(words) and words[b] in g.body_parts:
                 noun = rules.body_predicates[predicate]
                 yield k, b, _body_name(terms, words[b], " ".join(predicate), noun), "symptom", 2
@@ -529,9 +556,12 @@ def _inabilities(toks: _Tokens) -> Iterator[_Hit]:
     abilities = _grammar().abilities
     words = toks.words
     for k, w in enumerate(words[:-1]):
-        if w not in _CANNOT and not (w in ("t", "not") and k and words[k - 1] in _CANNOT_AUX):
+        not_able = w == "able" and k > 0 and words[k - 1] in ("not", "t", "never")  # "not able to", "wasn't able to"
+        if w not in _CANNOT and not not_able and not (w in ("t", "not") and k and words[k - 1] in _CANNOT_AUX):
             continue
         first = k - 1 if w in ("t", "not") or (w in ("barely", "hardly") and k and words[k - 1] in _CANNOT_AUX) else k
+        if not_able:
+            first = k - 2 if words[k - 1] == "t" and k > 1 else k - 1
         v = _skip(words, k + 1, _INABILITY_FILLERS, 3)
         if v >= len(words):
             continue
