@@ -494,9 +494,19 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     # not able to do what the body does; a function taken away; what a product did to a part of the body
     ("The drug made me not able to sleep at night.", ["insomnia"], []),
     ("It took away my appetite.", ["decreased appetite"], []),
-    ("While it helped my face, it dried out the skin on my arms.", ["skin dryness"], []),
+    ("It dried out the skin on my arms.", ["skin dryness"], []),
     # what is normal to have is what happens to people, not what happened to the writer
     ("It is normal to have spotting for the first months.", [], []),
+    # complaints a condition brought are the condition's
+    ("I had terrible itching and sneezing from seasonal allergies.", [], [("seasonal allergy", "unclear")]),
+    # a particle verb with an object is done to something; a bare feeling is no goal
+    ("It pretty much wiped out the pain.", [], [("pain", "benefit")]),
+    ("Started feeling better very quickly.", [], []),
+    # a complaint gone sooner than with other remedies was relieved; gone after a week, it passed
+    ("The rash disappeared much sooner than with other creams.", [], [("rash", "benefit")]),
+    ("The rash disappeared after a week.", ["rash"], []),
+    # what the product is blamed for is no history, however it is told
+    ("The doctor told me I had had a stroke as a result of the medicine.", ["stroke"], []),
 ])
 def test_experience_lists_opinions_and_what_the_product_relieved(
         text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:

@@ -112,7 +112,7 @@ _FULL_OF = re.compile(r"\bfull of\s+(?:(?:a|an|the|some|strange|bad)\s+)*$", re.
 # ("a moon face which has gone now, my skin was full of acne") bounds a clause; one before a subject of any
 # kind ("for an injury, my stomach got upset", "for it, the ...") stops a use cue's reach
 _PERSONS = r"i|my|he|she|they|we|his|her"
-_COMMA_CLAUSE = re.compile(rf",\s*(?=(?:{_PERSONS}|their|it)\b)", re.IGNORECASE)
+_COMMA_CLAUSE = re.compile(rf",\s*(?=(?:{_PERSONS}|their)\b)", re.IGNORECASE)
 _NEW_CLAUSE = re.compile(rf"[;:]|,\s*(?:{_PERSONS}|it|this|that|the|our)\b", re.IGNORECASE)
 # what a use cue never reaches over: a verb or a subject, the start of a clause of its own
 _GAP_CLAUSE = re.compile(r"\b(?:i|he|she|we|they|is|was|were|are|am|be|been|has|have|had|include[sd]?|including)\b",
@@ -275,6 +275,10 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     if said_after is not None and not (use_cue is not None and _RELIEF.match(use_cue.group())
                                        and _WHEN.match(said_after.group())):
         return "effect"
+    cause = _CAUSED_BY.match(after)
+    cause_end = m.end + len(text[m.end:min(clause.end, m.end + 40)]) - len(after) + (cause.end() if cause else 0)
+    if cause is not None and said_after is None and earlier(cause_end, min(clause.end, cause_end + 30)):
+        return "history"  # "itching, watery eyes, and sneezing from seasonal allergies": the condition's doing
     if use_cue is not None:
         if m.kind != "benefit" and use_cue.group().lower() == "full of":
             return "effect"  # "full of energy" is a goal reached, "full of acne" a complaint had
@@ -285,7 +289,9 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     resolved = cues.use_after.match(_ADVERBS.sub("", after))
     if resolved is not None:
         # "the dizziness went away after a week": a side effect that passed; "my headaches went away": a use
-        if _RESOLVED.match(resolved.group()) and not _POSSESSIVE.search(before) and _prior_role(m) == "effect":
+        # (but "the sores disappeared much sooner than with regular treatments": the product's help, compared)
+        if _RESOLVED.match(resolved.group()) and not _POSSESSIVE.search(before) and _prior_role(m) == "effect" \
+                and not _SOONER.search(after):
             return "effect"
         if _STOPPED.search(after) or _OTHER_REMEDY.search(after):
             # "dizziness that would go away after the medication was stopped", "dry skin that improves with the use
@@ -297,8 +303,9 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         # "three diseases --- X, Y and Z": a use if the post gives a verdict on them (not "gallbladder disease;reflux",
         # where the word is a complaint's own name)
         return "history"
-    if _touching(cues.history, before, 4) is not None or cues.history_after.match(after):
-        return "history"
+    if (_touching(cues.history, before, 4) is not None or cues.history_after.match(after)) \
+            and not _BLAMED.search(text, m.end, sentence.end):
+        return "history"  # not "I had had a heart attack and a stroke as a result of the medicine"
     if (_YEARS.search(before) or _YEARS.match(after)) and _touching(cues.effect, before, 3) is None \
             and not _CAUSED.search(text, sentence.start, sentence.end):
         return "history"  # "I suffered for 20 years with depression", "migraines for 10 years"
@@ -493,6 +500,11 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
     return out
 
 
+_CAUSED_BY = re.compile(r"(?:from|due to|because of|caused by|brought on by)\s+(?:my\s+|the\s+|a\s+|an\s+)?",
+                        re.IGNORECASE)
+_BLAMED = re.compile(rf"\b(?:as a (?:direct )?(?:result|consequence|side effect) of|caused by|because of|due to)\s+"
+                     rf"{_PRODUCT}", re.IGNORECASE)
+_SOONER = re.compile(r"\b(?:sooner|faster|quicker|more quickly|earlier)\s+than\b", re.IGNORECASE)
 _GENERALLY = re.compile(r"\b(?:normal|common|usual|typical|expected|possible)\s+(?:for\s+\w+\s+)?to\s+"
                         r"(?:have|get|experience|see|feel)\b", re.IGNORECASE)
 _FELL = re.compile(r"\b(?:dropp?(?:ed|ing|s)?|fell|fallen|falling|down|lower(?:ed|ing)?|decreas\w*|reduc\w*)\b",

@@ -227,7 +227,8 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
     complaints = [(a, b) for a, b, _, kind, _ in named if kind != "benefit" and b > a and toks.joined(a, b)]
     if complaints:
         described = [h for h in described if not any(h[0] < a <= h[1] < b for a, b in complaints)]
-    hits = named + described
+    # "wiped out the pain": a verb done to something, not the writer's state ("I was wiped out")
+    hits = [h for h in named + described if not _done_to_something(toks, h[1])]
     # the longest first, the vocabulary's on a tie; then in text order
     hits.sort(key=lambda h: (h[0] - h[1], h[4], h[0]))
     used: set[int] = set()
@@ -318,6 +319,9 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
         term = terms.get(surface)
         if i and toks.words[i - 1] == "anti" and toks.text[toks.ends[i - 1]:toks.starts[i]] in ("-", ""):
             continue  # "anti-histamine", "anti-nausea drugs": a kind of product, not a complaint
+        if surface in _FEELING_NOUNS and not (j + 1 < len(toks.words) and toks.words[j + 1] == "of"):
+            continue  # "started feeling better": a feeling is named by what it is ("a drugged feeling", "feelings of
+            # unworthiness"), never alone
         if _said_of_a_thing(toks.words, i):
             continue  # "it was a nightmare", "this is a pain": what the writer thinks of something, not a complaint
         if surface in capitals and not toks.text[toks.starts[i]:toks.ends[j]].isupper():
@@ -334,9 +338,17 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
     return hits
 
 
+_PARTICLES = frozenset({"out", "up", "down", "off"})
+_OBJECT_START = frozenset({"the", "my", "all", "his", "her", "any", "that", "this", "those", "these", "most", "every"})
 _THING = frozenset({"it", "this", "that", "which", "everything", "life", "its", "thing"})
 _COPULA = frozenset({"is", "was", "s", "been", "be", "were"})
 _QUITE = frozenset({"total", "complete", "absolute", "real", "living", "bit", "of", "such", "pure"})
+
+
+def _done_to_something(toks: _Tokens, j: int) -> bool:
+    """Whether a phrase ending at word j with a particle ("wiped out", "knocked out") has an object after it."""
+    words = toks.words
+    return words[j] in _PARTICLES and j + 1 < len(words) and words[j + 1] in _OBJECT_START and toks.joined(j, j + 1)
 
 
 def _said_of_a_thing(words: list[str], i: int) -> bool:
