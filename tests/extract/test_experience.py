@@ -507,6 +507,10 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("The rash disappeared after a week.", ["rash"], []),
     # what the product is blamed for is no history, however it is told
     ("The doctor told me I had had a stroke as a result of the medicine.", ["stroke"], []),
+    # lay words for a taste, for feeling sick, for losing one's mind
+    ("The only side effect was an unpleasant aftertaste.", ["taste changes"], []),
+    ("It left a horrible, disgusting taste in my mouth and made me want to hurl.", ["taste changes", "nausea"], []),
+    ("By day 3 I was losing touch with reality.", ["psychosis"], []),
 ])
 def test_experience_lists_opinions_and_what_the_product_relieved(
         text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:
