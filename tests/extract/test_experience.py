@@ -334,7 +334,7 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     # a comma before a subject starts a clause: "gone now" is said of the moon face, not of the depression
     ("I had a moon face which has gone now, I was very depressed.", ["moon facies", "depressed"], []),
     ("My skin was full of acne.", ["acne"], []),  # "full of" a complaint is having it
-    ("It was really hard for me to fall asleep.", ["inability to fall asleep"], []),
+    ("It was really hard for me to fall asleep.", ["insomnia"], []),
     # when it happened is no unnamed complaint; a function that was impossible is one
     ("It stung. In the beginning, a burning sensation.", ["burning sensation"], []),
     ("Sleeping was impossible for the first few weeks.", ["insomnia"], []),
@@ -511,6 +511,22 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("The only side effect was an unpleasant aftertaste.", ["taste changes"], []),
     ("It left a horrible, disgusting taste in my mouth and made me want to hurl.", ["taste changes", "nausea"], []),
     ("By day 3 I was losing touch with reality.", ["psychosis"], []),
+    # a lower dose relieving a complaint makes it no condition the product relieved
+    ("Brain fog till after lunch. Cut the dose to 5 mg to reduce the brain fog.", ["brain fog"],
+     [("brain fog", "benefit")]),
+    # a new subject ends a negation's scope; disliking a complaint is having had it
+    ("It says it doesn't affect weight I did experience weight gain.", ["weight gain"], []),
+    ("I did not like the moodiness.", ["mood changes"], []),
+    # an adverb between the writer's state and its word; what the antibiotic caused is no history
+    ("I got so severely depressed.", ["depressed"], []),
+    ("I was diagnosed with a bacterial infection caused by the antibiotic I had taken.", ["infection"], []),
+    # what "relaxed" eases is a use; what it "does not make you" is a negated effect
+    ("It relaxed the spasms in my back.", [], [("muscle cramps", "benefit")]),
+    ("It does not make you drowsy.", [], []),
+    # lay words for sleep lost, for sexual effects, for being sick, for anger
+    ("I had a very hard time going back to sleep.", ["insomnia"], []),
+    ("Sexual side effects - loss of desire. Sick as a dog. Sometimes I lash out for no reason.",
+     ["sexual dysfunction", "decreased libido", "malaise", "irritability"], []),
 ])
 def test_experience_lists_opinions_and_what_the_product_relieved(
         text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:

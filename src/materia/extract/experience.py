@@ -101,7 +101,8 @@ _EXCESS = re.compile(r"\b(?:excess\w*|too much|too many|overly|way too)\b", re.I
 # a sentence that says it lists side effects ("Side effects= headaches, ... problem with movement, anger")
 _SIDE_EFFECTS_NAMED = re.compile(r"\bside[- ]?effects?\b|\badverse\b", re.IGNORECASE)
 # what went away once the product was stopped was the product's doing
-_PRODUCT = r"(?:it|this|them|the (?:medications?|medicines?|meds|drugs?|pills?|tablets?|treatment)|medications?|meds)"
+_PRODUCT = (r"(?:it|this|them|the (?:medications?|medicines?|meds|drugs?|pills?|tablets?|treatment|antibiotics?)|"
+            r"medications?|meds)")
 _STOPPED = re.compile(rf"\b(?:after|once|when|since)\s+(?:i\s+)?(?:(?:stopp\w*|quit\w*|discontinu\w*|came off|"
                       rf"coming off|went off)(?:\s+taking)?(?:\s+{_PRODUCT}\b|\s*[,.;)]|\s*$)|"
                       rf"{_PRODUCT}\s+(?:was|were)\s+(?:stopped|discontinued))", re.IGNORECASE)
@@ -493,6 +494,8 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
         if negation is not None and (_scope_closed(before, negation.end(), clause.start, starts)
                                      or in_mention(clause.start + negation.start())):
             negation = None  # "a week of zero energy and flu-like symptoms": the "zero" is a word of the one before
+        if negation is not None and _ATTITUDE.match(before, negation.end()):
+            negation = None  # "I did not like the moodiness": the writer's dislike of a complaint they had
         negated = not endured and (negation is not None or bool(cues.negation_post.match(after.lstrip())))
         hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
         role = _own_role(text, m, sentence, clause, cues, named_between, in_name)
@@ -504,6 +507,11 @@ _CAUSED_BY = re.compile(r"(?:from|due to|because of|caused by|brought on by)\s+(
                         re.IGNORECASE)
 _BLAMED = re.compile(rf"\b(?:as a (?:direct )?(?:result|consequence|side effect) of|caused by|because of|due to)\s+"
                      rf"{_PRODUCT}", re.IGNORECASE)
+_NEW_SUBJECT = re.compile(r"(?<!\bdid )\b(?:i|we|he|she)\s+(?:did|do|have|had|got|get|experienced|noticed|developed|"
+                          r"started|began)\b", re.IGNORECASE)
+_DOSE_WORD = re.compile(r"\b(?:doses?|dosages?|mg|mgs)\b", re.IGNORECASE)
+_ATTITUDE = re.compile(r"\s*(?:like|liked|enjoy|enjoyed|care for|cared for|appreciate|appreciated|mind|want|wanted)\b",
+                       re.IGNORECASE)
 _SOONER = re.compile(r"\b(?:sooner|faster|quicker|more quickly|earlier)\s+than\b", re.IGNORECASE)
 _GENERALLY = re.compile(r"\b(?:normal|common|usual|typical|expected|possible)\s+(?:for\s+\w+\s+)?to\s+"
                         r"(?:have|get|experience|see|feel)\b", re.IGNORECASE)
@@ -527,6 +535,8 @@ def _scope_closed(before: str, cue_end: int, offset: int, starts: list[int]) -> 
     """Whether a negation's scope ends at a comma before the mention: the words up to the comma name no
     symptom ("infection did not occur, diarrhea was so persistent"), so the comma closes a clause, not a list
     ("no nausea, vomiting or diarrhea"). `before` is the clause up to the mention, starting at `offset`."""
+    if _NEW_SUBJECT.search(before, cue_end):
+        return True  # "it says it doesn't affect weight I did experience weight gain": the writer's own clause
     comma = before.find(",", cue_end)
     if comma < 0:
         return False
@@ -578,9 +588,10 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
 
     overall = functools.cache(lambda: _post_verdict(parsed, span, rating, cues))  # read once per post, if ever
     # what the writer says the product relieved ("my coughing had subsided"): their condition wherever they name it
-    relieved = functools.cache(lambda: {
+    relieved = functools.cache(lambda: {  # (not by a lower dose: "cut dose to 5 mg to reduce brain fog")
         c.mention.name: c.mention.start for c in reversed(contexts) if c.role == "use" and not c.negated
-        and c.mention.kind != "benefit" and _verdict(said, (c.clause,), cues) == "helped"})
+        and c.mention.kind != "benefit" and _verdict(said, (c.clause,), cues) == "helped"
+        and not _DOSE_WORD.search(text, c.clause.start, c.clause.end)})
     for k, (ctx, role) in enumerate(zip(contexts, roles, strict=True)):
         m = ctx.mention
         verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)

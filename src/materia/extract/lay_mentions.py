@@ -502,7 +502,8 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
                                                or _SENTENCE_END.search(toks.text, toks.ends[k - 1], toks.starts[k]))
         made = words[k] == "me" and k > 0 and words[k - 1] in _MADE
         if words[k] in _FEEL or became or made:
-            p = _skip(words, k + 1, rules.linking | {"like", "a", "an", "kind", "of", "sort"}, 4)
+            p = _skip(words, k + 1, rules.linking | {"like", "a", "an", "kind", "of", "sort"}, 4,
+                      adverbs_but=frozenset())  # "I got so severely depressed"
             feeling = g.feelings.at(words, p) if p < len(words) else None
             # an ordinary word is a state felt right after feel/felt, not after "getting" ("feel getting cold")
             ordinary = feeling in rules.felt_only and (
@@ -558,6 +559,7 @@ _CANNOT_AUX = frozenset({"can", "couldn", "could", "won", "wouldn"})
 
 
 _INABILITY_FILLERS = frozenset({"to", "with", "in", "of", "get", "getting", "any", "a", "good", "proper", "enough",
+                                "time",
                                 "much", "decent", "normally", "properly", "even", "for", "me"})  # "hard for me to"
 
 
@@ -586,7 +588,9 @@ def _inabilities(toks: _Tokens) -> Iterator[_Hit]:
             continue
         ability = abilities.at(words, v)
         if ability is not None:
-            yield first, v + len(ability) - 1, "inability to " + " ".join(ability), "symptom", 1
+            # not able to sleep in any words is insomnia ("couldn't fall asleep", "hard time going back to sleep")
+            name = "insomnia" if ability[-1] in ("sleep", "asleep") else "inability to " + " ".join(ability)
+            yield first, v + len(ability) - 1, name, "symptom", 1
 
 
 def _widen(toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kind: lay.TermKind,
