@@ -527,6 +527,13 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("I had a very hard time going back to sleep.", ["insomnia"], []),
     ("Sexual side effects - loss of desire. Sick as a dog. Sometimes I lash out for no reason.",
      ["sexual dysfunction", "decreased libido", "malaise", "irritability"], []),
+    # years of taking the product are not years of a complaint
+    ("I have been taking Lipitor for 2 years and now have terrible joint pain and my legs ache all the time.",
+     ["joint pain", "lower limb pain"], []),
+    ("I suffered for 20 years with depression.", [], []),
+    # what made the writer stop taking it was the product's doing
+    ("My cholesterol went down but I stopped it because of the pain.", ["pain"], [("cholesterol", "benefit")]),
+    ("I developed an ulcer and had black stools.", ["ulcers", "melena"], []),
 ])
 def test_experience_lists_opinions_and_what_the_product_relieved(
         text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:

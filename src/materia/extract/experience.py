@@ -87,6 +87,10 @@ _SYMPTOMS_LISTED = re.compile(r"\b(?:symptoms?|signs?)\b,?\s*(?:(?:which|that)\s
 _YEARS = re.compile(r"\b(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?:\d+\+?|a few|a couple of|many|several|two|three|"
                     r"four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)\s+(?:years?|yrs?|decades?)\b",
                     re.IGNORECASE)
+_QUIT_FOR = re.compile(r"\b(?:stopp\w*|quit\w*|discontinu\w*|came off|went off|gave up)\b(?:\s+[\w']+){0,3}\s+"
+                       r"(?:because of|due to)\s+(?:the\s+|my\s+|these\s+|this\s+|all\s+the\s+|such\s+)?$",
+                       re.IGNORECASE)
+_TAKING = re.compile(r"\b(?:taking|taken|took|take|on|using|used|prescribed)\b(?:\s+[\w-]+){0,2}\s*$", re.IGNORECASE)
 # a name of what a test measures: "cholesterol test", "cholesterol and liver function tests", "thyroid panel"
 _TESTED = re.compile(r"(?:and\s+(?:(?!(?:my|the|his|her|our|their|all)\b)\w+\s+){1,3})?"
                      r"(?:tests?|testing|panels?|screenings?|lab work|blood ?work|levels? checked)\b", re.IGNORECASE)
@@ -273,6 +277,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     said_after = cues.worse_after.match(after) or cues.effect_after.match(after)
     # "acne got worse", "headaches from it", "nausea since taking it"; but when it was is no cause where a relief
     # is said of it ("lessened the symptoms of my depression after taking it for 2 weeks")
+    if _QUIT_FOR.search(text, sentence.start, m.start):
+        return "effect"  # "I stopped it because of the pain": what made the writer stop was the product's doing
     if said_after is not None and not (use_cue is not None and _RELIEF.match(use_cue.group())
                                        and _WHEN.match(said_after.group())):
         return "effect"
@@ -307,8 +313,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     if (_touching(cues.history, before, 4) is not None or cues.history_after.match(after)) \
             and not _BLAMED.search(text, m.end, sentence.end):
         return "history"  # not "I had had a heart attack and a stroke as a result of the medicine"
-    if (_YEARS.search(before) or _YEARS.match(after)) and _touching(cues.effect, before, 3) is None \
-            and not _CAUSED.search(text, sentence.start, sentence.end):
+    years = _complaint_years(text, max(clause.start, m.start - 60), m.start, clause.start) or _YEARS.match(after)
+    if years and _touching(cues.effect, before, 3) is None and not _CAUSED.search(text, sentence.start, sentence.end):
         return "history"  # "I suffered for 20 years with depression", "migraines for 10 years"
     if _BEFORE_TAKING.search(text, sentence.start, m.start):
         return "history"  # "before taking the meds I was ... feeling helpless": what it was taken for
@@ -322,6 +328,13 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     if cue.end() <= m.start and _mostly_a_reason(m) and _touching(cues.effect, before, 2) is None:
         return None  # "when I began treatment I had severe rheumatoid arthritis": what it was taken for
     return "effect"
+
+
+def _complaint_years(text: str, lo: int, hi: int, clause_start: int) -> bool:
+    """Whether text[lo:hi] says years of something other than taking the product: "I suffered for 20 years with",
+    not "I have been taking Lipitor for 2 years and now have"."""
+    return any(not _TAKING.search(text, max(clause_start, y.start() - 30), y.start())
+               for y in _YEARS.finditer(text, lo, hi))
 
 
 _MOSTLY_REASON = 0.5  # named as a reason for taking a drug more often than as anything else
