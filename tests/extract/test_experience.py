@@ -534,6 +534,10 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     # what made the writer stop taking it was the product's doing
     ("My cholesterol went down but I stopped it because of the pain.", ["pain"], [("cholesterol", "benefit")]),
     ("I developed an ulcer and had black stools.", ["ulcers", "melena"], []),
+    # a function that got worse is a complaint; what passed once the product was stopped was its doing
+    ("I noticed my memory was getting worse and I was forgetting words.", ["memory impairment", "memory impairment"],
+     []),
+    ("Severe stomach pain. Stopped and the pain was gone in 3 days.", ["abdominal pain", "pain"], []),
 ])
 def test_experience_lists_opinions_and_what_the_product_relieved(
         text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:

@@ -87,6 +87,9 @@ _SYMPTOMS_LISTED = re.compile(r"\b(?:symptoms?|signs?)\b,?\s*(?:(?:which|that)\s
 _YEARS = re.compile(r"\b(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?:\d+\+?|a few|a couple of|many|several|two|three|"
                     r"four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)\s+(?:years?|yrs?|decades?)\b",
                     re.IGNORECASE)
+# "Stopped and the pain was gone in 3 days": what passed once the product was stopped was its doing
+_STOPPED_THEN = re.compile(r"\b(?:stopped|quit|discontinued|came off)\b(?:\s+[\w']+){0,3}\s+(?:and|then)\s+"
+                           r"(?:the\s+|my\s+|all\s+the\s+)?$", re.IGNORECASE)
 _QUIT_FOR = re.compile(r"\b(?:stopp\w*|quit\w*|discontinu\w*|came off|went off|gave up)\b(?:\s+[\w']+){0,3}\s+"
                        r"(?:because of|due to)\s+(?:the\s+|my\s+|these\s+|this\s+|all\s+the\s+|such\s+)?$",
                        re.IGNORECASE)
@@ -300,7 +303,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         if _RESOLVED.match(resolved.group()) and not _POSSESSIVE.search(before) and _prior_role(m) == "effect" \
                 and not _SOONER.search(after):
             return "effect"
-        if _STOPPED.search(after) or _OTHER_REMEDY.search(after):
+        if _STOPPED.search(after) or _OTHER_REMEDY.search(after) \
+                or _STOPPED_THEN.search(text, sentence.start, m.start):
             # "dizziness that would go away after the medication was stopped", "dry skin that improves with the use
             # of cream": the product's doing, eased by something else
             return "effect"
