@@ -406,6 +406,8 @@ def _no_cue_role(text: str, ctx: _Context, listed: bool) -> Role | None:
     prior = _prior_role(m)
     if m.kind == "benefit" or prior is None:
         return prior
+    if m.kind == "symptom" and lay.role_counts().get(m.name) is None:
+        return "effect"  # a symptom no reviewer ever named as a reason or a benefit ("vomited blood")
     if m.described and m.kind == "symptom":
         # what the writer says a body part did ("my ears hurt", "gums dried out") is what they went through; the
         # reason for taking a product is named by its name, or said with a cue
@@ -522,8 +524,8 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
 
 _CAUSED_BY = re.compile(r"(?:from|due to|because of|caused by|brought on by)\s+(?:my\s+|the\s+|a\s+|an\s+)?",
                         re.IGNORECASE)
-_BLAMED = re.compile(rf"\b(?:as a (?:direct )?(?:result|consequence|side effect) of|caused by|because of|due to)\s+"
-                     rf"{_PRODUCT}", re.IGNORECASE)
+_BLAMED = re.compile(rf"\b(?:(?:as a (?:direct )?(?:result|consequence|side effect) of|caused by|because of|due to)\s+"
+                     rf"{_PRODUCT}|since (?:i )?(?:started|starting|began|beginning|took|taking))\b", re.IGNORECASE)
 _NEW_SUBJECT = re.compile(r"(?<!\bdid )\b(?:i|we|he|she)\s+(?:did|do|have|had|got|get|experienced|noticed|developed|"
                           r"started|began)\b", re.IGNORECASE)
 _DOSE_WORD = re.compile(r"\b(?:doses?|dosages?|mg|mgs)\b", re.IGNORECASE)
