@@ -406,8 +406,6 @@ def _no_cue_role(text: str, ctx: _Context, listed: bool) -> Role | None:
     prior = _prior_role(m)
     if m.kind == "benefit" or prior is None:
         return prior
-    if m.kind == "symptom" and lay.role_counts().get(m.name) is None:
-        return "effect"  # a symptom no reviewer ever named as a reason or a benefit ("vomited blood")
     if m.described and m.kind == "symptom":
         # what the writer says a body part did ("my ears hurt", "gums dried out") is what they went through; the
         # reason for taking a product is named by its name, or said with a cue
