@@ -541,6 +541,10 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     # had "since I started" is no history
     ("Not sure if it's the Lipitor but I've had terrible back pain since I started.", ["back pain"], []),
     ("I have had asthma since I was a child.", [], []),
+    # "lower back" is where the pain is, no fall of it; the parts listed after a complaint share its reading
+    ("pain in left shoulder, right hip, and lower back", ["pain", "pain", "pain"], []),
+    # what other people get is theirs, whatever the verb
+    ("Some people get muscle pain but I haven't.", [], []),
 ])
 def test_experience_lists_opinions_and_what_the_product_relieved(
         text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:

@@ -48,7 +48,8 @@ __all__ = ["Reading", "covers_document", "cue_free_mentions", "fields", "find", 
 Role = Literal["effect", "use", "history"]
 T = TypeVar("T")
 # a semicolon with no space after it is a list's comma ("mood swings;night sweats;wt. gain")
-_LIST_GAP = re.compile(r"^(?:;|[\s,/&+]*(?:(?:and|or|and/or|&|plus|also|as well as)\b[\s,]*)*)$", re.IGNORECASE)
+_LIST_GAP = re.compile(r"^(?:;|[\s,/&+]*(?:(?:and|or|and/or|&|plus|also|as well as)\b[\s,]*)*"
+                       r"(?:(?:left|right|lower|upper|both)\s+)*)$", re.IGNORECASE)  # "..., right hip, and lower back"
 _CONDITION_LIST = re.compile(r"\b(?:diseases?|conditions?|disorders?|illness(?:es)?|diagnos\w*|problems? with)\b",
                              re.IGNORECASE)
 _RESOLVED = re.compile(r"(?:went|go|goes|gone|going) away|gone|disappear|subsid|resolv|vanish|fad|diminish|eas|lessen",
@@ -263,8 +264,8 @@ def _use_cue(text: str, before: str, offset: int, sentence: Span, cues: lay.Expe
         return None
     if cue.group().lower() == "for" and (_FOR_WHOM.match(gap) or cues.duration.match(text, start)):
         return None  # "for me, mild diarrhea", "for a few days, mood swings": whom, how long; not what it was for
-    if in_name(start):
-        return None
+    if in_name(start) or _body_side().match(text, start):
+        return None  # "lower back" is where, not a fall
     if _CAUSE.fullmatch(cue.group()) and earlier(sentence.start, start):
         return None
     return cue
@@ -529,6 +530,7 @@ _NEW_SUBJECT = re.compile(r"(?<!\bdid )\b(?:i|we|he|she)\s+(?:did|do|have|had|go
 _DOSE_WORD = re.compile(r"\b(?:doses?|dosages?|mg|mgs)\b", re.IGNORECASE)
 _ATTITUDE = re.compile(r"\s*(?:like|liked|enjoy|enjoyed|care for|cared for|appreciate|appreciated|mind|want|wanted)\b",
                        re.IGNORECASE)
+_OTHER_PEOPLE = re.compile(r"\b(?:people|women|men|patients|anyone|those|someone|others|users)\b", re.IGNORECASE)
 _SOONER = re.compile(r"\b(?:sooner|faster|quicker|more quickly|earlier)\s+than\b", re.IGNORECASE)
 _GENERALLY = re.compile(r"\b(?:normal|common|usual|typical|expected|possible)\s+(?:for\s+\w+\s+)?to\s+"
                         r"(?:have|get|experience|see|feel)\b", re.IGNORECASE)
@@ -662,8 +664,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             # (where "low blood pressure" names a state one can suffer)
             role, verdict = "use", verdict if verdict in ("nothing", "worse") else "helped"
         spoken_of = _touching(cues.hypothetical, text[ctx.clause.start:m.start], 4)
-        if role == "effect" and ctx.role != "effect" and spoken_of:
-            continue  # "limits the possibility of stroke": spoken of, not had
+        if role == "effect" and spoken_of and (ctx.role != "effect" or _OTHER_PEOPLE.search(spoken_of.group())):
+            continue  # "limits the possibility of stroke": spoken of, not had; "some people get muscle pain": not mine
         if role == "use" and spoken_of and _RAISED.search(text, ctx.clause.start, m.start):
             continue  # "increased risks for breast cancer": a harm spoken of, neither had nor treated
         if role == "effect" and ctx.role is None and not heading and relieved().get(m.name, -1) > m.start:
@@ -851,6 +853,13 @@ def _trim(text: str, s: Span) -> Span:
 _GOING_ON = re.compile(r"\b(?:keep|keeps|kept|keeping)(?=\s+(?:on\s+)?[a-z]+ing\b)", re.IGNORECASE)
 
 
+@functools.cache
+def _body_side() -> re.Pattern[str]:
+    """"lower" or "upper" naming where in the body ("lower back", "upper left arm"), no fall of anything."""
+    parts = "|".join(sorted(map(re.escape, lay.experience_cues().body_parts), key=len, reverse=True))
+    return re.compile(rf"\b(?:lower|upper)(?=\s+(?:(?:left|right)\s+)?(?:{parts})\b)", re.IGNORECASE)
+
+
 def _without_symptoms(text: str, contexts: list[_Context]) -> str:
     """The text with every symptom and condition mention blanked (same length), and every "kept" that says
     something went on: what is left judges them. Built from slices, not a list of every character (8 bytes a
@@ -861,6 +870,7 @@ def _without_symptoms(text: str, contexts: list[_Context]) -> str:
     # only the sentences of the mentions are read for verdicts (a page of many posts is read a post at a time)
     lo, hi = (contexts[0].sentence.start, contexts[-1].sentence.end) if contexts else (0, 0)
     blanks += [(k.start(), k.end()) for k in _GOING_ON.finditer(text, lo, hi)]
+    blanks += [(k.start(), k.end()) for k in _body_side().finditer(text, lo, hi)]  # "lower back" lowers nothing
     # "full of" a complaint is having it, no verdict of help ("full of energy" is)
     blanks += [(f.start(), c.mention.start) for c in contexts if c.mention.kind != "benefit"
                for f in [_FULL_OF.search(text, max(0, c.mention.start - 24), c.mention.start)] if f]
