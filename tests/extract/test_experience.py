@@ -545,6 +545,10 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("pain in left shoulder, right hip, and lower back", ["pain", "pain", "pain"], []),
     # what other people get is theirs, whatever the verb
     ("Some people get muscle pain but I haven't.", [], []),
+    # what goes away once the writer is off the product was its doing
+    ("I have been off Lipitor for 2 weeks and the pain is slowly going away.", ["pain"], []),
+    ("My doctor took me off it and the cramps stopped.", ["muscle cramps"], []),
+    ("My headaches are going away.", [], [("headache", "benefit")]),
 ])
 def test_experience_lists_opinions_and_what_the_product_relieved(
         text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:

@@ -89,7 +89,8 @@ _YEARS = re.compile(r"\b(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?:\d+\+?|a fe
                     r"four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)\s+(?:years?|yrs?|decades?)\b",
                     re.IGNORECASE)
 # "Stopped and the pain was gone in 3 days": what passed once the product was stopped was its doing
-_STOPPED_THEN = re.compile(r"\b(?:stopped|quit|discontinued|came off)\b(?:\s+[\w']+){0,3}\s+(?:and|then)\s+"
+_STOPPED_THEN = re.compile(r"\b(?:stopped|quit|discontinued|came off|took me off|(?:been|went|got|am|was|i'm|im) off)\b"
+                           r"(?:\s+[\w']+){0,4}\s+(?:and|then)\s+"
                            r"(?:the\s+|my\s+|all\s+the\s+)?$", re.IGNORECASE)
 _QUIT_FOR = re.compile(r"\b(?:stopp\w*|quit\w*|discontinu\w*|came off|went off|gave up)\b(?:\s+[\w']+){0,3}\s+"
                        r"(?:because of|due to)\s+(?:the\s+|my\s+|these\s+|this\s+|all\s+the\s+|such\s+)?$",
