@@ -549,6 +549,9 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("I have been off Lipitor for 2 weeks and the pain is slowly going away.", ["pain"], []),
     ("My doctor took me off it and the cramps stopped.", ["muscle cramps"], []),
     ("My headaches are going away.", [], [("headache", "benefit")]),
+    # lay words for passing water often and for a pressure that rose
+    ("I am constantly thirsty and peeing all the time. My BP went through the roof.",
+     ["thirst", "pollakisuria", "hypertension"], []),
 ])
 def test_experience_lists_opinions_and_what_the_product_relieved(
         text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:
