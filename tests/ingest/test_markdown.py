@@ -5,7 +5,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from materia.ingest import read_path
-from materia.ingest.markdown import _FrontMatterLoader, _plain_yaml
+from materia.ingest.markdown import _MD, _FrontMatterLoader, _headings, _plain_yaml
 
 
 def test_markdown_seed_monograph(seeds):
@@ -77,3 +77,34 @@ def test_markdown_front_matter_libyaml_reads_what_python_yaml_reads(text: str) -
     except yaml.YAMLError:
         return
     assert yaml.load(text, Loader=_FrontMatterLoader) == fast
+
+
+# Lines built to sit on either side of what _headings takes as plain (and reads without markdown-it): indents
+# around four and eight spaces, list markers, ATX runs of up to seven #s, each opener of another block.
+_WORDS = st.lists(st.sampled_from(["Dose", "a", " ", "\t", "#", "-", "=", "\u00a0", "\u2003", "\r", "\x00"]),
+                  max_size=8).map("".join)
+_ANY_LINE = st.builds(
+    lambda indent, marker, opener, words: indent + marker + opener + words,
+    st.sampled_from(["", " ", "   ", "    ", "        ", "         ", "\t"]),
+    st.sampled_from(["", "- ", "* ", "+ ", "1. ", "2) ", "-", "*\t", "1234567890. ", "-     "]),
+    st.sampled_from(["", "#", "# ", "## ", "###### ", "####### ", "#\t", ">", "```", "~~~", "<div>", "[a]: /u",
+                     "===", "---", "***", "_ _ _", "1.5 ", "\u00a0", "\u2003"]),
+    _WORDS,
+)
+_PLAIN_LINE = st.builds(
+    lambda indent, marker, words: indent + marker + words,
+    st.sampled_from(["", "  ", "        "]),
+    st.sampled_from(["", "", "- ", "1. ", "# ", "### ", "#\t", "#"]),
+    _WORDS.filter(lambda w: "\r" not in w and "\x00" not in w).map(lambda w: "Dose" + w),
+)
+_BARE_LINE = st.sampled_from(["", "  ", "#", "# #", "## ##", "#\t#  ", "# Dose #", "# Dose#"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(_PLAIN_LINE, _PLAIN_LINE, _BARE_LINE, _ANY_LINE), max_size=12))
+def test_markdown_headings_as_markdown_it_finds_them(lines: list[str]) -> None:
+    """_headings finds the headings markdown-it finds: the same lines, levels and titles."""
+    body = "\n".join(lines)
+    tokens = _MD.parse(body)
+    assert _headings(body) == [(tok.map[0], tok.map[1], int(tok.tag[1]), tokens[i + 1].content.strip())
+                               for i, tok in enumerate(tokens) if tok.type == "heading_open" and tok.map]

@@ -47,6 +47,7 @@ from dataclasses import dataclass, replace
 
 from materia.extract import substances
 from materia.extract.parse import Parsed
+from materia.lexicons.cues import alternation
 from materia.lexicons.units import dose_cues, units
 from materia.quantities import unit_factor
 from materia.types import Document, Dose, Per, Section, SectionType, Span
@@ -324,8 +325,7 @@ def _route(*texts: str) -> str | None:
 @functools.cache
 def _population_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     lookup = {w.lower(): name for name, words in dose_cues().populations.items() for w in words}
-    alternatives = "|".join(sorted(map(re.escape, lookup), key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), lookup
+    return re.compile(rf"\b(?:{alternation(lookup)})\b", re.IGNORECASE), lookup  # the longest word first
 
 
 def _population(sentence: str) -> str | None:

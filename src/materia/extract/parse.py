@@ -36,13 +36,25 @@ _FOLDED_APART = re.compile("[\u0130\u0131\u017f]")
 _CASE_SAYING = re.compile(r"\\[xuUN0-9]|\(\?[a-zA-Z]*-")
 
 
-@functools.lru_cache(maxsize=256)
+# _case_free's answers by the identities of the patterns: hashing a compiled pattern hashes all its code (microseconds
+# for a long alternation), which an lru_cache would pay on every call. Each entry holds its patterns, so no other
+# pattern can take their ids while it stands.
+_CASE_FREE: dict[tuple[int, ...], tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...] | None]] = {}
+_CASE_FREE_MAX = 256  # the cue lists are far fewer; patterns made on the fly would grow it without end
+
+
 def _case_free(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...] | None:
     """`patterns` for_lowered when every one of them is case-insensitive, of ASCII, and says nothing else of case;
     else None (they are all run over one text)."""
-    free = tuple(for_lowered(p) if p.pattern.isascii() and not _CASE_SAYING.search(p.pattern) else p
-                 for p in patterns)
-    return None if any(a is b for a, b in zip(free, patterns, strict=True)) else free
+    key = tuple(map(id, patterns))
+    known = _CASE_FREE.get(key)
+    if known is None:
+        if len(_CASE_FREE) >= _CASE_FREE_MAX:
+            _CASE_FREE.clear()
+        free = tuple(for_lowered(p) if p.pattern.isascii() and not _CASE_SAYING.search(p.pattern) else p
+                     for p in patterns)
+        known = _CASE_FREE[key] = (patterns, None if any(a is b for a, b in zip(free, patterns, strict=True)) else free)
+    return known[1]
 
 
 def lowered_for(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[tuple[re.Pattern[str], ...], str]:

@@ -8,6 +8,8 @@ Spans are trimmed of surrounding whitespace and never overlap.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import chain
 
 from materia.types import Span
 
@@ -26,6 +28,9 @@ _BOUNDARY = re.compile(
     r"|\\?\[\d{1,3}(?:[ ,–-]{1,2}\d{1,3})*\\?\]"
     r"|[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,⁻–-][⁰¹²³⁴⁵⁶⁷⁸⁹]+)*)?)[ \t]+(?=[\"“‘(\[]?[A-Z0-9•*])"
 )
+# Where a boundary can begin: each of _BOUNDARY's alternatives starts at a line break or just after sentence
+# punctuation, so it is tried only there (finditer tries every position, about three times as slow).
+_BOUNDARY_START = re.compile(r"[.!?:\n]")
 _LIST_MARKER = re.compile(r"\s*(?:\d{1,3}|[a-zA-Z]|[ivx]{1,4})[.)]?\s*$")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _HEADING_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t].*|[^\n.,;:]{1,80}?)[ \t]*$")
@@ -43,7 +48,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
     end = len(text) if end is None else end
     spans: list[Span] = []
     pos = start
-    for match in _BOUNDARY.finditer(text, start, end):
+    for match in _boundaries(text, start, end):
         cut = match.end("keep") if match.group("keep") is not None else match.start()
         if match.group("keep") is not None and (_is_abbreviation(text, match.start())
                                                 or _LIST_MARKER.fullmatch(text, pos, match.start())):
@@ -52,6 +57,21 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
         pos = match.end()
     _add(text, pos, end, spans)
     return _split_heading_lines(text, spans)
+
+
+def _boundaries(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """_BOUNDARY.finditer(text, start, end), tried only at `start` and where a boundary can begin (none is empty)."""
+    candidates = chain((start,), (c.start() if c.group() == "\n" else c.end()
+                                  for c in _BOUNDARY_START.finditer(text, start, end)))
+    resume, tried = start, -1
+    for at in candidates:
+        if at < resume or at == tried:
+            continue
+        tried = at
+        match = _BOUNDARY.match(text, at, end)
+        if match:
+            yield match
+            resume = match.end()
 
 
 def _add(text: str, start: int, end: int, spans: list[Span]) -> None:

@@ -5,6 +5,7 @@ included); markdown-it gives the heading lines, safe YAML without aliases the me
 """
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date, datetime
 
@@ -24,6 +25,16 @@ _MONOGRAPH_LAYOUT = re.compile(r"medicine|monograph|drug|supplement|herb", re.I)
 # Blocks only: headings and their lines are all that is read (a heading's title is its inline token's raw
 # content); parsing the inline markup too was a third of the reader's time. text_join only joins inline children.
 _MD = MarkdownIt("commonmark").disable(["inline", "text_join"])
+# A body whose every line is blank, an ATX heading at the margin, or text or a list item whose first character
+# opens no other block (no quote, fence, code, HTML, rule, setext underline, link definition or heading inside
+# a list) has exactly its ATX lines for headings, and markdown-it is not needed to find them. This matches the
+# first line that is none of those; a list nests too shallowly (eight spaces at most) to reach markdown-it's
+# nesting limit, past which it drops the rest of the text.
+_OPENS_BLOCK = r"[#>*+\-_=<`~\[]|\d{1,9}[.)](?:[ \t]|$)"
+_LIST_MARKER = r"(?:[-*+]|\d{1,9}[.)])[ \t]+"
+_UNPLAIN_LINE = re.compile(
+    rf"^(?![ \t]*$|#{{1,6}}(?:[ \t]|$)| {{0,8}}(?:{_LIST_MARKER})?(?!{_OPENS_BLOCK})[^ \t\n])", re.M)
+_ATX_LINE = re.compile(r"^(#{1,6})(?:[ \t][^\n]*)?$", re.M)
 
 
 def sniff(raw: RawFile) -> bool:
@@ -105,20 +116,41 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+def _headings(body: str) -> list[tuple[int, int, int, str]]:
+    """(first line, line after, level, title) of each heading of a Markdown body, lines counted from 0, as
+    markdown-it reads them (a setext heading takes more than one line)."""
+    if "\r" in body or "\0" in body or _UNPLAIN_LINE.search(body):  # markdown-it normalises line ends and NULs
+        tokens = _MD.parse(body)
+        return [(tok.map[0], tok.map[1], int(tok.tag[1]), tokens[i + 1].content.strip()) for i, tok in enumerate(tokens)
+                if tok.type == "heading_open" and tok.map is not None]
+    heads = []
+    line, counted = 0, 0
+    for m in _ATX_LINE.finditer(body):
+        line += body.count("\n", counted, m.start())
+        counted = m.start()
+        heads.append((line, line + 1, len(m.group(1)), _atx_title(m.group(0)[len(m.group(1)):]).strip()))
+    return heads
+
+
+def _atx_title(content: str) -> str:
+    """An ATX heading's text after its opening #s, as markdown-it's heading rule cuts it: trailing spaces and
+    tabs off, then a closing run of #s that a space or tab precedes."""
+    content = content.rstrip(" \t")
+    unclosed = content.rstrip("#")
+    return unclosed if unclosed != content and unclosed[-1:] in (" ", "\t") else content
+
+
 def markdown_sections(text: str, body_start: int) -> list[Section]:
     """One section per heading, running to the next heading; types from the heading words."""
     c = cues()
     lines = _line_starts(text)
-    first_line = next(i for i, s in enumerate(lines) if s >= body_start) if body_start < len(text) else len(lines)
-    tokens = _MD.parse(text[body_start:])
+    first_line = bisect.bisect_left(lines, body_start) if body_start < len(text) else len(lines)
     heads: list[tuple[int, int, int, str]] = []  # start, end of heading line, level, title
-    for i, tok in enumerate(tokens):
-        if tok.type == "heading_open" and tok.map is not None:
-            line = first_line + tok.map[0]
-            end_line = first_line + tok.map[1]
-            start = lines[line]
-            end = lines[end_line] - 1 if end_line < len(lines) else len(text)
-            heads.append((start, max(start, end), int(tok.tag[1]), tokens[i + 1].content.strip()))
+    for head_line, after_line, level, title in _headings(text[body_start:]):
+        start = lines[first_line + head_line]
+        end_line = first_line + after_line
+        end = lines[end_line] - 1 if end_line < len(lines) else len(text)
+        heads.append((start, max(start, end), level, title))
     sections: list[Section] = []
     inherited: SectionType = "other"
     for i, (start, head_end, level, title) in enumerate(heads):
