@@ -273,21 +273,23 @@ class _Reader:
         subject = self.subject
         if subject is None or any(m.name in self.own for m in sentence.mentions):
             return []  # named: the pair model has spoken
-        kind = kind or _stated_type(self.cues, sentence.text)
-        if kind is None:
-            return []
         paired = {f.a_span for f in explicit} | {f.b.span for f in explicit}
-        referents, lowered = lowered_one(self.cues.referents, sentence.text)
-        referent = referents.search(lowered)
-        a_span = (Span(sentence.span.start + referent.start(), sentence.span.start + referent.end()) if referent
-                  else sentence.span)
-        out = []
+        partners = []
         for m in sentence.mentions:
             absolute = sentence.absolute(m)
             if (m.name not in self.own and absolute.span not in paired and not sentence.negated(m.span.start)
                     and not _belongs(subject, m, sentence.text)):
-                out.append(_Found(subject, a_span, absolute, kind))
-        return out
+                partners.append(absolute)
+        if not partners:  # the sentence's cues need not be read
+            return []
+        kind = kind or _stated_type(self.cues, sentence.text)
+        if kind is None:
+            return []
+        referents, lowered = lowered_one(self.cues.referents, sentence.text)
+        referent = referents.search(lowered)
+        a_span = (Span(sentence.span.start + referent.start(), sentence.span.start + referent.end()) if referent
+                  else sentence.span)
+        return [_Found(subject, a_span, partner, kind) for partner in partners]
 
     def name_line(self, sentence: _Sentence, end: int) -> bool:
         """Whether sentence.text[:end] is only names (a table's first column)."""
@@ -417,6 +419,8 @@ def find(parsed: Parsed, substance: str | None, ingredients: Sequence[str] = ())
     seen: set[tuple[str, str, Span]] = set()
     for span, mentions in sorted(by_sentence.items()):
         if any(row.contains(span) for row in rows) or reader.skipped(span):
+            continue
+        if len(mentions) < 2 and not reader.states_subject(span):  # no pair, and no unnamed subject to pair with
             continue
         if not trigger.search(lower, span.start, span.end):
             continue
