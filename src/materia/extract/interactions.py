@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 from materia.extract.drug_mentions import Mention, default_recogniser
 from materia.extract.names import canonical as canonical_name
-from materia.extract.pair_model import PairModel, SentenceScorer, blind, pair_model
+from materia.extract.pair_model import PairModel, blind, classify_sentence, pair_model
 from materia.extract.parse import Parsed, for_lowered, lowered_for, lowered_one
 from materia.lexicons.cues import InteractionCues, interaction_cues
 from materia.lexicons.drug_classes import canonical_class, classes_of, fold, members
@@ -84,15 +84,15 @@ def label_pairs(model: PairModel, mentions: Sequence[Mention], text: str, style:
                            for m in mentions], style)
     comparison, lowered = lowered_one(interaction_cues().comparison, text)
     compared = [m.start() for m in comparison.finditer(lowered)]
-    scorer = SentenceScorer(model, blinded)
     out = {}
     for i, j in pairs:
         first, second = mentions[i], mentions[j]
         if first.name == second.name or any(first.span.end <= c < second.span.start for c in compared):
             out[(i, j)] = "none"
-            continue
-        out[(i, j)] = scorer.classify(i, j)[0]
-    return out
+    read = [pair for pair in pairs if pair not in out]
+    for pair, (label, _) in zip(read, classify_sentence(model, blinded, read) if read else [], strict=True):
+        out[pair] = label
+    return {pair: out[pair] for pair in pairs}
 
 
 def classify_pairs(model: PairModel, mentions: Sequence[Mention], text: str, style: str = "label",
