@@ -174,7 +174,7 @@ class Recogniser:
                 # what a lab measures ("transaminases", "LDL-C") or a body fluid is no side of an interaction,
                 # nor a receptor, an antibody or an enzyme ("LDL receptors", "phosphodiesterase type 5")
                 if kind == _NOT_PARTNER or name in self._not_partners or (
-                        (self._molecule.search(name) or self._molecule.search(text, begin, stop))
+                        (_molecular_name(name) or self._molecule.search(text, begin, stop))
                         and not _ACTS_ON.search(text, begin, stop)) or self._modifier(text, begin, stop, kind):
                     continue
                 out.append(Mention(name, Span(begin, stop), kind))
@@ -223,6 +223,12 @@ def _class_phrases(text: str) -> Iterator[re.Match[str]]:
         run_start = len(searched) - before.start() if before else 0
         run_end = _PHRASE_CHARACTERS.match(searched, role.start()).end()  # type: ignore[union-attr]  # * matches
         yield from grammar.finditer(searched, run_start, run_end)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked of every mention, and a text names its drugs many times
+def _molecular_name(name: str) -> bool:
+    """Whether the name is of a molecule the body makes or handles (interactions.yaml not_partner_words)."""
+    return interaction_cues().not_partner_words.search(name) is not None
 
 
 _EDGE_PUNCTUATION = frozenset(",;:.")
