@@ -80,8 +80,6 @@ def label_pairs(model: PairModel, mentions: Sequence[Mention], text: str, style:
     pairs = list(itertools.combinations(range(len(mentions)), 2) if pairs is None else pairs)
     if not pairs:  # nothing to label: the sentence need not be read
         return {}
-    blinded = blind(text, [(m.span.start, m.span.end, "class" if m.kind == "class" else "substance", m.name)
-                           for m in mentions], style)
     comparison, lowered = lowered_one(interaction_cues().comparison, text)
     compared = [m.start() for m in comparison.finditer(lowered)]
     out = {}
@@ -89,9 +87,12 @@ def label_pairs(model: PairModel, mentions: Sequence[Mention], text: str, style:
         first, second = mentions[i], mentions[j]
         if first.name == second.name or any(first.span.end <= c < second.span.start for c in compared):
             out[(i, j)] = "none"
-    read = [pair for pair in pairs if pair not in out]
-    for pair, (label, _) in zip(read, classify_sentence(model, blinded, read) if read else [], strict=True):
-        out[pair] = label
+    read = [pair for pair in pairs if pair not in out]  # the model reads the others, all together
+    if read:
+        blinded = blind(text, [(m.span.start, m.span.end, "class" if m.kind == "class" else "substance", m.name)
+                               for m in mentions], style)
+        for pair, (label, _) in zip(read, classify_sentence(model, blinded, read), strict=True):
+            out[pair] = label
     return {pair: out[pair] for pair in pairs}
 
 

@@ -271,8 +271,8 @@ class PairModel:
         object.__setattr__(self, "_table", table)
 
     def sums(self, groups: Sequence[Sequence[str]]) -> list[list[float]]:
-        """Per group of features, per label, the sum of the weights of the features the model has: every group
-        in one numpy gather and one reduceat, which is most of the cost of scoring a sentence's pairs."""
+        """Per group of features, per label, the sum of the weights of the features the model has: all the groups
+        in one numpy gather and one reduceat (a sentence's groups are scored together, not in a Python sum each)."""
         rows = self._rows
         index: list[int] = []
         starts: list[int] = []
