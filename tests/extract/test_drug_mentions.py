@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from materia.errors import VocabularyError
-from materia.extract.drug_mentions import _CAPITALS, _written_lower, default_recogniser, read_gazetteer
+from materia.extract.drug_mentions import (
+    _CAPITALS,
+    _CLASS_GRAMMAR,
+    _class_phrases,
+    _written_lower,
+    default_recogniser,
+    read_gazetteer,
+)
 
 
 def _found(text: str) -> list[tuple[str, str, str]]:
@@ -141,6 +148,15 @@ def test_drug_mentions_capitals_are_whole_words_in_capitals(pieces: list[str]) -
     text = "".join(pieces)
     expected = re.finditer(r"\b[A-Z]{5,}\b(?![:\w-])", text)
     assert [m.span() for m in _CAPITALS.finditer(text)] == [m.span() for m in expected]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["strong", "Moderate", " or ", ", ", "/", "CYP3A4", "cyp 2c9", "P-gp", "ſtrong", "İ",
+                                 " inhibitors", " Inducer", "substrates", " of ", "the ", "enzymes", "x", "-", ".", ";",
+                                 "(", "\n", "1", "é", " "])))
+def test_drug_mentions_class_phrases_are_the_grammar_searched_over_the_whole_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert [m.span() for m in _class_phrases(text)] == [m.span() for m in _CLASS_GRAMMAR.finditer(text)]
 
 
 def test_drug_mentions_what_stimulates_an_enzyme_is_a_class_the_enzyme_no_partner() -> None:

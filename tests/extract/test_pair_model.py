@@ -4,7 +4,15 @@ from __future__ import annotations
 import pytest
 
 from materia.errors import VocabularyError
-from materia.extract.pair_model import DRUG, LABELS, blind, pair_features, pair_model, read_pair_model
+from materia.extract.pair_model import (
+    DRUG,
+    LABELS,
+    blind,
+    classify_sentence,
+    pair_features,
+    pair_model,
+    read_pair_model,
+)
 
 
 def _blinded(text: str, *names: str):  # type: ignore[no-untyped-def]
@@ -36,6 +44,21 @@ def test_pair_model_shipped_model_reads_a_mechanism_and_a_list() -> None:
     assert model.classify(pair_features(mechanism, 0, 1))[0] == "mechanism"
     listed = _blinded("Patients received aspirin, warfarin and heparin.", "aspirin", "warfarin", "heparin")
     assert model.classify(pair_features(listed, 0, 1))[0] == "none"
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Ketoconazole markedly increases the plasma concentrations of midazolam and triazolam, not of aspirin.",
+     ("Ketoconazole", "midazolam", "triazolam", "aspirin")),
+    ("Avoid warfarin; heparin, aspirin and clopidogrel raise the risk of bleeding.", ("warfarin", "heparin", "aspirin",
+                                                                                   "clopidogrel")),
+])
+def test_pair_model_classify_sentence_is_classify_of_each_pairs_features(text: str, names: tuple[str, ...]) -> None:
+    model = pair_model()
+    sentence = _blinded(text, *names)
+    pairs = [(i, j) for i in range(len(names)) for j in range(i + 1, len(names))]
+    for (label, p), (i, j) in zip(classify_sentence(model, sentence, pairs), pairs, strict=True):
+        expected, q = model.classify(pair_features(sentence, i, j))
+        assert label == expected and abs(p - q) < 1e-9
 
 
 def test_pair_model_probabilities_sum_to_one() -> None:

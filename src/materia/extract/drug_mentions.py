@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -36,7 +36,7 @@ import ahocorasick
 
 from materia.errors import VocabularyError
 from materia.extract.names import canonical as canonical_name
-from materia.extract.parse import lower_same_length, lowered_one
+from materia.extract.parse import lower_same_length, lowered_for
 from materia.extract.substances import drug_dictionary, scan
 from materia.lexicons import loader
 from materia.lexicons.cues import alternation, interaction_cues
@@ -52,7 +52,7 @@ _KINDS = frozenset({"substance", "class", "food", "stop"})
 _NOT_PARTNER = "not_partner"  # a kind of hit that is dropped: it only keeps shorter hits out of its span
 _MIN_ENDING_WORD = 8
 _STRENGTH = r"(?:strong|moderate|weak|potent|mild|moderate-to-strong|moderate\s+to\s+strong)"
-# written in lower case (IGNORECASE matches every case), so that lowered_one can run the grammar without it
+# written in lower case (IGNORECASE matches every case), so that lowered_for can run the grammar without it
 _TARGET = (r"(?:cyp\s?\d[a-z]\d{0,2}(?:/\d{1,2})?|cytochrome\s+p-?450\s?(?:\d[a-z]\d{0,2})?|p-?gp|p-glycoprotein"
            r"|oatp\s?1b[13](?:/1b3|\s+and\s+(?:oatp)?1b3)?|bcrp|ugt\s?\d[a-z]\d{1,2})")
 _ROLE = r"(?:inhibitors?|inducers?|substrates?)"
@@ -60,6 +60,11 @@ _STRENGTHS = rf"(?:{_STRENGTH}(?:\s*(?:,|or|and|and/or|/)\s*{_STRENGTH})*\s+)?"
 _CLASS_GRAMMAR = re.compile(
     rf"\b{_STRENGTHS}(?:{_TARGET}\s+{_ROLE}|{_ROLE}\s+of\s+(?:the\s+)?{_TARGET}(?:\s+enzymes?)?)\b", re.IGNORECASE)
 _COORDINATED_STRENGTHS = re.compile(rf"^{_STRENGTH}\s*(?:,|or|and|and/or|/)\s*.*?(?={_TARGET}|{_ROLE})", re.I)
+# every phrase of the class grammar holds a role word and no character but a letter, a digit, a space, a comma, a
+# slash or a hyphen: it is looked for only in a run of those characters around a role word (a few a document)
+_ROLE_WORD = re.compile(r"inhibitor|inducer|substrate", re.IGNORECASE)
+_PHRASE_CHARACTERS = re.compile(r"[\w\s,/-]*")
+_NOT_PHRASE_CHARACTER = re.compile(r"[^\w\s,/-]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +154,7 @@ class Recogniser:
         for name, span in scan(drug_dictionary(), piece, start):
             if text[span.start:span.end].lower() not in self._stops:
                 hits.append((span.start, span.end, name, "substance"))
-        grammar, searched = lowered_one(_CLASS_GRAMMAR, piece)
-        for match in grammar.finditer(searched):
+        for match in _class_phrases(piece):
             phrase = piece[match.start():match.end()]
             name = canonical_class(phrase) or canonical_class(_COORDINATED_STRENGTHS.sub("", phrase)) or fold(phrase)
             hits.append((start + match.start(), start + match.end(), name, "class"))
@@ -170,7 +174,7 @@ class Recogniser:
                 # what a lab measures ("transaminases", "LDL-C") or a body fluid is no side of an interaction,
                 # nor a receptor, an antibody or an enzyme ("LDL receptors", "phosphodiesterase type 5")
                 if kind == _NOT_PARTNER or name in self._not_partners or (
-                        (self._molecule.search(name) or self._molecule.search(text, begin, stop))
+                        (_molecular_name(name) or self._molecule.search(text, begin, stop))
                         and not _ACTS_ON.search(text, begin, stop)) or self._modifier(text, begin, stop, kind):
                     continue
                 out.append(Mention(name, Span(begin, stop), kind))
@@ -202,6 +206,29 @@ class Recogniser:
         return bool(self._enzyme.fullmatch(text, begin, stop)
                     or (kind == "class" and self._effect_head.match(text, stop))
                     or self._body_process.match(text, stop))
+
+
+def _class_phrases(text: str) -> Iterator[re.Match[str]]:
+    """The matches of _CLASS_GRAMMAR in `text`, in order: those of each run of the characters a phrase of it can
+    hold that has a role word in it (no phrase crosses another character, and each run is searched from its start,
+    as a search of the whole text would reach it)."""
+    (grammar, roles), searched = lowered_for((_CLASS_GRAMMAR, _ROLE_WORD), text)
+    backwards: str | None = None
+    run_end = 0
+    for role in roles.finditer(searched):
+        if role.start() < run_end:  # in the run searched already
+            continue
+        backwards = searched[::-1] if backwards is None else backwards
+        before = _NOT_PHRASE_CHARACTER.search(backwards, len(searched) - role.start())
+        run_start = len(searched) - before.start() if before else 0
+        run_end = _PHRASE_CHARACTERS.match(searched, role.start()).end()  # type: ignore[union-attr]  # * matches
+        yield from grammar.finditer(searched, run_start, run_end)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked of every mention, and a text names its drugs many times
+def _molecular_name(name: str) -> bool:
+    """Whether the name is of a molecule the body makes or handles (interactions.yaml not_partner_words)."""
+    return interaction_cues().not_partner_words.search(name) is not None
 
 
 _EDGE_PUNCTUATION = frozenset(",;:.")

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 
 from materia.extract.drug_mentions import Mention, default_recogniser
 from materia.extract.names import canonical as canonical_name
-from materia.extract.pair_model import PairModel, SentenceScorer, blind, pair_model
+from materia.extract.pair_model import PairModel, blind, classify_sentence, pair_model
 from materia.extract.parse import Parsed, for_lowered, lowered_for, lowered_one
 from materia.lexicons.cues import InteractionCues, interaction_cues
 from materia.lexicons.drug_classes import canonical_class, classes_of, fold, members
@@ -80,19 +80,20 @@ def label_pairs(model: PairModel, mentions: Sequence[Mention], text: str, style:
     pairs = list(itertools.combinations(range(len(mentions)), 2) if pairs is None else pairs)
     if not pairs:  # nothing to label: the sentence need not be read
         return {}
-    blinded = blind(text, [(m.span.start, m.span.end, "class" if m.kind == "class" else "substance", m.name)
-                           for m in mentions], style)
     comparison, lowered = lowered_one(interaction_cues().comparison, text)
     compared = [m.start() for m in comparison.finditer(lowered)]
-    scorer = SentenceScorer(model, blinded)
     out = {}
     for i, j in pairs:
         first, second = mentions[i], mentions[j]
         if first.name == second.name or any(first.span.end <= c < second.span.start for c in compared):
             out[(i, j)] = "none"
-            continue
-        out[(i, j)] = scorer.classify(i, j)[0]
-    return out
+    read = [pair for pair in pairs if pair not in out]  # the model reads the others, all together
+    if read:
+        blinded = blind(text, [(m.span.start, m.span.end, "class" if m.kind == "class" else "substance", m.name)
+                               for m in mentions], style)
+        for pair, (label, _) in zip(read, classify_sentence(model, blinded, read), strict=True):
+            out[pair] = label
+    return {pair: out[pair] for pair in pairs}
 
 
 def classify_pairs(model: PairModel, mentions: Sequence[Mention], text: str, style: str = "label",
@@ -273,21 +274,23 @@ class _Reader:
         subject = self.subject
         if subject is None or any(m.name in self.own for m in sentence.mentions):
             return []  # named: the pair model has spoken
-        kind = kind or _stated_type(self.cues, sentence.text)
-        if kind is None:
-            return []
         paired = {f.a_span for f in explicit} | {f.b.span for f in explicit}
-        referents, lowered = lowered_one(self.cues.referents, sentence.text)
-        referent = referents.search(lowered)
-        a_span = (Span(sentence.span.start + referent.start(), sentence.span.start + referent.end()) if referent
-                  else sentence.span)
-        out = []
+        partners = []
         for m in sentence.mentions:
             absolute = sentence.absolute(m)
             if (m.name not in self.own and absolute.span not in paired and not sentence.negated(m.span.start)
                     and not _belongs(subject, m, sentence.text)):
-                out.append(_Found(subject, a_span, absolute, kind))
-        return out
+                partners.append(absolute)
+        if not partners:  # the sentence's cues need not be read
+            return []
+        kind = kind or _stated_type(self.cues, sentence.text)
+        if kind is None:
+            return []
+        referents, lowered = lowered_one(self.cues.referents, sentence.text)
+        referent = referents.search(lowered)
+        a_span = (Span(sentence.span.start + referent.start(), sentence.span.start + referent.end()) if referent
+                  else sentence.span)
+        return [_Found(subject, a_span, partner, kind) for partner in partners]
 
     def name_line(self, sentence: _Sentence, end: int) -> bool:
         """Whether sentence.text[:end] is only names (a table's first column)."""
@@ -417,6 +420,8 @@ def find(parsed: Parsed, substance: str | None, ingredients: Sequence[str] = ())
     seen: set[tuple[str, str, Span]] = set()
     for span, mentions in sorted(by_sentence.items()):
         if any(row.contains(span) for row in rows) or reader.skipped(span):
+            continue
+        if len(mentions) < 2 and not reader.states_subject(span):  # no pair, and no unnamed subject to pair with
             continue
         if not trigger.search(lower, span.start, span.end):
             continue

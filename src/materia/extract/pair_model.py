@@ -2,8 +2,9 @@
 
 A multinomial logistic model over sparse string features, with the DDI 2013 labels (`none` and the
 four interaction types), trained by scripts/train_interactions.py on the DDI 2013 corpus (document-
-level cross-validation) and shipped as a table of weights (lexicons/interactions_model.tsv) read with
-plain Python. The features are computed here, once, for training and extraction alike:
+level cross-validation) and shipped as a table of weights (lexicons/interactions_model.tsv), held in
+a numpy array so that the pairs of a sentence are scored together. The features are computed here,
+once, for training and extraction alike:
 
 - the two mentions are blinded (their words never count, so names never seen in training do not
   matter); other mentions become one word, `<drug>`;
@@ -26,12 +27,15 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
 
 from materia.errors import VocabularyError
 from materia.lexicons import loader
 
-__all__ = ["LABELS", "Blinded", "PairModel", "SentenceScorer", "blind", "pair_features", "pair_model",
+__all__ = ["LABELS", "Blinded", "PairModel", "blind", "classify_sentence", "pair_features", "pair_model",
            "read_pair_model"]
 
 LABELS = ("none", "mechanism", "effect", "advise", "int")
@@ -151,7 +155,7 @@ def pair_features(sentence: Blinded, i: int, j: int) -> list[str]:
     """Features of the pair of mentions i < j of a blinded sentence: those of the sentence, of what stands
     before the first mention, of the pair and what is between them, of what follows the second. The four
     groups share no feature (each has its own prefixes), so a sentence's and a mention's are summed once
-    per sentence by `SentenceScorer`, not once per pair."""
+    per sentence by `classify_sentence`, not once per pair."""
     return list(dict.fromkeys([*sentence_features(sentence), *left_features(sentence, i),
                                *between_features(sentence, i, j), *right_features(sentence, j)]))
 
@@ -255,16 +259,32 @@ class PairModel:
     weights: Mapping[str, tuple[float, ...]]
     intercepts: tuple[float, ...]
     none_threshold: float = 0.5  # a pair interacts when P(none) is below this (negatives outnumber positives)
+    # the weights as one table: row 0 all zeros, then a row per feature, its number in `_rows`
+    _rows: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    _table: npt.NDArray[np.float64] = field(init=False, repr=False, compare=False)
 
-    def scores(self, features: Sequence[str], start: Sequence[float] | None = None) -> tuple[float, ...]:
-        """Per label, `start` (by default the intercepts) plus the weight of each feature."""
-        rows = list(filter(None, map(self.weights.get, features)))  # the features the model has (a row is never empty)
-        start = self.intercepts if start is None else start
-        if not rows:
-            return tuple(start)
-        # per label, its start and then each weight in feature order (zip, map and sum run in C); every row has one
-        # weight per label
-        return tuple(map(sum, zip(*rows, strict=True), start))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rows", {feature: k for k, feature in enumerate(self.weights, 1)})
+        table = np.zeros((len(self.weights) + 1, len(LABELS)))
+        if self.weights:
+            table[1:] = list(self.weights.values())
+        object.__setattr__(self, "_table", table)
+
+    def sums(self, groups: Sequence[Sequence[str]]) -> list[list[float]]:
+        """Per group of features, per label, the sum of the weights of the features the model has: all the groups
+        in one numpy gather and one reduceat (a sentence's groups are scored together, not in a Python sum each)."""
+        rows = self._rows
+        index: list[int] = []
+        starts: list[int] = []
+        for features in groups:
+            starts.append(len(index))
+            index.append(0)  # the zero row: no group is empty, as reduceat needs
+            index.extend(filter(None, map(rows.get, features)))
+        return np.add.reduceat(self._table[index], starts).tolist()  # type: ignore[no-any-return]
+
+    def scores(self, features: Sequence[str]) -> list[float]:
+        """Per label, the intercept plus the weight of each feature."""
+        return [c + s for c, s in zip(self.intercepts, self.sums([features])[0], strict=True)]
 
     def probabilities(self, features: Sequence[str]) -> tuple[float, ...]:
         return _softmax(self.scores(features))
@@ -287,27 +307,24 @@ def _softmax(scores: Sequence[float]) -> tuple[float, ...]:
     return tuple(e / total for e in exps)
 
 
-class SentenceScorer:
-    """The model over the pairs of one sentence: the weights of the sentence's features, and of each
-    mention's left and right features, are summed once, not once per pair (they are most of a pair's)."""
-
-    def __init__(self, model: PairModel, sentence: Blinded) -> None:
-        self.model, self.sentence = model, sentence
-        self._base = model.scores(sentence_features(sentence))
-        self._left: dict[int, tuple[float, ...]] = {}
-        self._right: dict[int, tuple[float, ...]] = {}
-
-    def classify(self, i: int, j: int) -> tuple[str, float]:
-        """The label of the pair of mentions i < j and its probability, as `PairModel.classify` of its
-        `pair_features` gives it."""
-        left = self._left.get(i)
-        if left is None:
-            left = self._left[i] = self.model.scores(left_features(self.sentence, i), [0.0] * len(LABELS))
-        right = self._right.get(j)
-        if right is None:
-            right = self._right[j] = self.model.scores(right_features(self.sentence, j), [0.0] * len(LABELS))
-        start = [b + x + y for b, x, y in zip(self._base, left, right, strict=True)]
-        return self.model.decide(_softmax(self.model.scores(between_features(self.sentence, i, j), start)))
+def classify_sentence(model: PairModel, sentence: Blinded, pairs: Sequence[tuple[int, int]]) -> list[tuple[str, float]]:
+    """The label of each pair of mentions i < j of the sentence and its probability, as `PairModel.classify` of
+    its `pair_features` gives it (up to the order the weights are added in). The features of the sentence, and
+    of each mention on the left or right of a pair, are gathered once, not once per pair (they are most of a
+    pair's), and all are summed together."""
+    firsts = sorted({i for i, _ in pairs})
+    seconds = sorted({j for _, j in pairs})
+    sums = model.sums([sentence_features(sentence), *(left_features(sentence, i) for i in firsts),
+                       *(right_features(sentence, j) for j in seconds),
+                       *(between_features(sentence, i, j) for i, j in pairs)])
+    base = [c + s for c, s in zip(model.intercepts, sums[0], strict=True)]
+    left = dict(zip(firsts, sums[1:], strict=False))
+    right = dict(zip(seconds, sums[1 + len(firsts):], strict=False))
+    out = []
+    for (i, j), between in zip(pairs, sums[1 + len(firsts) + len(seconds):], strict=True):
+        scores = [b + x + y + z for b, x, y, z in zip(base, left[i], right[j], between, strict=True)]
+        out.append(model.decide(_softmax(scores)))
+    return out
 
 
 def read_pair_model(text: str, name: str = "interactions_model.tsv") -> PairModel:
