@@ -358,3 +358,10 @@ def test_doses_in_a_heading_line() -> None:
     section = Section(title="5 g per day", type="dosage", span=Span(0, len(text)), body=Span(15, len(text)))
     [dose] = doses.find(parse(_doc(text, (section,))), "glutamine")
     assert dose.span.of(text) == "5 g per day"
+
+
+def test_doses_a_population_word_written_with_a_long_s_is_read_not_raised() -> None:
+    # IGNORECASE matches "ſ" to "s"; the lookup must not fail on the word as written
+    from materia.extract.doses import _population
+
+    assert _population("For adolescent\u017f: 5 mg a day") == _population("For adolescents: 5 mg a day")

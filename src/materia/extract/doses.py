@@ -331,7 +331,11 @@ def _population_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 def _population(sentence: str) -> str | None:
     pattern, lookup = _population_pattern()
     match = pattern.search(sentence)
-    return lookup[match.group().lower()] if match else None
+    if match is None:
+        return None
+    # IGNORECASE matches "ſ" to "s" and the Kelvin sign to "k", which lower() keeps apart and casefold() does not
+    word = match.group()
+    return lookup.get(word.lower()) or lookup.get(word.casefold())
 
 
 @functools.cache
