@@ -362,6 +362,4 @@ def test_doses_in_a_heading_line() -> None:
 
 def test_doses_a_population_word_written_with_a_long_s_is_read_not_raised() -> None:
     # IGNORECASE matches "ſ" to "s"; the lookup must not fail on the word as written
-    from materia.extract.doses import _population
-
-    assert _population("For adolescent\u017f: 5 mg a day") == _population("For adolescents: 5 mg a day")
+    assert doses._population("For adolescent\u017f: 5 mg a day") == doses._population("For adolescents: 5 mg a day")
