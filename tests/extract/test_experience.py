@@ -552,6 +552,10 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     # lay words for passing water often and for a pressure that rose
     ("I am constantly thirsty and peeing all the time. My BP went through the roof.",
      ["thirst", "pollakisuria", "hypertension"], []),
+    # an ability that begins with a word that is otherwise a filler; lay words for numbness, sedation, malaise
+    ("My heart was racing and I couldn't get out of bed.", ["palpitations", "inability to get out of bed"], []),
+    ("It knocked me out, I had pins and needles in my hands and I feel like crap.",
+     ["drowsiness", "paresthesia", "malaise"], []),
 ])
 def test_experience_lists_opinions_and_what_the_product_relieved(
         text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:

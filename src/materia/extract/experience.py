@@ -809,8 +809,9 @@ def _unnamed_items(text: str, items: list[Span], part: Span, sentence: Span | No
     for n, (s, group) in enumerate(zip(items, inside, strict=True)):
         words = text[s.start:s.end].split()
         beside = (n > 0 and said[n - 1]) or (n + 1 < len(items) and said[n + 1])
-        if said[n] or not beside or any(c.mention.kind != "benefit" for c in group):
-            continue
+        if said[n] or not beside or any(c.mention.kind != "benefit" for c in group) \
+                or any(c.mention.end > s.start for c in found.contexts.within(part.start, s.start)):
+            continue  # (nor a piece of a name split at its "and": "pins and needles")
         described = _described(words, cues)
         if described is None and (not 1 <= len(words) <= _MOST_WORDS or s.end - s.start < 4
                                   or all(normalise(w) in _DEGREE for w in words)

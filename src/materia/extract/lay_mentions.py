@@ -586,7 +586,10 @@ def _inabilities(toks: _Tokens) -> Iterator[_Hit]:
         if term is not None:
             yield first, v, term.canonical, term.kind, 1
             continue
-        ability = abilities.at(words, v)
+        # an ability may begin with a filler word: "couldn't get out of bed"
+        at, ability = next(((a, found) for a in range(k + 1, v + 1) for found in [abilities.at(words, a)] if found),
+                           (v, None))
+        v = at
         if ability is not None:
             # not able to sleep in any words is insomnia ("couldn't fall asleep", "hard time going back to sleep")
             name = "insomnia" if ability[-1] in ("sleep", "asleep") else "inability to " + " ".join(ability)
