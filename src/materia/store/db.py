@@ -43,7 +43,7 @@ from sqlalchemy.pool import NullPool
 from materia.errors import StoreError
 from materia.store import summaries
 from materia.store.models import Base, DocumentRow, ItemRow
-from materia.store.read import MIGRATIONS, Reader, generation, latest_revision
+from materia.store.read import MIGRATIONS, Reader, generations, latest_revision
 from materia.store.serialise import ItemRecord, Prepared, content_key, json_column, prepare
 from materia.store.sql import Connection, Row
 from materia.types import Document, Extraction, Span
@@ -670,23 +670,37 @@ class Store(Reader):
                     aliases: Iterable[str] | None = None) -> bool:
         """Store the summary parts of `substance` built from generation `built_from` (and its other names,
         when given), replacing its old parts; False when its documents changed meanwhile (nothing stored)."""
-        return self._writing([f"summary:{substance}"],
-                             lambda s: self._replace_summary(s, substance, built_from, fmt, parts, aliases))
+        return self.put_summaries(fmt, [(substance, built_from, parts, aliases)])[0]
 
     def put_summaries(self, fmt: str, built: Sequence[tuple[str, int, Mapping[str, bytes], Iterable[str] | None]]
                       ) -> list[bool]:
         """`put_summary` for many substances (substance, built from, parts, aliases) in one transaction: one
         commit, not one per substance, after an ingest. Per substance, whether it was stored."""
         return self._writing([f"summary:{substance}" for substance, *_ in built],
-                             lambda s: [self._replace_summary(s, substance, built_from, fmt, parts, aliases)
-                                        for substance, built_from, parts, aliases in built])
+                             lambda s: self._replace_summaries(s, fmt, built))
 
     @staticmethod
-    def _replace_summary(s: Session, substance: str, built_from: int, fmt: str, parts: Mapping[str, bytes],
-                         aliases: Iterable[str] | None) -> bool:
-        """Store `parts` (and `aliases`, when given) if `built_from` is still the substance's generation; False
-        (nothing stored) when a writer moved it since."""
-        if generation(EngineConnection(s.connection()), substance) != built_from:
-            return False
-        summaries.replace(s, substance, built_from, fmt, parts, aliases)
-        return True
+    def _replace_summaries(s: Session, fmt: str,
+                           built: Sequence[tuple[str, int, Mapping[str, bytes], Iterable[str] | None]]) -> list[bool]:
+        """Store each substance's parts (and aliases, when given) if it was built from the substance's current
+        generation, replacing its old ones; False for one whose generation a writer moved since (nothing stored).
+        A few statements for them all: a query, a delete and an insert per substance were most of what storing
+        the summaries of 1,000 monographs cost the writer."""
+        named = list(dict.fromkeys(substance for substance, *_ in built))
+        current = generations(EngineConnection(s.connection()), named)
+        stored = [current.get(substance, 0) == built_from for substance, built_from, *_ in built]
+        fresh = {substance: (built_from, parts, aliases)  # a substance given twice: its last
+                 for (substance, built_from, parts, aliases), ok in zip(built, stored, strict=True) if ok}
+        renamed = {substance: sorted({a for a in aliases if a}) for substance, (_, _, aliases) in fresh.items()
+                   if aliases is not None}
+        connection = s.connection()
+        for table, names in ((summaries.SUMMARIES, list(fresh)), (summaries.ALIASES, list(renamed))):
+            for start in range(0, len(names), 500):
+                connection.execute(delete(table).where(table.c.substance.in_(names[start:start + 500])))
+        now = _now()
+        _insert_rows(s, summaries.SUMMARIES, [
+            {"substance": substance, "part": part, "generation": built_from, "format": fmt, "body": body,
+             "built_at": now} for substance, (built_from, parts, _) in fresh.items() for part, body in parts.items()])
+        _insert_rows(s, summaries.ALIASES, [{"alias": alias, "substance": substance}
+                                            for substance, aliases in renamed.items() for alias in aliases])
+        return stored

@@ -87,8 +87,17 @@ def _key_item(item_key: str) -> dict[str, Any]:
 def generation(conn: Connection, substance: str) -> int:
     """The substance's current generation (0 if nothing was ever stored about it): how often the documents
     about it changed. A summary is built from one generation."""
-    rows = conn.rows("SELECT generation FROM substance_generations WHERE substance = :s", {"s": substance})
-    return int(rows[0][0] or 0) if rows else 0
+    return generations(conn, [substance]).get(substance, 0)
+
+
+def generations(conn: Connection, substances: Sequence[str]) -> dict[str, int]:
+    """The current generation of each of `substances` ever stored about (a query per 500)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(substances), 500):
+        names, params = in_list("s", substances[start:start + 500])
+        found.update((str(substance), int(n or 0)) for substance, n in conn.rows(
+            f"SELECT substance, generation FROM substance_generations WHERE substance IN {names}", params))
+    return found
 
 
 class Reader(ABC):
