@@ -77,21 +77,21 @@ def _shallow_of(cls: type) -> Callable[[Any], Any]:
     raise TypeError(f"cannot serialise a {cls.__name__} as JSON")
 
 
-def encoder(*, indent: int | None = None, sort_keys: bool = False, allow_nan: bool = False) -> json.JSONEncoder:
+def _encoder(indent: int | None = None) -> json.JSONEncoder:
     """A JSON encoder of typed values as `to_json` sees them, UTF-8 characters kept: the C encoder, going down
     dataclasses through `_shallow`, writes the same text as encoding `to_json(value)`, without building the plain
     copy first (which cost more than encoding it, for a monograph). Compact unless `indent` is given."""
     separators = (",", ":") if indent is None else (",", ": ")
-    return json.JSONEncoder(ensure_ascii=False, allow_nan=allow_nan, indent=indent, separators=separators,
-                            sort_keys=sort_keys, default=_shallow)
+    return json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=indent, separators=separators,
+                            default=_shallow)
 
 
-_COMPACT = encoder()  # made once: json.dumps with options builds an encoder per call
+_COMPACT = _encoder()  # made once: json.dumps with options builds an encoder per call
 
 
 def dumps(value: Any, *, indent: int | None = None) -> str:
     """`value` as JSON text (UTF-8 characters kept, NaN refused); compact unless `indent` is given."""
-    return (_COMPACT if indent is None else encoder(indent=indent)).encode(value)
+    return (_COMPACT if indent is None else _encoder(indent)).encode(value)
 
 
 def json_text(plain: JSON, *, indent: int | None = None) -> str:
