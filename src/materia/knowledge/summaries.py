@@ -93,11 +93,12 @@ def parts(m: Monograph, aliases: Iterable[str] = ()) -> dict[str, bytes]:
     claims = [[dumps(c) for c in s.claims] for s in m.sections]
     sections = [_object(s, claims=_array(texts)) for s, texts in zip(m.sections, claims, strict=True)]
     out = {MONOGRAPH: _compress(_object(m, sections=_array(sections)))}
-    head_sections = [_object(s, claims=_array(text if len(c.citations) <= HEAD_CITATIONS else dumps(first_citations(c))
-                                              for c, text in zip(s.claims[:HEAD_CLAIMS], texts, strict=False)))
-                     for s, texts in zip(m.sections, claims, strict=True)]
-    community = dataclasses.replace(m.community, reports=m.community.reports[:HEAD_REPORTS])
-    out[HEAD] = _compress(_object(m, sections=_array(head_sections), community=dumps(community)))
+    first = head(m)  # its claims are the monograph's own but where it cuts their citations
+    head_sections = [_object(section, claims=_array(text if claim is whole else dumps(claim)
+                                                    for claim, whole, text in zip(section.claims, s.claims, texts,
+                                                                                  strict=False)))
+                     for section, s, texts in zip(first.sections, m.sections, claims, strict=True)]
+    out[HEAD] = _compress(_object(first, sections=_array(head_sections)))
     for s, texts in zip(m.sections, claims, strict=True):
         for n in range((len(texts) + SECTION_CHUNK - 1) // SECTION_CHUNK):
             out[chunk_part(s.key, n)] = _compress(_array(texts[n * SECTION_CHUNK:(n + 1) * SECTION_CHUNK]))

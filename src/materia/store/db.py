@@ -155,7 +155,7 @@ class _JsonText(str):
 def _stored_item(item: ItemRecord, offset: int) -> _JsonText:
     """An item as the history keeps it, as JSON text: its `span` indexes the file's text (the record's `offset`
     added, as the contract's spans do; the document may be gone), the payload's spans its document's text.
-    Written here, key by key, as json_column writes the object (encoding a dict per item was a sixth of what the
+    Written here, key by key, as json_column writes the object (encoding a dict per item was a tenth of what the
     writer spent); the payload as the worker encoded it, or encoded here when read back from the store."""
     payload = item.payload_json if item.payload_json is not None else json_column(item.payload or {})
     return _JsonText(f'{{"category":{_string(item.category)},"name":{_string(item.name)},'
