@@ -11,6 +11,7 @@ import dataclasses
 import enum
 import functools
 import json
+import operator
 import types
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -37,33 +38,65 @@ def to_json(value: Any) -> JSON:
     """`value` as plain JSON types (None, bool, int, float, str, list, dict)."""
     if value is None or isinstance(value, (str, int, float)):  # bool is an int
         return value
-    if isinstance(value, Span):
-        return [value.start, value.end]
-    if isinstance(value, (list, tuple)):  # a NamedTuple stays an array, as it reads positionally
+    if isinstance(value, (list, tuple)):  # a NamedTuple stays an array
         return [to_json(v) for v in value]
-    names = field_names(type(value))
-    if names is not None:
-        return {name: to_json(getattr(value, name)) for name in names}
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, date):  # datetime too
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return to_json(value.value)
-    if isinstance(value, (set, frozenset)):
-        return [to_json(v) for v in sorted(value, key=repr)]
-    raise TypeError(f"cannot serialise a {type(value).__name__} as JSON")
+    return to_json(_shallow(value))
+
+
+def _shallow(value: Any) -> Any:
+    """`value`, which is no JSON type, as one: its fields, items or text, themselves left as they are (the
+    encoder's `default` hook, which `to_json` applies all the way down)."""
+    convert = _SHALLOW.get(type(value))
+    if convert is None:
+        convert = _SHALLOW[type(value)] = _shallow_of(type(value))
+    return convert(value)
+
+
+_SHALLOW: dict[type, Callable[[Any], Any]] = {}  # a type -> how `_shallow` converts it (found once per type)
+
+
+def _shallow_of(cls: type) -> Callable[[Any], Any]:
+    if issubclass(cls, Span):
+        return lambda v: [v.start, v.end]
+    names = field_names(cls)
+    if names is not None:  # its fields read at once (attrgetter): a monograph has a hundred thousand objects
+        if len(names) < 2:  # attrgetter of one name gives the value, not a tuple of it
+            return lambda v: {name: getattr(v, name) for name in names}
+        get = operator.attrgetter(*names)
+        return lambda v: dict(zip(names, get(v), strict=True))
+    if issubclass(cls, Mapping):
+        return lambda v: {str(k): x for k, x in v.items()}
+    if issubclass(cls, date):  # datetime too
+        return lambda v: v.isoformat()
+    if issubclass(cls, enum.Enum):
+        return lambda v: v.value
+    if issubclass(cls, (set, frozenset)):
+        return lambda v: sorted(v, key=repr)
+    raise TypeError(f"cannot serialise a {cls.__name__} as JSON")
+
+
+def _encoder(indent: int | None = None) -> json.JSONEncoder:
+    """A JSON encoder of typed values as `to_json` sees them, UTF-8 characters kept: the C encoder, going down
+    dataclasses through `_shallow`, writes the same text as encoding `to_json(value)`, without building the plain
+    copy first (which cost more than encoding it, for a monograph). Compact unless `indent` is given."""
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=indent, separators=separators,
+                            default=_shallow)
+
+
+_COMPACT = _encoder()  # made once: json.dumps with options builds an encoder per call
 
 
 def dumps(value: Any, *, indent: int | None = None) -> str:
     """`value` as JSON text (UTF-8 characters kept, NaN refused); compact unless `indent` is given."""
-    return json_text(to_json(value), indent=indent)
+    return (_COMPACT if indent is None else _encoder(indent)).encode(value)
 
 
 def json_text(plain: JSON, *, indent: int | None = None) -> str:
     """Plain JSON values (what `to_json` returns) as `dumps` writes them."""
-    separators = (",", ":") if indent is None else (",", ": ")
-    return json.dumps(plain, ensure_ascii=False, allow_nan=False, indent=indent, separators=separators)
+    return dumps(plain, indent=indent)
 
 
 def from_json(cls: type[T], data: Any) -> T:

@@ -281,10 +281,8 @@ class KnowledgeBase:
 
     def _build_summary(self, substance: str, aliases: Iterable[str] | None) -> tuple[int, dict[str, bytes]]:
         """The summary parts of a stored substance and the generation of the data they were built from."""
-        generation = self.store.summary_generation(substance)  # first: the data read below is no older
-        items = self.store.items(substance)
-        m = monograph_rules.build(substance, self.store.documents(substance), items,
-                                  interaction_rules.of_substance(substance, items))
+        generation, documents, items = self.store.summary_sources(substance)
+        m = monograph_rules.build(substance, documents, items, interaction_rules.of_substance(substance, items))
         return generation, summary_rules.parts(m, aliases or ())
 
     def stale_summaries(self, substances: Iterable[str] | None = None) -> list[SummaryTask]:

@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from materia.knowledge.model import Claim, Monograph, MonographSection
-from materia.serialise import dumps, from_json, json_text, to_json
+from materia.serialise import dumps, field_names, from_json
 
 T = TypeVar("T")
 
@@ -85,28 +85,36 @@ def head(m: Monograph) -> Monograph:
     return dataclasses.replace(m, sections=sections, community=community)
 
 
-def _plain_head(whole: dict[str, Any]) -> dict[str, Any]:
-    """to_json(head(m)), cut from to_json(m) (`whole`): the same lists, shortened."""
-    def first_citations(claim: dict[str, Any]) -> dict[str, Any]:
-        cited = claim["citations"]
-        return claim if len(cited) <= HEAD_CITATIONS else {**claim, "citations": cited[:HEAD_CITATIONS]}
-
-    sections = [{**s, "claims": [first_citations(c) for c in s["claims"][:HEAD_CLAIMS]]} for s in whole["sections"]]
-    community = {**whole["community"], "reports": whole["community"]["reports"][:HEAD_REPORTS]}
-    return {**whole, "sections": sections, "community": community}
-
-
 def parts(m: Monograph, aliases: Iterable[str] = ()) -> dict[str, bytes]:
-    """Every summary part of a monograph (and the aliases its substance resolves from, for the record)."""
-    whole = to_json(m)  # once: the head and the chunks are slices of it
-    assert isinstance(whole, dict) and isinstance(whole["sections"], list)
-    out = {MONOGRAPH: _compress(json_text(whole)), HEAD: _compress(json_text(_plain_head(whole)))}
-    for s, plain in zip(m.sections, whole["sections"], strict=True):
-        assert isinstance(plain, dict) and isinstance(plain["claims"], list)
-        for n in range((len(s.claims) + SECTION_CHUNK - 1) // SECTION_CHUNK):
-            out[chunk_part(s.key, n)] = _compress(json_text(plain["claims"][n * SECTION_CHUNK:(n + 1) * SECTION_CHUNK]))
+    """Every summary part of a monograph (and the aliases its substance resolves from, for the record).
+
+    Each claim is encoded once: the whole monograph, its head and the section chunks are joined from those texts
+    (encoding them in each part was most of what the parts cost), the same text as encoding each part alone."""
+    claims = [[dumps(c) for c in s.claims] for s in m.sections]
+    sections = [_object(s, claims=_array(texts)) for s, texts in zip(m.sections, claims, strict=True)]
+    out = {MONOGRAPH: _compress(_object(m, sections=_array(sections)))}
+    first = head(m)  # its claims are the monograph's own but where it cuts their citations
+    head_sections = [_object(section, claims=_array(text if claim is whole else dumps(claim)
+                                                    for claim, whole, text in zip(section.claims, s.claims, texts,
+                                                                                  strict=False)))
+                     for section, s, texts in zip(first.sections, m.sections, claims, strict=True)]
+    out[HEAD] = _compress(_object(first, sections=_array(head_sections)))
+    for s, texts in zip(m.sections, claims, strict=True):
+        for n in range((len(texts) + SECTION_CHUNK - 1) // SECTION_CHUNK):
+            out[chunk_part(s.key, n)] = _compress(_array(texts[n * SECTION_CHUNK:(n + 1) * SECTION_CHUNK]))
     out[ALIASES] = encode(sorted(set(aliases)))
     return out
+
+
+def _object(value: Any, **members: str) -> str:
+    """`dumps(value)` of a dataclass, the JSON text of the `members` named given."""
+    return "{" + ",".join(f"{dumps(name)}:{members[name] if name in members else dumps(getattr(value, name))}"
+                          for name in field_names(type(value)) or ()) + "}"
+
+
+def _array(texts: Iterable[str]) -> str:
+    """The JSON array of values given as JSON text, as `dumps` writes it."""
+    return "[" + ",".join(texts) + "]"
 
 
 def chunks_for(start: int, stop: int) -> range:

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
+import operator
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,7 +43,7 @@ from sqlalchemy.pool import NullPool
 from materia.errors import StoreError
 from materia.store import summaries
 from materia.store.models import Base, DocumentRow, ItemRow
-from materia.store.read import MIGRATIONS, Reader, generation, latest_revision
+from materia.store.read import MIGRATIONS, Reader, generations, latest_revision
 from materia.store.serialise import ItemRecord, Prepared, content_key, json_column, prepare
 from materia.store.sql import Connection, Row
 from materia.types import Document, Extraction, Span
@@ -149,15 +152,20 @@ class _JsonText(str):
     """A JSON column's value already written as JSON text (json_column): stored as it is."""
 
 
-def _stored_item(item: ItemRecord, offset: int) -> dict[str, Any] | _JsonText:
-    """An item as the history keeps it: its `span` indexes the file's text (the record's `offset` added,
-    as the contract's spans do; the document may be gone), the payload's spans its document's text. As JSON
-    text when the item's payload comes encoded (the payload last: the text json_column writes for the whole)."""
-    head = {"category": item.category, "name": item.name, "stance": item.stance, "evidence": item.evidence,
-            "text": item.text, "span": [item.span.start + offset, item.span.end + offset]}
-    if item.payload_json is None:
-        return {**head, "payload": dict(item.payload or {})}
-    return _JsonText(f'{json_column(head)[:-1]},"payload":{item.payload_json}}}')
+def _stored_item(item: ItemRecord, offset: int) -> _JsonText:
+    """An item as the history keeps it, as JSON text: its `span` indexes the file's text (the record's `offset`
+    added, as the contract's spans do; the document may be gone), the payload's spans its document's text.
+    Written here, key by key, as json_column writes the object (encoding a dict per item was a tenth of what the
+    writer spent); the payload as the worker encoded it, or encoded here when read back from the store."""
+    payload = item.payload_json if item.payload_json is not None else json_column(item.payload or {})
+    return _JsonText(f'{{"category":{_string(item.category)},"name":{_string(item.name)},'
+                     f'"stance":{_string(item.stance)},"evidence":{_string(item.evidence)},"text":{_string(item.text)},'
+                     f'"span":[{item.span.start + offset},{item.span.end + offset}],"payload":{payload}}}')
+
+
+def _string(value: str | None) -> str:
+    """A string (or None) as json_column writes it."""
+    return "null" if value is None else encode_basestring(value)
 
 
 def _queue_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -199,15 +207,15 @@ def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
     as_time = {c.name for c in table.columns if isinstance(c.type, DateTime)} if dialect == "sqlite" else set()
 
-    def value(column: str, v: Any) -> Any:
-        if v is None:
-            return None
+    def values(column: str) -> list[Any]:  # a column at a time: a call per column, not per value
+        found = [row[column] for row in rows]
         if column in as_json:
-            return v if isinstance(v, _JsonText) else json_column(v)
+            return [v if v is None or isinstance(v, _JsonText) else json_column(v) for v in found]
         if column in as_time:  # as SQLAlchemy's SQLite DateTime stores it, so it reads it back
-            return v.isoformat(" ", "microseconds")
-        return v
+            return [v if v is None else v.isoformat(" ", "microseconds") for v in found]
+        return found
 
+    table_rows = list(zip(*(values(c) for c in columns), strict=True))
     quoted = ", ".join(f'"{c}"' for c in columns)  # "key", "text", "before" are words of SQL
     driver = connection.connection.driver_connection
     assert driver is not None  # a live connection inside the transaction
@@ -219,13 +227,13 @@ def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
             per = max(1, min(SQLITE_ROWS_PER_INSERT, limit // len(columns)))
             one_row = "(" + ", ".join("?" * len(columns)) + ")"
             for start in range(0, len(rows), per):
-                chunk = rows[start:start + per]
+                chunk = table_rows[start:start + per]
                 driver.execute(f"INSERT INTO {table.name} ({quoted}) VALUES {', '.join([one_row] * len(chunk))}",
-                               [value(c, row[c]) for row in chunk for c in columns])
+                               list(itertools.chain.from_iterable(chunk)))
             return
         with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([value(c, row[c]) for c in columns])
+            for row in table_rows:
+                copy.write_row(row)
     except connection.dialect.loaded_dbapi.Error as exc:
         raise StoreError(f"could not store: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
 
@@ -246,6 +254,8 @@ def _changes(old: Sequence[ItemRecord], new: Sequence[ItemRecord]) -> list[tuple
     wherever it moved. What is left of one key on both sides is paired in text order as "changed"
     (before = the old item); the rest of the old is "removed", of the new "added". An old item stored
     before values were hashed (no digest) matches any new item of its key, so it records no change."""
+    if not old:  # a new document: every item added, by key (a stable sort keeps the text order within one)
+        return [("added", item, None) for item in sorted(new, key=operator.attrgetter("key"))]
     unmatched_new: dict[str, list[ItemRecord]] = {}
     for item in new:
         unmatched_new.setdefault(item.key, []).append(item)
@@ -660,23 +670,37 @@ class Store(Reader):
                     aliases: Iterable[str] | None = None) -> bool:
         """Store the summary parts of `substance` built from generation `built_from` (and its other names,
         when given), replacing its old parts; False when its documents changed meanwhile (nothing stored)."""
-        return self._writing([f"summary:{substance}"],
-                             lambda s: self._replace_summary(s, substance, built_from, fmt, parts, aliases))
+        return self.put_summaries(fmt, [(substance, built_from, parts, aliases)])[0]
 
     def put_summaries(self, fmt: str, built: Sequence[tuple[str, int, Mapping[str, bytes], Iterable[str] | None]]
                       ) -> list[bool]:
         """`put_summary` for many substances (substance, built from, parts, aliases) in one transaction: one
         commit, not one per substance, after an ingest. Per substance, whether it was stored."""
         return self._writing([f"summary:{substance}" for substance, *_ in built],
-                             lambda s: [self._replace_summary(s, substance, built_from, fmt, parts, aliases)
-                                        for substance, built_from, parts, aliases in built])
+                             lambda s: self._replace_summaries(s, fmt, built))
 
     @staticmethod
-    def _replace_summary(s: Session, substance: str, built_from: int, fmt: str, parts: Mapping[str, bytes],
-                         aliases: Iterable[str] | None) -> bool:
-        """Store `parts` (and `aliases`, when given) if `built_from` is still the substance's generation; False
-        (nothing stored) when a writer moved it since."""
-        if generation(EngineConnection(s.connection()), substance) != built_from:
-            return False
-        summaries.replace(s, substance, built_from, fmt, parts, aliases)
-        return True
+    def _replace_summaries(s: Session, fmt: str,
+                           built: Sequence[tuple[str, int, Mapping[str, bytes], Iterable[str] | None]]) -> list[bool]:
+        """Store each substance's parts (and aliases, when given) if it was built from the substance's current
+        generation, replacing its old ones; False for one whose generation a writer moved since (nothing stored).
+        A few statements for them all: a query, a delete and an insert per substance were most of what storing
+        the summaries of 1,000 monographs cost the writer."""
+        named = list(dict.fromkeys(substance for substance, *_ in built))
+        current = generations(EngineConnection(s.connection()), named)
+        stored = [current.get(substance, 0) == built_from for substance, built_from, *_ in built]
+        fresh = {substance: (built_from, parts, aliases)  # a substance given twice: its last
+                 for (substance, built_from, parts, aliases), ok in zip(built, stored, strict=True) if ok}
+        renamed = {substance: sorted({a for a in aliases if a}) for substance, (_, _, aliases) in fresh.items()
+                   if aliases is not None}
+        connection = s.connection()
+        for table, names in ((summaries.SUMMARIES, list(fresh)), (summaries.ALIASES, list(renamed))):
+            for start in range(0, len(names), 500):
+                connection.execute(delete(table).where(table.c.substance.in_(names[start:start + 500])))
+        now = _now()
+        _insert_rows(s, summaries.SUMMARIES, [
+            {"substance": substance, "part": part, "generation": built_from, "format": fmt, "body": body,
+             "built_at": now} for substance, (built_from, parts, _) in fresh.items() for part, body in parts.items()])
+        _insert_rows(s, summaries.ALIASES, [{"alias": alias, "substance": substance}
+                                            for substance, aliases in renamed.items() for alias in aliases])
+        return stored

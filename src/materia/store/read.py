@@ -87,8 +87,50 @@ def _key_item(item_key: str) -> dict[str, Any]:
 def generation(conn: Connection, substance: str) -> int:
     """The substance's current generation (0 if nothing was ever stored about it): how often the documents
     about it changed. A summary is built from one generation."""
-    rows = conn.rows("SELECT generation FROM substance_generations WHERE substance = :s", {"s": substance})
-    return int(rows[0][0] or 0) if rows else 0
+    return generations(conn, [substance]).get(substance, 0)
+
+
+def generations(conn: Connection, substances: Sequence[str]) -> dict[str, int]:
+    """The current generation of each of `substances` ever stored about (a query per 500)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(substances), 500):
+        names, params = in_list("s", substances[start:start + 500])
+        found.update((str(substance), int(n or 0)) for substance, n in conn.rows(
+            f"SELECT substance, generation FROM substance_generations WHERE substance IN {names}", params))
+    return found
+
+
+def _items(conn: Connection, substance: str, categories: Iterable[str] | None = None) -> list[StoredItem]:
+    """Reader.items, on `conn`."""
+    where, params = "i.substance = :substance", {"substance": substance, "per_key": ITEMS_PER_KEY}
+    if categories is not None:
+        wanted, of_categories = in_list("category", categories)
+        where, params = f"{where} AND i.category IN {wanted}", params | of_categories
+    huge = [doc_id for (doc_id,) in conn.rows("SELECT id FROM documents WHERE substance = :s AND n_items > :n",
+                                              {"s": substance, "n": HUGE_DOCUMENT_ITEMS})]
+    if huge:
+        ids, of_huge = in_list("huge", huge)
+        where, params = (f"{where} AND (i.document_id NOT IN {ids} OR i.id IN (SELECT id FROM ("
+                         "SELECT h.id, row_number() OVER (PARTITION BY h.document_id, h.\"key\" "
+                         f"ORDER BY h.span_start, h.id) AS n FROM items h WHERE h.document_id IN {ids}) AS ranked "
+                         "WHERE n <= :per_key))"), params | of_huge
+    return _stored_items(conn, _ITEMS_SQL + where + _ITEMS_ORDER, params)
+
+
+def _stored_items(conn: Connection, sql: str, params: dict[str, Any]) -> list[StoredItem]:
+    """Rows of _ITEMS_SQL as StoredItems, each document's info built once."""
+    out = []
+    infos: dict[int, DocumentInfo] = {}
+    for row in conn.rows(sql, params):
+        info = infos.get(row[10]) or infos.setdefault(row[10], _info(row[10:]))
+        out.append(_item(row[:10], info))
+    return out
+
+
+def _documents(conn: Connection, substance: str | None) -> list[DocumentInfo]:
+    of_substance = " WHERE d.substance = :s" if substance is not None else ""
+    return [_info(row) for row in conn.rows(
+        f"SELECT {_INFO} FROM documents d{of_substance} ORDER BY d.source, d.text_offset, d.id", {"s": substance})]
 
 
 class Reader(ABC):
@@ -167,19 +209,14 @@ class Reader(ABC):
         """Items of the documents whose main subject is `substance`, in document then text order; of a huge
         document (over HUGE_DOCUMENT_ITEMS items), only the first ITEMS_PER_KEY of each category, name and
         stance (it is one source, cited a few times), so a summary of a 40 MB text does not read them all."""
-        where, params = "i.substance = :substance", {"substance": substance, "per_key": ITEMS_PER_KEY}
-        if categories is not None:
-            wanted, of_categories = in_list("category", categories)
-            where, params = f"{where} AND i.category IN {wanted}", params | of_categories
-        huge = [doc_id for (doc_id,) in self._rows("SELECT id FROM documents WHERE substance = :s AND n_items > :n",
-                                                   {"s": substance, "n": HUGE_DOCUMENT_ITEMS})]
-        if huge:
-            ids, of_huge = in_list("huge", huge)
-            where, params = (f"{where} AND (i.document_id NOT IN {ids} OR i.id IN (SELECT id FROM ("
-                             "SELECT h.id, row_number() OVER (PARTITION BY h.document_id, h.\"key\" "
-                             f"ORDER BY h.span_start, h.id) AS n FROM items h WHERE h.document_id IN {ids}) AS ranked "
-                             "WHERE n <= :per_key))"), params | of_huge
-        return self._stored_items(_ITEMS_SQL + where + _ITEMS_ORDER, params)
+        with self.reading() as conn:
+            return _items(conn, substance, categories)
+
+    def summary_sources(self, substance: str) -> tuple[int, list[DocumentInfo], list[StoredItem]]:
+        """What a summary of `substance` is built from, read in one transaction (one connection, not one per read):
+        its generation, its `documents` and its `items`."""
+        with self.reading() as conn:
+            return generation(conn, substance), _documents(conn, substance), _items(conn, substance)
 
     def interactions(self, parties: Iterable[str]) -> list[StoredItem]:
         """Interaction items of any document naming one of `parties` (compared case-insensitively) as
@@ -189,22 +226,13 @@ class Reader(ABC):
             return []
         side_a, side_b = ((f"json_extract(i.payload, '$.{k}')" if self.dialect == "sqlite" else f"i.payload ->> '{k}'")
                           for k in ("a", "b"))
-        return self._stored_items(f"{_ITEMS_SQL}i.category = 'interaction' AND (lower({side_a}) IN {wanted} "
-                                  f"OR lower({side_b}) IN {wanted}){_ITEMS_ORDER}", params)
-
-    def _stored_items(self, sql: str, params: dict[str, Any]) -> list[StoredItem]:
-        """Rows of _ITEMS_SQL as StoredItems, each document's info built once."""
-        out = []
-        infos: dict[int, DocumentInfo] = {}
-        for row in self._rows(sql, params):
-            info = infos.get(row[10]) or infos.setdefault(row[10], _info(row[10:]))
-            out.append(_item(row[:10], info))
-        return out
+        with self.reading() as conn:
+            return _stored_items(conn, f"{_ITEMS_SQL}i.category = 'interaction' AND (lower({side_a}) IN {wanted} "
+                                       f"OR lower({side_b}) IN {wanted}){_ITEMS_ORDER}", params)
 
     def documents(self, substance: str | None = None) -> list[DocumentInfo]:
-        of_substance = " WHERE d.substance = :s" if substance is not None else ""
-        return [_info(row) for row in self._rows(
-            f"SELECT {_INFO} FROM documents d{of_substance} ORDER BY d.source, d.text_offset, d.id", {"s": substance})]
+        with self.reading() as conn:
+            return _documents(conn, substance)
 
     def document(self, doc_id: int) -> tuple[DocumentInfo, str, str, list[StoredItem]]:
         """(info, format, text, items) of one document; NotFoundError if there is none."""

@@ -7,15 +7,14 @@ same `format`; anything else is stale and is never handed out. So the store need
 what a summary holds: knowledge/ builds the parts, the pipeline (after an ingest) or the first reader
 stores them. Reading them (the current part, the stale ones, the generation) is the Reader's (store/read.py).
 
-Written through Core, many rows per statement: the ORM's unit of work per part was most of what storing
-the summaries of 1,000 monographs cost the writer.
+Written through Core, many rows per statement (Store.put_summaries): the ORM's unit of work per part was most
+of what storing the summaries of 1,000 monographs cost the writer.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Iterable
 
-from sqlalchemy import delete, insert, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from materia.store.models import Base
@@ -30,21 +29,3 @@ def touch(s: Session, substances: Iterable[str | None]) -> None:
     names = sorted({n for n in substances if n})
     if names:
         s.connection().execute(_MOVE, [{"substance": n} for n in names])
-
-
-def replace(s: Session, substance: str, built_from: int, fmt: str, parts: Mapping[str, bytes],
-            aliases: Iterable[str] | None) -> None:
-    """Store `parts`, built from generation `built_from` (replacing every part of the substance) and, when
-    given, its aliases."""
-    connection = s.connection()
-    connection.execute(delete(SUMMARIES).where(SUMMARIES.c.substance == substance))
-    now = datetime.now(UTC).replace(tzinfo=None)
-    if parts:
-        connection.execute(insert(SUMMARIES), [{"substance": substance, "part": name, "generation": built_from,
-                                                "format": fmt, "body": body, "built_at": now}
-                                               for name, body in parts.items()])
-    if aliases is not None:
-        connection.execute(delete(ALIASES).where(ALIASES.c.substance == substance))
-        names = [{"alias": alias, "substance": substance} for alias in sorted(set(aliases)) if alias]
-        if names:
-            connection.execute(insert(ALIASES), names)
