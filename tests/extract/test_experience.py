@@ -457,6 +457,7 @@ def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str,
     ("My cholesterol dropped and my liver tests are fine.", [], [("high cholesterol", "benefit")]),
     ("It brought the thyroid test results into the normal range.", [], [("thyroid", "benefit")]),
     ("Blood tests every six months came back fine.", [], []),
+    ("I could not take it long enough to get a second cholesterol test to measure any decrease.", [], None),
     # "got rid of" is the writer's verdict on what follows, whatever else the sentence says; sore muscles are myalgia
     ("Got rid of hot flashes but made other things much worse.", [], [("hot flashes", "benefit")]),
     ("Then I started to also experience muscle soreness and tightness.", ["myalgia", "tightness"], []),

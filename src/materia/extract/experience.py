@@ -99,6 +99,8 @@ _TAKING = re.compile(r"\b(?:taking|taken|took|take|on|using|used|prescribed)\b(?
 # a name of what a test measures: "cholesterol test", "cholesterol and liver function tests", "thyroid panel"
 _TESTED = re.compile(r"(?:and\s+(?:(?!(?:my|the|his|her|our|their|all)\b)\w+\s+){1,3})?"
                      r"(?:tests?|testing|panels?|screenings?|lab work|blood ?work|levels? checked)\b", re.IGNORECASE)
+# what a test showed, which the writer may judge: "thyroid test results into the normal range"
+_RESULTS = re.compile(r"\s+(?:results?|came back|numbers?|values?|showed|shows|were|are|is|was)\b", re.IGNORECASE)
 # the time before the product: "before taking the meds", "prior to starting it", "before I took it"
 _BEFORE_TAKING = re.compile(r"\b(?:before|prior to)\s+(?:i\s+)?(?:tak\w*|start\w*|began|beginning|using|us(?:e|ed)|"
                             r"took|the (?:meds|medications?|medicine|treatment|pills?|drug))\b", re.IGNORECASE)
@@ -617,7 +619,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)
         in_clause = _verdict(said, (ctx.clause,), cues)  # what the mention's own clause says of it
         everyday = m.kind == "benefit" and core_words(text, m) in cues.body_parts | cues.stop_words
-        if _TESTED.match(text[m.end:ctx.clause.end].lstrip()) and (everyday or in_clause != "helped"):
+        tested = _TESTED.match(text[m.end:ctx.clause.end].lstrip())
+        if tested and (everyday or in_clause != "helped"
+                       or not _RESULTS.match(text[m.end:ctx.clause.end].lstrip(), tested.end())):
             # "blood drawn for cholesterol and liver function tests", "blood tests every six months": what was
             # tested, neither had nor treated (unless the writer judges a condition's results: "bringing the thyroid
             # test results into the normal range")
