@@ -553,6 +553,14 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     # lay words for passing water often and for a pressure that rose
     ("I am constantly thirsty and peeing all the time. My BP went through the roof.",
      ["thirst", "pollakisuria", "hypertension"], []),
+    # the family's conditions are not the writer's (what the writer gives a child stays a use)
+    ("Two younger brothers with heart attacks in their early 50s.", [], []),
+    ("My son with ADHD takes it and it helped.", [], [("attention deficit hyperactivity disorder", "benefit")]),
+    # what the writer did to the pills or for exercise is no complaint, no goal
+    ("I tried to lower the dose by cutting the pills in half. I also strength train.", [], []),
+    # what a test watches for is neither had nor treated
+    ("Blood tests every six months to ensure liver health is unaffected.", [], []),
+    ("Every three months a blood test for liver issues.", [], []),
     # an ability that begins with a word that is otherwise a filler; lay words for numbness, sedation, malaise
     ("My heart was racing and I couldn't get out of bed.", ["palpitations", "inability to get out of bed"], []),
     ("It knocked me out, I had pins and needles in my hands and I feel like crap.",

@@ -99,6 +99,11 @@ _TAKING = re.compile(r"\b(?:taking|taken|took|take|on|using|used|prescribed)\b(?
 # a name of what a test measures: "cholesterol test", "cholesterol and liver function tests", "thyroid panel"
 _TESTED = re.compile(r"(?:and\s+(?:(?!(?:my|the|his|her|our|their|all)\b)\w+\s+){1,3})?"
                      r"(?:tests?|testing|panels?|screenings?|lab work|blood ?work|levels? checked)\b", re.IGNORECASE)
+# a test and what it is for, right before the mention: "blood test for liver issues", "to ensure liver health is"
+_TEST_PURPOSE = re.compile(r"\b(?:tests?|testing|blood ?work|lab work|panels?|monitoring|check-?ups?)\b"
+                           r"(?:\s+[\w-]+){0,4}?\s+(?:for|to (?:ensure|check|determine|monitor|see|measure|make sure|test))\b"
+                           r"(?:\s+(?!(?:showed|shows|revealed|found|came|indicated)\b)[\w-]+){0,7}?\s*$",
+                           re.IGNORECASE)
 # what a test showed, which the writer may judge: "thyroid test results into the normal range"
 _RESULTS = re.compile(r"\s+(?:results?|came back|numbers?|values?|showed|shows|were|are|is|was)\b", re.IGNORECASE)
 # the time before the product: "before taking the meds", "prior to starting it", "before I took it"
@@ -533,6 +538,8 @@ _NEW_SUBJECT = re.compile(r"(?<!\bdid )\b(?:i|we|he|she)\s+(?:did|do|have|had|go
 _DOSE_WORD = re.compile(r"\b(?:doses?|dosages?|mg|mgs)\b", re.IGNORECASE)
 _ATTITUDE = re.compile(r"\s*(?:like|liked|enjoy|enjoyed|care for|cared for|appreciate|appreciated|mind|want|wanted)\b",
                        re.IGNORECASE)
+_FAMILY = re.compile(r"\b(?:brothers?|sisters?|mother|father|parents|grandmother|grandfather|grandparents|relatives|"
+                     r"family)\b", re.IGNORECASE)
 _OTHER_PEOPLE = re.compile(r"\b(?:people|women|men|patients|anyone|those|someone|others|users)\b", re.IGNORECASE)
 _SOONER = re.compile(r"\b(?:sooner|faster|quicker|more quickly|earlier)\s+than\b", re.IGNORECASE)
 _GENERALLY = re.compile(r"\b(?:normal|common|usual|typical|expected|possible)\s+(?:for\s+\w+\s+)?to\s+"
@@ -619,6 +626,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)
         in_clause = _verdict(said, (ctx.clause,), cues)  # what the mention's own clause says of it
         everyday = m.kind == "benefit" and core_words(text, m) in cues.body_parts | cues.stop_words
+        if _TEST_PURPOSE.search(text, ctx.clause.start, m.start):
+            continue  # "blood tests every six months to ensure liver health is unaffected": what is watched for
         tested = _TESTED.match(text[m.end:ctx.clause.end].lstrip())
         if tested and (everyday or in_clause != "helped"
                        or not _RESULTS.match(text[m.end:ctx.clause.end].lstrip(), tested.end())):
@@ -669,6 +678,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             # (where "low blood pressure" names a state one can suffer)
             role, verdict = "use", verdict if verdict in ("nothing", "worse") else "helped"
         spoken_of = _touching(cues.hypothetical, text[ctx.clause.start:m.start], 4)
+        if spoken_of and _FAMILY.search(spoken_of.group()):
+            continue  # "2 younger brothers with heart attacks": the family's, neither had nor treated by the writer
         if role == "effect" and spoken_of and (ctx.role != "effect" or _OTHER_PEOPLE.search(spoken_of.group())):
             continue  # "limits the possibility of stroke": spoken of, not had; "some people get muscle pain": not mine
         if role == "use" and spoken_of and _RAISED.search(text, ctx.clause.start, m.start):

@@ -227,8 +227,9 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
     complaints = [(a, b) for a, b, _, kind, _ in named if kind != "benefit" and b > a and toks.joined(a, b)]
     if complaints:
         described = [h for h in described if not any(h[0] < a <= h[1] < b for a, b in complaints)]
-    # "wiped out the pain": a verb done to something, not the writer's state ("I was wiped out")
-    hits = [h for h in named + described if not _done_to_something(toks, h[1])]
+    # "wiped out the pain": a verb done to something, not the writer's state ("I was wiped out"); "cutting the pills
+    # in half", "strength train": what the writer did, not a complaint or a goal
+    hits = [h for h in named + described if not _done_to_something(toks, h[1]) and not _an_activity(toks, h[1])]
     # the longest first, the vocabulary's on a tie; then in text order
     hits.sort(key=lambda h: (h[0] - h[1], h[4], h[0]))
     used: set[int] = set()
@@ -349,6 +350,22 @@ def _done_to_something(toks: _Tokens, j: int) -> bool:
     """Whether a phrase ending at word j with a particle ("wiped out", "knocked out") has an object after it."""
     words = toks.words
     return words[j] in _PARTICLES and j + 1 < len(words) and words[j + 1] in _OBJECT_START and toks.joined(j, j + 1)
+
+
+def _an_activity(toks: _Tokens, j: int) -> bool:
+    """Whether the phrase ending at word j is something done: to the product ("cutting the pills in half",
+    "splitting tablets") or as exercise ("strength train", "weight training")."""
+    words = toks.words
+    k = j + 1
+    if k < len(words) and words[k] in ("the", "my", "a", "each", "every"):
+        k += 1
+    return k < len(words) and toks.joined(j, j + 1) and (
+        (words[j].endswith("ing") and words[k] in _PRODUCT_WORDS) or (k == j + 1 and words[k] in _TRAINING))
+
+
+_PRODUCT_WORDS = frozenset({"pill", "pills", "tablet", "tablets", "capsule", "capsules", "dose", "doses", "patch",
+                            "patches", "medication", "medicine", "meds"})
+_TRAINING = frozenset({"train", "training", "trainer", "workout", "workouts", "exercises", "routine"})
 
 
 def _said_of_a_thing(words: list[str], i: int) -> bool:
