@@ -101,7 +101,8 @@ _TESTED = re.compile(r"(?:and\s+(?:(?!(?:my|the|his|her|our|their|all)\b)\w+\s+)
                      r"(?:tests?|testing|panels?|screenings?|lab work|blood ?work|levels? checked)\b", re.IGNORECASE)
 # a test and what it is for, right before the mention: "blood test for liver issues", "to ensure liver health is"
 _TEST_PURPOSE = re.compile(r"\b(?:tests?|testing|blood ?work|lab work|panels?|monitoring|check-?ups?)\b"
-                           r"(?:\s+[\w-]+){0,4}?\s+(?:for|to (?:ensure|check|determine|monitor|see|measure|make sure|test))\b"
+                           r"(?:\s+[\w-]+){0,4}?\s+"
+                           r"(?:for|to (?:ensure|check|determine|monitor|see|measure|make sure|test))\b"
                            r"(?:\s+(?!(?:showed|shows|revealed|found|came|indicated)\b)[\w-]+){0,7}?\s*$",
                            re.IGNORECASE)
 # what a test showed, which the writer may judge: "thyroid test results into the normal range"
