@@ -125,6 +125,7 @@ _STOPPED = re.compile(rf"\b(?:after|once|when|since)\s+(?:i\s+)?(?:(?:stopp\w*|q
                       rf"{_PRODUCT}\s+(?:was|were)\s+(?:stopped|discontinued))", re.IGNORECASE)
 _RISE = re.compile(r"\b(?:increas\w*|boost\w*)", re.IGNORECASE)
 _NEAR_GOAL = 24  # characters: about three words
+_MEASURED = re.compile(r"\s+(?:numbers?|levels?|values?|readings?|counts?|tests?|results?|enzymes?)\b", re.IGNORECASE)
 _FULL_OF = re.compile(r"\bfull of\s+(?:(?:a|an|the|some|strange|bad)\s+)*$", re.IGNORECASE)
 # a comma that starts a new clause, not the next item of a list: one before the writer or another person
 # ("a moon face which has gone now, my skin was full of acne") bounds a clause; one before a subject of any
@@ -663,6 +664,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             if verdict is None or verdict == "worse":
                 continue
             role = "use"
+        if m.kind == "benefit" and verdict is None and _MEASURED.match(text, m.end, m.end + 20):
+            continue  # "my liver function numbers have increased": a figure that moved, judged by nobody
         if m.kind == "benefit" and role == "effect" and k not in complaint_like \
                 and (everyday or not _named_as_side_effect(text, ctx)) \
                 and not _EXCESS.search(text, max(ctx.clause.start, m.start - 10), m.end):
@@ -899,7 +902,9 @@ def _without_symptoms(text: str, contexts: list[_Context]) -> str:
         goal_ends = [g.end for g in goals]
         for r in _RISE.finditer(text, lo, hi):
             k = bisect.bisect_left(goal_ends, r.start() - _NEAR_GOAL)  # the first goal ending near or after it
-            if k == len(goals) or goals[k].start - _NEAR_GOAL > r.end():
+            if k == len(goals) or goals[k].start - _NEAR_GOAL > r.end() \
+                    or _MEASURED.match(text, goals[k].end, goals[k].end + 20):
+                # (nor where a test's figure of it rises: "my liver function numbers have increased slightly")
                 blanks.append((r.start(), r.end()))
     for start, end in sorted(blanks):
         if end <= pos:
