@@ -564,6 +564,9 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     # a test's figure that rose is no verdict of help; a goal that rose is
     ("My liver function numbers have increased slightly since being on Lipitor.", [], []),
     ("My energy has increased.", [], [("increased energy", "benefit")]),
+    # "gave me back" names no back; a kind of product is no goal
+    ("It gave me back my life.", [], []),
+    ("I was prescribed a muscle relaxer.", [], []),
     # an ability that begins with a word that is otherwise a filler; lay words for numbness, sedation, malaise
     ("My heart was racing and I couldn't get out of bed.", ["palpitations", "inability to get out of bed"], []),
     ("It knocked me out, I had pins and needles in my hands and I feel like crap.",

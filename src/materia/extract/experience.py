@@ -112,7 +112,8 @@ _BEFORE_TAKING = re.compile(r"\b(?:before|prior to)\s+(?:i\s+)?(?:tak\w*|start\w
                             r"took|the (?:meds|medications?|medicine|treatment|pills?|drug))\b", re.IGNORECASE)
 # "back" after a verb of going or coming is no body part: "went back to the higher dose", "has not come back"
 _ADVERB_BACK = re.compile(r"\b(?:go|goes|going|gone|went|come|comes|coming|came|get|gets|got|getting|is|was|are|were|"
-                          r"be|been|bring|brought|call\w*|cut|set|step\w*|put)\s+back\b", re.IGNORECASE)
+                          r"be|been|bring|brought|call\w*|cut|set|step\w*|put|"
+                          r"(?:give|gives|gave|given|giving)(?:\s+(?:me|him|her|us|them))?)\s+back\b", re.IGNORECASE)
 # too much of what one could want is a complaint: "it gave me excess energy", "way too much sleep"
 _EXCESS = re.compile(r"\b(?:excess\w*|too much|too many|overly|way too)\b", re.IGNORECASE)
 # a sentence that says it lists side effects ("Side effects= headaches, ... problem with movement, anger")
