@@ -71,7 +71,7 @@ _POSSESSIVE = re.compile(_OWNERS + r"\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # never caught a cold", "I don't cough as much", "UTI free for 90 days")
 _PREVENTED = re.compile(r"\b(?:(?:ever )?since|while|when) (?:i|we) (?:took|take|started|start|am taking|was taking|"
                         r"began|use|used|have been)\b|\bfree\b|\bany ?more\b|\bas (?:much|often|many|bad)\b|"
-                        r"\bnever (?:caught|got|get|had|catch)\b", re.IGNORECASE)
+                        r"\bnever (?:caught|catch)\b", re.IGNORECASE)  # ("never had any nausea" is a denial)
 # a sentence about what the post listed: "all three conditions", "both of them", "these problems"
 _LISTED = re.compile(r"\b(?:all|both|these|those|the|my|his|her)\s+(?:\w+\s+)?(?:conditions|diseases|disorders|"
                      r"problems|issues|symptoms|illnesses)\b|\b(?:all|both) of them\b|\beverything\b", re.IGNORECASE)
