@@ -569,6 +569,8 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("I was prescribed a muscle relaxer.", [], []),
     # "never had" a complaint denies it; only never catching something is a prevention
     ("Never had any nausea or dizziness.", [], []),
+    # what stopped once the writer began the product was relieved, whatever cue the time gives
+    ("No more headaches since starting.", [], [("headache", "benefit")]),
     # an ability that begins with a word that is otherwise a filler; lay words for numbness, sedation, malaise
     ("My heart was racing and I couldn't get out of bed.", ["palpitations", "inability to get out of bed"], []),
     ("It knocked me out, I had pins and needles in my hands and I feel like crap.",

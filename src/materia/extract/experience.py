@@ -543,6 +543,8 @@ _ATTITUDE = re.compile(r"\s*(?:like|liked|enjoy|enjoyed|care for|cared for|appre
                        re.IGNORECASE)
 _FAMILY = re.compile(r"\b(?:brothers?|sisters?|mother|father|parents|grandmother|grandfather|grandparents|relatives|"
                      r"family)\b", re.IGNORECASE)
+_CEASED = re.compile(r"\b(?:no more|no longer)\b", re.IGNORECASE)
+_SINCE_TAKING = re.compile(r"\bsince (?:i )?(?:start\w*|began|beginning|tak\w*|took|using|been on)\b", re.IGNORECASE)
 _OTHER_PEOPLE = re.compile(r"\b(?:people|women|men|patients|anyone|those|someone|others|users)\b", re.IGNORECASE)
 _SOONER = re.compile(r"\b(?:sooner|faster|quicker|more quickly|earlier)\s+than\b", re.IGNORECASE)
 _GENERALLY = re.compile(r"\b(?:normal|common|usual|typical|expected|possible)\s+(?:for\s+\w+\s+)?to\s+"
@@ -696,7 +698,10 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if role == "effect":
             kept_away = _verdict(said, (ctx.sentence,), cues) == "helped" \
                 or _PREVENTED.search(text, ctx.sentence.start, ctx.sentence.end) is not None
-            if ctx.negated and ctx.role != "effect" and kept_away:
+            # "no more headaches since starting": what stopped once the writer began the product, whatever the cue
+            ceased = _CEASED.search(text, ctx.clause.start, m.core.start) and _SINCE_TAKING.search(
+                text, ctx.sentence.start, ctx.sentence.end)
+            if ctx.negated and ((ctx.role != "effect" and kept_away) or ceased):
                 # "no more headaches": what the product cleared is a use it helped
                 uses.append(Use(m.name, Span(m.start, m.end), "benefit", "anecdote", (), ctx.sentence, "helped"))
                 continue

@@ -622,7 +622,8 @@ def _widen(toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kin
         # degree words and the body part the symptom is of: "bit drowsy", "severe skin irritation"
         while k < 3 and i - 1 > left_limit and toks.joined(i - 1, i) \
                 and (words[i - 1] in cues.modifiers_left
-                     or ((words[i - 1] in cues.body_parts or words[i - 1] in _grammar().rules.systems) and k == 0)):
+                     or ((words[i - 1] in cues.body_parts or words[i - 1] in _grammar().rules.systems) and k == 0)) \
+                and not (words[i - 1] == "more" and i > 1 and words[i - 2] in ("no", "any")):  # "no more headaches"
             i -= 1
             k += 1
         while i < j and words[i] in _DETERMINERS:
