@@ -63,7 +63,7 @@ def lowered_for(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[tuple
     the text lower-cased (for_lowered), unless the text holds one of the letters IGNORECASE matches to "i" or
     "s" and lower-casing does not ("İ", "ı", "ſ")."""
     case_free = _case_free(patterns)
-    if case_free is None or _FOLDED_APART.search(text):
+    if case_free is None or (not text.isascii() and _FOLDED_APART.search(text)):  # isascii: a flag, no scan
         return patterns, text
     return case_free, lower_same_length(text)
 
@@ -81,7 +81,10 @@ def lower_same_length(text: str) -> str:
     lowered a piece at a time, each cut at whitespace, which no casing rule looks across (the Greek
     final sigma looks only as far as the neighbouring letters). The one character whose lower case is
     longer ("\u0130", dotted capital I) is kept as it is, and then, as always, every character is
-    lowered on its own."""
+    lowered on its own. Text of ASCII (most sentences) is lowered whole: str.lower() copies it one byte a
+    character, and its letters have no context."""
+    if text.isascii():
+        return text.lower()
     pieces: list[str] = []
     whole_only = "\u0130" in text
     start = 0
