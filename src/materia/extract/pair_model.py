@@ -162,7 +162,8 @@ def pair_features(sentence: Blinded, i: int, j: int) -> list[str]:
 
 def sentence_features(sentence: Blinded) -> list[str]:
     """What every pair of the sentence shares: its words, how many mentions, its style."""
-    feats = [f"s={w}" for w in set(sentence.words) if w != DRUG]
+    # each word once, in the order written: a set's order follows the hash seed, and so would the order of the sum
+    feats = [f"s={w}" for w in dict.fromkeys(sentence.words) if w != DRUG]
     feats.append(f"n_mentions={_bucket(len(sentence.at), (2, 3, 4, 6))}")
     feats.append(f"style={sentence.style}")
     return feats
@@ -206,7 +207,7 @@ def between_features(sentence: Blinded, i: int, j: int) -> list[str]:
     kinds = f"{sentence.kinds[i]}|{sentence.kinds[j]}"
     feats = [f"k={kinds}", f"nb={_bucket(len(between), (0, 1, 2, 4, 7, 12, 20))}",
              f"nm={_bucket(j - i - 1, (0, 1, 2))}"]
-    feats += [f"b={w}" for w in set(between)]
+    feats += [f"b={w}" for w in dict.fromkeys(between)]
     chain = ("<a>", *between, "<b>")
     feats += [f"bb={x}|{y}" for x, y in itertools.pairwise(chain)]
     feats += [f"bs={_stem(w)}" for w in between]
