@@ -571,6 +571,8 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("Never had any nausea or dizziness.", [], []),
     # what stopped once the writer began the product was relieved, whatever cue the time gives
     ("No more headaches since starting.", [], [("headache", "benefit")]),
+    # "ceased to exist" is a relief
+    ("Acid reflux ceased to exist when taking it.", [], [("heartburn", "benefit")]),
     # an ability that begins with a word that is otherwise a filler; lay words for numbness, sedation, malaise
     ("My heart was racing and I couldn't get out of bed.", ["palpitations", "inability to get out of bed"], []),
     ("It knocked me out, I had pins and needles in my hands and I feel like crap.",

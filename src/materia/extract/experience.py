@@ -52,8 +52,8 @@ _LIST_GAP = re.compile(r"^(?:;|[\s,/&+]*(?:(?:and|or|and/or|&|plus|also|as well 
                        r"(?:(?:left|right|lower|upper|both)\s+)*)$", re.IGNORECASE)  # "..., right hip, and lower back"
 _CONDITION_LIST = re.compile(r"\b(?:diseases?|conditions?|disorders?|illness(?:es)?|diagnos\w*|problems? with)\b",
                              re.IGNORECASE)
-_RESOLVED = re.compile(r"(?:went|go|goes|gone|going) away|gone|disappear|subsid|resolv|vanish|fad|diminish|eas|lessen",
-                       re.IGNORECASE)
+_RESOLVED = re.compile(r"(?:went|go|goes|gone|going) away|gone|disappear|subsid|resolv|vanish|fad|diminish|eas|lessen|"
+                       r"ceas", re.IGNORECASE)
 # when the product was new: a complaint of then that went away is a side effect that passed ("mild nausea at first,
 # gradually disappearing", "initially insomnia that went away"), where "my headaches went away" is a use it helped
 _AT_FIRST = re.compile(r"\b(?:at first|initial(?:ly)?|in the beginning|at the (?:beginning|start)|early on|"
