@@ -573,6 +573,9 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("No more headaches since starting.", [], [("headache", "benefit")]),
     # "ceased to exist" is a relief
     ("Acid reflux ceased to exist when taking it.", [], [("heartburn", "benefit")]),
+    # had "now for almost a month" is new, not history; had for years is history
+    ("I have had spotting now for almost a month.", ["spotting"], []),
+    ("I've had migraines for years.", [], []),
     # an ability that begins with a word that is otherwise a filler; lay words for numbness, sedation, malaise
     ("My heart was racing and I couldn't get out of bed.", ["palpitations", "inability to get out of bed"], []),
     ("It knocked me out, I had pins and needles in my hands and I feel like crap.",

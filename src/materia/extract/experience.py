@@ -327,7 +327,7 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         # where the word is a complaint's own name)
         return "history"
     if (_touching(cues.history, before, 4) is not None or cues.history_after.match(after)) \
-            and not _BLAMED.search(text, m.end, sentence.end):
+            and not _BLAMED.search(text, m.end, sentence.end) and not _RECENT.match(after):
         return "history"  # not "I had had a heart attack and a stroke as a result of the medicine"
     years = _complaint_years(text, max(clause.start, m.start - 60), m.start, clause.start) or _YEARS.match(after)
     if years and _touching(cues.effect, before, 3) is None and not _CAUSED.search(text, sentence.start, sentence.end):
@@ -546,6 +546,10 @@ _FAMILY = re.compile(r"\b(?:brothers?|sisters?|mother|father|parents|grandmother
 _CEASED = re.compile(r"\b(?:no more|no longer)\b", re.IGNORECASE)
 _SINCE_TAKING = re.compile(r"\bsince (?:i )?(?:start\w*|began|beginning|tak\w*|took|using|been on)\b", re.IGNORECASE)
 _OTHER_PEOPLE = re.compile(r"\b(?:people|women|men|patients|anyone|those|someone|others|users)\b", re.IGNORECASE)
+# a complaint had "now for almost a month", "for two weeks": new, not the writer's history
+_RECENT = re.compile(r"(?:now\s+)?for\s+(?:almost\s+|about\s+|nearly\s+|over\s+|the\s+(?:past|last)\s+)?"
+                     r"(?:a|an|one|two|three|four|five|six|a few|a couple of|\d+)\s+(?:days?|weeks?|months?)\b|now\b",
+                     re.IGNORECASE)
 _SOONER = re.compile(r"\b(?:sooner|faster|quicker|more quickly|earlier)\s+than\b", re.IGNORECASE)
 _GENERALLY = re.compile(r"\b(?:normal|common|usual|typical|expected|possible)\s+(?:for\s+\w+\s+)?to\s+"
                         r"(?:have|get|experience|see|feel)\b", re.IGNORECASE)
