@@ -88,25 +88,29 @@ _SYMPTOMS_LISTED = re.compile(r"\b(?:symptoms?|signs?)\b,?\s*(?:(?:which|that)\s
 _YEARS = re.compile(r"\b(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?:\d+\+?|a few|a couple of|many|several|two|three|"
                     r"four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)\s+(?:years?|yrs?|decades?)\b",
                     re.IGNORECASE)
+# the words of one concept, shared by the patterns below: stopping the product, a test, a test's figures
+_STOPPING = r"stopp\w*|quit\w*|discontinu\w*|came off|coming off|went off"
+_TEST_WORDS = r"tests?|testing|panels?|screenings?|lab work|blood ?work"
+_FIGURES = r"results?|numbers?|levels?|values?|readings?|counts?|enzymes?"
 # "Stopped and the pain was gone in 3 days": what passed once the product was stopped was its doing
-_STOPPED_THEN = re.compile(r"\b(?:stopped|quit|discontinued|came off|took me off|(?:been|went|got|am|was|i'm|im) off)\b"
+_STOPPED_THEN = re.compile(rf"\b(?:{_STOPPING}|took me off|(?:been|got|am|was|i'm|im) off)\b"
                            r"(?:\s+[\w']+){0,4}\s+(?:and|then)\s+"
                            r"(?:the\s+|my\s+|all\s+the\s+)?$", re.IGNORECASE)
-_QUIT_FOR = re.compile(r"\b(?:stopp\w*|quit\w*|discontinu\w*|came off|went off|gave up)\b(?:\s+[\w']+){0,3}\s+"
+_QUIT_FOR = re.compile(rf"\b(?:{_STOPPING}|gave up)\b(?:\s+[\w']+){{0,3}}\s+"
                        r"(?:because of|due to)\s+(?:the\s+|my\s+|these\s+|this\s+|all\s+the\s+|such\s+)?$",
                        re.IGNORECASE)
 _TAKING = re.compile(r"\b(?:taking|taken|took|take|on|using|used|prescribed)\b(?:\s+[\w-]+){0,2}\s*$", re.IGNORECASE)
 # a name of what a test measures: "cholesterol test", "cholesterol and liver function tests", "thyroid panel"
 _TESTED = re.compile(r"(?:and\s+(?:(?!(?:my|the|his|her|our|their|all)\b)\w+\s+){1,3})?"
-                     r"(?:tests?|testing|panels?|screenings?|lab work|blood ?work|levels? checked)\b", re.IGNORECASE)
+                     rf"(?:{_TEST_WORDS}|levels? checked)\b", re.IGNORECASE)
 # a test and what it is for, right before the mention: "blood test for liver issues", "to ensure liver health is"
-_TEST_PURPOSE = re.compile(r"\b(?:tests?|testing|blood ?work|lab work|panels?|monitoring|check-?ups?)\b"
+_TEST_PURPOSE = re.compile(rf"\b(?:{_TEST_WORDS}|monitoring|check-?ups?)\b"
                            r"(?:\s+[\w-]+){0,4}?\s+"
                            r"(?:for|to (?:ensure|check|determine|monitor|see|measure|make sure|test))\b"
                            r"(?:\s+(?!(?:showed|shows|revealed|found|came|indicated)\b)[\w-]+){0,7}?\s*$",
                            re.IGNORECASE)
 # what a test showed, which the writer may judge: "thyroid test results into the normal range"
-_RESULTS = re.compile(r"\s+(?:results?|came back|numbers?|values?|showed|shows|were|are|is|was)\b", re.IGNORECASE)
+_RESULTS = re.compile(rf"\s+(?:{_FIGURES}|came back|showed|shows|were|are|is|was)\b", re.IGNORECASE)
 # the time before the product: "before taking the meds", "prior to starting it", "before I took it"
 _BEFORE_TAKING = re.compile(r"\b(?:before|prior to)\s+(?:i\s+)?(?:tak\w*|start\w*|began|beginning|using|us(?:e|ed)|"
                             r"took|the (?:meds|medications?|medicine|treatment|pills?|drug))\b", re.IGNORECASE)
@@ -121,12 +125,12 @@ _SIDE_EFFECTS_NAMED = re.compile(r"\bside[- ]?effects?\b|\badverse\b", re.IGNORE
 # what went away once the product was stopped was the product's doing
 _PRODUCT = (r"(?:it|this|them|the (?:medications?|medicines?|meds|drugs?|pills?|tablets?|treatment|antibiotics?)|"
             r"medications?|meds)")
-_STOPPED = re.compile(rf"\b(?:after|once|when|since)\s+(?:i\s+)?(?:(?:stopp\w*|quit\w*|discontinu\w*|came off|"
-                      rf"coming off|went off)(?:\s+taking)?(?:\s+{_PRODUCT}\b|\s*[,.;)]|\s*$)|"
+_STOPPED = re.compile(rf"\b(?:after|once|when|since)\s+(?:i\s+)?(?:(?:{_STOPPING})(?:\s+taking)?"
+                      rf"(?:\s+{_PRODUCT}\b|\s*[,.;)]|\s*$)|"
                       rf"{_PRODUCT}\s+(?:was|were)\s+(?:stopped|discontinued))", re.IGNORECASE)
 _RISE = re.compile(r"\b(?:increas\w*|boost\w*)", re.IGNORECASE)
 _NEAR_GOAL = 24  # characters: about three words
-_MEASURED = re.compile(r"\s+(?:numbers?|levels?|values?|readings?|counts?|tests?|results?|enzymes?)\b", re.IGNORECASE)
+_MEASURED = re.compile(rf"\s+(?:{_FIGURES}|tests?)\b", re.IGNORECASE)
 _FULL_OF = re.compile(r"\bfull of\s+(?:(?:a|an|the|some|strange|bad)\s+)*$", re.IGNORECASE)
 # a comma that starts a new clause, not the next item of a list: one before the writer or another person
 # ("a moon face which has gone now, my skin was full of acne") bounds a clause; one before a subject of any
