@@ -576,6 +576,17 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     # had "now for almost a month" is new, not history; had for years is history
     ("I have had spotting now for almost a month.", ["spotting"], []),
     ("I've had migraines for years.", [], []),
+    # "have had" with no time said is no history: in a review it is what the product brought
+    ("I've had weird skin changes, and severe mood swings.", ["skin changes", "mood changes"], []),
+    # a weight gained as a range; falling ill; weariness of something is no state of the body
+    ("I gained 10-15 pounds while on the pill.", ["weight gain"], []),
+    ("Then I started getting sick.", ["nausea"], []),
+    ("I got sick of it. I was tired of waiting.", [], []),
+    # dreams of a bad kind, however the writer says when they come
+    ("It caused weird night time dreams and bizarre dreams.", ["nightmares", "nightmares"], []),
+    # an ontology's synonym that is an ordinary word names no disorder ("odd": oppositional defiant disorder)
+    ("I felt odd.", ["odd"], []),
+    ("I had odd taste in mouth.", ["taste in mouth"], []),
     # an ability that begins with a word that is otherwise a filler; lay words for numbness, sedation, malaise
     ("My heart was racing and I couldn't get out of bed.", ["palpitations", "inability to get out of bed"], []),
     ("It knocked me out, I had pins and needles in my hands and I feel like crap.",

@@ -330,7 +330,9 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         # "three diseases --- X, Y and Z": a use if the post gives a verdict on them (not "gallbladder disease;reflux",
         # where the word is a complaint's own name)
         return "history"
-    if (_touching(cues.history, before, 4) is not None or cues.history_after.match(after)) \
+    # "asthma since I was a child": the time said after it may open a clause of its own ("since" ends a clause)
+    said_since = cues.history_after.match(text[m.end:min(sentence.end, m.end + 40)].lstrip())
+    if (_touching(cues.history, before, 4) is not None or said_since) \
             and not _BLAMED.search(text, m.end, sentence.end) and not _RECENT.match(after):
         return "history"  # not "I had had a heart attack and a stroke as a result of the medicine"
     years = _complaint_years(text, max(clause.start, m.start - 60), m.start, clause.start) or _YEARS.match(after)

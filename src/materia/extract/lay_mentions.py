@@ -42,6 +42,8 @@ _EPISODES = frozenset({"attack", "attacks", "episode", "episodes", "spell", "spe
 _PLACE = frozenset({"of", "around", "in", "on", "under", "behind", "at"})
 _FEEL = frozenset({"feel", "felt", "feeling", "feels", "feelin"})
 _SENTENCE_END = re.compile(r"[.!?;\n]")
+_GOT = frozenset({"got", "get", "gets", "getting", "gotten"})
+_FALLEN_ILL = frozenset({("sick",), ("ill",)})  # "I got sick" is falling ill, as "I became sick" is (not "I got hot")
 _TURNED = frozenset({"became", "become", "becomes", "becoming", "turned", "grew"})  # a change of state: "became ill"
 _FEELING_NOUNS = frozenset({"feeling", "feelings", "sensation", "sensations"})
 _MADE = frozenset({"made", "makes", "make", "making"})
@@ -88,7 +90,8 @@ def _build_vocabulary() -> _Vocabulary:
     for surface, term in lay.terms().items():
         # an everyday word ("sleep", "skin", "energy") is in only as a goal or condition: a use where the writer
         # says so (extract.experience), never an effect
-        if len(surface) < 3 or (surface in cues.stop_words and term.kind == "symptom"):
+        if len(surface) < 3 or (surface in cues.stop_words and term.kind == "symptom") \
+                or surface in cues.ordinary_words:
             continue
         words.update(surface.split())
         for variant in (owned for plural in plural_variants(surface) for owned in _owned(plural)):
@@ -229,7 +232,8 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
         described = [h for h in described if not any(h[0] < a <= h[1] < b for a, b in complaints)]
     # "wiped out the pain": a verb done to something, not the writer's state ("I was wiped out"); "cutting the pills
     # in half", "strength train": what the writer did, not a complaint or a goal
-    hits = [h for h in named + described if not _done_to_something(toks, h[1]) and not _an_activity(toks, h[1])]
+    hits = [h for h in named + described if not _done_to_something(toks, h[1]) and not _an_activity(toks, h[1])
+            and not _weary_of(toks, h[1])]
     # the longest first, the vocabulary's on a tie; then in text order
     hits.sort(key=lambda h: (h[0] - h[1], h[4], h[0]))
     used: set[int] = set()
@@ -352,6 +356,12 @@ def _done_to_something(toks: _Tokens, j: int) -> bool:
     return words[j] in _PARTICLES and j + 1 < len(words) and words[j + 1] in _OBJECT_START and toks.joined(j, j + 1)
 
 
+def _weary_of(toks: _Tokens, j: int) -> bool:
+    """A feeling followed by "of" is weariness of something, not a state of the body: "sick of it", "tired of
+    waiting" (but "full of energy" is a goal, named after the "of")."""
+    return j + 1 < len(toks.words) and toks.words[j + 1] == "of" and (toks.words[j],) in _grammar().rules.feelings
+
+
 def _an_activity(toks: _Tokens, j: int) -> bool:
     """Whether the phrase ending at word j is something done: to the product ("cutting the pills in half",
     "splitting tablets") or as exercise ("strength train", "weight training")."""
@@ -436,6 +446,18 @@ def _skip(words: list[str], k: int, allowed: frozenset[str], most: int,
     return k
 
 
+def _weight_unit(words: list[str], f: int, units: frozenset[str]) -> int | None:
+    """Where the unit of a weight written at words[f] is: "20 lbs", a range "10-15 pounds", "5 or 6 kg"."""
+    if f >= len(words) or not words[f].isdigit():
+        return None
+    u = f + 1
+    if u + 1 < len(words) and words[u] in ("to", "or") and words[u + 1].isdigit():
+        u += 2
+    elif u < len(words) and words[u].isdigit():  # "10-15": the hyphen is no word
+        u += 1
+    return u if u < len(words) and words[u] in units else None
+
+
 def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
     g = _grammar()
     rules = g.rules
@@ -452,16 +474,18 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
                 name = rules.functions[function][direction]
                 yield k, f + len(function) - 1, name, "benefit" if name in rules.goals else "symptom", \
                     2 if direction == "bad" else 1
-            elif f < len(words) and words[f].isdigit() and f + 1 < len(words) and words[f + 1] in rules.weight_units:
+            elif (unit := _weight_unit(words, f, rules.weight_units)) is not None:
                 first = k - 1 if k and words[k - 1] == "weight" else k  # "weight gain of 15 lbs"
-                yield first, f + 1, rules.functions[("weight",)][rules.change_before[change]], "symptom", 1
+                yield first, unit, rules.functions[("weight",)][rules.change_before[change]], "symptom", 1
         elif words[k] in ("no", "zero") and k + 1 < len(words):
             function = g.absent.at(words, k + 1)
             if function is not None:  # "no appetite", "zero energy"
                 yield k, k + len(function), rules.functions[function]["down"], "symptom", 1
         # a body system and a goal or complaint: "kidney function", "tummy issues", "respiratory system"
+        # (a function's own change is the function's: "bowel changes" are stool changes)
         if (words[k] in rules.systems or words[k] in g.body_parts) and k + 1 < len(words) \
-                and words[k + 1] in rules.system_heads:
+                and words[k + 1] in rules.system_heads \
+                and not (g.functions.at(words, k) == (words[k],) and g.change_after.at(words, k + 1) is not None):
             yield k, k + 1, f"{words[k]} {words[k + 1]}", rules.system_heads[words[k + 1]], 1
         # an urge: "urge to smoke", "cravings for sweets"
         if words[k] in rules.urges and k + 2 < len(words) and words[k + 1] in ("to", "for"):
@@ -524,7 +548,8 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
             feeling = g.feelings.at(words, p) if p < len(words) else None
             # an ordinary word is a state felt right after feel/felt, not after "getting" ("feel getting cold")
             ordinary = feeling in rules.felt_only and (
-                (became and words[k] not in _FEEL | _TURNED) or any(w in rules.became for w in words[k + 1:p]))
+                (became and words[k] not in _FEEL | _TURNED and not (feeling in _FALLEN_ILL and words[k] in _GOT))
+                or any(w in rules.became for w in words[k + 1:p]))
             if feeling is not None and not ordinary:
                 yield p, p + len(feeling) - 1, _feeling_name(terms, feeling), "symptom", 1
         # a state named as a feeling: "a drugged feeling", "a little 'high' feeling", "weird sensation"
@@ -536,7 +561,7 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
 def _feeling_name(terms: dict[str, lay.LayTerm], feeling: tuple[str, ...]) -> str:
     """The vocabulary's name of a feeling, else the lay grammar's ("felt bad": malaise), else its words."""
     key = " ".join(feeling)
-    term = terms.get(key)
+    term = terms.get(key) if key not in lay.experience_cues().ordinary_words else None  # "felt odd": no disorder
     return term.canonical if term else _grammar().rules.feeling_names.get(feeling, key)
 
 

@@ -34,7 +34,7 @@ _CUE_KEYS = frozenset({
     "source", "licence", "negation", "negation_post", "hedge", "terminators", "effect", "effect_after",
     "effect_headings", "use_before", "use_after", "helped", "no_benefit", "worse", "worse_after", "history",
     "history_after", "modifiers_left", "symptom_adjectives", "body_parts", "onset", "duration", "stop_words",
-    "hypothetical",
+    "ordinary_words", "hypothetical",
 })
 
 
@@ -136,6 +136,7 @@ class ExperienceCues:
     onset: re.Pattern[str]
     duration: re.Pattern[str]
     stop_words: frozenset[str]
+    ordinary_words: frozenset[str]  # an ontology's synonym that in a post is an everyday word: never a term
     hypothetical: re.Pattern[str]  # "the risk of", "can lead to": a symptom spoken of, not had
 
 
@@ -206,6 +207,7 @@ def experience_cues() -> ExperienceCues:
         body_parts=frozenset(w.lower() for w in items("body_parts")),
         onset=patterns("onset"), duration=patterns("duration"),
         stop_words=frozenset(w.lower() for w in items("stop_words")),
+        ordinary_words=frozenset(w.lower() for w in items("ordinary_words")),
         hypothetical=words("hypothetical"),
     )
 
