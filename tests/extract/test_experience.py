@@ -587,6 +587,10 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     # an ontology's synonym that is an ordinary word names no disorder ("odd": oppositional defiant disorder)
     ("I felt odd.", ["odd"], []),
     ("I had odd taste in mouth.", ["taste in mouth"], []),
+    # what a body part became: rigid, thinner, blackened, "the most dried and cracked"; a weight written onto its unit
+    ("Muscles were rigid. I had a blackened tongue.", ["muscle stiffness", "tongue discoloration"], []),
+    ("My lips became the most dried and cracked than ever.", ["lip dryness", "lip cracking"], []),
+    ("I gained 3kg and lost 5lbs.", ["weight gain", "weight loss"], []),
     # an ability that begins with a word that is otherwise a filler; lay words for numbness, sedation, malaise
     ("My heart was racing and I couldn't get out of bed.", ["palpitations", "inability to get out of bed"], []),
     ("It knocked me out, I had pins and needles in my hands and I feel like crap.",

@@ -447,9 +447,12 @@ def _skip(words: list[str], k: int, allowed: frozenset[str], most: int,
 
 
 def _weight_unit(words: list[str], f: int, units: frozenset[str]) -> int | None:
-    """Where the unit of a weight written at words[f] is: "20 lbs", a range "10-15 pounds", "5 or 6 kg"."""
-    if f >= len(words) or not words[f].isdigit():
+    """Where the unit of a weight written at words[f] is: "20 lbs", "3kg", a range "10-15 pounds", "5 or 6 kg"."""
+    if f >= len(words):
         return None
+    if not words[f].isdigit():
+        figure = words[f].lstrip("0123456789")
+        return f if figure != words[f] and figure in units else None  # "3kg": the unit written onto the figure
     u = f + 1
     if u + 1 < len(words) and words[u] in ("to", "or") and words[u + 1].isdigit():
         u += 2
