@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "extract" / "fixtures" / "experience"
 # scored in aggregate only, never read per post (its README)
 HELDOUT = ROOT / "tests" / "extract" / "fixtures" / "experience_heldout"
+# fresh blind draws of DrugLib test reviews, annotated before the extractor read them: aggregate only (its README)
+UNSEEN = ROOT / "tests" / "extract" / "fixtures" / "experience_unseen"
 
 from materia.extract import extract  # noqa: E402
 from materia.ingest import read_documents, read_path  # noqa: E402
@@ -270,7 +272,7 @@ def druglib_fields(shared: Path) -> dict[str, Any]:
     from materia.ingest.posts import as_post
     from materia.types import Document
 
-    annotated = {json.loads(line)["record"] for folder in (FIXTURES, HELDOUT)
+    annotated = {json.loads(line)["record"] for folder in (FIXTURES, HELDOUT, UNSEEN)
                  for line in (folder / "posts.jsonl").read_text(encoding="utf-8").splitlines()}
     raw = (shared / "corpora" / "druglib_reviews" / "drugLibTest_raw.tsv").read_text(encoding="utf-8")
     starts = [m.start() for m in re.finditer(r"(?m)^\d+\t", raw)] + [len(raw)]
@@ -325,13 +327,15 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["dev", "heldout", "rows", "fields", "clausecat", "speed"])
+                        choices=["dev", "heldout", "unseen", "rows", "fields", "clausecat", "speed"])
     args = parser.parse_args()
     result: dict[str, Any] = {}
     if "dev" not in args.skip:
         result["dev_set"] = dev_set(FIXTURES)
     if "heldout" not in args.skip:
         result["heldout_set"] = dev_set(HELDOUT)
+    if "unseen" not in args.skip:
+        result["unseen_draws"] = dev_set(UNSEEN)
     if "rows" not in args.skip:
         result["druglib_review_rows"] = review_rows(FIXTURES, args.shared)
     if "fields" not in args.skip:

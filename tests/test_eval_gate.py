@@ -10,7 +10,8 @@ Scored through the library (no subprocess):
          given and end to end with materia's own drug mentions, pinned to the corpus's SHA-256
   experience  effect spans (strict and lenient F1) and uses found with the writer's verdict on the
          annotated posts and reviews of tests/extract/fixtures/experience (bench/experience.py), and the same
-         on the held-out set beside it (experience.heldout.*, read in aggregate only)
+         on the held-out set beside it (experience.heldout.*) and the fresh blind draws
+         (experience.unseen.*), both read in aggregate only
 
 A score below its floor (minus a small tolerance) fails. To accept a regression on purpose,
 run with MATERIA_ALLOW_REGRESSION=1 MATERIA_UPDATE_BASELINE=1 (the floor is lowered to the
@@ -77,16 +78,17 @@ def _experience_scores() -> tuple[dict[str, float], str]:
     bench = _module("experience_bench", ROOT / "bench" / "experience.py")
     scores: dict[str, float] = {}
     digest = hashlib.sha256()
-    for folder in (bench.FIXTURES, bench.HELDOUT):
+    for folder in (bench.FIXTURES, bench.HELDOUT, bench.UNSEEN):
         for name in ("posts.jsonl", "annotations.yaml"):
             digest.update((folder / name).read_bytes())
-    for prefix, folder in (("experience", bench.FIXTURES), ("experience.heldout", bench.HELDOUT)):
+    for prefix, folder in (("experience", bench.FIXTURES), ("experience.heldout", bench.HELDOUT),
+                           ("experience.unseen", bench.UNSEEN)):
         result = bench.dev_set(folder)
         scores[f"{prefix}.effects.strict_f1"] = result["all"]["effects"]["strict"]["f1"]
         scores[f"{prefix}.effects.lenient_f1"] = result["all"]["effects"]["lenient"]["f1"]
         scores[f"{prefix}.uses.right_verdict"] = result["all"]["uses"]["found_right_verdict"]
-        # supplement reviews: the named health effects found with the writer's verdict
-        scores[f"{prefix}.reviews.right_verdict"] = result["healthsea"]["uses"]["found_right_verdict"]
+        if result["healthsea"]["posts"]:  # supplement reviews: the named health effects found with the writer's verdict
+            scores[f"{prefix}.reviews.right_verdict"] = result["healthsea"]["uses"]["found_right_verdict"]
     return scores, digest.hexdigest()
 
 
