@@ -591,6 +591,11 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("Muscles were rigid. I had a blackened tongue.", ["muscle stiffness", "tongue discoloration"], []),
     ("My lips became the most dried and cracked than ever.", ["lip dryness", "lip cracking"], []),
     ("I gained 3kg and lost 5lbs.", ["weight gain", "weight loss"], []),
+    # what a condition (or the writer's own complaint) brings is the condition's, not the product's; what an
+    # effect brings stays an effect
+    ("The Labyrinthitis causes the dizziness and vomiting.", [], []),
+    ("My arthritis gave me pain but Celebrex caused nausea.", ["nausea"], []),
+    ("The hallucinations made me sleepless.", ["hallucinations", "insomnia"], []),
     # an ability that begins with a word that is otherwise a filler; lay words for numbness, sedation, malaise
     ("My heart was racing and I couldn't get out of bed.", ["palpitations", "inability to get out of bed"], []),
     ("It knocked me out, I had pins and needles in my hands and I feel like crap.",

@@ -517,6 +517,9 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
         k = bisect.bisect_right(starts, pos) - 1
         return k >= 0 and pos < found[k].end
 
+    # a condition, or a complaint the writer calls theirs ("my rosacea", "my arthritis"): what may cause others
+    conditions = [m for m in found if m.kind == "condition" or (m.kind == "symptom" and _POSSESSIVE.search(
+        text, max(span.start, m.start - 20), m.start))]
     for m in found:
         sentence = parsed.sentence_at(m.start) or Span(span.start, span.end)
         sentence = Span(max(sentence.start, span.start), min(sentence.end, span.end))
@@ -534,10 +537,26 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
         negated = not endured and (negation is not None or bool(cues.negation_post.match(after.lstrip())))
         hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
         role = _own_role(text, m, sentence, clause, cues, named_between, in_name)
+        if role != "use" and m.kind != "benefit" and _condition_brings(text, m, clause, conditions, found):
+            role = "history"  # "my migraines caused nausea": a condition and what it brings, not the product's doing
         out.append(_Context(m, sentence, clause, role, negated, hedged))
     return out
 
 
+# between a condition and a complaint: the condition as the cause ("my ms caused", "which causes the")
+_A_CONDITION_CAUSES = re.compile(r"\s+(?:(?:which|that|also|often|always|usually|then|would|sometimes)\s+){0,3}"
+                                 r"(?:caused|causes|causing|cause|makes?\s+me|made\s+me|gives?\s+me|gave\s+me|"
+                                 r"leads?\s+to|led\s+to|results?\s+in|resulted\s+in|brings?\s+on|brought\s+on)"
+                                 r"\s+(?:[\w'-]+\s+){0,3}", re.IGNORECASE)
+
+
+def _condition_brings(text: str, m: Mention, clause: Span, conditions: list[Mention], found: list[Mention]) -> bool:
+    """Whether a condition brings the complaint `m` in its clause ("my ms caused tightness", "the Labyrinthitis
+    causes the dizziness"), or `m` is a condition that brings another ("my arthritis gave me pain")."""
+    if any(clause.start <= c.start and _A_CONDITION_CAUSES.fullmatch(text, c.end, m.start) for c in conditions):
+        return True
+    return m in conditions and any(c.kind != "benefit" and c.end <= clause.end
+                                   and _A_CONDITION_CAUSES.fullmatch(text, m.end, c.start) for c in found)
 _CAUSED_BY = re.compile(r"(?:from|due to|because of|caused by|brought on by)\s+(?:my\s+|the\s+|a\s+|an\s+)?",
                         re.IGNORECASE)
 _BLAMED = re.compile(rf"\b(?:(?:as a (?:direct )?(?:result|consequence|side effect) of|caused by|because of|due to)\s+"
