@@ -32,6 +32,13 @@ def test_lay_mentions_find_lay_phrases() -> None:
     ("it helps my kidney function", "kidney function", "kidney function"),
     ("I became very depressed", "very depressed", "depressed"),
     ("then I got so groggy", "so groggy", "groggy"),
+    # a part named in two words, and the sensation of a symptom, are the writer's phrase for it
+    ("cracks around my eye area", "cracks around my eye area", "eye cracking"),
+    ("severe swelling on my knee joints", "severe swelling on my knee joints", "knee swelling"),
+    ("a stinging sensation", "stinging sensation", "stinging"),
+    # a weight gained as a range, or written onto its unit
+    ("I gained 10-15 pounds while on the pill", "gained 10-15 pounds", "weight gain"),
+    ("I put on 3kg", "put on 3kg", "weight gain"),
 ])
 def test_lay_mentions_symptoms_in_the_writers_words(text: str, span: str, name: str) -> None:
     assert (span, name) in found(text)

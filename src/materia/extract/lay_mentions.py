@@ -38,6 +38,8 @@ _DETERMINERS = frozenset({"some", "any", "a", "an", "the"})
 _BEFORE_BODY = frozenset({"my", "the", "both", "his", "her", "left", "right", "lower", "upper", "whole", "entire",
                           "all"})
 _SINGULAR = {"feet": "foot", "teeth": "tooth", "calves": "calf"}
+_PART_HEADS = frozenset({"area", "areas", "region", "tips", "tip", "joint", "joints", "muscles", "muscle", "bone",
+                         "bones", "skin", "line", "lines"})
 _EPISODES = frozenset({"attack", "attacks", "episode", "episodes", "spell", "spells", "fit", "fits", "bout", "bouts"})
 _PLACE = frozenset({"of", "around", "in", "on", "under", "behind", "at"})
 _FEEL = frozenset({"feel", "felt", "feeling", "feels", "feelin"})
@@ -656,8 +658,9 @@ def _widen(toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kin
             k += 1
         while i < j and words[i] in _DETERMINERS:
             i += 1  # "some nausea": the span is the symptom and its degree words ("very itchy"), not a determiner
-    # "anxiety attacks", "dizzy spells": the episodes of a symptom
-    if j + 1 < right_limit and words[j + 1] in _EPISODES and toks.joined(j, j + 1):
+    # "anxiety attacks", "dizzy spells", "stinging sensation": the episodes or the sensation of a symptom
+    if j + 1 < right_limit and (words[j + 1] in _EPISODES or (kind == "symptom" and words[j + 1] in _FEELING_NOUNS)) \
+            and toks.joined(j, j + 1):
         j += 1
     # "<symptom> in/on my <body part>"
     b = j + 1
@@ -669,6 +672,9 @@ def _widen(toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kin
         if c < right_limit and (words[c] in cues.body_parts or words[c] in cues.stop_words) \
                 and "\n" not in text[toks.ends[j]:toks.starts[c]] \
                 and not re.search(r"[.,;!?]", text[toks.ends[j]:toks.starts[c]]):
+            # a part named in two words: "eye area", "knee joints", "finger tips"
+            while c + 1 < right_limit and words[c + 1] in _PART_HEADS and toks.joined(c, c + 1):
+                c += 1
             j = c
     return i, j
 
