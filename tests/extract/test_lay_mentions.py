@@ -80,7 +80,7 @@ def test_lay_mentions_a_listed_part_stops_at_punctuation_and_other_words() -> No
 
 @pytest.mark.parametrize(("text", "span"), [
     ("Drying of the skin", "Drying of the skin"),
-    ("cracks around my eye area", "cracks around my eye"),
+    ("cracks around my eye area", "cracks around my eye area"),
     ("bitterness in the mouth", "bitterness in the mouth"),
     ("I felt sick to my stomach", "sick to my stomach"),
     ("Unclear thinking", "Unclear thinking"),

@@ -672,10 +672,12 @@ def _widen(toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kin
         if c < right_limit and (words[c] in cues.body_parts or words[c] in cues.stop_words) \
                 and "\n" not in text[toks.ends[j]:toks.starts[c]] \
                 and not re.search(r"[.,;!?]", text[toks.ends[j]:toks.starts[c]]):
-            # a part named in two words: "eye area", "knee joints", "finger tips"
-            while c + 1 < right_limit and words[c + 1] in _PART_HEADS and toks.joined(c, c + 1):
-                c += 1
             j = c
+    # a part named in two words: "eye area", "knee joints", "finger tips" (the second word may be an everyday word
+    # the vocabulary holds: it is taken into this complaint)
+    if kind != "benefit" and words[j] in cues.body_parts:
+        while j + 1 < len(words) and words[j + 1] in _PART_HEADS and toks.joined(j, j + 1):
+            j += 1
     return i, j
 
 
