@@ -503,9 +503,14 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     # a particle verb with an object is done to something; a bare feeling is no goal
     ("It pretty much wiped out the pain.", [], [("pain", "benefit")]),
     ("Started feeling better very quickly.", [], []),
-    # a complaint gone sooner than with other remedies was relieved; gone after a week, it passed
+    # a complaint gone sooner than with other remedies was relieved; gone after a week, it passed where the sentence
+    # says it was at first, names side effects or tells how mild it was; else it was relieved ("anemia went away")
     ("The rash disappeared much sooner than with other creams.", [], [("rash", "benefit")]),
-    ("The rash disappeared after a week.", ["rash"], []),
+    ("At first I had a rash, which disappeared after a week.", ["rash"], []),
+    ("The side effect, a rash, disappeared after a week.", ["rash"], []),
+    ("A mild rash disappeared after a week.", ["rash"], []),
+    ("The rash disappeared after a week.", [], [("rash", "benefit")]),
+    ("Anemia went away and I had more stamina.", [], [("anemia", "benefit"), ("stamina", "benefit")]),
     # what the product is blamed for is no history, however it is told
     ("The doctor told me I had had a stroke as a result of the medicine.", ["stroke"], []),
     # lay words for a taste, for feeling sick, for losing one's mind

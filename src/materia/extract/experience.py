@@ -317,7 +317,11 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         # "the dizziness went away after a week": a side effect that passed; "my headaches went away": a use
         # (but "the sores disappeared much sooner than with regular treatments": the product's help, compared)
         if _RESOLVED.match(resolved.group()) and not _POSSESSIVE.search(before) and _prior_role(m) == "effect" \
-                and not _SOONER.search(after):
+                and not _SOONER.search(after) and (_AT_FIRST.search(text, sentence.start, sentence.end)
+                                                   or _SIDE_EFFECTS_NAMED.search(text, sentence.start, sentence.end)
+                                                   or _SLIGHT.search(text, max(sentence.start, m.start - 12), m.end)):
+            # "the nausea at first went away", "side effects ... subsided", "some dizziness went away": a side effect
+            # that passed; else what went away was relieved ("anemia went away", "redness would disappear")
             return "effect"
         if _STOPPED.search(after) or _OTHER_REMEDY.search(after) \
                 or _STOPPED_THEN.search(text, sentence.start, m.start):
@@ -575,6 +579,7 @@ _OTHER_PEOPLE = re.compile(r"\b(?:people|women|men|patients|anyone|those|someone
 _RECENT = re.compile(r"(?:now\s+)?for\s+(?:almost\s+|about\s+|nearly\s+|over\s+|the\s+(?:past|last)\s+)?"
                      r"(?:a|an|one|two|three|four|five|six|a few|a couple of|\d+)\s+(?:days?|weeks?|months?)\b|now\b",
                      re.IGNORECASE)
+_SLIGHT = re.compile(r"\b(?:some|mild|mildly|slight|slightly|minor|little|bit)\b", re.IGNORECASE)
 _SOONER = re.compile(r"\b(?:sooner|faster|quicker|more quickly|earlier)\s+than\b", re.IGNORECASE)
 _GENERALLY = re.compile(r"\b(?:normal|common|usual|typical|expected|possible)\s+(?:for\s+\w+\s+)?to\s+"
                         r"(?:have|get|experience|see|feel)\b", re.IGNORECASE)
