@@ -511,6 +511,9 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("A mild rash disappeared after a week.", ["rash"], []),
     ("The rash disappeared after a week.", [], [("rash", "benefit")]),
     ("Anemia went away and I had more stamina.", [], [("anemia", "benefit"), ("stamina", "benefit")]),
+    # "get" tells of a complaint only with the writer as its subject
+    ("You only get your period 4 times a year.", [], []),
+    ("I still get headaches.", ["headache"], []),
     # what the product is blamed for is no history, however it is told
     ("The doctor told me I had had a stroke as a result of the medicine.", ["stroke"], []),
     # lay words for a taste, for feeling sick, for losing one's mind
