@@ -163,6 +163,9 @@ def test_experience_unnamed_items_of_a_list_of_effects_are_effects() -> None:
     "Nausea, headaches, constant.",  # a common word on its own is not an unnamed symptom
     "It helped my back pain, my knees, and frobnitz.",  # a list of uses
     "No nausea, no headaches, frobnitz.",  # what the writer denies
+    "Nausea, headaches, especially on my lips.",  # where the complaint before it was
+    "Nausea, headaches, just like being drunk.",  # what it was like
+    "Nausea, headaches, Tanac helps.",  # what eased them
 ])
 def test_experience_list_items_that_are_not_complaints(text: str) -> None:
     x = read_post(text)

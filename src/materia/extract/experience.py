@@ -779,7 +779,9 @@ _NOT_A_COMPLAINT = re.compile(
     r"etc|other|others|well|but|because|if|even|so|which|who|when|while|after|before|until|better|good|great|helped|"
     r"can|cannot|could|would|should|will|may|might|must|many|much|all|every|any|most|work|working|experiences?|"
     # what passed or healed is no complaint ("then cleared up completely")
-    r"then|cleared|clear|gone|went|away|disappeared|resolved|subsided|improved|healed|fine|normal|"
+    r"then|cleared|clear|gone|went|away|d[ie]s+ap+ear\w*|resolved|subsided|improved|healed|fine|normal|helps?|"
+    # where or how it was, said of the complaint before ("especially on my lips", "just like being drunk")
+    r"especially|like|outdoors|indoors|outside|inside|room|"
     # when it happened is no complaint ("In the beginning, a burning sensation")
     r"beginning|begining|start|first|initially|later|now|morning|evening|night|addition)\b",
     re.IGNORECASE)
