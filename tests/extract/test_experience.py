@@ -514,6 +514,9 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("A mild rash disappeared after a week.", ["rash"], []),
     ("The rash disappeared after a week.", [], [("rash", "benefit")]),
     ("Anemia went away and I had more stamina.", [], [("anemia", "benefit"), ("stamina", "benefit")]),
+    # an allergy to the product is its doing; an allergy to something else is the writer's history
+    ("I turned out to be severely allergic to it.", ["allergic"], []),
+    ("I am allergic to penicillin.", [], []),
     # "get" tells of a complaint only with the writer as its subject
     ("You only get your period 4 times a year.", [], []),
     ("I still get headaches.", ["headache"], []),

@@ -128,6 +128,9 @@ _PRODUCT = (r"(?:it|this|them|the (?:medications?|medicines?|meds|drugs?|pills?|
 _STOPPED = re.compile(rf"\b(?:after|once|when|since)\s+(?:i\s+)?(?:(?:{_STOPPING})(?:\s+taking)?"
                       rf"(?:\s+{_PRODUCT}\b|\s*[,.;)]|\s*$)|"
                       rf"{_PRODUCT}\s+(?:was|were)\s+(?:stopped|discontinued))", re.IGNORECASE)
+_ALLERGIC = re.compile(r"allerg|intoleran|reaction", re.IGNORECASE)
+_TO_SOMETHING = re.compile(r"to\s+\w", re.IGNORECASE)
+_TO_PRODUCT = re.compile(rf"to\s+(?:{_PRODUCT})(?!\s+(?:for|of)\b)", re.IGNORECASE)
 _RISE = re.compile(r"\b(?:increas\w*|boost\w*)", re.IGNORECASE)
 _NEAR_GOAL = 24  # characters: about three words
 _MEASURED = re.compile(rf"\s+(?:{_FIGURES}|tests?)\b", re.IGNORECASE)
@@ -296,6 +299,10 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     said_after = cues.worse_after.match(after) or cues.effect_after.match(after)
     # "acne got worse", "headaches from it", "nausea since taking it"; but when it was is no cause where a relief
     # is said of it ("lessened the symptoms of my depression after taking it for 2 weeks")
+    allergy = _ALLERGIC.search(text, m.core.start, m.core.end) and _TO_SOMETHING.match(after)
+    if allergy:
+        # "highly allergic to this drug": the product's doing; "allergic to penicillin": what the writer has
+        return "effect" if _TO_PRODUCT.match(after) else "history"
     if _QUIT_FOR.search(text, sentence.start, m.start):
         return "effect"  # "I stopped it because of the pain": what made the writer stop was the product's doing
     if said_after is not None and not (use_cue is not None and _RELIEF.match(use_cue.group())
