@@ -514,6 +514,11 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("A mild rash disappeared after a week.", ["rash"], []),
     ("The rash disappeared after a week.", [], [("rash", "benefit")]),
     ("Anemia went away and I had more stamina.", [], [("anemia", "benefit"), ("stamina", "benefit")]),
+    # what the product stopped was relieved; what the writer had before treatment, or used to get, is history
+    ("This medicine stopped post nasal drip and an itching throat.", [],
+     [("post nasal drip", "benefit"), ("throat itching", "benefit")]),
+    ("Before treatment I could not breathe.", [], []),
+    ("I used to get a severe headache at least once a month.", [], []),
     # an allergy to the product is its doing; an allergy to something else is the writer's history
     ("I turned out to be severely allergic to it.", ["allergic"], []),
     ("I am allergic to penicillin.", [], []),

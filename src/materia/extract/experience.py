@@ -113,7 +113,8 @@ _TEST_PURPOSE = re.compile(rf"\b(?:{_TEST_WORDS}|monitoring|check-?ups?)\b"
 _RESULTS = re.compile(rf"\s+(?:{_FIGURES}|came back|showed|shows|were|are|is|was)\b", re.IGNORECASE)
 # the time before the product: "before taking the meds", "prior to starting it", "before I took it"
 _BEFORE_TAKING = re.compile(r"\b(?:before|prior to)\s+(?:i\s+)?(?:tak\w*|start\w*|began|beginning|using|us(?:e|ed)|"
-                            r"took|the (?:meds|medications?|medicine|treatment|pills?|drug))\b", re.IGNORECASE)
+                            r"took|(?:the |this )?(?:meds|medications?|medicine|treatment|pills?|drug))\b",
+                            re.IGNORECASE)
 # "back" after a verb of going or coming is no body part: "went back to the higher dose", "has not come back"
 _ADVERB_BACK = re.compile(r"\b(?:go|goes|going|gone|went|come|comes|coming|came|get|gets|got|getting|is|was|are|were|"
                           r"be|been|bring|brought|call\w*|cut|set|step\w*|put|"
