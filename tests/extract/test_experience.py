@@ -514,6 +514,9 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("A mild rash disappeared after a week.", ["rash"], []),
     ("The rash disappeared after a week.", [], [("rash", "benefit")]),
     ("Anemia went away and I had more stamina.", [], [("anemia", "benefit"), ("stamina", "benefit")]),
+    # what the writer does to their body in a care routine is no complaint
+    ("Cleansed face am and pm. Pat skin dry.", [], []),
+    ("After washing my face I noticed redness and dry skin.", ["redness", "dry skin"], []),
     # what the product stopped was relieved; what the writer had before treatment, or used to get, is history
     ("This medicine stopped post nasal drip and an itching throat.", [],
      [("post nasal drip", "benefit"), ("throat itching", "benefit")]),

@@ -235,7 +235,7 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
     # "wiped out the pain": a verb done to something, not the writer's state ("I was wiped out"); "cutting the pills
     # in half", "strength train": what the writer did, not a complaint or a goal
     hits = [h for h in named + described if not _done_to_something(toks, h[1]) and not _an_activity(toks, h[1])
-            and not _weary_of(toks, h[1])]
+            and not _weary_of(toks, h[1]) and not _in_a_routine(toks, h[0])]
     # the longest first, the vocabulary's on a tie; then in text order
     hits.sort(key=lambda h: (h[0] - h[1], h[4], h[0]))
     used: set[int] = set()
@@ -375,6 +375,14 @@ def _an_activity(toks: _Tokens, j: int) -> bool:
         (words[j].endswith("ing") and words[k] in _PRODUCT_WORDS) or (k == j + 1 and words[k] in _TRAINING))
 
 
+def _in_a_routine(toks: _Tokens, i: int) -> bool:
+    """Whether the phrase at word i is part of what the writer does to their body ("Pat skin dry", "after washing
+    and drying my face"): a care routine, not a complaint."""
+    return any(w in _CARE for w in toks.words[max(0, i - 3):i])
+
+
+_CARE = frozenset({"wash", "washing", "washed", "cleanse", "cleansing", "cleansed", "pat", "patting", "rinse",
+                   "rinsing", "rinsed", "towel"})
 _PRODUCT_WORDS = frozenset({"pill", "pills", "tablet", "tablets", "capsule", "capsules", "dose", "doses", "patch",
                             "patches", "medication", "medicine", "meds"})
 _TRAINING = frozenset({"train", "training", "trainer", "workout", "workouts", "exercises", "routine"})
