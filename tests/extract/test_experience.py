@@ -514,6 +514,8 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("A mild rash disappeared after a week.", ["rash"], []),
     ("The rash disappeared after a week.", [], [("rash", "benefit")]),
     ("Anemia went away and I had more stamina.", [], [("anemia", "benefit"), ("stamina", "benefit")]),
+    # "felt the bad effects" names no feeling of its own
+    ("I lowered the dosage, but still felt the bad effects.", [], []),
     # what the writer does to their body in a care routine is no complaint
     ("Cleansed face am and pm. Pat skin dry.", [], []),
     ("After washing my face I noticed redness and dry skin.", ["redness", "dry skin"], []),

@@ -381,6 +381,7 @@ def _in_a_routine(toks: _Tokens, i: int) -> bool:
     return any(w in _CARE for w in toks.words[max(0, i - 3):i])
 
 
+_SUPERLATIVE = frozenset({"the", "most"})
 _CARE = frozenset({"wash", "washing", "washed", "cleanse", "cleansing", "cleansed", "pat", "patting", "rinse",
                    "rinsing", "rinsed", "towel"})
 _PRODUCT_WORDS = frozenset({"pill", "pills", "tablet", "tablets", "capsule", "capsules", "dose", "doses", "patch",
@@ -515,7 +516,8 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
                     2 if direction == "bad" else 1
         # a body part and what it did: "knees hurt", "skin was very sensitive", "hair started to thin"
         if words[k] in g.body_parts:
-            p = _skip(words, k + 1, rules.linking, 4, adverbs_but=g.body_parts)
+            # "lips became the most dried": "the" only here, not before a feeling ("felt the bad effects")
+            p = _skip(words, k + 1, rules.linking | _SUPERLATIVE, 4, adverbs_but=g.body_parts)
             predicate = g.predicates.at(words, p) if p < len(words) else None
             if predicate is not None:
                 noun = rules.body_predicates[predicate]
