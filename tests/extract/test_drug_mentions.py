@@ -159,6 +159,15 @@ def test_drug_mentions_class_phrases_are_the_grammar_searched_over_the_whole_tex
     assert [m.span() for m in _class_phrases(text)] == [m.span() for m in _CLASS_GRAMMAR.finditer(text)]
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["atorva", "statin", "pril", "olol", "vir", "mab", "azole", "xx", "-", "_", " ", "é",
+                                 "1", ".", ",", "(", "\n"])))
+def test_drug_mentions_names_with_endings_are_the_pattern_searched_over_the_whole_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    recogniser = default_recogniser()
+    assert [m.span() for m in recogniser._ended(text)] == [m.span() for m in recogniser._ending.finditer(text)]
+
+
 def test_drug_mentions_what_stimulates_an_enzyme_is_a_class_the_enzyme_no_partner() -> None:
     assert [(n, k) for n, k, _ in _found("medicines called guanylate cyclase stimulators")] == [
         ("guanylate cyclase stimulators", "class")]

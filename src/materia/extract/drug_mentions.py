@@ -37,7 +37,7 @@ import ahocorasick
 from materia.errors import VocabularyError
 from materia.extract.names import canonical as canonical_name
 from materia.extract.parse import lower_same_length, lowered_for
-from materia.extract.substances import drug_dictionary, scan
+from materia.extract.substances import drug_dictionary, scan_offsets
 from materia.lexicons import loader
 from materia.lexicons.cues import alternation, interaction_cues
 from materia.lexicons.drug_classes import canonical_class, classes, fold
@@ -133,6 +133,9 @@ class Recogniser:
         cues = interaction_cues()
         # at most one ending can stand before a word's boundary, so a trie of them finds what a list does
         self._ending = re.compile(rf"\b[a-z][a-z-]{{2,}}{alternation(cues.name_endings)}\b")
+        # the endings, reversed, at a word's end read backwards: where a name with an ending can end (see _ended)
+        self._ending_reversed = re.compile(rf"\b{alternation(e[::-1] for e in cues.name_endings)}") if all(
+            e.isascii() and e.isalpha() for e in cues.name_endings) else None
         self._not_names = cues.not_names
         self._not_partners = cues.not_partners
         self._molecule = cues.not_partner_words
@@ -147,19 +150,19 @@ class Recogniser:
         """Mentions in text[start:end], in text order, with spans into `text`."""
         piece = text[start:end]
         hits: list[tuple[int, int, str, Partner]] = []
-        for value, span in scan(self._automaton, piece, start):
+        for begin, stop, value in scan_offsets(self._automaton, piece, start):
             kind, name = value.split("\t", 1)
-            if kind != "substance" or text[span.start:span.end].lower() not in self._stops:
-                hits.append((span.start, span.end, name, cast(Partner, kind)))
-        for name, span in scan(drug_dictionary(), piece, start):
-            if text[span.start:span.end].lower() not in self._stops:
-                hits.append((span.start, span.end, name, "substance"))
+            if kind != "substance" or text[begin:stop].lower() not in self._stops:
+                hits.append((begin, stop, name, cast(Partner, kind)))
+        for begin, stop, name in scan_offsets(drug_dictionary(), piece, start):
+            if text[begin:stop].lower() not in self._stops:
+                hits.append((begin, stop, name, "substance"))
         for match in _class_phrases(piece):
             phrase = piece[match.start():match.end()]
             name = canonical_class(phrase) or canonical_class(_COORDINATED_STRENGTHS.sub("", phrase)) or fold(phrase)
             hits.append((start + match.start(), start + match.end(), name, "class"))
         lowered = lower_same_length(piece)
-        for match in self._ending.finditer(lowered):
+        for match in self._ended(lowered):
             word = match.group()
             if len(word) >= _MIN_ENDING_WORD and word not in self._not_names and piece[match.start()].islower():
                 hits.append((start + match.start(), start + match.end(), word, "substance"))
@@ -179,6 +182,26 @@ class Recogniser:
                     continue
                 out.append(Mention(name, Span(begin, stop), kind))
         return _appositions(text, _abbreviations(text, out))
+
+    def _ended(self, lowered: str) -> Iterator[re.Match[str]]:
+        """self._ending.finditer(lowered), searched only in the runs of word characters and hyphens where an ending
+        ends a word. Re tries the name pattern at every word's start, backtracking over the word for an ending;
+        most words have none, and the reversed text, searched for an ending at a word's end, says which do. A
+        match is letters and hyphens and so within one run, and each run is searched from its start as a search of
+        the whole text reaches it (its bounds are no word character, so \\b reads the same there)."""
+        if self._ending_reversed is None:  # an ending of other characters than letters could cross a run's bounds
+            yield from self._ending.finditer(lowered)
+            return
+        backwards = lowered[::-1]
+        size = len(lowered)
+        ends = [size - m.start() for m in self._ending_reversed.finditer(backwards)]
+        searched = 0  # where the last run searched ends
+        for end in reversed(ends):  # in text order
+            if end <= searched:
+                continue
+            run_start = size - _RUN.match(backwards, size - end).end()  # type: ignore[union-attr]  # * matches
+            searched = _RUN.match(lowered, end).end()  # type: ignore[union-attr]
+            yield from self._ending.finditer(lowered, run_start, searched)
 
     def own_brand(self, text: str, subject: str) -> list[Mention]:
         """Mentions of the subject of a text about one product by a brand name no vocabulary holds: a word in
@@ -232,6 +255,7 @@ def _molecular_name(name: str) -> bool:
 
 
 _EDGE_PUNCTUATION = frozenset(",;:.")
+_RUN = re.compile(r"[\w-]*")  # a run of word characters and hyphens, which holds every name with an ending
 # a word in capitals, five letters or more, that no heading colon follows ("WARNINGS:"): what \b[A-Z]{5,}\b matches,
 # the word's start looked behind for from its first capital: re skips to a capital when a pattern starts with one
 _CAPITALS = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{4,}(?![:\w-])")

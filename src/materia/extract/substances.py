@@ -12,6 +12,7 @@ import functools
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 
@@ -22,7 +23,7 @@ from materia.lexicons.drugs import dictionary_file, drug_canonicals
 from materia.lexicons.substances import substances
 from materia.types import Span
 
-__all__ = ["drug_dictionary", "find", "find_in", "main_subject", "scan", "subjects"]
+__all__ = ["drug_dictionary", "find", "find_in", "main_subject", "scan", "scan_offsets", "subjects"]
 
 _SKIP_SECTIONS = frozenset({"references", "boilerplate", "disclaimer"})
 _MIN_DRUG_NAME = 5  # shorter dictionary names ("gas", "iron", "sun") are mostly ordinary words
@@ -69,10 +70,15 @@ def _drug_automaton() -> ahocorasick.Automaton:
 
 def scan(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[tuple[str, Span]]:
     """Longest whole-word matches, left to right, without overlaps."""
+    return [(name, Span(begin, end)) for begin, end, name in scan_offsets(automaton, text, start)]
+
+
+def scan_offsets(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[tuple[int, int, Any]]:
+    """`scan` as (start, end, value): for a caller that reads the offsets only, and need not make a Span of each."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few code points change length when lower-cased
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    hits: list[tuple[int, int, str]] = []
+    hits: list[tuple[int, int, Any]] = []
     for end_index, (length, name) in automaton_iter(automaton, lowered):
         begin = end_index - length + 1
         end = end_index + 1
@@ -82,11 +88,11 @@ def scan(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[tu
             continue
         hits.append((begin, end, name))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    out: list[tuple[str, Span]] = []
+    out: list[tuple[int, int, Any]] = []
     last_end = -1
     for begin, end, name in hits:
         if begin >= last_end:
-            out.append((name, Span(start + begin, start + end)))
+            out.append((start + begin, start + end, name))
             last_end = end
     return out
 
