@@ -138,8 +138,9 @@ def _mentions(low: str, offset: int = 0) -> list[_Mention]:
     return out
 
 
+@lru_cache(maxsize=4)  # uses.find and precautions.find of one document share them (Parsed hashes by identity)
 def headings(parsed: Parsed) -> list[Span]:
-    """Sentences that look like headings: one short line without closing punctuation."""
+    """Sentences that look like headings: one short line without closing punctuation. Shared: not to be changed."""
     text = parsed.text
     out: list[Span] = []
     for s in parsed.sentences:
