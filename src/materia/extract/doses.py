@@ -78,6 +78,8 @@ _PRE = re.compile(
             up\s+to\s+|no\s+more\s+than\s+|not\s+(?:to\s+)?exceed(?:ing)?\s+|(?:a\s+)?maximum\s+(?:of\s+)?|
             at\s+most\s+|between\s+|from\s+)+)$""", re.IGNORECASE | re.VERBOSE)
 _PRE_WINDOW = 60
+# What each pattern ending at an amount needs, one of them at least: a window holding none (_may_hold) is not searched.
+_PRE_WORDS = ("daily", "dose", "up", "more", "exceed", "maximum", "most", "between", "from")
 _SPAN_FROM_PRE = re.compile(r"daily|up\s+to|between|maximum|exceed|most|more", re.IGNORECASE)
 
 # A stated limit before the amount, with only dosing words between it and the number.
@@ -87,6 +89,7 @@ _MAX_BEFORE = re.compile(
         (?:[\s,:]+(?:recommended|daily|total|single|oral|dose|doses|dosage|intake|amount|of|is|be|a|an|the|to|take|
                      taken|use|used|give|given|per|day|should|not|exceed|more|than|about))*[\s,:]*$""",
     re.IGNORECASE | re.VERBOSE)
+_MAX_BEFORE_WORDS = ("up", "more", "exceed", "max", "most", "limit", "ceiling")
 _MAX_AFTER = re.compile(r"\s*\(?\s*(?:max(?:imum)?\b|at\s+most\b)", re.IGNORECASE)
 _MAX_LABEL = re.compile(r"\bmax(?:imum)?\b|\bupper\s+(?:intake\s+)?limit|\bceiling", re.IGNORECASE)
 # Not a dose: a threshold ("doses above 10 mg", "more than 2 g a day") or a step ("increase by 500 mg").
@@ -95,6 +98,8 @@ _NOT_A_DOSE = re.compile(
           |\b(?:increas|decreas|rais|lower|reduc|titrat|adjust)\w*\s+(?:\w+\s+){0,2}?by
           |\bincrements?\s+of|\bsteps?\s+of)\s+(?:about\s+|approximately\s+|an?\s+(?:increment\s+of\s+)?)?$""",
     re.IGNORECASE | re.VERBOSE)
+_NOT_A_DOSE_WORDS = ("above", "over", "more", "greater", "higher", "exceed", "excess", "beyond", "increas", "decreas",
+                     "rais", "lower", "reduc", "titrat", "adjust", "increment", "step")
 _THRESHOLD_WINDOW = 40
 # "no more than once a day", "Do not take more than 6 doses in 24 hours",
 # "The maximum recommended dosing frequency is once per day".
@@ -108,10 +113,16 @@ _INTERACTION = re.compile(r"\binteract|\bco-?administ|\bconcomitant", re.IGNOREC
 _STUDY = re.compile(r"\b(?:placebo|randomi[sz]ed|trials?|study|studies|subjects|versus|vs\b)", re.IGNORECASE)
 # Between a substance's name and its amount: "tipranavir 500 mg", "ritonavir at a dose of 100 mg",
 # "aspirin (81 mg)", "| Saquinavir | 1200 mg". Not a colon: "Sleep: 300 mg" is a list-item label.
-_GLUE_BEFORE = re.compile(
-    r"(?:[ \t,(|–—-]|\b(?:at|a|an|of|in|dose|doses|dosage|daily|total|oral|orally|given|as|between|from|up[ \t]+to)\b)*$",  # noqa: E501
-    re.IGNORECASE)
+_GLUE_WORDS = ("at", "a", "an", "of", "in", "dose", "doses", "dosage", "daily", "total", "oral", "orally", "given",
+               "as", "between", "from")
+_GLUE_BEFORE = re.compile(rf"(?:[ \t,(|–—-]|\b(?:{'|'.join(_GLUE_WORDS)}|up[ \t]+to)\b)*$", re.IGNORECASE)
 _WORDS_BEFORE = re.compile(r"((?:[A-Za-z][\w'’-]*[ \t]+){0,2}[A-Za-z][\w'’-]*)$")
+# The same, read backwards from the amount (matched on the text reversed): how far back a match can start at the
+# earliest. The glue is whole words (\b on both sides) and characters, so at each place one token at most can
+# follow: the greedy match is the longest. The words are characters of one class and at most two gaps.
+_GLUE_REVERSED = re.compile(rf"(?:[ \t,(|–—-]|\b(?:{'|'.join(w[::-1] for w in _GLUE_WORDS)}|ot[ \t]+pu)\b)*",
+                            re.IGNORECASE)
+_WORDS_REVERSED = re.compile(r"[\w'’-]*(?:[ \t]+[\w'’-]*){0,2}")
 _WORDS_AFTER = re.compile(r"[ \t]*\)?[ \t]*(?:of[ \t]+(?:the[ \t]+)?)?((?:[A-Za-z][\w'’-]*)(?:[ \t]+[A-Za-z][\w'’-]*){0,2})")  # noqa: E501
 _NAME_WINDOW = 60
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")
@@ -271,9 +282,33 @@ class _Amount:
     sentence_scope: bool  # an "up to" limit covers its sentence only
 
 
+def _may_hold(words: tuple[str, ...], text: str, lo: int, end: int) -> bool:
+    """False only when text[lo:end] holds none of `words` in any case, so a case-insensitive pattern needing one of
+    them cannot match there. A window of other than ASCII may (IGNORECASE matches "ſ" to "s", "ı" to "i")."""
+    window = text[lo:end]
+    if not window.isascii():
+        return True
+    window = window.lower()
+    return any(word in window for word in words)
+
+
+def _search_back(pattern: re.Pattern[str], reversed_reach: re.Pattern[str], text: str, lo: int,
+                 end: int) -> re.Match[str] | None:
+    """pattern.search(text, lo, end) for a pattern that ends at `end` ("$"), whose leftmost match is all that
+    search returns: tried from where `reversed_reach`, matched on the window reversed, says a match can start
+    at the earliest, not from every place in the window."""
+    if end > lo and text[end - 1] == "\n":
+        return pattern.search(text, lo, end)  # "$" matches before a final line break too
+    reach = reversed_reach.match(text[lo:end][::-1])
+    earliest = end - reach.end() if reach else lo
+    return pattern.search(text, earliest if earliest > lo else lo, end)  # at lo: \b there sees text[lo - 1]
+
+
 def _limit(text: str, start: int, match: re.Match[str]) -> tuple[bool, bool]:
     """(is a stated maximum, covers its sentence only) for the amount `match`."""
-    before = _MAX_BEFORE.search(text, max(start, match.start() - _PRE_WINDOW), match.start())
+    lo = max(start, match.start() - _PRE_WINDOW)
+    before = _MAX_BEFORE.search(text, lo, match.start()) \
+        if _may_hold(_MAX_BEFORE_WORDS, text, lo, match.start()) else None
     if before is not None:
         return True, bool(before.group("upto"))
     if _MAX_AFTER.match(text, match.end()):
@@ -310,9 +345,12 @@ def _amounts(text: str, start: int, end: int) -> list[_Amount]:
         if not (math.isfinite(low) and math.isfinite(high)) or high <= 0 or low > high:
             continue
         maximum, sentence_scope = _limit(text, start, match)
-        if not maximum and _NOT_A_DOSE.search(text, max(start, match.start() - _THRESHOLD_WINDOW), match.start()):
+        lo = max(start, match.start() - _THRESHOLD_WINDOW)
+        if not maximum and _may_hold(_NOT_A_DOSE_WORDS, text, lo, match.start()) \
+                and _NOT_A_DOSE.search(text, lo, match.start()):
             continue
-        pre = _PRE.search(text, max(start, match.start() - _PRE_WINDOW), match.start())
+        lo = max(start, match.start() - _PRE_WINDOW)
+        pre = _PRE.search(text, lo, match.start()) if _may_hold(_PRE_WORDS, text, lo, match.start()) else None
         capped = maximum and not match.group("high")
         out.append(_Amount(match, pre, None if capped else low, high, unit, maximum, sentence_scope))
     return out
@@ -599,9 +637,9 @@ def _named_with(text: str, match: re.Match[str], sentence: Span | None) -> str |
         name = _lookup(match.group("of"), last=True) or _lookup(match.group("of"), last=False)
         if name:
             return name
-    glue = _GLUE_BEFORE.search(text, lo, match.start())
+    glue = _search_back(_GLUE_BEFORE, _GLUE_REVERSED, text, lo, match.start())
     head_end = glue.start() if glue else match.start()
-    words = _WORDS_BEFORE.search(text, lo, head_end)
+    words = _search_back(_WORDS_BEFORE, _WORDS_REVERSED, text, lo, head_end)
     if words and words.end() == head_end:
         name = _lookup(words.group(1), last=True)
         if name:
