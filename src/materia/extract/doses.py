@@ -78,6 +78,8 @@ _PRE = re.compile(
             up\s+to\s+|no\s+more\s+than\s+|not\s+(?:to\s+)?exceed(?:ing)?\s+|(?:a\s+)?maximum\s+(?:of\s+)?|
             at\s+most\s+|between\s+|from\s+)+)$""", re.IGNORECASE | re.VERBOSE)
 _PRE_WINDOW = 60
+# What each pattern ending at an amount needs, one of them at least: a window holding none (_may_hold) is not searched.
+_PRE_WORDS = ("daily", "dose", "up", "more", "exceed", "maximum", "most", "between", "from")
 _SPAN_FROM_PRE = re.compile(r"daily|up\s+to|between|maximum|exceed|most|more", re.IGNORECASE)
 
 # A stated limit before the amount, with only dosing words between it and the number.
@@ -87,6 +89,7 @@ _MAX_BEFORE = re.compile(
         (?:[\s,:]+(?:recommended|daily|total|single|oral|dose|doses|dosage|intake|amount|of|is|be|a|an|the|to|take|
                      taken|use|used|give|given|per|day|should|not|exceed|more|than|about))*[\s,:]*$""",
     re.IGNORECASE | re.VERBOSE)
+_MAX_BEFORE_WORDS = ("up", "more", "exceed", "max", "most", "limit", "ceiling")
 _MAX_AFTER = re.compile(r"\s*\(?\s*(?:max(?:imum)?\b|at\s+most\b)", re.IGNORECASE)
 _MAX_LABEL = re.compile(r"\bmax(?:imum)?\b|\bupper\s+(?:intake\s+)?limit|\bceiling", re.IGNORECASE)
 # Not a dose: a threshold ("doses above 10 mg", "more than 2 g a day") or a step ("increase by 500 mg").
@@ -95,6 +98,8 @@ _NOT_A_DOSE = re.compile(
           |\b(?:increas|decreas|rais|lower|reduc|titrat|adjust)\w*\s+(?:\w+\s+){0,2}?by
           |\bincrements?\s+of|\bsteps?\s+of)\s+(?:about\s+|approximately\s+|an?\s+(?:increment\s+of\s+)?)?$""",
     re.IGNORECASE | re.VERBOSE)
+_NOT_A_DOSE_WORDS = ("above", "over", "more", "greater", "higher", "exceed", "excess", "beyond", "increas", "decreas",
+                     "rais", "lower", "reduc", "titrat", "adjust", "increment", "step")
 _THRESHOLD_WINDOW = 40
 # "no more than once a day", "Do not take more than 6 doses in 24 hours",
 # "The maximum recommended dosing frequency is once per day".
@@ -108,22 +113,33 @@ _INTERACTION = re.compile(r"\binteract|\bco-?administ|\bconcomitant", re.IGNOREC
 _STUDY = re.compile(r"\b(?:placebo|randomi[sz]ed|trials?|study|studies|subjects|versus|vs\b)", re.IGNORECASE)
 # Between a substance's name and its amount: "tipranavir 500 mg", "ritonavir at a dose of 100 mg",
 # "aspirin (81 mg)", "| Saquinavir | 1200 mg". Not a colon: "Sleep: 300 mg" is a list-item label.
-_GLUE_BEFORE = re.compile(
-    r"(?:[ \t,(|–—-]|\b(?:at|a|an|of|in|dose|doses|dosage|daily|total|oral|orally|given|as|between|from|up[ \t]+to)\b)*$",  # noqa: E501
-    re.IGNORECASE)
+_GLUE_WORDS = ("at", "a", "an", "of", "in", "dose", "doses", "dosage", "daily", "total", "oral", "orally", "given",
+               "as", "between", "from")
+_GLUE_BEFORE = re.compile(rf"(?:[ \t,(|–—-]|\b(?:{'|'.join(_GLUE_WORDS)}|up[ \t]+to)\b)*$", re.IGNORECASE)
 _WORDS_BEFORE = re.compile(r"((?:[A-Za-z][\w'’-]*[ \t]+){0,2}[A-Za-z][\w'’-]*)$")
+# The same, read backwards from the amount (matched on the text reversed): how far back a match can start at the
+# earliest. The glue is whole words (\b on both sides) and characters, so at each place one token at most can
+# follow: the greedy match is the longest. The words are characters of one class and at most two gaps.
+_GLUE_REVERSED = re.compile(rf"(?:[ \t,(|–—-]|\b(?:{'|'.join(w[::-1] for w in _GLUE_WORDS)}|ot[ \t]+pu)\b)*",
+                            re.IGNORECASE)
+_WORDS_REVERSED = re.compile(r"[\w'’-]*(?:[ \t]+[\w'’-]*){0,2}")
 _WORDS_AFTER = re.compile(r"[ \t]*\)?[ \t]*(?:of[ \t]+(?:the[ \t]+)?)?((?:[A-Za-z][\w'’-]*)(?:[ \t]+[A-Za-z][\w'’-]*){0,2})")  # noqa: E501
 _NAME_WINDOW = 60
 _SECTION_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")
 _TITLE_WORD = re.compile(r"[a-z]+")
 
 
+def _unit_forms() -> list[str]:
+    """Every written unit, lower-cased: the dose regex matches them case-insensitively, so "IU" and "iu" are one
+    form, and one case lets a trie of them (cues.alternation) try the longest first as a length-sorted list does."""
+    table = units()
+    return sorted({f.lower() for f in (*table.folded, *table.exact)})
+
+
 @functools.cache
 def _pattern() -> re.Pattern[str]:
     """The dose regex, built once from the unit vocabulary."""
-    table = units()
-    forms = sorted({*table.folded, *table.exact}, key=len, reverse=True)
-    unit = "|".join(re.escape(f) for f in forms)
+    unit = alternation(_unit_forms())
     return re.compile(
         rf"""
         (?P<low>{_NUM})
@@ -219,17 +235,33 @@ def _body_weight(text: str, start: int, end: int) -> bool:
 
 
 _NUMBER_START = re.compile(r"\.?\d+")
+# a number's digits, commas and points and the spaces after it: the dose regex reads on from there with a unit
+# or a range ("-", "to", "and", "or"), since a number of the regex cannot end before a digit, comma or point
+_NUMBER_AND_SPACE = re.compile(r"[\d.,]*\s*")
+
+
+@functools.cache
+def _after_number() -> frozenset[str]:
+    """The ASCII characters (lower case) a unit or a range word can open with; after a number and its spaces,
+    any other ASCII character means no dose regex match there."""
+    return frozenset(c for c in {f[0] for f in (*_unit_forms(), "-", "to", "and", "or")} if c.isascii())
 
 
 def _candidates(text: str, start: int, end: int) -> list[re.Match[str]]:
     """Dose-regex matches tried only where a number starts: a plain digit scan is ~10x faster
-    than letting the full pattern try every position."""
+    than letting the full pattern try every position; and only where a unit or a range may
+    follow the number (four numbers in five are years, counts, percentages, citations)."""
     pattern = _pattern()
+    openers = _after_number()
     out: list[re.Match[str]] = []
     last_end = start
     for number in _NUMBER_START.finditer(text, start, end):
         if number.start() < last_end:
             continue
+        spaced = _NUMBER_AND_SPACE.match(text, number.start(), end)
+        ahead = spaced.end() if spaced else number.start()
+        if ahead >= end or (text[ahead].isascii() and text[ahead].lower() not in openers):
+            continue  # IGNORECASE matches some ASCII letters to other characters, never the reverse
         match = pattern.match(text, number.start(), end)
         if match:
             out.append(match)
@@ -250,9 +282,33 @@ class _Amount:
     sentence_scope: bool  # an "up to" limit covers its sentence only
 
 
+def _may_hold(words: tuple[str, ...], text: str, lo: int, end: int) -> bool:
+    """False only when text[lo:end] holds none of `words` in any case, so a case-insensitive pattern needing one of
+    them cannot match there. A window of other than ASCII may (IGNORECASE matches "ſ" to "s", "ı" to "i")."""
+    window = text[lo:end]
+    if not window.isascii():
+        return True
+    window = window.lower()
+    return any(word in window for word in words)
+
+
+def _search_back(pattern: re.Pattern[str], reversed_reach: re.Pattern[str], text: str, lo: int,
+                 end: int) -> re.Match[str] | None:
+    """pattern.search(text, lo, end) for a pattern that ends at `end` ("$"), whose leftmost match is all that
+    search returns: tried from where `reversed_reach`, matched on the window reversed, says a match can start
+    at the earliest, not from every place in the window."""
+    if end > lo and text[end - 1] == "\n":
+        return pattern.search(text, lo, end)  # "$" matches before a final line break too
+    reach = reversed_reach.match(text[lo:end][::-1])
+    earliest = end - reach.end() if reach else lo
+    return pattern.search(text, earliest if earliest > lo else lo, end)  # at lo: \b there sees text[lo - 1]
+
+
 def _limit(text: str, start: int, match: re.Match[str]) -> tuple[bool, bool]:
     """(is a stated maximum, covers its sentence only) for the amount `match`."""
-    before = _MAX_BEFORE.search(text, max(start, match.start() - _PRE_WINDOW), match.start())
+    lo = max(start, match.start() - _PRE_WINDOW)
+    before = _MAX_BEFORE.search(text, lo, match.start()) \
+        if _may_hold(_MAX_BEFORE_WORDS, text, lo, match.start()) else None
     if before is not None:
         return True, bool(before.group("upto"))
     if _MAX_AFTER.match(text, match.end()):
@@ -289,9 +345,12 @@ def _amounts(text: str, start: int, end: int) -> list[_Amount]:
         if not (math.isfinite(low) and math.isfinite(high)) or high <= 0 or low > high:
             continue
         maximum, sentence_scope = _limit(text, start, match)
-        if not maximum and _NOT_A_DOSE.search(text, max(start, match.start() - _THRESHOLD_WINDOW), match.start()):
+        lo = max(start, match.start() - _THRESHOLD_WINDOW)
+        if not maximum and _may_hold(_NOT_A_DOSE_WORDS, text, lo, match.start()) \
+                and _NOT_A_DOSE.search(text, lo, match.start()):
             continue
-        pre = _PRE.search(text, max(start, match.start() - _PRE_WINDOW), match.start())
+        lo = max(start, match.start() - _PRE_WINDOW)
+        pre = _PRE.search(text, lo, match.start()) if _may_hold(_PRE_WORDS, text, lo, match.start()) else None
         capped = maximum and not match.group("high")
         out.append(_Amount(match, pre, None if capped else low, high, unit, maximum, sentence_scope))
     return out
@@ -403,7 +462,40 @@ def _label_context(label: str) -> str | None:
     return bare
 
 
-def _dose_at(text: str, found: _Amount, sentence: Span | None, substance: str | None) -> Dose:
+def _supervised(sentence: str) -> bool:
+    return _SUPERVISED.search(sentence) is not None
+
+
+def _once_daily(sentence: str) -> bool:
+    return _once_daily_pattern().search(sentence) is not None
+
+
+def _about_interacting(words: str) -> bool:
+    return _INTERACTION.search(words) is not None
+
+
+def _about_a_study(sentence: str) -> bool:
+    return _STUDY.search(sentence) is not None
+
+
+class _Readings:
+    """What doses read from the words around them (a sentence, a list item's label, a section title), each read
+    once per text of one document: a sentence states 1.5 doses on average, a label or a title more."""
+
+    def __init__(self) -> None:
+        self.route = functools.cache(_route)
+        self.population = functools.cache(_population)
+        self.purpose = functools.cache(_purpose)
+        self.label_context = functools.cache(_label_context)
+        self.supervised = functools.cache(_supervised)
+        self.once_daily = functools.cache(_once_daily)
+        self.interacting = functools.cache(_about_interacting)
+        self.study = functools.cache(_about_a_study)
+
+
+def _dose_at(text: str, found: _Amount, sentence: Span | None, substance: str | None,
+             read: _Readings) -> tuple[Dose, str | None]:
+    """The dose an amount states, and the label opening its line."""
     match, pre = found.match, found.pre
     times = _times(match)
     per = _per(match, pre.group() if pre else "")
@@ -416,20 +508,20 @@ def _dose_at(text: str, found: _Amount, sentence: Span | None, substance: str | 
     span = Span(pre.start() if pre and _SPAN_FROM_PRE.search(pre.group()) else match.start(), match.end())
     span = _trim(text, span)
     sentence_text = text[sentence.start:sentence.end] if sentence else text[span.start:span.end]
-    if per is None and times is None and _once_daily_pattern().search(sentence_text):
+    if per is None and times is None and read.once_daily(sentence_text):
         per = "day"  # "2 mg at bedtime": tied to a once-a-day moment
     label = _line_label(text, span.start)
-    route = _route(label or "") or _route(sentence_text)
-    context = _label_context(label) if label else None
+    route = read.route(label or "") or read.route(sentence_text)
+    context = read.label_context(label) if label else None
     if context is None:
-        context = _purpose(sentence_text)
+        context = read.purpose(sentence_text)
     maximum = found.maximum or bool(label and _MAX_LABEL.search(label))
     return Dose(span=span, low=None if maximum and not match.group("high") else found.low, high=found.high,
                 unit=found.unit, substance=substance, per=per, times_per_day=times,
                 per_kg=bool(match.group("perkg")), route=route,
-                population=_population(sentence_text) or (_population(label) if label else None),
-                context=context, supervised=bool(_SUPERVISED.search(sentence_text)), sentence=sentence,
-                maximum=maximum)
+                population=read.population(sentence_text) or (read.population(label) if label else None),
+                context=context, supervised=read.supervised(sentence_text), sentence=sentence,
+                maximum=maximum), label
 
 
 def _trim(text: str, span: Span) -> Span:
@@ -545,9 +637,9 @@ def _named_with(text: str, match: re.Match[str], sentence: Span | None) -> str |
         name = _lookup(match.group("of"), last=True) or _lookup(match.group("of"), last=False)
         if name:
             return name
-    glue = _GLUE_BEFORE.search(text, lo, match.start())
+    glue = _search_back(_GLUE_BEFORE, _GLUE_REVERSED, text, lo, match.start())
     head_end = glue.start() if glue else match.start()
-    words = _WORDS_BEFORE.search(text, lo, head_end)
+    words = _search_back(_WORDS_BEFORE, _WORDS_REVERSED, text, lo, head_end)
     if words and words.end() == head_end:
         name = _lookup(words.group(1), last=True)
         if name:
@@ -664,6 +756,7 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
     blocks: list[Span] = []
     scopes: list[Span] = []
     sentence_only: list[bool] = []
+    read = _Readings()
     for start, end, only_if_dosing in _regions(document):
         for found in _amounts(text, start, end):
             offset = found.match.start()
@@ -671,15 +764,14 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
             if _CAPTION.match(text, line_start, line_end):
                 continue
             sentence = parsed.sentence_at(found.match.start("low"))
-            dose = _dose_at(text, found, sentence, None)
+            dose, label = _dose_at(text, found, sentence, None, read)
             sentence_text = text[sentence.start:sentence.end] if sentence else ""
-            label = _line_label(text, dose.span.start)
-            if only_if_dosing and (not (dose.per or dose.times_per_day or dose.maximum) or _STUDY.search(sentence_text)):  # noqa: E501
+            if only_if_dosing and (not (dose.per or dose.times_per_day or dose.maximum) or read.study(sentence_text)):
                 continue
-            if not label_document and (_INTERACTION.search(sentence_text) or (label and _INTERACTION.search(label))):
+            if not label_document and (read.interacting(sentence_text) or (label and read.interacting(label))):
                 continue
             named = _named_with(text, found.match, sentence)
-            label_context = _label_context(label) if label else None
+            label_context = read.label_context(label) if label else None
             if named is None and label_context:  # "* Magnesium: 300 mg daily" on a page about something else
                 named = substances.canonical_name(label_context, dictionary=False)
             owner = substance if named is None or _same_substance(named, substance, ingredients) else named
@@ -689,7 +781,7 @@ def find(parsed: Parsed, substance: str | None) -> list[Dose]:
             context = dose.context
             if context is None and label_document:
                 context = _section_indication(chain)
-            section_route = _route(chain[-1].title) if chain and dose.route is None else None
+            section_route = read.route(chain[-1].title) if chain and dose.route is None else None
             doses.append(replace(dose, substance=owner, population=population, context=context,
                                  route=dose.route or section_route))
             innermost = chain[-1].span if chain else Span(0, len(text))  # holds `offset`, even in a heading
@@ -705,7 +797,8 @@ def find_in(text: str, substance: str | None = None) -> list[Dose]:
     """Doses in a bare string (whole string as sentence and paragraph): for tests, label snippets, parse_dose."""
     whole = Span(0, len(text)) if text else None
     found = _amounts(text, 0, len(text))
-    doses = [_dose_at(text, f, whole, substance) for f in found]
+    read = _Readings()
+    doses = [_dose_at(text, f, whole, substance, read)[0] for f in found]
     whole_text = [Span(0, len(text))] * len(doses)
     return _apply_limits(text, doses, whole_text, whole_text, [f.sentence_scope for f in found])
 

@@ -137,11 +137,13 @@ class Matcher:
         hits.sort(key=lambda h: (h[0], h[0] - h[1]))
         return hits
 
-    def select(self, tokens: Tokens, hits: list[Hit]) -> list[Hit]:
-        """Longest leftmost non-overlapping hits, blockers included, with the learned side words."""
+    def select(self, tokens: Tokens, hits: list[Hit], first: int = 0, last_token: int | None = None) -> list[Hit]:
+        """Longest leftmost non-overlapping hits, blockers included, with the learned side words; the side words
+        from tokens [first, last_token] only, as if the text were those tokens alone."""
         words, pieces = tokens.words, tokens.pieces
+        end = len(words) if last_token is None else last_token + 1
         out: list[Hit] = []
-        last = -1
+        last = first - 1
         for i, j, canonical in hits:
             if i > last:
                 # take in learned left modifiers ("acute renal failure"), never across punctuation
@@ -150,7 +152,7 @@ class Matcher:
                     i -= 1
                     k += 1
                 k = 0
-                while k < 2 and j + 1 < len(words) and words[j + 1] in self.right_words \
+                while k < 2 and j + 1 < end and words[j + 1] in self.right_words \
                         and pieces[2 * j + 2] in _JOINERS:
                     j += 1
                     k += 1
@@ -398,7 +400,8 @@ class _Read:
 
     mentions: tuple[_Mention, ...]
     cue_index: _CueIndex | None
-    tokens: Tokens  # the document's, for may_name
+    tokens: Tokens  # the document's, for may_name and names_in
+    hits: list[Hit]  # the default matcher's raw_hits in them
     named: list[int]  # where its vocabulary hits start (blockers aside), sorted
     lowered_alone: bool  # whether any part of the text lower-cases as it does in the whole (no capital sigma)
 
@@ -419,6 +422,21 @@ def may_name(parsed: Parsed, span: Span) -> bool:
     if k < len(read.named) and read.named[k] < span.end:
         return True
     return not read.lowered_alone or _cuts_token(read.tokens, span.start) or _cuts_token(read.tokens, span.end)
+
+
+def names_in(parsed: Parsed, span: Span) -> list[tuple[int, int, str]]:
+    """default_matcher().find(span.of(parsed.text)), from the scan of the whole document, not a new one, when the
+    span's text is cut into the document's own tokens (see may_name): its hits are then the document's hits
+    within the span, chosen as find() chooses them in the span's text alone."""
+    read = _read(parsed, None)  # the key effects.find(parsed) caches the scan under
+    tokens = read.tokens
+    if not read.lowered_alone or _cuts_token(tokens, span.start) or _cuts_token(tokens, span.end):
+        return default_matcher().find(span.of(parsed.text))
+    first = bisect.bisect_left(tokens.starts, span.start)
+    last = bisect.bisect_left(tokens.starts, span.end) - 1
+    hits = [h for h in read.hits if first <= h[0] and h[1] <= last]
+    return [(tokens.start(i) - span.start, tokens.end(j) - span.start, c)
+            for i, j, c in default_matcher().select(tokens, hits, first, last) if c]
 
 
 def _cuts_token(tokens: Tokens, offset: int) -> bool:
@@ -528,7 +546,7 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
     lowered_alone = "\u03a3" not in text
     candidates = _candidates(parsed, matcher, tokens, raw)
     if not candidates:
-        return _Read((), None, tokens, named, lowered_alone)
+        return _Read((), None, tokens, raw, named, lowered_alone)
     model = matcher.model
     cue_index = _CueIndex(tokens)
     breaks = _clause_breaks(tokens, cue_index)
@@ -593,7 +611,7 @@ def _scan(parsed: Parsed, matcher: Matcher | None,
             scores.append(model.keep_score(features))
         else:
             scores.append(1.0)
-    return _Read(tuple(_choose(mentions, scores)), cue_index, tokens, named, lowered_alone)
+    return _Read(tuple(_choose(mentions, scores)), cue_index, tokens, raw, named, lowered_alone)
 
 
 def _choose(mentions: list[_Mention], scores: list[float]) -> list[_Mention]:

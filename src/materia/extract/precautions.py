@@ -10,10 +10,13 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
+from typing import Any
 
-from materia.extract.parse import Parsed, lowered_for
+import ahocorasick
+
+from materia.extract.parse import Parsed, automaton_iter, lowered_for
 from materia.extract.uses import headings, lowered
-from materia.lexicons.cues import Patterns, alternation, precaution_lexicon
+from materia.lexicons.cues import Patterns, precaution_lexicon
 from materia.types import Precaution, Span
 
 __all__ = ["find"]
@@ -23,10 +26,87 @@ _NOT_SECTIONS = frozenset({"side_effects", "references", "dosage", "posts"})
 _COORDINATED = re.compile(r"\b([a-z]+) (?:or|and|/) ([a-z]+ (?:disease|disorders?|problems|impairment|failure))\b")
 
 
+_WORD = re.compile(r"\w")
+# what _COORDINATED ends with: each of its matches is found from where its last word stands
+_COORDINATED_HEADS = ("disease", "disorder", "problems", "impairment", "failure")
+
+
 @lru_cache(maxsize=1)
-def _matcher() -> re.Pattern[str]:
+def _automaton() -> Any:
+    """Every precaution name, valued (length, canonical name)."""
     concepts, _ = precaution_lexicon()
-    return re.compile(r"(?<!\w)(?:" + alternation(concepts) + r")(?!\w)")  # the longest name first
+    automaton = ahocorasick.Automaton()
+    for surface, canonical in concepts.items():
+        if surface:
+            automaton.add_word(surface, (len(surface), canonical))
+    if len(automaton) == 0:
+        automaton.add_word("\x00", (1, ""))
+    automaton.make_automaton()
+    return automaton
+
+
+def _names(low: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical) of the precaution names in `low`, as a regex of them between non-word characters
+    finds them left to right (the longest at each place first, never overlapping), from one Aho-Corasick scan."""
+    found: list[tuple[int, int, str]] = []
+    for end, (length, canonical) in automaton_iter(_automaton(), low):
+        start = end - length + 1
+        if (start > 0 and _WORD.match(low, start - 1)) or _WORD.match(low, end + 1):
+            continue
+        found.append((start, end + 1, canonical))
+    found.sort(key=lambda f: (f[0], f[0] - f[1]))
+    out: list[tuple[int, int, str]] = []
+    last_end = -1
+    for start, end, canonical in found:
+        if start >= last_end:
+            out.append((start, end, canonical))
+            last_end = end
+    return out
+
+
+def _coordinated(low: str) -> list[re.Match[str]]:
+    """_COORDINATED.finditer(low), tried only where a match can start: two words before a head word ("kidney"
+    in "liver or kidney disease"). A match's words are whole runs of letters, so its head decides its start."""
+    starts: set[int] = set()
+    for head in _COORDINATED_HEADS:
+        at = low.find(head)
+        while at >= 0:
+            start = _coordination_start(low, at)
+            if start is not None:
+                starts.add(start)
+            at = low.find(head, at + 1)
+    out: list[re.Match[str]] = []
+    last_end = 0
+    for start in sorted(starts):
+        if start >= last_end:
+            match = _COORDINATED.match(low, start)
+            if match is not None:
+                out.append(match)
+                last_end = match.end()
+    return out
+
+
+def _letters_before(low: str, end: int) -> int:
+    """Where the run of letters a-z ending at `end` starts (`end` when there is none)."""
+    start = end
+    while start > 0 and "a" <= low[start - 1] <= "z":
+        start -= 1
+    return start
+
+
+def _coordination_start(low: str, head: int) -> int | None:
+    """Where a _COORDINATED match ending in the head word at `head` would start: "<word> (or|and|/) <word> head"."""
+    if head < 1 or low[head - 1] != " ":
+        return None
+    second = _letters_before(low, head - 1)
+    if second == head - 1:
+        return None
+    for joiner in (" or ", " and ", " / "):
+        if low.startswith(joiner, second - len(joiner)):
+            first_end = second - len(joiner)
+            first = _letters_before(low, first_end)
+            return first if first < first_end else None
+    return None
 
 
 def _any(patterns: Patterns, text: str) -> bool:
@@ -45,10 +125,9 @@ def find(parsed: Parsed) -> list[Precaution]:
     low = lowered(text)
     found: dict[int, list[tuple[str, Span]]] = {}  # sentence index -> names; context is read only there
     starts = [s.start for s in parsed.sentences]
-    for m in _matcher().finditer(low):
-        found.setdefault(bisect.bisect_right(starts, m.start()) - 1, []).append(
-            (concepts[m.group(0)], Span(m.start(), m.end())))
-    for m in _COORDINATED.finditer(low):
+    for start, end, name in _names(low):
+        found.setdefault(bisect.bisect_right(starts, start) - 1, []).append((name, Span(start, end)))
+    for m in _coordinated(low):
         first = f"{m.group(1)} {m.group(2).split(' ', 1)[1]}"
         if first in concepts:
             found.setdefault(bisect.bisect_right(starts, m.start()) - 1, []).append(

@@ -43,7 +43,7 @@ from typing import Any
 import ahocorasick
 
 from materia.extract.conditions import StudyRole, study_lead
-from materia.extract.effects import default_matcher, may_name
+from materia.extract.effects import may_name, names_in
 from materia.extract.parse import Parsed, automaton_iter, lowered_for
 from materia.extract.references import CitationIndex
 from materia.lexicons.cues import EVIDENCE_CUES, disease_ontology_names, use_concepts, use_cues
@@ -138,8 +138,9 @@ def _mentions(low: str, offset: int = 0) -> list[_Mention]:
     return out
 
 
+@lru_cache(maxsize=4)  # uses.find and precautions.find of one document share them (Parsed hashes by identity)
 def headings(parsed: Parsed) -> list[Span]:
-    """Sentences that look like headings: one short line without closing punctuation."""
+    """Sentences that look like headings: one short line without closing punctuation. Shared: not to be changed."""
     text = parsed.text
     out: list[Span] = []
     for s in parsed.sentences:
@@ -328,7 +329,6 @@ def _studied_conditions(ctx: _Context, known: list[_Mention], regions: list[Span
     taken = sorted((m.span.start, m.span.end) for m in known)
     starts = [t[0] for t in taken]
     out: list[_Mention] = []
-    matcher = default_matcher()
     _, excluded = use_concepts()
     too_general = excluded | effect_cues().modifiers  # "pain", "death"; "fatal", "severe" alone
     for sentence in parsed.sentences:
@@ -344,7 +344,7 @@ def _studied_conditions(ctx: _Context, known: list[_Mention], regions: list[Span
         chunk = sentence.of(text)
         if not _any(cues["context"], chunk) or _any(cues["not_context"], chunk):
             continue
-        for start, end, name in matcher.find(chunk):
+        for start, end, name in names_in(parsed, sentence):
             if name in too_general or chunk[start:end].lower() in too_general:
                 continue  # too general to be a use on its own
             span = Span(sentence.start + start, sentence.start + end)
