@@ -1032,6 +1032,7 @@ def _post_verdict(parsed: Parsed, span: Span, rating: float | None,
 
 def find(parsed: Parsed) -> Reading:
     """Everything the posts of a document report, in text order."""
+    _chunk_verdict.cache_clear()  # for one document, as uses' cue cache: across documents it flatters repeats
     effects: list[Effect] = []
     uses: list[Use] = []
     ratings = {(p.body or p.span): p for p in parsed.document.posts}

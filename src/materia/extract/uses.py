@@ -176,7 +176,7 @@ def lead_of(parsed: Parsed, index: int) -> Span | None:
 
 @lru_cache(maxsize=4096)
 def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
-    """Cached: a sentence holding many names is tested once per cue list."""
+    """Cached for one document (find clears it): a sentence holding many names is tested once per cue list."""
     patterns, text = lowered_for(patterns, text)
     return any(p.search(text) for p in patterns)
 
@@ -277,6 +277,9 @@ class _Context:
 
 def find(parsed: Parsed, references: tuple[Reference, ...]) -> list[Use]:
     """Uses of the document, one per canonical name (see the module docstring for which one)."""
+    # the cue cache lives for one document: kept across documents it would flatter a corpus whose sentences
+    # repeat (the generated benchmark's do; a real site's do not), and within one it already pays
+    _any.cache_clear()
     text = parsed.text
     if not text or not parsed.sentences:
         return []
