@@ -157,7 +157,7 @@ def _stored_item(item: ItemRecord, offset: int) -> _JsonText:
     added, as the contract's spans do; the document may be gone), the payload's spans its document's text.
     Written here, key by key, as json_column writes the object (encoding a dict per item was a tenth of what the
     writer spent); the payload as the worker encoded it, or encoded here when read back from the store."""
-    payload = item.payload_json if item.payload_json is not None else json_column(item.payload or {})
+    payload = item.payload_json if item.payload_json is not None else json_column(item.held_payload or {})
     return _JsonText(f'{{"category":{_string(item.category)},"name":{_string(item.name)},'
                      f'"stance":{_string(item.stance)},"evidence":{_string(item.evidence)},"text":{_string(item.text)},'
                      f'"span":[{item.span.start + offset},{item.span.end + offset}],"payload":{payload}}}')
@@ -578,7 +578,7 @@ class Store(Reader):
             _queue_rows(s, ITEMS, [
                 {"document_id": w.row.id, "category": r.category, "substance": w.row.substance, "name": r.name,
                  "stance": r.stance, "evidence": r.evidence, "key": r.key, "digest": r.digest, "text": r.text,
-                 "payload": r.payload if r.payload_json is None else _JsonText(r.payload_json),
+                 "payload": r.held_payload if r.payload_json is None else _JsonText(r.payload_json),
                  "span_start": r.span.start, "span_end": r.span.end} for r in recs])
 
     @staticmethod
