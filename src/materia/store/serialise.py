@@ -27,20 +27,35 @@ class ItemRecord:
     key: str  # category|name|stance: what the item is about, the same across value edits
     text: str
     span: Span
-    payload: dict[str, Any]
+    held_payload: dict[str, Any] | None  # the payload's values; None when only its JSON text came (see `payload`)
     digest: str | None  # what the item says (values_digest), None if stored before migration 0004
     payload_json: str | None = None  # the payload as a JSON column stores it (json_column), made where the item
     # was extracted, so the one writer does not encode it for the items and again for the history; None: read back
 
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The payload's values: held, or decoded from `payload_json` (a record sent by a worker holds only the
+        text, which is all the writer reads: unpickling the dicts was a fifth of what it spent receiving them)."""
+        if self.held_payload is not None:
+            return self.held_payload
+        assert self.payload_json is not None  # a record holds one or the other
+        decoded: dict[str, Any] = json.loads(self.payload_json)
+        return decoded
+
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled as its values (a worker sends forty a document): a slotted dataclass's own pickling calls
-        # dataclasses.fields for each record and its span, a sixth of what the writer spent receiving them.
-        return _record, (self.category, self.name, self.stance, self.evidence, self.key, self.text, self.span.start,
-                         self.span.end, self.payload, self.digest, self.payload_json)
+        # Pickled as its values (a slotted dataclass's own pickling calls dataclasses.fields for each record and
+        # its span); Prepared sends its records as plain tuples, which this reads back.
+        return _record, _values(self)
+
+
+def _values(r: ItemRecord) -> tuple[Any, ...]:
+    """A record as the plain values it is sent as: the payload's dict only when there is no JSON text of it."""
+    return (r.category, r.name, r.stance, r.evidence, r.key, r.text, r.span.start, r.span.end,
+            r.held_payload if r.payload_json is None else None, r.digest, r.payload_json)
 
 
 def _record(category: str, name: str, stance: str | None, evidence: str | None, key: str, text: str, start: int,
-            end: int, payload: dict[str, Any], digest: str | None, payload_json: str | None) -> ItemRecord:
+            end: int, payload: dict[str, Any] | None, digest: str | None, payload_json: str | None) -> ItemRecord:
     return ItemRecord(category, name, stance, evidence, key, text, Span(start, end), payload, digest, payload_json)
 
 
@@ -122,6 +137,18 @@ class Prepared:
     substance: str | None
     has_references: bool
     records: tuple[ItemRecord, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Its records as tuples of plain values, read back by one call: a call per record was most of what
+        # unpickling a document cost the writer, beside the payloads' dicts (which it never reads: not sent).
+        return _prepared, (self.document, self.substance, self.has_references, tuple(map(_values, self.records)))
+
+
+def _prepared(document: Document, substance: str | None, has_references: bool,
+              records: tuple[tuple[Any, ...], ...]) -> Prepared:
+    return Prepared(document, substance, has_references, tuple(
+        ItemRecord(category, name, stance, evidence, key, text, Span(start, end), payload, digest, payload_json)
+        for category, name, stance, evidence, key, text, start, end, payload, digest, payload_json in records))
 
 
 def prepare(x: Extraction | Prepared) -> Prepared:
