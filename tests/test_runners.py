@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,30 @@ def test_runners_pool_reports_a_dead_worker_and_goes_on() -> None:
     assert {n: r for n, r in results.items() if n not in lost} == {n: n for n in range(12) if n not in lost}
     # only what the dead pool held (at most its window of 2) is lost; a new pool ran the rest
     assert len(lost) <= 2
+
+
+def test_runners_pool_found_broken_at_a_submit_runs_that_item_on_a_new_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker may die between two results: the next submit then finds the pool broken. What the dead pool held
+    is lost; the item being submitted never ran, so a new pool runs it."""
+    pool = Pool(2, ahead=1)
+    broken_pool = pool._executor
+    submits = [0]
+
+    def submit(fn: object, item: int) -> object:
+        submits[0] += 1
+        if submits[0] == 3:
+            raise BrokenProcessPool("A child process terminated abruptly")
+        return ProcessPoolExecutor.submit(broken_pool, fn, item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(broken_pool, "submit", submit)
+    try:
+        results = dict(pool.map(square, range(8)))
+    finally:
+        pool.close()
+    lost = {n for n, r in results.items() if isinstance(r, WorkerLost)}
+    assert sorted(results) == list(range(8)) and results[2] == 4
+    assert len(lost) <= 1 and {n: r for n, r in results.items() if n not in lost} == {
+        n: n * n for n in range(8) if n not in lost}
 
 
 def test_runners_ingest_sends_bytes_to_a_cluster_that_cannot_read_the_files(tmp_path: Path,

@@ -91,7 +91,11 @@ class Pool:
         todo = iter(items)
         while True:
             for item in todo:
-                future = self._executor.submit(fn, item)
+                try:
+                    future = self._executor.submit(fn, item)
+                except BrokenProcessPool:  # a worker died since the last result was read: this item never ran
+                    yield from self._restart(pending)
+                    future = self._executor.submit(fn, item)
                 pending[future] = item
                 future.add_done_callback(finished.put)
                 if len(pending) >= self.window:
@@ -108,12 +112,16 @@ class Pool:
             except BrokenProcessPool as exc:
                 broken, result = True, WorkerLost(f"a worker process died ({exc})")
             yield item, result
-            if broken:  # every item still held by the dead pool is lost with it: report them, start afresh
-                for item in pending.values():
-                    yield item, WorkerLost("a worker process died while another file was extracted")
-                pending.clear()
-                self._executor.shutdown(wait=False, cancel_futures=True)
-                self._executor = self._start()
+            if broken:
+                yield from self._restart(pending)
+
+    def _restart(self, pending: dict[Future[R], T]) -> Iterator[tuple[T, WorkerLost]]:
+        """Every item still held by a pool that broke is lost with it: report them, and start a new pool."""
+        for item in pending.values():
+            yield item, WorkerLost("a worker process died while another file was extracted")
+        pending.clear()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = self._start()
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
