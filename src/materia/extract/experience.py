@@ -560,15 +560,6 @@ _A_CONDITION_CAUSES = re.compile(r"\s+(?:(?:which|that|also|often|always|usually
                                  r"(?:caused|causes|causing|cause|makes?\s+me|made\s+me|gives?\s+me|gave\s+me|"
                                  r"leads?\s+to|led\s+to|results?\s+in|resulted\s+in|brings?\s+on|brought\s+on)"
                                  r"\s+(?:[\w'-]+\s+){0,3}", re.IGNORECASE)
-
-
-def _condition_brings(text: str, m: Mention, clause: Span, conditions: list[Mention], found: list[Mention]) -> bool:
-    """Whether a condition brings the complaint `m` in its clause ("my ms caused tightness", "the Labyrinthitis
-    causes the dizziness"), or `m` is a condition that brings another ("my arthritis gave me pain")."""
-    if any(clause.start <= c.start and _A_CONDITION_CAUSES.fullmatch(text, c.end, m.start) for c in conditions):
-        return True
-    return m in conditions and any(c.kind != "benefit" and c.end <= clause.end
-                                   and _A_CONDITION_CAUSES.fullmatch(text, m.end, c.start) for c in found)
 _CAUSED_BY = re.compile(r"(?:from|due to|because of|caused by|brought on by)\s+(?:my\s+|the\s+|a\s+|an\s+)?",
                         re.IGNORECASE)
 _BLAMED = re.compile(rf"\b(?:(?:as a (?:direct )?(?:result|consequence|side effect) of|caused by|because of|due to)\s+"
@@ -593,6 +584,15 @@ _GENERALLY = re.compile(r"\b(?:normal|common|usual|typical|expected|possible)\s+
                         r"(?:have|get|experience|see|feel)\b", re.IGNORECASE)
 _FELL = re.compile(r"\b(?:dropp?(?:ed|ing|s)?|fell|fallen|falling|down|lower(?:ed|ing)?|decreas\w*|reduc\w*)\b",
                    re.IGNORECASE)
+
+
+def _condition_brings(text: str, m: Mention, clause: Span, conditions: list[Mention], found: list[Mention]) -> bool:
+    """Whether a condition brings the complaint `m` in its clause ("my ms caused tightness", "the Labyrinthitis
+    causes the dizziness"), or `m` is a condition that brings another ("my arthritis gave me pain")."""
+    if any(clause.start <= c.start and _A_CONDITION_CAUSES.fullmatch(text, c.end, m.start) for c in conditions):
+        return True
+    return m in conditions and any(c.kind != "benefit" and c.end <= clause.end
+                                   and _A_CONDITION_CAUSES.fullmatch(text, m.end, c.start) for c in found)
 
 
 _TOO_FAR = re.compile(r"\b(?:too|very|dangerously|extremely|so|really)\s+low\b", re.IGNORECASE)

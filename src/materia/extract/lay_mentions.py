@@ -92,8 +92,7 @@ def _build_vocabulary() -> _Vocabulary:
     for surface, term in lay.terms().items():
         # an everyday word ("sleep", "skin", "energy") is in only as a goal or condition: a use where the writer
         # says so (extract.experience), never an effect
-        if len(surface) < 3 or (surface in cues.stop_words and term.kind == "symptom") \
-                or surface in cues.ordinary_words:
+        if len(surface) < 3 or (surface in cues.stop_words and term.kind == "symptom"):
             continue
         words.update(surface.split())
         for variant in (owned for plural in plural_variants(surface) for owned in _owned(plural)):
@@ -576,7 +575,7 @@ def _grammar_hits(toks: _Tokens) -> Iterator[_Hit]:
 def _feeling_name(terms: dict[str, lay.LayTerm], feeling: tuple[str, ...]) -> str:
     """The vocabulary's name of a feeling, else the lay grammar's ("felt bad": malaise), else its words."""
     key = " ".join(feeling)
-    term = terms.get(key) if key not in lay.experience_cues().ordinary_words else None  # "felt odd": no disorder
+    term = terms.get(key)
     return term.canonical if term else _grammar().rules.feeling_names.get(feeling, key)
 
 

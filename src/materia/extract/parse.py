@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from materia.extract.sentences import sentence_spans
 from materia.types import Document, Section, Span
@@ -95,6 +95,22 @@ def lower_same_length(text: str) -> str:
         pieces.append("".join(c if c == "\u0130" else c.lower() for c in piece) if whole_only else piece.lower())
         start = end
     return "".join(pieces)
+
+
+V = TypeVar("V")
+
+
+def longest_leftmost(hits: list[tuple[int, int, V]]) -> list[tuple[int, int, V]]:
+    """Of (start, end, value) hits, the longest at each place, left to right, none overlapping one taken before:
+    how a dictionary scan (automaton_iter) chooses among the words it found. Sorts `hits`."""
+    hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+    out: list[tuple[int, int, V]] = []
+    last_end = -1
+    for hit in hits:
+        if hit[0] >= last_end:
+            out.append(hit)
+            last_end = hit[1]
+    return out
 
 
 def automaton_iter(automaton: Any, text: str) -> Iterator[tuple[int, Any]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import ahocorasick
 
-from materia.extract.parse import Parsed, automaton_iter, lowered_for
+from materia.extract.parse import Parsed, automaton_iter, longest_leftmost, lowered_for
 from materia.extract.uses import headings, lowered
 from materia.lexicons.cues import Patterns, precaution_lexicon
 from materia.types import Precaution, Span
@@ -23,12 +23,10 @@ __all__ = ["find"]
 
 _SECTIONS = frozenset({"precautions", "interactions", "contraindications", "warnings", "boxed_warning"})
 _NOT_SECTIONS = frozenset({"side_effects", "references", "dosage", "posts"})
-_COORDINATED = re.compile(r"\b([a-z]+) (?:or|and|/) ([a-z]+ (?:disease|disorders?|problems|impairment|failure))\b")
-
-
 _WORD = re.compile(r"\w")
-# what _COORDINATED ends with: each of its matches is found from where its last word stands
-_COORDINATED_HEADS = ("disease", "disorder", "problems", "impairment", "failure")
+# "liver or kidney disease": two organs and one head word; each match is found from where its head stands
+_COORDINATED_HEADS = ("disease", "disorders", "disorder", "problems", "impairment", "failure")
+_COORDINATED = re.compile(rf"\b([a-z]+) (?:or|and|/) ([a-z]+ (?:{'|'.join(_COORDINATED_HEADS)}))\b")
 
 
 @lru_cache(maxsize=1)
@@ -54,14 +52,7 @@ def _names(low: str) -> list[tuple[int, int, str]]:
         if (start > 0 and _WORD.match(low, start - 1)) or _WORD.match(low, end + 1):
             continue
         found.append((start, end + 1, canonical))
-    found.sort(key=lambda f: (f[0], f[0] - f[1]))
-    out: list[tuple[int, int, str]] = []
-    last_end = -1
-    for start, end, canonical in found:
-        if start >= last_end:
-            out.append((start, end, canonical))
-            last_end = end
-    return out
+    return longest_leftmost(found)
 
 
 def _coordinated(low: str) -> list[re.Match[str]]:

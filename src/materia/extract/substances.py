@@ -17,7 +17,7 @@ from typing import Any
 import ahocorasick
 
 from materia.extract.names import headline_name, resolve_name
-from materia.extract.parse import Parsed, automaton_iter
+from materia.extract.parse import Parsed, automaton_iter, longest_leftmost
 from materia.lexicons.cache import compiled
 from materia.lexicons.drugs import dictionary_file, drug_canonicals
 from materia.lexicons.substances import substances
@@ -87,14 +87,7 @@ def scan_offsets(automaton: ahocorasick.Automaton, text: str, start: int = 0) ->
         if end < len(lowered) and _is_word_char(lowered[end]):
             continue
         hits.append((begin, end, name))
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    out: list[tuple[int, int, Any]] = []
-    last_end = -1
-    for begin, end, name in hits:
-        if begin >= last_end:
-            out.append((start + begin, start + end, name))
-            last_end = end
-    return out
+    return [(start + begin, start + end, name) for begin, end, name in longest_leftmost(hits)]
 
 
 def find_in(text: str, start: int = 0) -> list[tuple[str, Span]]:

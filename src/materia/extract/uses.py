@@ -44,7 +44,7 @@ import ahocorasick
 
 from materia.extract.conditions import StudyRole, study_lead
 from materia.extract.effects import may_name, names_in
-from materia.extract.parse import Parsed, automaton_iter, lowered_for
+from materia.extract.parse import Parsed, automaton_iter, longest_leftmost, lowered_for
 from materia.extract.references import CitationIndex
 from materia.lexicons.cues import EVIDENCE_CUES, disease_ontology_names, use_concepts, use_cues
 from materia.lexicons.effects import cues as effect_cues
@@ -128,14 +128,8 @@ def _mentions(low: str, offset: int = 0) -> list[_Mention]:
                 end + 2 >= len(low) or not _WORD.match(low[end + 2]))):
             continue
         found.append((start, end + 1, canonical))
-    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-    out: list[_Mention] = []
-    last_end = -1
-    for start, end, canonical in found:
-        if start >= last_end:
-            out.append(_Mention(canonical, Span(start + offset, end + offset)))
-            last_end = end
-    return out
+    return [_Mention(canonical, Span(start + offset, end + offset))
+            for start, end, canonical in longest_leftmost(found)]
 
 
 @lru_cache(maxsize=4)  # uses.find and precautions.find of one document share them (Parsed hashes by identity)

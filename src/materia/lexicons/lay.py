@@ -48,11 +48,15 @@ class LayTerm:
 
 @functools.lru_cache(maxsize=1)
 def terms() -> dict[str, LayTerm]:
-    """Normalised surface -> term."""
+    """Normalised surface -> term; an ontology's synonym that in a post is an everyday word ("odd", the acronym of
+    oppositional defiant disorder: experience_cues.yaml ordinary_words) is none."""
     out: dict[str, LayTerm] = {}
+    ordinary = experience_cues().ordinary_words
     for surface, canonical, hpo_id, kind, source in load_tsv("lay_terms.tsv", 5):
         if kind not in _KINDS:
             raise VocabularyError(f"lay_terms.tsv: {surface}: unknown kind {kind!r}")
+        if surface in ordinary:
+            continue
         out[surface] = LayTerm(canonical, None if hpo_id == "-" else hpo_id, kind, source)  # type: ignore[arg-type]
     return out
 
@@ -136,7 +140,7 @@ class ExperienceCues:
     onset: re.Pattern[str]
     duration: re.Pattern[str]
     stop_words: frozenset[str]
-    ordinary_words: frozenset[str]  # an ontology's synonym that in a post is an everyday word: never a term
+    ordinary_words: frozenset[str]  # an ontology's synonym that in a post is an everyday word: never a term (terms)
     hypothetical: re.Pattern[str]  # "the risk of", "can lead to": a symptom spoken of, not had
 
 

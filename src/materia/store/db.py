@@ -334,6 +334,11 @@ def _new_row(x: Prepared, doc_id: int) -> _StoredRow:
     return _StoredRow(doc_id, doc.source, doc.record or "", doc.sha256, _substance(x), doc.offset)
 
 
+def _written_new(x: Prepared, doc_id: int) -> _Written:
+    """A document stored for the first time: no old items, and its substance and offset as they were."""
+    return _Written(_new_row(x, doc_id), x.document, [], _substance(x), x.document.offset)
+
+
 def _all_new(batch: Sequence[tuple[int, str, str, Sequence[Prepared]]],
              stored: Mapping[str, Mapping[str, _StoredRow]]) -> bool:
     """Whether every file of a batch is stored for the first time, each once: then its documents' rows can be
@@ -585,7 +590,7 @@ class Store(Reader):
         recs = x.records
         doc_id = s.info.get(_INSERTED, {}).get(id(x))
         written = (Store._document_row(s, row, x, len(recs), now) if doc_id is None  # else its row is in already
-                   else _Written(_new_row(x, doc_id), x.document, [], _substance(x), x.document.offset))
+                   else _written_new(x, doc_id))
         Store._add_items(s, written, recs)
         Store._add_history(s, written, _changes(written.old, recs), now)
         s.info.setdefault(_TOUCHED, set()).update((written.old_substance, written.row.substance))
@@ -595,21 +600,17 @@ class Store(Reader):
     def _document_row(s: Session, row: _StoredRow | None, x: Prepared, n_items: int, now: datetime) -> _Written:
         """Insert or update the row of one document, its old items deleted (and returned, for the history)."""
         doc = x.document
-        substance = _substance(x)
         values = _document_values(x, n_items, now)
         connection = s.connection()
         if row is None:  # the values as parameters of one statement: built and compiled once, not per document
             key = connection.execute(insert(DOCUMENTS), {"source": doc.source, "record": doc.record or "", **values}
                                      ).inserted_primary_key
             assert key is not None  # one row inserted
-            doc_id, old, old_substance, old_offset = key[0], [], substance, doc.offset
-        else:
-            old = _stored_records(s, row.id)
-            connection.execute(delete(ITEMS).where(ITEMS.c.document_id == row.id))
-            connection.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == bindparam("row_id")),
-                               {"row_id": row.id, **values})
-            doc_id, old_substance, old_offset = row.id, row.substance, row.text_offset
-        return _Written(_new_row(x, doc_id), doc, old, old_substance, old_offset)
+            return _written_new(x, key[0])
+        old = _stored_records(s, row.id)
+        connection.execute(delete(ITEMS).where(ITEMS.c.document_id == row.id))
+        connection.execute(update(DOCUMENTS).where(DOCUMENTS.c.id == bindparam("row_id")), {"row_id": row.id, **values})
+        return _Written(_new_row(x, row.id), doc, old, row.substance, row.text_offset)
 
     @staticmethod
     def _add_items(s: Session, w: _Written, recs: Sequence[ItemRecord]) -> None:
