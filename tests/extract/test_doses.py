@@ -363,3 +363,46 @@ def test_doses_in_a_heading_line() -> None:
 def test_doses_a_population_word_written_with_a_long_s_is_read_not_raised() -> None:
     # IGNORECASE matches "ſ" to "s"; the lookup must not fail on the word as written
     assert doses._population("For adolescent\u017f: 5 mg a day") == doses._population("For adolescents: 5 mg a day")
+
+
+# The fast paths of the dose reader search less text than the plain patterns would; these say they find the same.
+_DOSE_PIECES = ["1", "20", "0.5", "1,000", " ", "  ", "\t", "mg", "MG", " mg", "g", "iu", "IU", "mcg", "ml", "%", "-",
+                " to ", " or ", " and ", "daily", "Daily", "dose", "doses", "of", "a", "the", "up", "to", "more",
+                "than", "not", "exceed", "maximum", "max", "at", "most", "between", "from", "limit", "above",
+                "increase", "by", "step", "s", "ſ", "ı", "é", "(", ")", ",", ".", ":", "|", "\n", "aspirin", "take",
+                "oral", "given", "as", "in"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DOSE_PIECES), max_size=30))
+def test_doses_a_window_without_a_patterns_words_cannot_match_it(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for pattern, words in ((doses._PRE, doses._PRE_WORDS), (doses._MAX_BEFORE, doses._MAX_BEFORE_WORDS),
+                           (doses._NOT_A_DOSE, doses._NOT_A_DOSE_WORDS)):
+        for end in range(len(text) + 1):  # the patterns end at the amount: every place may be one
+            if not doses._may_hold(words, text, 0, end):
+                assert pattern.search(text, 0, end) is None, (pattern.pattern[:40], text[:end])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DOSE_PIECES), max_size=30), st.integers(0, 5))
+def test_doses_searching_back_from_an_amount_finds_what_a_plain_search_finds(pieces: list[str], lo: int) -> None:
+    text = "".join(pieces)
+    for pattern, reach in ((doses._GLUE_BEFORE, doses._GLUE_REVERSED), (doses._WORDS_BEFORE, doses._WORDS_REVERSED)):
+        for end in range(min(lo, len(text)), len(text) + 1):
+            fast = doses._search_back(pattern, reach, text, min(lo, end), end)
+            plain = pattern.search(text, min(lo, end), end)
+            assert (fast and fast.span()) == (plain and plain.span())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_DOSE_PIECES), max_size=30))
+def test_doses_candidates_are_the_dose_pattern_tried_at_every_number(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    plain: list[tuple[int, int]] = []
+    last_end = 0
+    for number in doses._NUMBER_START.finditer(text):
+        if number.start() >= last_end and (match := doses._pattern().match(text, number.start())):
+            plain.append(match.span())
+            last_end = match.end()
+    assert [m.span() for m in doses._candidates(text, 0, len(text))] == plain

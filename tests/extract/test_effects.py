@@ -5,7 +5,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from materia.errors import VocabularyError
@@ -265,3 +265,19 @@ def test_effects_may_name_is_false_only_where_the_matcher_finds_nothing(text: st
         a, b = sorted(data.draw(st.tuples(st.integers(0, len(text)), st.integers(0, len(text)))))
         if not effects.may_name(parsed, Span(a, b)):
             assert effects.default_matcher().find(text[a:b]) == []
+
+
+@settings(max_examples=200, deadline=None)
+@example(["acute renal failure", " ", "syndrome"])  # a side word right after the span's end: not taken in
+@given(st.lists(st.sampled_from(["nausea", "severe", "headache", "renal", "failure", "acute", "dry", "mouth", " ",
+                                 "acute renal failure", "liver injury", " syndrome", " reaction",
+                                 "syndrome", "reaction", "infection", "disease", ", ", ". ", "\n", "and", "no", "Σ", "é", "rash", "liver", "injury", "(", ")"]),
+                max_size=30))
+def test_effects_names_in_a_span_are_the_matchers_names_in_its_text_alone(pieces: list[str]) -> None:
+    """names_in reuses the document's scan: what the matcher finds in each sentence's text on its own."""
+    text = "".join(pieces)
+    parsed = parse(_doc(text))
+    effects.find(parsed)  # the scan names_in reuses
+    # sentences, and spans that end between two words of one (where a side word could reach past the end)
+    for span in [*parsed.sentences, *(Span(0, k) for k, c in enumerate(text) if c == " ")]:
+        assert effects.names_in(parsed, span) == effects.default_matcher().find(span.of(text))

@@ -63,3 +63,25 @@ def test_precautions_never_raise_and_spans_index_text(text: str) -> None:
     for p in precautions.find(parse(_doc(text))):
         assert 0 <= p.span.start < p.span.end <= len(text)
         assert p.sentence is None or p.sentence.contains(p.span)
+
+
+# precautions search names by one dictionary scan and coordinations only near their head word: the same as the
+# plain patterns would find
+_PRECAUTION_PIECES = ["liver", "kidney", "heart", " disease", " diseases", " disorder", " disorders", " problems",
+                      " impairment", " failure", " or ", " and ", " / ", " ", "-", "pregnancy", "seizures", "cancer",
+                      "bipolar", "x", "é", ",", "(", "\n", "s"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PRECAUTION_PIECES), max_size=20))
+def test_precautions_fast_searches_find_what_the_plain_patterns_find(pieces: list[str]) -> None:
+    import re
+
+    from materia.lexicons.cues import alternation, precaution_lexicon
+
+    low = "".join(pieces)
+    concepts, _ = precaution_lexicon()
+    plain = re.compile(r"(?<!\w)(?:" + alternation(concepts) + r")(?!\w)")  # the longest name first
+    assert [(s, e) for s, e, _ in precautions._names(low)] == [m.span() for m in plain.finditer(low)]
+    assert [m.span() for m in precautions._coordinated(low)] == [m.span() for m in
+                                                                 precautions._COORDINATED.finditer(low)]
