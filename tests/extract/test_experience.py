@@ -514,6 +514,9 @@ def test_experience_a_cue_far_before_a_condition_mostly_taken_for_does_not_make_
     ("A mild rash disappeared after a week.", ["rash"], []),
     ("The rash disappeared after a week.", [], [("rash", "benefit")]),
     ("Anemia went away and I had more stamina.", [], [("anemia", "benefit"), ("stamina", "benefit")]),
+    # "the back of my hands" is a place on the hands, no back the product helped
+    ("I also use the cream on the back of my hands, love the results!", [], []),
+    ("It helped my back a lot.", [], [("back", "benefit")]),
     # "felt the bad effects" names no feeling of its own
     ("I lowered the dosage, but still felt the bad effects.", [], []),
     # what the writer does to their body in a care routine is no complaint

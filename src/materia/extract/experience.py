@@ -119,6 +119,8 @@ _BEFORE_TAKING = re.compile(r"\b(?:before|prior to)\s+(?:i\s+)?(?:tak\w*|start\w
 _ADVERB_BACK = re.compile(r"\b(?:go|goes|going|gone|went|come|comes|coming|came|get|gets|got|getting|is|was|are|were|"
                           r"be|been|bring|brought|call\w*|cut|set|step\w*|put|"
                           r"(?:give|gives|gave|given|giving)(?:\s+(?:me|him|her|us|them))?)\s+back\b", re.IGNORECASE)
+# a place on a part, not the part: "the back of my hands", "the top of my head"
+_PART_OF = re.compile(r"\s+of\b", re.IGNORECASE)
 # too much of what one could want is a complaint: "it gave me excess energy", "way too much sleep"
 _EXCESS = re.compile(r"\b(?:excess\w*|too much|too many|overly|way too)\b", re.IGNORECASE)
 # a sentence that says it lists side effects ("Side effects= headaches, ... problem with movement, anger")
@@ -682,7 +684,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             # tested, neither had nor treated (unless the writer judges a condition's results: "bringing the thyroid
             # test results into the normal range")
             continue
-        if everyday and ((ctx.role is None and in_clause is None)
+        place = _PART_OF.match(text, m.core.end) and core_words(text, m) in cues.body_parts  # "the back of my hands"
+        if everyday and ((ctx.role is None and in_clause is None) or place
                          or _ADVERB_BACK.search(text, max(0, m.start - 12), m.end)):
             # "lips", "skin", "sleep": a goal only where the writer says so ("good for my skin"); "went back to the
             # higher dose": no body part at all
