@@ -633,3 +633,18 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     x = read_post(text)
     assert [e.name for e in x.effects if not e.negated] == effects
     assert [(u.name, u.stance) for u in x.uses] == uses
+
+
+@pytest.mark.parametrize(("text", "effects", "uses"), [
+    # a complaint that comes back when the product is stopped is what it kept away; one that returns while taking it
+    # is the product's doing
+    ("After not taking the medicine any more the acne has started to come back.", [], [("acne", "benefit")]),
+    ("Two attempts were made to discontinue use, but both times the anxiety returned.", [], [("anxiety", "benefit")]),
+    ("If I stop, my headaches reoccur within weeks.", [], [("headache", "benefit")]),
+    ("I took it for a week and the nausea returned every morning.", ["nausea"], []),
+])
+def test_experience_what_the_product_kept_away_and_how_the_writer_said_it(
+        text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:
+    x = read_post(text)
+    assert [e.name for e in x.effects if not e.negated] == effects
+    assert [(u.name, u.stance) for u in x.uses] == uses

@@ -131,6 +131,12 @@ _PRODUCT = (r"(?:it|this|them|the (?:medications?|medicines?|meds|drugs?|pills?|
 _STOPPED = re.compile(rf"\b(?:after|once|when|since)\s+(?:i\s+)?(?:(?:{_STOPPING})(?:\s+taking)?"
                       rf"(?:\s+{_PRODUCT}\b|\s*[,.;)]|\s*$)|"
                       rf"{_PRODUCT}\s+(?:was|were)\s+(?:stopped|discontinued))", re.IGNORECASE)
+# a complaint that comes back when the product is stopped was relieved by it: "both times the uncontrollable anxiety
+# returned" (attempts to discontinue), "after not taking the medicine the acne has started to come back"
+_CAME_BACK = re.compile(r"(?:(?:has|have|had|would|will|then|soon|always)\s+)*(?:(?:started|begun|began|starts)\s+to\s+)?"
+                        r"(?:c[oa]me?s?\s+back|coming\s+back|return(?:ed|s|ing)?\b|re-?occur\w*|recur\w*)", re.IGNORECASE)
+_OFF_PRODUCT = re.compile(rf"\b(?:{_STOPPING}|stop|off\s+(?:of\s+)?(?:it|them|the|this)|not\s+taking|no\s+longer\s+taking|"
+                          r"without\s+(?:it|them|the)|miss(?:ed|ing)?\s+a|skipp\w*|wean\w*|taper\w*)\b", re.IGNORECASE)
 _ALLERGIC = re.compile(r"allerg|intoleran|reaction", re.IGNORECASE)
 _TO_SOMETHING = re.compile(r"to\s+\w", re.IGNORECASE)
 _TO_PRODUCT = re.compile(rf"to\s+(?:{_PRODUCT})(?!\s+(?:for|of)\b)", re.IGNORECASE)
@@ -308,6 +314,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         return "effect" if _TO_PRODUCT.match(after) else "history"
     if _QUIT_FOR.search(text, sentence.start, m.start):
         return "effect"  # "I stopped it because of the pain": what made the writer stop was the product's doing
+    if _CAME_BACK.match(after) and _OFF_PRODUCT.search(text, sentence.start, sentence.end):
+        return "use"  # "when I stop, the headaches come back": what it kept away
     if said_after is not None and not (use_cue is not None and _RELIEF.match(use_cue.group())
                                        and _WHEN.match(said_after.group())):
         return "effect"
