@@ -642,6 +642,10 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     ("Two attempts were made to discontinue use, but both times the anxiety returned.", [], [("anxiety", "benefit")]),
     ("If I stop, my headaches reoccur within weeks.", [], [("headache", "benefit")]),
     ("I took it for a week and the nausea returned every morning.", ["nausea"], []),
+    # what a relief said of a group takes in, and a list that goes on past an aside
+    ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],
+     [("menopausal symptoms", "benefit"), ("headache", "benefit"), ("hot flashes", "benefit"),
+      ("memory impairment", "benefit")]),
 ])
 def test_experience_what_the_product_kept_away_and_how_the_writer_said_it(
         text: str, effects: list[str], uses: list[tuple[str, str]]) -> None:

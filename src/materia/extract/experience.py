@@ -48,8 +48,13 @@ __all__ = ["Reading", "covers_document", "cue_free_mentions", "fields", "find", 
 Role = Literal["effect", "use", "history"]
 T = TypeVar("T")
 # a semicolon with no space after it is a list's comma ("mood swings;night sweats;wt. gain")
-_LIST_GAP = re.compile(r"^(?:;|[\s,/&+]*(?:(?:and|or|and/or|&|plus|also|as well as)\b[\s,]*)*"
-                       r"(?:(?:left|right|lower|upper|both)\s+)*)$", re.IGNORECASE)  # "..., right hip, and lower back"
+# "..., right hip, and lower back"; an aside between two items: "hot flashes (every hour), memory loss"
+_LIST_GAP = re.compile(r"^(?:\s*\([^()\n]{0,40}\))?(?:;|[\s,/&+]*(?:(?:and|or|and/or|&|plus|also|as well as)\b[\s,]*)*"
+                       r"(?:(?:left|right|lower|upper|both)\s+)*)$", re.IGNORECASE)
+# what a group's relief takes in: "All menopausal symptoms are gone, including headaches, hot flashes"
+_INCLUDED_GAP = re.compile(r"^\s+(?:(?:are|is|were|was|have|has|been|all|now|completely|totally|also)\s+){0,3}"
+                           r"(?:gone|better|improved|relieved|controlled|cleared|resolved|eased|disappeared|under control)"
+                           r"\s*,?\s*(?:including|such as|especially)\s+$", re.IGNORECASE)
 _CONDITION_LIST = re.compile(r"\b(?:diseases?|conditions?|disorders?|illness(?:es)?|diagnos\w*|problems? with)\b",
                              re.IGNORECASE)
 _RESOLVED = re.compile(r"(?:went|go|goes|gone|going) away|gone|disappear|subsid|resolv|vanish|fad|diminish|eas|lessen|"
@@ -992,7 +997,8 @@ def _list_groups(text: str, contexts: list[_Context]) -> list[list[int]]:
         prev = contexts[k - 1] if k else None
         gap = text[prev.mention.end:c.mention.start] if prev is not None else ""
         # only spaces between two names is one phrase ("arthritis pain", "migraine headaches"), not a list
-        if prev is not None and prev.sentence == c.sentence and gap.strip() and _LIST_GAP.match(gap):
+        if prev is not None and prev.sentence == c.sentence and gap.strip() and (
+                _LIST_GAP.match(gap) or (prev.role == "use" and _INCLUDED_GAP.match(gap))):
             groups[-1].append(k)
         else:
             groups.append([k])
