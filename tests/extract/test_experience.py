@@ -642,6 +642,10 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     ("Two attempts were made to discontinue use, but both times the anxiety returned.", [], [("anxiety", "benefit")]),
     ("If I stop, my headaches reoccur within weeks.", [], [("headache", "benefit")]),
     ("I took it for a week and the nausea returned every morning.", ["nausea"], []),
+    # the reason a product was started, said after "because", is a use; the reason it was stopped is an effect
+    ("My doctor added Abilify because I was feeling really fatigued and unable to function.", [],
+     [("fatigue", "unclear"), ("inability to function", "unclear")]),
+    ("I stopped it because I was having headaches.", ["headache"], []),
     # what a relief said of a group takes in, and a list that goes on past an aside
     ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],
      [("menopausal symptoms", "benefit"), ("headache", "benefit"), ("hot flashes", "benefit"),

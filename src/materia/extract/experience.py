@@ -142,6 +142,14 @@ _CAME_BACK = re.compile(r"(?:(?:has|have|had|would|will|then|soon|always)\s+)*(?
                         r"(?:c[oa]me?s?\s+back|coming\s+back|return(?:ed|s|ing)?\b|re-?occur\w*|recur\w*)", re.IGNORECASE)
 _OFF_PRODUCT = re.compile(rf"\b(?:{_STOPPING}|stop|off\s+(?:of\s+)?(?:it|them|the|this)|not\s+taking|no\s+longer\s+taking|"
                           r"without\s+(?:it|them|the)|miss(?:ed|ing)?\s+a|skipp\w*|wean\w*|taper\w*)\b", re.IGNORECASE)
+# the reason a product was started, said after "because": "my doctor added Abilify because I was feeling really
+# fatigued" (not "I stopped it because of the pain": _QUIT_FOR)
+_BECAUSE_I_WAS = re.compile(r"\bbecause\s+(?:of\s+)?(?:(?:i|i'm|im|i've|ive|my|the|a|an|was|had|have|am|been|felt|"
+                            r"feeling|feel|suffering|suffered|from|getting|having|severe|really|very|so|constant|"
+                            r"constantly|always|still)\s+){0,5}$", re.IGNORECASE)
+_QUIT = re.compile(rf"\b(?:{_STOPPING}|stop|gave\s+up|had\s+to\s+switch)\b", re.IGNORECASE)
+_STARTED = re.compile(rf"\b(?:prescrib\w*|added|start\w*|began|begun|put\s+(?:me|him|her)\s+on|switch\w*|given|"
+                      rf"recommend\w*|tried|went\s+on)\b(?![^.;!?]*\b(?:{_STOPPING}|gave up)\b)", re.IGNORECASE)
 _ALLERGIC = re.compile(r"allerg|intoleran|reaction", re.IGNORECASE)
 _TO_SOMETHING = re.compile(r"to\s+\w", re.IGNORECASE)
 _TO_PRODUCT = re.compile(rf"to\s+(?:{_PRODUCT})(?!\s+(?:for|of)\b)", re.IGNORECASE)
@@ -319,6 +327,11 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         return "effect" if _TO_PRODUCT.match(after) else "history"
     if _QUIT_FOR.search(text, sentence.start, m.start):
         return "effect"  # "I stopped it because of the pain": what made the writer stop was the product's doing
+    because = _BECAUSE_I_WAS.search(text, sentence.start, m.start)
+    if because is not None and _QUIT.search(text, sentence.start, because.start()):
+        return "effect"  # "I stopped it because I was having headaches"
+    if because is not None and _STARTED.search(text, sentence.start, because.start()):
+        return "use"  # "the doctor added it because I was feeling really fatigued": what it was started for
     if _CAME_BACK.match(after) and _OFF_PRODUCT.search(text, sentence.start, sentence.end):
         return "use"  # "when I stop, the headaches come back": what it kept away
     if said_after is not None and not (use_cue is not None and _RELIEF.match(use_cue.group())
