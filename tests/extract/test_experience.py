@@ -656,3 +656,19 @@ def test_experience_what_the_product_kept_away_and_how_the_writer_said_it(
     x = read_post(text)
     assert [e.name for e in x.effects if not e.negated] == effects
     assert [(u.name, u.stance) for u in x.uses] == uses
+
+
+@pytest.mark.parametrize(("text", "spans_read"), [
+    # the parts a complaint is of, listed with "and" or ending so: one complaint (not a part that begins the next)
+    ("I had achy joints and neck.", ["achy joints and neck"]),
+    ("Some irritation near mouth and nose.", ["irritation near mouth and nose"]),
+    ("I got a rash on my back, neck and face.", ["rash on my back, neck and face"]),
+    ("Dry eyes and lips, tingling in the hands/feet.", ["Dry eyes and lips", "tingling in the hands/feet"]),
+    ("A rash on my back, stomach cramps, a sore throat and stomach ache.",
+     ["rash on my back", "stomach cramps", "sore throat", "stomach ache"]),
+    # an adverb made of a degree word is a degree word
+    ("I was severely depressed and overly anxious.", ["severely depressed", "overly anxious"]),
+    ("I felt actually depressed.", ["depressed"]),
+])
+def test_experience_spans_take_in_the_parts_listed_and_the_degree_said(text: str, spans_read: list[str]) -> None:
+    assert spans(text, read_post(text)) == spans_read

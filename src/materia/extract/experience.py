@@ -53,7 +53,8 @@ _LIST_GAP = re.compile(r"^(?:\s*\([^()\n]{0,40}\))?(?:;|[\s,/&+]*(?:(?:and|or|an
                        r"(?:(?:left|right|lower|upper|both)\s+)*)$", re.IGNORECASE)
 # what a group's relief takes in: "All menopausal symptoms are gone, including headaches, hot flashes"
 _INCLUDED_GAP = re.compile(r"^\s+(?:(?:are|is|were|was|have|has|been|all|now|completely|totally|also)\s+){0,3}"
-                           r"(?:gone|better|improved|relieved|controlled|cleared|resolved|eased|disappeared|under control)"
+                           r"(?:gone|better|improved|relieved|controlled|cleared|resolved|eased|disappeared|"
+                           r"under control)"
                            r"\s*,?\s*(?:including|such as|especially)\s+$", re.IGNORECASE)
 _CONDITION_LIST = re.compile(r"\b(?:diseases?|conditions?|disorders?|illness(?:es)?|diagnos\w*|problems? with)\b",
                              re.IGNORECASE)
@@ -138,10 +139,13 @@ _STOPPED = re.compile(rf"\b(?:after|once|when|since)\s+(?:i\s+)?(?:(?:{_STOPPING
                       rf"{_PRODUCT}\s+(?:was|were)\s+(?:stopped|discontinued))", re.IGNORECASE)
 # a complaint that comes back when the product is stopped was relieved by it: "both times the uncontrollable anxiety
 # returned" (attempts to discontinue), "after not taking the medicine the acne has started to come back"
-_CAME_BACK = re.compile(r"(?:(?:has|have|had|would|will|then|soon|always)\s+)*(?:(?:started|begun|began|starts)\s+to\s+)?"
-                        r"(?:c[oa]me?s?\s+back|coming\s+back|return(?:ed|s|ing)?\b|re-?occur\w*|recur\w*)", re.IGNORECASE)
-_OFF_PRODUCT = re.compile(rf"\b(?:{_STOPPING}|stop|off\s+(?:of\s+)?(?:it|them|the|this)|not\s+taking|no\s+longer\s+taking|"
-                          r"without\s+(?:it|them|the)|miss(?:ed|ing)?\s+a|skipp\w*|wean\w*|taper\w*)\b", re.IGNORECASE)
+_CAME_BACK = re.compile(r"(?:(?:has|have|had|would|will|then|soon|always)\s+)*"
+                        r"(?:(?:started|begun|began|starts)\s+to\s+)?"
+                        r"(?:c[oa]me?s?\s+back|coming\s+back|return(?:ed|s|ing)?\b|re-?occur\w*|recur\w*)",
+                        re.IGNORECASE)
+_OFF_PRODUCT = re.compile(rf"\b(?:{_STOPPING}|stop|off\s+(?:of\s+)?(?:it|them|the|this)|not\s+taking|"
+                          r"no\s+longer\s+taking|without\s+(?:it|them|the)|miss(?:ed|ing)?\s+a|skipp\w*|wean\w*|"
+                          r"taper\w*)\b", re.IGNORECASE)
 # the reason a product was started, said after "because": "my doctor added Abilify because I was feeling really
 # fatigued" (not "I stopped it because of the pain": _QUIT_FOR)
 _BECAUSE_I_WAS = re.compile(r"\bbecause\s+(?:of\s+)?(?:(?:i|i'm|im|i've|ive|my|the|a|an|was|had|have|am|been|felt|"

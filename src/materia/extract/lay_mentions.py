@@ -260,18 +260,26 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
         core = Span(toks.starts[i], toks.ends[j])
         nxt = chosen[n + 1][0] if n + 1 < len(chosen) else len(toks.words)
         i2, j2 = _widen(toks, i, j, taken, nxt, kind, cues)
+        if kind != "benefit" and toks.words[j2] in cues.body_parts:
+            # "achy joints and neck", "rash on my back, neck and face": one complaint of the parts listed (a part
+            # the vocabulary holds as an everyday word is taken in too)
+            j2 = _more_parts_named(toks, j2, _next_complaint(toks, chosen, n, cues), cues)
         located = any(w in parts for w in toks.words[i2:i] + toks.words[j + 1:j2 + 1])
         out.append(Mention(toks.starts[i2], toks.ends[j2], name, kind, core, located, described=priority == 2))
         taken = j2
         if j2 > j and toks.words[j2] in cues.body_parts:
             # "joint pain in neck, back, hips, and jaw": the same complaint in each part the writer lists (a part
             # the vocabulary holds as an everyday word is taken in too)
-            limit = next((h[0] for h in chosen[n + 1:] if h[3] != "benefit" or h[0] != h[1]
-                          or toks.words[h[0]] not in cues.body_parts), len(toks.words))
-            for c in _more_parts(toks, j2 + 1, limit, cues.body_parts):
+            for c in _more_parts(toks, j2 + 1, _next_complaint(toks, chosen, n, cues), cues.body_parts):
                 out.append(Mention(toks.starts[c], toks.ends[c], name, kind, Span(toks.starts[c], toks.ends[c]), True))
                 taken = c
     return out
+
+
+def _next_complaint(toks: _Tokens, chosen: list[_Hit], n: int, cues: lay.ExperienceCues) -> int:
+    """Where the next hit after hit `n` begins, a body part the vocabulary holds as an everyday word aside."""
+    return next((h[0] for h in chosen[n + 1:] if h[3] != "benefit" or h[0] != h[1]
+                 or toks.words[h[0]] not in cues.body_parts), len(toks.words))
 
 
 def _more_parts(toks: _Tokens, c: int, limit: int, parts: frozenset[str]) -> Iterator[int]:
@@ -660,7 +668,7 @@ def _widen(toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kin
         k = 0
         # degree words and the body part the symptom is of: "bit drowsy", "severe skin irritation"
         while k < 3 and i - 1 > left_limit and toks.joined(i - 1, i) \
-                and (words[i - 1] in cues.modifiers_left
+                and (words[i - 1] in cues.modifiers_left or _degree_adverb(words[i - 1], cues.modifiers_left)
                      or ((words[i - 1] in cues.body_parts or words[i - 1] in _grammar().rules.systems) and k == 0)) \
                 and not (words[i - 1] == "more" and i > 1 and words[i - 2] in ("no", "any")):  # "no more headaches"
             i -= 1
@@ -673,7 +681,7 @@ def _widen(toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kin
         j += 1
     # "<symptom> in/on my <body part>"
     b = j + 1
-    if b + 1 < right_limit and words[b] in ("in", "on", "of", "around", "behind", "under") \
+    if b + 1 < right_limit and words[b] in ("in", "on", "of", "around", "behind", "under", "near") \
             and text[toks.ends[j]:toks.starts[b]].strip() == "":
         c = b + 1
         while c < right_limit and c < b + 4 and words[c] in _BEFORE_BODY:
@@ -688,6 +696,51 @@ def _widen(toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kin
         while j + 1 < len(words) and words[j + 1] in _PART_HEADS and toks.joined(j, j + 1):
             j += 1
     return i, j
+
+
+def _ends_with_and(toks: _Tokens, k: int, right_limit: int, cues: lay.ExperienceCues) -> bool:
+    """Whether the body part at `k`, after a comma, is in a list of parts that "and" or "or" ends ("back, neck and
+    face"): a comma alone may as well begin the next complaint ("rash on my back, stomach cramps")."""
+    words, text = toks.words, toks.text
+    while k + 2 < right_limit:
+        gap = text[toks.ends[k]:toks.starts[k + 1]]
+        if words[k + 1] in ("and", "or") and gap.strip() == "":
+            return words[k + 2] in cues.body_parts
+        if gap.strip() != "," or words[k + 1] not in cues.body_parts:
+            return False
+        k += 1
+    return False
+
+
+def _degree_adverb(word: str, modifiers: frozenset[str]) -> bool:
+    """An adverb made of a degree word ("severely", "constantly", "terribly", "uncontrollably"): a degree word too."""
+    return len(word) > 4 and word.endswith("ly") and (
+        word[:-2] in modifiers or word[:-1] + "e" in modifiers or word[:-3] + "y" in modifiers)
+
+
+def _more_parts_named(toks: _Tokens, j: int, right_limit: int, cues: lay.ExperienceCues) -> int:
+    """The last body part of "<part> and/or// <part>" and "<part>, <part> and <part>" after the part at `j`
+    ("achy joints and neck", "rash on my back, neck and face"), where that list of parts ends the phrase (not
+    "sore throat and stomach ache", where the next part begins a complaint of its own)."""
+    words, text = toks.words, toks.text
+    while j + 1 < right_limit:
+        k = j + 1
+        gap = text[toks.ends[j]:toks.starts[k]].strip()
+        if words[k] in ("and", "or") and gap == "":
+            k += 1
+        elif gap not in (",", "/", "&") or "\n" in text[toks.ends[j]:toks.starts[k]]:
+            break
+        elif gap == "," and not _ends_with_and(toks, k, right_limit, cues):
+            break  # a comma alone may begin the next complaint ("rash on my back, stomach cramps")
+        while k < right_limit and words[k] in ("my", "the", "his", "her", "both"):
+            k += 1
+        if k >= right_limit or words[k] not in cues.body_parts:
+            break
+        if k + 1 < right_limit and not text[toks.ends[k]:toks.starts[k + 1]].strip() \
+                and words[k + 1] not in ("and", "or"):
+            break  # "stomach ache": the part begins a complaint of its own
+        j = k
+    return j
 
 
 def core_words(text: str, m: Mention) -> str:
