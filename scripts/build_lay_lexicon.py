@@ -11,6 +11,8 @@ Sources (read-only; each row of the output names the one it came from):
              short comma/"and"-separated fragments written by two or more reviewers (CC BY 4.0);
              the test file is never read here (the development and held-out sets' posts come from it)
   druglib-forms  other forms of one-word symptoms written in the training texts ("sweats", "itched")
+  derived-adjective  adjectives English derives from one-word symptom nouns ("delusional", "psychotic"), where
+             the training texts write them
 
 Every HPO concept that materia's curated use vocabulary names is named that way ("inflammatory bowel disease",
 not "inflammation of the large intestine"), so a lay description and the disease name are one concept.
@@ -50,7 +52,7 @@ _NOT_SYMPTOMS = frozenset({
     "frustrating", "reaction", "exercise", "torso", "too much sun", "problem", "diet change", "walking",
     "social life", "motivation", "nauseaus", "dreams", "wrinkles", "i gained weight", "did experience weight loss",
     "have a headache", "made me sleepy", "i gained 10 kg", "difficulty losing weight", "appetite suppression",
-    "thyroid problem", "ejaculate", "sensitive",
+    "thyroid problem", "ejaculate", "sensitive", "dependent",
 })
 _NOT_SYMPTOM = re.compile(r"\b(?:no|none|not|nothing|never|without|side|effects?|drug|medication|pill|"
                           r"took|taking|take|day|days|week|weeks|month|months|year|years|first|after|"
@@ -209,6 +211,29 @@ def word_forms(rows: dict[str, tuple[str, str, str, str]], words: Counter[str]) 
     return out
 
 
+# how English makes an adjective of a symptom's noun: delusion -> delusional, psychosis -> psychotic, agitation ->
+# agitated, irritability -> irritable, hostility -> hostile, incoherence -> incoherent, euphoria -> euphoric,
+# lethargy -> lethargic
+_ADJECTIVE_ENDINGS = (("ation", "ated"), ("ion", "ional"), ("osis", "otic"), ("ability", "able"), ("ility", "ile"),
+                      ("ence", "ent"), ("ia", "ic"), ("gy", "gic"))
+
+
+def adjective_forms(rows: dict[str, tuple[str, str, str, str]], words: Counter[str]) -> dict[str, tuple[str, str]]:
+    """Adjectives of one-word symptoms made by English derivation ("delusional" of delusion), where the training
+    texts write them twice or more: the writer's "I was delusional" names the concept."""
+    out: dict[str, tuple[str, str]] = {}
+    for surface, (canon, tid, kind, _) in sorted(rows.items()):
+        if kind != "symptom" or " " in surface or not surface.isalpha() or len(surface) < 6:
+            continue
+        for noun_ending, adjective_ending in _ADJECTIVE_ENDINGS:
+            if surface.endswith(noun_ending):
+                adjective = surface[:-len(noun_ending)] + adjective_ending
+                if words[adjective] >= 2 and adjective not in rows and adjective not in _NOT_SYMPTOMS:
+                    out.setdefault(adjective, (canon, tid))
+                break
+    return out
+
+
 def role_counts(records: list[list[str]]) -> dict[str, tuple[int, int, int]]:
     """canonical -> (reviews naming it as their condition, naming it in the benefits field, in the side-effects
     field), counting in the two fields only the mentions no cue decides (read by the extractor itself, with the
@@ -325,6 +350,8 @@ def main() -> None:
     words = word_counts(texts)
     for word, canon in word_forms(rows, words).items():
         rows[word] = (*canon, "symptom", "druglib-forms")
+    for word, canon in adjective_forms(rows, words).items():
+        rows[word] = (*canon, "symptom", "derived-adjective")
     name_concepts_as_curated(rows, concepts)
 
     header = ("# Lay vocabulary of symptoms, conditions and health goals in patient-generated text.\n"

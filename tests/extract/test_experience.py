@@ -197,7 +197,7 @@ def test_experience_a_symptom_put_down_to_the_product_is_an_effect(text: str) ->
 
 @pytest.mark.parametrize("text, name", [
     ("I had continual belching.", "belching"),
-    ("I felt very sedated the next morning.", "sedated"),
+    ("I felt very sedated the next morning.", "sedation"),  # the adjective names its noun's concept
     ("It caused a lowering of libido.", "decreased libido"),
     ("It made me gain weight.", "weight gain"),
     ("I started gaining weight.", "weight gain"),
@@ -672,3 +672,12 @@ def test_experience_what_the_product_kept_away_and_how_the_writer_said_it(
 ])
 def test_experience_spans_take_in_the_parts_listed_and_the_degree_said(text: str, spans_read: list[str]) -> None:
     assert spans(text, read_post(text)) == spans_read
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # an adjective English makes of a symptom's noun names its concept (scripts/build_lay_lexicon.py)
+    ("I was totally delusional.", "delusion"),
+    ("He became agitated and psychotic.", "agitation"),
+])
+def test_experience_adjectives_of_symptom_nouns_name_their_concept(text: str, name: str) -> None:
+    assert [e.name for e in read_post(text).effects][0] == name
