@@ -649,6 +649,9 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     # being prone to a complaint is the writer's history when said of them now or always, not during the product
     ("I have always been prone to yeast infections. I am prone to migraines.", [], []),
     ("During treatment I was also prone to nose bleeds and fragile skin.", ["epistaxis", "fragile skin"], []),
+    # a complaint not had until a time said was had from then on
+    ("I did not experience sleeplessness until the third night.", ["insomnia"], []),
+    ("I had no headaches until week 3.", ["headache"], []),
     # what a relief said of a group takes in, and a list that goes on past an aside
     ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],
      [("menopausal symptoms", "benefit"), ("headache", "benefit"), ("hot flashes", "benefit"),

@@ -578,6 +578,8 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
             negation = None  # "a week of zero energy and flu-like symptoms": the "zero" is a word of the one before
         if negation is not None and _ATTITUDE.match(before, negation.end()):
             negation = None  # "I did not like the moodiness": the writer's dislike of a complaint they had
+        if negation is not None and _UNTIL.match(text, m.end, sentence.end):
+            negation = None  # "I did not experience sleeplessness until the third night": it came then
         negated = not endured and (negation is not None or bool(cues.negation_post.match(after.lstrip())))
         hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
         role = _own_role(text, m, sentence, clause, cues, named_between, in_name)
@@ -599,6 +601,9 @@ _BLAMED = re.compile(rf"\b(?:(?:as a (?:direct )?(?:result|consequence|side effe
 _NEW_SUBJECT = re.compile(r"(?<!\bdid )\b(?:i|we|he|she)\s+(?:did|do|have|had|got|get|experienced|noticed|developed|"
                           r"started|began)\b", re.IGNORECASE)
 _DOSE_WORD = re.compile(r"\b(?:doses?|dosages?|mg|mgs)\b", re.IGNORECASE)
+_UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s+|after\s+|week\s+|day\s+|"
+                    r"month\s+)*(?:\d+|one|two|three|four|five|six|first|second|third|fourth|fifth|last|next|"
+                    r"later|recently|now|a\s+(?:few|couple|week|month))\b", re.IGNORECASE)
 _ATTITUDE = re.compile(r"\s*(?:like|liked|enjoy|enjoyed|care for|cared for|appreciate|appreciated|mind|want|wanted)\b",
                        re.IGNORECASE)
 _FAMILY = re.compile(r"\b(?:brothers?|sisters?|mother|father|parents|grandmother|grandfather|grandparents|relatives|"
