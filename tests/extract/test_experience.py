@@ -652,6 +652,11 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     # a complaint not had until a time said was had from then on
     ("I did not experience sleeplessness until the third night.", ["insomnia"], []),
     ("I had no headaches until week 3.", ["headache"], []),
+    # a cure said later in the sentence is of what the writer had; a passing is not a cure
+    ("I had debilitating panic attacks and agoraphobia and Celexa completely saved me.", [],
+     [("panic attacks", "benefit"), ("agoraphobia", "benefit")]),
+    ("The urinary tract infection which caused frequent urination was completely cleared up.", [],
+     [("urinary tract infection", "benefit"), ("pollakisuria", "benefit")]),
     # what a relief said of a group takes in, and a list that goes on past an aside
     ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],
      [("menopausal symptoms", "benefit"), ("headache", "benefit"), ("hot flashes", "benefit"),

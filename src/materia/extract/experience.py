@@ -468,6 +468,11 @@ def _no_cue_role(text: str, ctx: _Context, listed: bool) -> Role | None:
     prior = _prior_role(m)
     if m.kind == "benefit" or prior is None:
         return prior
+    if _CURED_LATER.search(text, m.end, ctx.sentence.end) \
+            and not _SIDE_EFFECTS_NAMED.search(text, ctx.sentence.start, ctx.sentence.end):
+        # "I had panic attacks and agoraphobia and Celexa completely saved me", "the infection which caused ...
+        # was completely cleared up": a cure said later in the sentence is of what the writer had
+        return "use"
     if m.described and m.kind == "symptom":
         # what the writer says a body part did ("my ears hurt", "gums dried out") is what they went through; the
         # reason for taking a product is named by its name, or said with a cue
@@ -601,6 +606,10 @@ _BLAMED = re.compile(rf"\b(?:(?:as a (?:direct )?(?:result|consequence|side effe
 _NEW_SUBJECT = re.compile(r"(?<!\bdid )\b(?:i|we|he|she)\s+(?:did|do|have|had|got|get|experienced|noticed|developed|"
                           r"started|began)\b", re.IGNORECASE)
 _DOSE_WORD = re.compile(r"\b(?:doses?|dosages?|mg|mgs)\b", re.IGNORECASE)
+# a cure, unlike a passing ("the rash went away"), is said of the writer's condition
+_CURED_LATER = re.compile(r"\b(?:saved (?:me|my life)|cured|(?:completely|totally|fully) (?:cleared|gone|resolved|"
+                          r"healed|eliminated|disappeared)|cleared up|in remission|got rid of|gets rid of|"
+                          r"changed my life|lifesaver|life saver)\b", re.IGNORECASE)
 _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s+|after\s+|week\s+|day\s+|"
                     r"month\s+)*(?:\d+|one|two|three|four|five|six|first|second|third|fourth|fifth|last|next|"
                     r"later|recently|now|a\s+(?:few|couple|week|month))\b", re.IGNORECASE)
