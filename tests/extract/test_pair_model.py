@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from materia.errors import VocabularyError
 from materia.extract.pair_model import (
     DRUG,
     LABELS,
+    _collapsed,
+    _runs_collapsed,
     blind,
     classify_sentence,
     pair_features,
@@ -70,3 +74,13 @@ def test_pair_model_probabilities_sum_to_one() -> None:
 def test_pair_model_read_refuses_malformed_tables(text: str) -> None:
     with pytest.raises(VocabularyError):
         read_pair_model(text)
+
+
+_WORDS = st.sampled_from([DRUG, ",", "and", "or", "/", "and/or", "nor", "plus", "increases", "the", "(", ")", ";"])
+
+
+@given(st.lists(_WORDS, max_size=12))
+def test_pair_model_collapsed_without_a_mention_is_the_words_read_run_by_run(words: list[str]) -> None:
+    # the fast path (no mention between: the words as they are) is what reading run by run gives
+    assert _collapsed(words) == _runs_collapsed(words)
+

@@ -22,6 +22,7 @@ once, for training and extraction alike:
 """
 from __future__ import annotations
 
+import array
 import functools
 import itertools
 import math
@@ -108,6 +109,13 @@ def _stem(word: str) -> str:
 
 def _collapsed(words: Sequence[str]) -> list[str]:
     """Words with each run of coordinated mentions ("<drug> , <drug> and <drug>") as one `<list>`."""
+    if DRUG not in words:  # only a run that holds a mention changes: most pairs have no mention between them
+        return list(words)
+    return _runs_collapsed(words)
+
+
+def _runs_collapsed(words: Sequence[str]) -> list[str]:
+    """_collapsed, read run by run."""
     out: list[str] = []
     run: list[str] = []
     for w in (*words, "<end>"):
@@ -207,13 +215,14 @@ def between_features(sentence: Blinded, i: int, j: int) -> list[str]:
     kinds = f"{sentence.kinds[i]}|{sentence.kinds[j]}"
     feats = [f"k={kinds}", f"nb={_bucket(len(between), (0, 1, 2, 4, 7, 12, 20))}",
              f"nm={_bucket(j - i - 1, (0, 1, 2))}"]
-    feats += [f"b={w}" for w in dict.fromkeys(between)]
+    feats += [f"b={w}" for w in between]  # a word's repeats are dropped with every feature's, at the end
     chain = ("<a>", *between, "<b>")
     feats += [f"bb={x}|{y}" for x, y in itertools.pairwise(chain)]
-    feats += [f"bs={_stem(w)}" for w in between]
+    stems = list(map(_stem, between))
+    feats += [f"bs={s}" for s in stems]
     near = _collapsed(between)
     skeleton = ("<a>", *near, "<b>")
-    skeleton_stems = ("<a>", *map(_stem, near), "<b>")
+    skeleton_stems = ("<a>", *(stems if DRUG not in between else map(_stem, near)), "<b>")  # no mention: as between
     feats += [f"cb={x}|{y}" for x, y in zip(skeleton[:-1], skeleton_stems[1:], strict=True)]
     feats.append(f"cn={_bucket(len(skeleton) - 2, (0, 1, 2, 4, 7, 12))}")
     if len(skeleton) <= 6:
@@ -281,7 +290,9 @@ class PairModel:
             starts.append(len(index))
             index.append(0)  # the zero row: no group is empty, as reduceat needs
             index.extend(filter(None, map(rows.get, features)))
-        return np.add.reduceat(self._table[index], starts).tolist()  # type: ignore[no-any-return]
+        # the same rows as self._table[index], the list made an array by array.array (numpy reads it item by item)
+        taken = self._table.take(np.frombuffer(array.array("q", index), dtype=np.int64), axis=0)
+        return np.add.reduceat(taken, starts).tolist()  # type: ignore[no-any-return]
 
     def scores(self, features: Sequence[str]) -> list[float]:
         """Per label, the intercept plus the weight of each feature."""
