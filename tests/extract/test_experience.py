@@ -657,6 +657,8 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
      [("panic attacks", "benefit"), ("agoraphobia", "benefit")]),
     ("The urinary tract infection which caused frequent urination was completely cleared up.", [],
      [("urinary tract infection", "benefit"), ("pollakisuria", "benefit")]),
+    # what the writer cannot do without the product is what it makes possible
+    ("I can't get to sleep without it.", [], [("insomnia", "benefit")]),
     # what a relief said of a group takes in, and a list that goes on past an aside
     ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],
      [("menopausal symptoms", "benefit"), ("headache", "benefit"), ("hot flashes", "benefit"),

@@ -146,6 +146,7 @@ _CAME_BACK = re.compile(r"(?:(?:has|have|had|would|will|then|soon|always)\s+)*"
 _OFF_PRODUCT = re.compile(rf"\b(?:{_STOPPING}|stop|off\s+(?:of\s+)?(?:it|them|the|this)|not\s+taking|"
                           r"no\s+longer\s+taking|without\s+(?:it|them|the)|miss(?:ed|ing)?\s+a|skipp\w*|wean\w*|"
                           r"taper\w*)\b", re.IGNORECASE)
+_WITHOUT_PRODUCT = re.compile(rf"(?:(?:any\s*more|anymore|now|at all)\s+)?without\s+{_PRODUCT}\b", re.IGNORECASE)
 # the reason a product was started, said after "because": "my doctor added Abilify because I was feeling really
 # fatigued" (not "I stopped it because of the pain": _QUIT_FOR)
 _BECAUSE_I_WAS = re.compile(r"\bbecause\s+(?:of\s+)?(?:(?:i|i'm|im|i've|ive|my|the|a|an|was|had|have|am|been|felt|"
@@ -336,6 +337,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         return "effect"  # "I stopped it because I was having headaches"
     if because is not None and _STARTED.search(text, sentence.start, because.start()):
         return "use"  # "the doctor added it because I was feeling really fatigued": what it was started for
+    if _WITHOUT_PRODUCT.match(after):
+        return "use"  # "I can't get to sleep without it": what the product makes possible
     if _CAME_BACK.match(after) and _OFF_PRODUCT.search(text, sentence.start, sentence.end):
         return "use"  # "when I stop, the headaches come back": what it kept away
     if said_after is not None and not (use_cue is not None and _RELIEF.match(use_cue.group())
