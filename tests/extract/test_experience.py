@@ -659,6 +659,8 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
      [("urinary tract infection", "benefit"), ("pollakisuria", "benefit")]),
     # what the writer cannot do without the product is what it makes possible
     ("I can't get to sleep without it.", [], [("insomnia", "benefit")]),
+    # an inability named as a noun is the complaint, not the ability a goal
+    ("Inability to sleep some nights is the worst side effect.", ["insomnia"], []),
     # what a relief said of a group takes in, and a list that goes on past an aside
     ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],
      [("menopausal symptoms", "benefit"), ("headache", "benefit"), ("hot flashes", "benefit"),

@@ -617,8 +617,8 @@ def _body_name(terms: dict[str, lay.LayTerm], part: str, predicate: str, noun: s
     return f"{one} {noun}"
 
 
-_CANNOT = frozenset({"cant", "cannot", "couldnt", "unable", "hard", "harder", "difficult", "trouble", "difficulty",
-                     "problem", "problems", "hardly", "barely"})
+_CANNOT = frozenset({"cant", "cannot", "couldnt", "unable", "inability", "hard", "harder", "difficult", "trouble",
+                     "difficulty", "problem", "problems", "hardly", "barely"})
 _CANNOT_AUX = frozenset({"can", "couldn", "could", "won", "wouldn"})
 
 
