@@ -661,6 +661,8 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     ("I can't get to sleep without it.", [], [("insomnia", "benefit")]),
     # an inability named as a noun is the complaint, not the ability a goal
     ("Inability to sleep some nights is the worst side effect.", ["insomnia"], []),
+    # a function or a goal said to be impaired is a complaint
+    ("Some delayed sexual function, although not severe.", ["impaired sexual function"], []),
     # what a relief said of a group takes in, and a list that goes on past an aside
     ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],
      [("menopausal symptoms", "benefit"), ("headache", "benefit"), ("hot flashes", "benefit"),

@@ -260,6 +260,9 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
         core = Span(toks.starts[i], toks.ends[j])
         nxt = chosen[n + 1][0] if n + 1 < len(chosen) else len(toks.words)
         i2, j2 = _widen(toks, i, j, taken, nxt, kind, cues)
+        if kind == "benefit" and i2 - 1 > taken and toks.words[i2 - 1] in _IMPAIRED and toks.joined(i2 - 1, i2):
+            # "delayed sexual function", "disrupted immune system": a function impaired is a complaint
+            i2, kind, name = i2 - 1, "symptom", f"impaired {name}"
         if kind != "benefit" and toks.words[j2] in cues.body_parts:
             # "achy joints and neck", "rash on my back, neck and face": one complaint of the parts listed (a part
             # the vocabulary holds as an everyday word is taken in too)
@@ -619,6 +622,10 @@ def _body_name(terms: dict[str, lay.LayTerm], part: str, predicate: str, noun: s
 
 _CANNOT = frozenset({"cant", "cannot", "couldnt", "unable", "inability", "hard", "harder", "difficult", "trouble",
                      "difficulty", "problem", "problems", "hardly", "barely"})
+# words that say a function or a goal is impaired ("delayed sexual function"); falls ("decreased libido") are the
+# vocabulary's own terms
+_IMPAIRED = frozenset({"delayed", "disrupted", "impaired", "diminished", "poor", "weakened", "compromised",
+                       "disturbed", "interrupted", "inhibited"})
 _CANNOT_AUX = frozenset({"can", "couldn", "could", "won", "wouldn"})
 
 
