@@ -73,17 +73,26 @@ def lowered_for(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[tuple
 Words = tuple[frozenset[str], ...]  # each set: one of its words is in the text
 
 
-@functools.lru_cache(maxsize=256)
+# required_words' answers by the identity of the pattern (as _CASE_FREE: an lru_cache would hash all its code on
+# every call); each entry holds its pattern, so no other can take its id while it stands
+_REQUIRED: dict[int, tuple[re.Pattern[str], Words]] = {}
+
+
 def required_words(pattern: re.Pattern[str]) -> Words:
     """Words of ASCII, lower-cased, that every match of `pattern` holds: one of each set (none known: no sets).
     Read from the pattern's parse: a run of literal characters, a group, a repeat taken at least once, an
     alternation each of whose branches requires a word; everything else (classes, look-arounds, optional
     parts, characters beyond ASCII) requires nothing. A text lacking them needs no search (may_match)."""
-    try:
-        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
-    except (re.error, TypeError, ValueError):
-        return ()
-    return tuple(dict.fromkeys(_required(list(tree))))
+    known = _REQUIRED.get(id(pattern))
+    if known is None:
+        if len(_REQUIRED) >= _CASE_FREE_MAX:
+            _REQUIRED.clear()
+        try:
+            words = tuple(dict.fromkeys(_required(list(_sre_parse.parse(pattern.pattern, pattern.flags)))))
+        except (re.error, TypeError, ValueError):
+            words = ()
+        known = _REQUIRED[id(pattern)] = (pattern, words)
+    return known[1]
 
 
 def _required(items: Sequence[tuple[object, object]]) -> list[frozenset[str]]:
