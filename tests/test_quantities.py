@@ -156,7 +156,7 @@ def test_quantities_extract_knowledge_and_chart_agree() -> None:
     """Issue 8: "1–2 g twice a day" gave (1, 2), (2, 4) and (1, 2) in three places; one function now."""
     from materia.extract.doses import find_in
     from materia.knowledge.doses import dose_of
-    from materia.store.serialise import to_json
+    from materia.serialise import to_json
 
     [dose] = find_in("1–2 g twice a day")
     assert grams_per_day(dose) == (2, 4)

@@ -6,7 +6,7 @@ import importlib
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from materia.extract.parse import parse
@@ -98,3 +98,56 @@ def test_parse_lowered_for_finds_what_ignorecase_finds(text):
         for start in range(0, len(text) + 1, 7):
             got, expected = parsed.search(pattern, start, len(text)), pattern.search(text, start, len(text))
             assert (got and got.span()) == (expected and expected.span())
+
+
+# patterns of the shapes required_words reads: literal runs, groups, repeats, branches (with a shared prefix, an
+# empty branch, an optional part), classes, look-arounds, case said inside, characters beyond ASCII
+_WORD_PATTERNS = [r"\bon an empty stomach\b", r"(?:be|a)(?:fore|tween) meals?", r"kicks? in|works?\b",
+                  r"(?:ab|ac)+c", r"x(?:yz|)q", r"(?<=k)is[^.]{0,3}?as", r"(?i:K)i", "(?-i:A)s", "–s|s–", r"\d+ ?mg",
+                  r"(?P<d>(?:a few|\d+) days?)", r"(?:s|S)k{2,}"]
+_WORD_TEXT = st.lists(st.sampled_from(["on", "an", "empty", "stomach", "be", "fore", "tween", "a", "meals", "meal",
+                                       "kick", "kicks", "in", "work", "works", "ab", "ac", "c", "x", "yz", "q", "k",
+                                       "is", "as", "s", "i", "–", "2", "mg", "few", "day", "days", " ", ".", "\n",
+                                       "A", "S", "K", "I", "\u0130", "\u0131", "\u017f", "\u212a", "Σ"]),
+                      max_size=8).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=_WORD_TEXT, case=st.booleans())
+@example(text="xq", case=False).via("an empty branch requires nothing")
+@example(text="kick in", case=True).via("an optional letter inside a word")
+@example(text="\u212aIs", case=True).via("the Kelvin sign lowers to k")
+def test_parse_may_match_whenever_the_pattern_matches(text, case):
+    """A precheck of required words never skips a text the pattern finds something in."""
+    from materia.extract.parse import may_match, required_words
+
+    for source in _WORD_PATTERNS:
+        pattern = re.compile(source, re.IGNORECASE if case else 0)
+        if pattern.search(text):
+            assert may_match(required_words(pattern), text), (source, text)
+
+
+def test_parse_required_words_of_statement_rules() -> None:
+    """Every statement rule has words to look for first (else its precheck would skip nothing), and a text holding
+    a rule's match holds them."""
+    from materia.extract.parse import may_match, required_words
+    from materia.lexicons.cues import statement_rules
+
+    for _, _, pattern in statement_rules():
+        assert required_words(pattern)
+    assert required_words(re.compile(r"(?:kicks? in|works?)\b", re.IGNORECASE)) == (
+        frozenset({"kick", "work"}),)
+    assert not may_match(required_words(re.compile("on an empty stomach", re.IGNORECASE)), "On an Empty belly")
+    assert may_match(required_words(re.compile("on an empty stomach", re.IGNORECASE)), "ON AN EMPTY STOMACH")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from([*"abcdefghijklmnoprstuvwy -–.,0123456789", "İ", "ı", "ſ", "K"]),
+                    max_size=80), index=st.integers(0, 19))
+def test_parse_may_match_statement_rules(text, index):
+    from materia.extract.parse import may_match, required_words
+    from materia.lexicons.cues import statement_rules
+
+    _, _, pattern = statement_rules()[index % len(statement_rules())]
+    if pattern.search(text):
+        assert may_match(required_words(pattern), text)

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import hashlib
 import json
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from materia.store.serialise import records
+from materia.categories import CATEGORIES, items
+from materia.serialise import to_json
+from materia.store.serialise import _offset_fields, records
 from materia.types import Document, Effect, Extraction, Post, Span, Statement, Use
 
 
@@ -36,3 +39,20 @@ def test_serialise_records_index_the_text_and_are_json(x: Extraction) -> None:
         assert r.text in x.document.text
         assert r.key.startswith(r.category + "|")
         json.dumps(r.payload)
+
+
+@given(extractions())
+def test_serialise_records_write_the_plain_copy_of_each_item(x: Extraction) -> None:
+    """The payload column and the digest, written straight from each item's fields, are the text of its plain copy
+    (to_json) as the store wrote it before: stored rows and digests do not move."""
+    plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    by_sorted_keys = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    made = records(x)
+    found = [item for category in CATEGORIES for item in items(x, category)]
+    assert len(made) == len(found)
+    for r, item in zip(made, found, strict=True):
+        payload = to_json(item)
+        assert isinstance(payload, dict)
+        assert r.payload_json == plain.encode(payload) and r.payload == payload
+        meaningful = {k: v for k, v in payload.items() if k not in _offset_fields(type(item))}
+        assert r.digest == hashlib.sha256(by_sorted_keys.encode(meaningful).encode("utf-8")).hexdigest()

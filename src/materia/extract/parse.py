@@ -5,7 +5,9 @@ import bisect
 import functools
 import heapq
 import re
-from collections.abc import Iterator
+import re._constants as _sre  # type: ignore[import-not-found]  # the parse of a pattern: no public API gives it
+import re._parser as _sre_parse  # type: ignore[import-not-found]
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, TypeVar
@@ -66,6 +68,67 @@ def lowered_for(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[tuple
     if case_free is None or (not text.isascii() and _FOLDED_APART.search(text)):  # isascii: a flag, no scan
         return patterns, text
     return case_free, lower_same_length(text)
+
+
+Words = tuple[frozenset[str], ...]  # each set: one of its words is in the text
+
+
+# required_words' answers by the identity of the pattern (as _CASE_FREE: an lru_cache would hash all its code on
+# every call); each entry holds its pattern, so no other can take its id while it stands
+_REQUIRED: dict[int, tuple[re.Pattern[str], Words]] = {}
+
+
+def required_words(pattern: re.Pattern[str]) -> Words:
+    """Words of ASCII, lower-cased, that every match of `pattern` holds: one of each set (none known: no sets).
+    Read from the pattern's parse: a run of literal characters, a group, a repeat taken at least once, an
+    alternation each of whose branches requires a word; everything else (classes, look-arounds, optional
+    parts, characters beyond ASCII) requires nothing. A text lacking them needs no search (may_match)."""
+    known = _REQUIRED.get(id(pattern))
+    if known is None:
+        if len(_REQUIRED) >= _CASE_FREE_MAX:
+            _REQUIRED.clear()
+        try:
+            words = tuple(dict.fromkeys(_required(list(_sre_parse.parse(pattern.pattern, pattern.flags)))))
+        except (re.error, TypeError, ValueError):
+            words = ()
+        known = _REQUIRED[id(pattern)] = (pattern, words)
+    return known[1]
+
+
+def _required(items: Sequence[tuple[object, object]]) -> list[frozenset[str]]:
+    out: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        if run:
+            out.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, value in items:
+        if op is _sre.LITERAL and isinstance(value, int) and value < 128:
+            run.append(chr(value).lower())
+            continue
+        end_run()
+        if op is _sre.SUBPATTERN:
+            out += _required(value[3])  # type: ignore[index]
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT) and value[0] >= 1:  # type: ignore[index]
+            out += _required(value[2])  # type: ignore[index]
+        elif op is _sre.BRANCH:
+            branches = [_required(branch) for branch in value[1]]  # type: ignore[index]
+            if all(branches):  # of each branch its most telling set: the one whose shortest word is longest
+                out.append(frozenset().union(*(max(b, key=lambda words: min(map(len, words))) for b in branches)))
+    end_run()
+    return out
+
+
+def may_match(words: Words, text: str) -> bool:
+    """False only when `text` lacks one of the required words (required_words), so the pattern cannot match it;
+    True when it holds them, or holds a letter that IGNORECASE matches to an ASCII one and lower-casing does not
+    ("İ", "ı", "ſ"), when the words are not looked for."""
+    if not words or (not text.isascii() and _FOLDED_APART.search(text)):
+        return True
+    lowered = lower_same_length(text)
+    return all(any(word in lowered for word in alternatives) for alternatives in words)
 
 
 def lowered_one(pattern: re.Pattern[str], text: str) -> tuple[re.Pattern[str], str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from materia.extract.parse import Parsed, for_lowered
+from materia.extract.parse import Parsed, for_lowered, may_match, required_words
 from materia.lexicons.cues import statement_rules, statement_triggers
 from materia.types import Span, Statement
 
@@ -35,6 +35,7 @@ def find(parsed: Parsed) -> list[Statement]:
     """One statement per topic and sentence, in document order."""
     text = parsed.text
     rules = statement_rules()
+    rule_words = [required_words(pattern) for _, _, pattern in rules]
     triggers = statement_triggers()
     starts = [s.start for s in parsed.sentences]
     hits: dict[int, set[str]] = {}  # sentence index -> topics whose trigger it holds
@@ -54,10 +55,11 @@ def find(parsed: Parsed) -> list[Statement]:
             continue
         chunk = clause.of(text)
         first: dict[str, tuple[int, str]] = {}
-        for topic, stance, pattern in rules:
+        for (topic, stance, pattern), words in zip(rules, rule_words, strict=True):
             if topic in triggers and topic not in hits[index]:
                 continue
-            match = pattern.search(chunk)
+            # a rule's words before its search: most sentences holding a trigger ("day") hold no rule's words
+            match = pattern.search(chunk) if may_match(words, chunk) else None
             if match is None or (topic in first and first[topic][0] <= match.start()):
                 continue
             if stance == "$d":

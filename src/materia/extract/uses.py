@@ -168,11 +168,24 @@ def lead_of(parsed: Parsed, index: int) -> Span | None:
     return lead if text[lead.start:lead.end].rstrip().endswith(":") else None
 
 
-@lru_cache(maxsize=4096)
+# _any's answers for one document (find clears them), by the identity of the cue list and the text: a sentence
+# holding many names is tested once per cue list. Not an lru_cache: hashing a compiled pattern hashes all its code,
+# microseconds for a long alternation, on every call. Each entry holds its cue list, so no other can take its id.
+_ANSWERS: dict[tuple[int, str], tuple[tuple[re.Pattern[str], ...], bool]] = {}
+_ANSWERS_MAX = 4096
+
+
 def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
-    """Cached for one document (find clears it): a sentence holding many names is tested once per cue list."""
-    patterns, text = lowered_for(patterns, text)
-    return any(p.search(text) for p in patterns)
+    key = (id(patterns), text)
+    known = _ANSWERS.get(key)
+    if known is not None:
+        return known[1]
+    if len(_ANSWERS) >= _ANSWERS_MAX:
+        _ANSWERS.clear()
+    searched_patterns, searched = lowered_for(patterns, text)
+    found = any(p.search(searched) for p in searched_patterns)
+    _ANSWERS[key] = (patterns, found)
+    return found
 
 
 def _hits(patterns: tuple[re.Pattern[str], ...], text: str, offset: int) -> tuple[Span, ...]:
@@ -273,7 +286,7 @@ def find(parsed: Parsed, references: tuple[Reference, ...]) -> list[Use]:
     """Uses of the document, one per canonical name (see the module docstring for which one)."""
     # the cue cache lives for one document: kept across documents it would flatter a corpus whose sentences
     # repeat (the generated benchmark's do; a real site's do not), and within one it already pays
-    _any.cache_clear()
+    _ANSWERS.clear()
     text = parsed.text
     if not text or not parsed.sentences:
         return []

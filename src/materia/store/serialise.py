@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from materia.categories import CATEGORIES, items
-from materia.serialise import to_json
+from materia.serialise import encoder, shallow
 from materia.types import Document, Extraction, Span
 
 MAX_TEXT = 4000  # evidence text kept per item; payload spans still index the full document
@@ -27,15 +27,16 @@ class ItemRecord:
     key: str  # category|name|stance: what the item is about, the same across value edits
     text: str
     span: Span
-    held_payload: dict[str, Any] | None  # the payload's values; None when only its JSON text came (see `payload`)
+    held_payload: dict[str, Any] | None  # the payload's values; None when only its JSON text is held (see `payload`)
     digest: str | None  # what the item says (values_digest), None if stored before migration 0004
     payload_json: str | None = None  # the payload as a JSON column stores it (json_column), made where the item
     # was extracted, so the one writer does not encode it for the items and again for the history; None: read back
 
     @property
     def payload(self) -> dict[str, Any]:
-        """The payload's values: held, or decoded from `payload_json` (a record sent by a worker holds only the
-        text, which is all the writer reads: unpickling the dicts was a fifth of what it spent receiving them)."""
+        """The payload's values: held (a record read back from the store), or decoded from `payload_json` (a record
+        made by `records` holds only the text, which is all the writer reads: unpickling the dicts was a fifth of
+        what it spent receiving them from a worker, and making them more than encoding them)."""
         if self.held_payload is not None:
             return self.held_payload
         assert self.payload_json is not None  # a record holds one or the other
@@ -59,12 +60,13 @@ def _record(category: str, name: str, stance: str | None, evidence: str | None, 
     return ItemRecord(category, name, stance, evidence, key, text, Span(start, end), payload, digest, payload_json)
 
 
-_COLUMN_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # once: json.dumps makes one per call
+_COLUMN_JSON = encoder(allow_nan=True)
 
 
 def json_column(value: Any) -> str:
-    """A value of a JSON column as the store writes it (the items' payloads, the history's items)."""
-    return _COLUMN_JSON.encode(value)
+    """A value of a JSON column as the store writes it (the items' payloads, the history's items); typed values
+    (an item's dataclass) are written as their plain JSON (materia.serialise.to_json) would be."""
+    return _COLUMN_JSON(value)
 
 
 _PIECE = 1 << 20  # characters normalised at a time
@@ -111,15 +113,15 @@ def _offset_fields(cls: type) -> frozenset[str]:
     return names
 
 
-# json.dumps with these options builds an encoder per call: a fifth of the digest's time, for forty items a document
-_DIGEST_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_DIGEST_JSON = encoder(sort_keys=True, allow_nan=True)
 
 
 def values_digest(payload: dict[str, Any], offset_fields: frozenset[str]) -> str:
     """SHA-256 of an item's payload without its offsets, keys sorted: the same values anywhere in a
-    file hash alike, and "30 g" becoming "40 g" changes it. Migration 0004 holds a frozen copy."""
+    file hash alike, and "30 g" becoming "40 g" changes it. Migration 0004 holds a frozen copy. The payload's
+    values may be typed (an item's fields): they hash as their plain JSON."""
     meaningful = {k: v for k, v in payload.items() if k not in offset_fields}
-    blob = _DIGEST_JSON.encode(meaningful)
+    blob = _DIGEST_JSON(meaningful)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -170,11 +172,12 @@ def records(x: Extraction) -> list[ItemRecord]:
             span: Span | None = None) -> None:
         ev = span or _evidence_span(item)
         name = (name or category).strip() or category
-        payload = to_json(item)
-        assert isinstance(payload, dict)  # every item is a dataclass
+        # The item's fields as they are, encoded by the C encoder going down them (no plain copy made first, which
+        # cost more than both encodings); the record holds only the JSON text, decoded if its payload is asked for.
+        fields = shallow(item)
         out.append(ItemRecord(category, name[:500], stance, evidence, f"{category}|{name.lower()}|{stance or ''}",
-                              ev.of(text)[:MAX_TEXT], item.span, payload,
-                              values_digest(payload, _offset_fields(type(item))), json_column(payload)))
+                              ev.of(text)[:MAX_TEXT], item.span, None,
+                              values_digest(fields, _offset_fields(type(item))), json_column(fields)))
 
     for category in CATEGORIES:  # the registry's order: the order records are stored in
         for item in items(x, category):
