@@ -827,7 +827,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
 _LISTS = re.compile(r"[^;:]+")
 _ITEMS = re.compile(r"[^,]+")
 _ITEM_JOIN = re.compile(r"\s+(?:and|or|&|plus|as well as)\s+", re.IGNORECASE)
-_ITEM_LEAD = re.compile(r"(?:(?:and|or|also|plus|then|some|a|an|the|with|&)\s+)+", re.IGNORECASE)
+# words that open a list item, not the complaint: "and some", "Began with huge clots", "followed by"
+_ITEM_LEAD = re.compile(r"(?:(?:and|or|also|plus|then|some|a|an|the|with|&|(?:began|begun|started|starting|beginning|"
+                        r"ended|ending)\s+with|followed\s+by)\s+)+", re.IGNORECASE)
 # what a list's item holds when it is not a complaint: the writer's narrative, the product, time, a negation
 _NOT_A_COMPLAINT = re.compile(
     r"\d|n't\b|\b(?:i|i'm|im|i've|it|it's|its|this|that|these|those|they|he|she|we|you|me|drugs?|medications?|"
