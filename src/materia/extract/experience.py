@@ -618,8 +618,6 @@ _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s
                     r"later|recently|now|a\s+(?:few|couple|week|month))\b", re.IGNORECASE)
 _ATTITUDE = re.compile(r"\s*(?:like|liked|enjoy|enjoyed|care for|cared for|appreciate|appreciated|mind|want|wanted)\b",
                        re.IGNORECASE)
-_FAMILY = re.compile(r"\b(?:brothers?|sisters?|mother|father|parents|grandmother|grandfather|grandparents|relatives|"
-                     r"family)\b", re.IGNORECASE)
 _CEASED = re.compile(r"\b(?:no more|no longer)\b", re.IGNORECASE)
 _SINCE_TAKING = re.compile(r"\bsince (?:i )?(?:start\w*|began|beginning|tak\w*|took|using|been on)\b", re.IGNORECASE)
 _OTHER_PEOPLE = re.compile(r"\b(?:people|women|men|patients|anyone|those|someone|others|users)\b", re.IGNORECASE)
@@ -777,7 +775,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             # (where "low blood pressure" names a state one can suffer)
             role, verdict = "use", verdict if verdict in ("nothing", "worse") else "helped"
         spoken_of = _touching(cues.hypothetical, text[ctx.clause.start:m.start], 4)
-        if spoken_of and _FAMILY.search(spoken_of.group()):
+        if spoken_of and cues.family.search(spoken_of.group()):
             continue  # "2 younger brothers with heart attacks": the family's, neither had nor treated by the writer
         if role == "effect" and spoken_of and (ctx.role != "effect" or _OTHER_PEOPLE.search(spoken_of.group())):
             continue  # "limits the possibility of stroke": spoken of, not had; "some people get muscle pain": not mine

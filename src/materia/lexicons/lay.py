@@ -34,7 +34,7 @@ _CUE_KEYS = frozenset({
     "source", "licence", "negation", "negation_post", "hedge", "terminators", "effect", "effect_after",
     "effect_headings", "use_before", "use_after", "helped", "no_benefit", "worse", "worse_after", "history",
     "history_after", "modifiers_left", "symptom_adjectives", "body_parts", "onset", "duration", "stop_words",
-    "ordinary_words", "hypothetical",
+    "ordinary_words", "hypothetical", "family",
 })
 
 
@@ -142,6 +142,7 @@ class ExperienceCues:
     stop_words: frozenset[str]
     ordinary_words: frozenset[str]  # an ontology's synonym that in a post is an everyday word: never a term (terms)
     hypothetical: re.Pattern[str]  # "the risk of", "can lead to": a symptom spoken of, not had
+    family: re.Pattern[str]  # "brothers", "mother": whose conditions are spoken of, not the writer's
 
 
 _Trie: TypeAlias = "dict[str, _Trie]"  # token -> the rest of the phrases ("" marks a phrase's end)
@@ -189,8 +190,9 @@ def experience_cues() -> ExperienceCues:
             raise VocabularyError(f"{name}: {key} must be a list of strings")
         return value
 
-    def words(key: str) -> re.Pattern[str]:
-        return re.compile(r"(?<![\w'])(?:" + _alternation(items(key)) + r")(?![\w'])", re.IGNORECASE)
+    def words(key: str | list[str]) -> re.Pattern[str]:
+        phrases = items(key) if isinstance(key, str) else key
+        return re.compile(r"(?<![\w'])(?:" + _alternation(phrases) + r")(?![\w'])", re.IGNORECASE)
 
     def patterns(key: str) -> re.Pattern[str]:  # regular expressions, for cues with structure (durations)
         try:
@@ -212,7 +214,9 @@ def experience_cues() -> ExperienceCues:
         onset=patterns("onset"), duration=patterns("duration"),
         stop_words=frozenset(w.lower() for w in items("stop_words")),
         ordinary_words=frozenset(w.lower() for w in items("ordinary_words")),
-        hypothetical=words("hypothetical"),
+        hypothetical=words(items("hypothetical") + [f"{w} {verb}" for w in items("family") if w != "family"
+                                                    for verb in ("with", "had")]),
+        family=words(items("family")),
     )
 
 
