@@ -13,6 +13,7 @@ Sources (read-only; each row of the output names the one it came from):
   druglib-forms  other forms of one-word symptoms written in the training texts ("sweats", "itched")
   derived-adjective  adjectives English derives from one-word symptom nouns ("delusional", "psychotic"), where
              the training texts write them
+  druglib-acronym  acronyms the DrugLib training reviews write for a term ("BP", "UTI", "RA"): see acronyms()
 
 Every HPO concept that materia's curated use vocabulary names is named that way ("inflammatory bowel disease",
 not "inflammation of the large intestine"), so a lay description and the disease name are one concept.
@@ -34,7 +35,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from materia.lexicons import effects as effect_lexicon
-from materia.lexicons import hpo
+from materia.lexicons import hpo, lay
 from materia.lexicons.surface import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -234,6 +235,36 @@ def adjective_forms(rows: dict[str, tuple[str, str, str, str]], words: Counter[s
     return out
 
 
+_ACRONYM = re.compile(r"\b([A-Z]{2,5})s?\b")
+
+
+def acronyms(rows: dict[str, tuple[str, str, str, str]], texts: list[str]) -> dict[str, tuple[str, str, str]]:
+    """Acronyms reviewers write ("BP", "UTI", "RA"), each for the term of two to five words whose initials it is,
+    where the training texts write the acronym twice or more, the term twice or more, and the two together in one
+    review at least once (so "GP" is no gas pains, nor "BC" breast cancer). The most written such term wins."""
+    by_initials: dict[str, list[str]] = defaultdict(list)
+    for surface in rows:
+        words = surface.split()
+        if 2 <= len(words) <= 5 and all(w.isalpha() for w in words):
+            by_initials["".join(w[0] for w in words).upper()].append(surface)
+    lowered = [f" {_ACRONYM.sub(' ', x).lower()} " for x in texts]
+    written = Counter(a for x in texts for a in set(_ACRONYM.findall(x)))
+    out: dict[str, tuple[str, str, str]] = {}
+    for acronym, n in sorted(written.items()):
+        if n < 2 or acronym.lower() in rows:
+            continue
+        together = [x for x, low in zip(texts, lowered, strict=True) if acronym in _ACRONYM.findall(x)]
+        scored = []
+        for surface in by_initials.get(acronym, ()):
+            said = sum(low.count(f" {surface} ") + low.count(f" {surface}s ") for low in lowered)
+            if said >= 2 and any(surface in x.lower() for x in together):
+                scored.append((said, surface))
+        if scored:
+            canon, tid, kind, _ = rows[max(scored)[1]]
+            out[acronym.lower()] = (canon, tid, kind)
+    return out
+
+
 def role_counts(records: list[list[str]]) -> dict[str, tuple[int, int, int]]:
     """canonical -> (reviews naming it as their condition, naming it in the benefits field, in the side-effects
     field), counting in the two fields only the mentions no cue decides (read by the extractor itself, with the
@@ -241,7 +272,6 @@ def role_counts(records: list[list[str]]) -> dict[str, tuple[int, int, int]]:
     from materia.extract import experience, lay_mentions
     from materia.extract.parse import parse
     from materia.ingest.posts import as_post
-    from materia.lexicons import lay
     from materia.types import Document
 
     lay.terms.cache_clear()
@@ -353,6 +383,8 @@ def main() -> None:
         rows[word] = (*canon, "symptom", "druglib-forms")
     for word, canon in adjective_forms(rows, words).items():
         rows[word] = (*canon, "symptom", "derived-adjective")
+    for acronym, (canon, tid, kind) in acronyms(rows, [" ".join(c[5:9]) for c in records if len(c) >= 9]).items():
+        rows[acronym] = (canon, tid, kind, lay.ACRONYM_SOURCE)
     name_concepts_as_curated(rows, concepts)
 
     header = ("# Lay vocabulary of symptoms, conditions and health goals in patient-generated text.\n"

@@ -354,7 +354,8 @@ def test_experience_what_went_on_whom_it_happened_to_and_what_was_risked(
     ("Mild nausea at first, gradually disappearing after about a month.", ["nausea"], []),
     ("Initially insomnia that went away after the first few weeks.", ["insomnia"], []),
     ("At first, the acne on my face just went away.", [], [("acne", "benefit")]),
-    ("Pain and symptoms of the UTI disappeared after the first week.", [], [("pain", "benefit")]),
+    ("Pain and symptoms of the UTI disappeared after the first week.", [],
+     [("pain", "benefit"), ("urinary tract infection", "benefit")]),
     # a wanted change listed bare among complaints is one of them; listed with goals, a goal
     ("Tingling, fatigue, increased hair loss, weight loss.", ["paresthesia", "fatigue", "alopecia", "weight loss"],
      []),

@@ -120,3 +120,11 @@ def test_lay_mentions_a_labels_abbreviation_names_a_reaction_only_in_capitals() 
     assert mentions("Over the ten years that I have used this") == []
     assert [m.name for m in mentions("I developed TEN and was hospitalised")] == ["ten"]
     assert [m.name for m in mentions("Nearly died after a severe reaction")] == ["died"]
+
+
+def test_lay_mentions_an_acronym_reviewers_write_names_its_term_only_in_capitals() -> None:
+    text = "Reduced BP a few points, my UTI cleared and it helped my RA. I add salt; bp cuff."
+    found = [(text[m.start:m.end], m.name) for m in mentions(text)]
+    assert ("UTI", "urinary tract infection") in found and ("RA", "rheumatoid arthritis") in found
+    assert any(surface.endswith("BP") for surface, _ in found)
+    assert not any(surface.islower() for surface, _ in found)  # "add", "bp cuff": no capitals, no acronym

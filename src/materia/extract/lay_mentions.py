@@ -92,7 +92,8 @@ def _build_vocabulary() -> _Vocabulary:
     for surface, term in lay.terms().items():
         # an everyday word ("sleep", "skin", "energy") is in only as a goal or condition: a use where the writer
         # says so (extract.experience), never an effect
-        if len(surface) < 3 or (surface in cues.stop_words and term.kind == "symptom"):
+        acronym = term.source == lay.ACRONYM_SOURCE
+        if (len(surface) < 3 and not acronym) or (surface in cues.stop_words and term.kind == "symptom"):
             continue
         words.update(surface.split())
         for variant in (owned for plural in plural_variants(surface) for owned in _owned(plural)):
@@ -341,8 +342,9 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
             # unworthiness"), never alone
         if _said_of_a_thing(toks.words, i):
             continue  # "it was a nightmare", "this is a pain": what the writer thinks of something, not a complaint
-        if surface in capitals and not toks.text[toks.starts[i]:toks.ends[j]].isupper():
-            continue  # a label's abbreviation names a reaction in capitals: "over the ten years" names no TEN
+        if (surface in capitals or (term is not None and term.source == lay.ACRONYM_SOURCE)) \
+                and not toks.text[toks.starts[i]:toks.ends[j]].isupper():
+            continue  # an abbreviation names a concept in capitals: "over the ten years" names no TEN, "add" no ADD
         kind: lay.TermKind = term.kind if term else "symptom"
         priority = 0
         if surface in stop_words:

@@ -38,6 +38,9 @@ _CUE_KEYS = frozenset({
 })
 
 
+ACRONYM_SOURCE = "druglib-acronym"  # a term a post names only in capitals ("BP", "UTI": build_lay_lexicon.acronyms)
+
+
 @dataclass(frozen=True, slots=True)
 class LayTerm:
     canonical: str
