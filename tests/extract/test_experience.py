@@ -382,6 +382,10 @@ def test_experience_what_the_body_did_what_passed_and_what_is_listed_with_compla
     ("The ____ has decreased and I have not had any ____", "helped"),
     ("It did not really help my ____", "nothing"),
     ("I would not say it helped", None),
+    # a help a product was given for is its purpose, not a result; a help it seems to give is one
+    ("It was prescribed to help with hair loss of the scalp", None),
+    ("I was given lithium in order to calm my manic thoughts", None),
+    ("it seems to help with my acne", "helped"),
 ])
 def test_experience_a_negation_scopes_over_the_help_it_stands_before(chunk: str, verdict: str | None) -> None:
     from materia.extract.experience import _chunk_verdict
@@ -701,3 +705,4 @@ def test_experience_spans_take_in_the_parts_listed_and_the_degree_said(text: str
 ])
 def test_experience_adjectives_of_symptom_nouns_name_their_concept(text: str, name: str) -> None:
     assert [e.name for e in read_post(text).effects][:1] == [name]
+

@@ -525,7 +525,8 @@ def _chunk_verdict(chunk: str) -> Verdict | None:
     for helped in cues.helped.finditer(chunk):
         # a negation says it did not help where it is said of the help ("it did not really help"), not of another
         # clause ("the acne has decreased and I have not had any irritation")
-        if not cues.negation.search(chunk, max(0, helped.start() - 30), helped.start()):
+        if not cues.negation.search(chunk, max(0, helped.start() - 30), helped.start()) \
+                and not _PURPOSE.search(chunk, max(0, helped.start() - 30), helped.start()):
             return "helped"
     return None
 
@@ -613,6 +614,10 @@ _DOSE_WORD = re.compile(r"\b(?:doses?|dosages?|mg|mgs)\b", re.IGNORECASE)
 _CURED_LATER = re.compile(r"\b(?:saved (?:me|my life)|cured|(?:completely|totally|fully) (?:cleared|gone|resolved|"
                           r"healed|eliminated|disappeared)|cleared up|in remission|got rid of|gets rid of|"
                           r"changed my life|lifesaver|life saver)\b", re.IGNORECASE)
+# a help a product was given for is its purpose, not a result: "prescribed to help with hair loss", "in order to
+# calm my manic thoughts" (not "it seems to help", "it started to help")
+_PURPOSE = re.compile(r"\b(?:in order|so as|prescri\w*|given|meant|intended|designed|trying|tried|hoping|hoped|"
+                      r"wanted|want|needed|need)\s+to\s+$", re.IGNORECASE)
 _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s+|after\s+|week\s+|day\s+|"
                     r"month\s+)*(?:\d+|one|two|three|four|five|six|first|second|third|fourth|fifth|last|next|"
                     r"later|recently|now|a\s+(?:few|couple|week|month))\b", re.IGNORECASE)
