@@ -668,6 +668,9 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     ("Inability to sleep some nights is the worst side effect.", ["insomnia"], []),
     # a function or a goal said to be impaired is a complaint
     ("Some delayed sexual function, although not severe.", ["impaired sexual function"], []),
+    # what a relief left out ("except for") it did nothing for
+    ("It alleviated my headaches except for a slight cough.", [], [("headache", "benefit"), ("cough", "no_benefit")]),
+    ("No side effects except for a slight cough.", ["cough"], []),
     # what a relief said of a group takes in, and a list that goes on past an aside
     ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],
      [("menopausal symptoms", "benefit"), ("headache", "benefit"), ("hot flashes", "benefit"),

@@ -337,6 +337,9 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         return "effect"  # "I stopped it because I was having headaches"
     if because is not None and _STARTED.search(text, sentence.start, because.start()):
         return "use"  # "the doctor added it because I was feeling really fatigued": what it was started for
+    if _EXCEPT.search(text, max(sentence.start, m.start - 24), m.start) \
+            and cues.helped.search(text, sentence.start, m.start):
+        return "use"  # "it alleviated my headaches except for a slight cough": what the relief left
     if _WITHOUT_PRODUCT.match(after):
         return "use"  # "I can't get to sleep without it": what the product makes possible
     if _CAME_BACK.match(after) and _OFF_PRODUCT.search(text, sentence.start, sentence.end):
@@ -618,6 +621,8 @@ _CURED_LATER = re.compile(r"\b(?:saved (?:me|my life)|cured|(?:completely|totall
 # calm my manic thoughts" (not "it seems to help", "it started to help")
 _PURPOSE = re.compile(r"\b(?:in order|so as|prescri\w*|given|meant|intended|designed|trying|tried|hoping|hoped|"
                       r"wanted|want|needed|need)\s+to\s+$", re.IGNORECASE)
+_EXCEPT = re.compile(r"\b(?:except(?:\s+for)?|apart\s+from|other\s+than|but\s+not(?:\s+for)?)\s+"
+                     r"(?:(?:my|the|a|an|some|slight|mild|occasional)\s+)*$", re.IGNORECASE)
 _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s+|after\s+|week\s+|day\s+|"
                     r"month\s+)*(?:\d+|one|two|three|four|five|six|first|second|third|fourth|fifth|last|next|"
                     r"later|recently|now|a\s+(?:few|couple|week|month))\b", re.IGNORECASE)
@@ -802,6 +807,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                 continue
             effects.append(_effect(text, ctx, cues, negated=ctx.negated))
             continue
+        if verdict == "helped" and _EXCEPT.search(text, max(ctx.sentence.start, m.start - 24), m.start):
+            verdict = "nothing"  # "alleviated my symptoms except for a slight cough": the one it left
         if verdict is None:
             model = _model_verdict(text, m, ctx.clause)
             if model in ("helped", "nothing"):
