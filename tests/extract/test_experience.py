@@ -671,6 +671,10 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     # what a relief left out ("except for") it did nothing for
     ("It alleviated my headaches except for a slight cough.", [], [("headache", "benefit"), ("cough", "no_benefit")]),
     ("No side effects except for a slight cough.", ["cough"], []),
+    # a fall in the mention's own words is its verdict; "didn't seem as achey" is a relief, not "didn't seem to help"
+    ("It did lower my BP some.", [], [("hypertension", "benefit")]),
+    ("Some swelling of ankles was reduced and I didn't seem as achey.", [],
+     [("ankle swelling", "benefit"), ("ache", "benefit")]),
     # what a relief said of a group takes in, and a list that goes on past an aside
     ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],
      [("menopausal symptoms", "benefit"), ("headache", "benefit"), ("hot flashes", "benefit"),

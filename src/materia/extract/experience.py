@@ -807,6 +807,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                 continue
             effects.append(_effect(text, ctx, cues, negated=ctx.negated))
             continue
+        if verdict is None and m.name in lay.lay_grammar().treated_when_lowered and _FELL.search(text, m.start, m.end) \
+                and not _TOO_FAR.search(text, m.start, min(m.end + 20, ctx.clause.end)):
+            verdict = "helped"  # "it did lower my BP some": the fall is in the mention's own words
         if verdict == "helped" and _EXCEPT.search(text, max(ctx.sentence.start, m.start - 24), m.start):
             verdict = "nothing"  # "alleviated my symptoms except for a slight cough": the one it left
         if verdict is None:
