@@ -695,6 +695,8 @@ def test_experience_what_the_product_kept_away_and_how_the_writer_said_it(
     ("Dry eyes and lips, tingling in the hands/feet.", ["Dry eyes and lips", "tingling in the hands/feet"]),
     ("A rash on my back, stomach cramps, a sore throat and stomach ache.",
      ["rash on my back", "stomach cramps", "sore throat", "stomach ache"]),
+    # how much or in what bouts a complaint came is part of its span
+    ("I had a little bit of sensitivity and bouts of diarrhoea.", ["little bit of sensitivity", "bouts of diarrhoea"]),
     # the words that open a list item are not the complaint's
     ("Began with huge clots and now minor spotting.", ["huge clots", "minor spotting"]),
     # an adverb made of a degree word is a degree word

@@ -41,6 +41,8 @@ _SINGULAR = {"feet": "foot", "teeth": "tooth", "calves": "calf"}
 _PART_HEADS = frozenset({"area", "areas", "region", "tips", "tip", "joint", "joints", "muscles", "muscle", "bone",
                          "bones", "skin", "line", "lines"})
 _EPISODES = frozenset({"attack", "attacks", "episode", "episodes", "spell", "spells", "fit", "fits", "bout", "bouts"})
+_AMOUNT_OF = frozenset({"bit", "tons", "ton", "lots", "lot", "alot", "amounts", "amount", "bouts", "bout", "episodes",
+                        "episode", "phase", "phases", "feeling", "feelings"})
 _PLACE = frozenset({"of", "around", "in", "on", "under", "behind", "at"})
 _FEEL = frozenset({"feel", "felt", "feeling", "feels", "feelin"})
 _SENTENCE_END = re.compile(r"[.!?;\n]")
@@ -674,6 +676,10 @@ def _widen(toks: _Tokens, i: int, j: int, left_limit: int, right_limit: int, kin
     """Take in degree words on the left ("bit drowsy") and a body part on the right ("pain in my knees")."""
     words, text = toks.words, toks.text
     if kind != "benefit":
+        # how much or in what bouts: "bit of drowsiness", "tons of breakthrough bleeding", "bouts of diarrhoea",
+        # "feelings of unworthiness"
+        if i - 2 > left_limit and words[i - 1] == "of" and words[i - 2] in _AMOUNT_OF and toks.joined(i - 2, i):
+            i -= 2
         k = 0
         # degree words and the body part the symptom is of: "bit drowsy", "severe skin irritation"
         while k < 3 and i - 1 > left_limit and toks.joined(i - 1, i) \
