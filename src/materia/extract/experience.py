@@ -202,6 +202,10 @@ _NO_VERDICT = re.compile(r"\bthan\s+(?:normal|usual|ever|before)\b|"
 _OTHER_REMEDY = re.compile(r"\b(?:with|by) (?:the )?(?:use of|applying|drinking|eating)\b(?! (?:it|this|these|them|"
                            r"the (?:pills?|medications?|medicine|drug|product|supplement|cream|gel|ointment))\b)",
                            re.IGNORECASE)
+# a change of the writer's own habits, whose result a sentence may judge instead of the product's
+_OWN_CHANGE = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:cut\s*back|cut\s+down|cut\s+out|gave\s+up|quit|stopped|avoided|"
+                         r"reduced|changed\s+my\s+diet)\s+(?:on\s+)?(?:the\s+|my\s+)?(?:coffee|caffeine|alcohol|"
+                         r"drinking|smoking|sugar|salt|dairy|gluten|eating|soda|fried|spicy|fatty)\b", re.IGNORECASE)
 _CAUSED = re.compile(r"\b(?:made|make|makes|making|gave|give|gives|caused|causes|causing|since (?:taking|starting|i)|"
                      r"from (?:it|this|them)|after (?:taking|starting)|on (?:it|this)|while (?:taking|on)|"
                      r"product|pills?|medication|drug|supplement)\b", re.IGNORECASE)
@@ -520,6 +524,8 @@ def _chunk_verdict(chunk: str) -> Verdict | None:
     if _WORSE.search(chunk):
         # the product made it worse, not the condition running its course ("my arthritis getting worse")
         return "worse" if _CAUSED.search(chunk) or _WORSENED_MINE.search(chunk) else None
+    if _OWN_CHANGE.search(chunk):
+        return None  # "I cut back on the coffee and did not notice a difference": a verdict on the writer's change
     if cues.no_benefit.search(chunk):
         return "nothing"
     chunk = _NO_VERDICT.sub(" ", chunk)
@@ -812,6 +818,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             verdict = "helped"  # "it did lower my BP some": the fall is in the mention's own words
         if verdict == "helped" and _EXCEPT.search(text, max(ctx.sentence.start, m.start - 24), m.start):
             verdict = "nothing"  # "alleviated my symptoms except for a slight cough": the one it left
+        if verdict is None and _OWN_CHANGE.search(text, ctx.sentence.start, ctx.sentence.end):
+            continue  # what the sentence judges is the writer's change of habit, not the product
         if verdict is None:
             model = _model_verdict(text, m, ctx.clause)
             if model in ("helped", "nothing"):
