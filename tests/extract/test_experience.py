@@ -678,6 +678,9 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
      [("ankle swelling", "benefit"), ("ache", "benefit")]),
     # a verdict on the writer's own change of habits is none on the product (seen on the atorvastatin page)
     ("I cutback on the coffee and did not notice a difference in stomach issues.", [], []),
+    # a body part after a word of place is where, not a goal; a goal's word used as a verb with an object is no goal
+    ("My wrinkles around my eyes were noticeably improving.", [], [("periorbital wrinkles", "benefit")]),
+    ("I went back to using benzoyl peroxide to try to calm down the acne.", [], [("acne", "benefit")]),
     # what a relief said of a group takes in, and a list that goes on past an aside
     ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],
      [("menopausal symptoms", "benefit"), ("headache", "benefit"), ("hot flashes", "benefit"),

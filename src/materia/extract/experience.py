@@ -629,6 +629,8 @@ _PURPOSE = re.compile(r"\b(?:in order|so as|prescri\w*|given|meant|intended|desi
                       r"wanted|want|needed|need)\s+to\s+$", re.IGNORECASE)
 _EXCEPT = re.compile(r"\b(?:except(?:\s+for)?|apart\s+from|other\s+than|but\s+not(?:\s+for)?)\s+"
                      r"(?:(?:my|the|a|an|some|slight|mild|occasional)\s+)*$", re.IGNORECASE)
+_PLACE_BEFORE = re.compile(r"\b(?:around|under|near|behind|above|below|between)\s+(?:my|the|his|her|both)\s+$",
+                           re.IGNORECASE)
 _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s+|after\s+|week\s+|day\s+|"
                     r"month\s+)*(?:\d+|one|two|three|four|five|six|first|second|third|fourth|fifth|last|next|"
                     r"later|recently|now|a\s+(?:few|couple|week|month))\b", re.IGNORECASE)
@@ -745,7 +747,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             # tested, neither had nor treated (unless the writer judges a condition's results: "bringing the thyroid
             # test results into the normal range")
             continue
-        place = _PART_OF.match(text, m.core.end) and core_words(text, m) in cues.body_parts  # "the back of my hands"
+        # "the back of my hands", "wrinkles around my eyes": a place, no goal
+        place = core_words(text, m) in cues.body_parts and (
+            _PART_OF.match(text, m.core.end) or _PLACE_BEFORE.search(text, max(0, m.start - 16), m.start))
         if everyday and ((ctx.role is None and in_clause is None) or place
                          or _ADVERB_BACK.search(text, max(0, m.start - 12), m.end)):
             # "lips", "skin", "sleep": a goal only where the writer says so ("good for my skin"); "went back to the

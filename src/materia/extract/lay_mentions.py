@@ -237,6 +237,9 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
     # "wiped out the pain": a verb done to something, not the writer's state ("I was wiped out"); "cutting the pills
     # in half", "strength train": what the writer did, not a complaint or a goal
     hits = [h for h in named + described if not _done_to_something(toks, h[1]) and not _an_activity(toks, h[1])
+            # "calm down the acne": a goal's word as a verb with its object
+            and not (h[3] == "benefit" and h[1] + 1 < len(toks.words) and toks.joined(h[1], h[1] + 1)
+                     and _done_to_something(toks, h[1] + 1))
             and not _weary_of(toks, h[1]) and not _in_a_routine(toks, h[0])]
     # the longest first, the vocabulary's on a tie; then in text order
     hits.sort(key=lambda h: (h[0] - h[1], h[4], h[0]))
@@ -369,7 +372,7 @@ _QUITE = frozenset({"total", "complete", "absolute", "real", "living", "bit", "o
 def _done_to_something(toks: _Tokens, j: int) -> bool:
     """Whether a phrase ending at word j with a particle ("wiped out", "knocked out") has an object after it."""
     words = toks.words
-    return words[j] in _PARTICLES and j + 1 < len(words) and words[j + 1] in _OBJECT_START and toks.joined(j, j + 1)
+    return j + 1 < len(words) and words[j] in _PARTICLES and words[j + 1] in _OBJECT_START and toks.joined(j, j + 1)
 
 
 def _weary_of(toks: _Tokens, j: int) -> bool:
