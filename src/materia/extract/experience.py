@@ -171,7 +171,10 @@ _NEW_CLAUSE = re.compile(rf"[;:]|,\s*(?:{_PERSONS}|it|this|that|the|our)\b", re.
 # what a use cue never reaches over: a verb or a subject, the start of a clause of its own
 _GAP_CLAUSE = re.compile(r"\b(?:i|he|she|we|they|is|was|were|are|am|be|been|has|have|had|include[sd]?|including)\b",
                          re.IGNORECASE)
-_EXCEPT = re.compile(r"\b(?:except|aside|apart|other than|besides)\s*$", re.IGNORECASE)
+# what a statement leaves out: no purpose ("none except for slight tiredness"), no relief ("alleviated my
+# symptoms except for a slight cough")
+_EXCEPT = re.compile(r"\b(?:except|aside|apart|other\s+than|besides)(?:\s+(?:for|from))?\s*"
+                     r"(?:(?:my|the|a|an|some|slight|mild|occasional)\s+)*$", re.IGNORECASE)
 _CAUSE = re.compile(r"(?:due to|because of)(?: my)?", re.IGNORECASE)
 _RAISED = re.compile(r"\b(?:increas\w*|higher|raise[sd]?|raising|elevat\w*|greater)\b", re.IGNORECASE)
 _FOR_WHOM = re.compile(r"\s*(?:me|us|him|her|them|myself)\b", re.IGNORECASE)
@@ -627,8 +630,6 @@ _CURED_LATER = re.compile(r"\b(?:saved (?:me|my life)|cured|(?:completely|totall
 # calm my manic thoughts" (not "it seems to help", "it started to help")
 _PURPOSE = re.compile(r"\b(?:in order|so as|prescri\w*|given|meant|intended|designed|trying|tried|hoping|hoped|"
                       r"wanted|want|needed|need)\s+to\s+$", re.IGNORECASE)
-_EXCEPT = re.compile(r"\b(?:except(?:\s+for)?|apart\s+from|other\s+than|but\s+not(?:\s+for)?)\s+"
-                     r"(?:(?:my|the|a|an|some|slight|mild|occasional)\s+)*$", re.IGNORECASE)
 _PLACE_BEFORE = re.compile(r"\b(?:around|under|near|behind|above|below|between)\s+(?:my|the|his|her|both)\s+$",
                            re.IGNORECASE)
 _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s+|after\s+|week\s+|day\s+|"
