@@ -54,3 +54,26 @@ def test_exported_members_cover_every_public_definition(name: str) -> None:
     defined = {n for n, v in vars(module).items()
                if not n.startswith("_") and (inspect.isclass(v) or inspect.isfunction(v)) and v.__module__ == name}
     assert defined - set(module.__all__) == set()
+
+
+def test_no_module_binds_a_top_level_name_twice() -> None:
+    """A constant, function or class defined twice at the top of a module: the second silently replaces the first
+    for every use, the first's too (two `_EXCEPT` patterns in extract/experience.py once did)."""
+    import ast
+    from collections import Counter
+    from pathlib import Path
+
+    package = Path(importlib.import_module("materia").__file__).parent
+    twice = {}
+    for path in sorted(package.rglob("*.py")):
+        names: Counter[str] = Counter()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names[node.name] += 1
+        bound = sorted(n for n, count in names.items() if count > 1 and n not in ("__all__",))
+        if bound:
+            twice[str(path.relative_to(package))] = bound
+    assert twice == {}
