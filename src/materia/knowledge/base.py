@@ -42,7 +42,6 @@ from materia.knowledge.summaries import HEAD, MONOGRAPH, SECTION_CHUNK, summary_
 from materia.lexicons.drugs import drug_canonicals
 from materia.lexicons.substances import substances as curated_substances
 from materia.store import DocumentMatch, HistoryEntry, QueryBudget, Reader, Snippet
-from materia.store.read import SummarySources
 from materia.store.search import COUNTED
 
 T = TypeVar("T")
@@ -51,7 +50,6 @@ SEARCH_SECONDS = 2.0  # a search's time limit when the caller gives none (the we
 SEARCH_POOL = 1000  # most statements (and documents) ranked per search: deeper pages need narrower words
 MAX_NAMED = 10  # most substances a search lists by name
 SUMMARIES_PER_COMMIT = 64  # summaries stored per write transaction after an ingest (a commit costs a sync)
-SUMMARIES_PER_READ = 8  # substances whose sources are read together (their items are held at once)
 SummaryTask = tuple[str, tuple[str, ...]]  # a substance whose summary to build, and its other names
 BuiltSummary = tuple[str, int, dict[str, bytes], tuple[str, ...]]  # substance, generation, parts, other names
 
@@ -86,13 +84,6 @@ def substance_aliases(substances: Collection[str], titled: Iterable[tuple[str, s
             head = headline_name(title)
             out[substance] |= {normalise_substance(n) for n in (head, *resolve_name(head).names)}
     return {s: {a for a in names if a and a != normalise_substance(s) and len(a) <= 200} for s, names in out.items()}
-
-
-def _summary(substance: str, sources: SummarySources, aliases: Iterable[str] | None) -> tuple[int, dict[str, bytes]]:
-    """The summary parts of `substance` built from its sources, and the generation they are of."""
-    generation, documents, items = sources
-    m = monograph_rules.build(substance, documents, items, interaction_rules.of_substance(substance, items))
-    return generation, summary_rules.parts(m, aliases or ())
 
 
 class LruCache:
@@ -290,7 +281,9 @@ class KnowledgeBase:
 
     def _build_summary(self, substance: str, aliases: Iterable[str] | None) -> tuple[int, dict[str, bytes]]:
         """The summary parts of a stored substance and the generation of the data they were built from."""
-        return _summary(substance, self.store.summary_sources([substance])[substance], aliases)
+        generation, documents, items = self.store.summary_sources(substance)
+        m = monograph_rules.build(substance, documents, items, interaction_rules.of_substance(substance, items))
+        return generation, summary_rules.parts(m, aliases or ())
 
     def stale_summaries(self, substances: Iterable[str] | None = None) -> list[SummaryTask]:
         """The summaries to rebuild, each a substance with the other names to store with it: those of
@@ -304,16 +297,8 @@ class KnowledgeBase:
 
     def build_summaries(self, tasks: Iterable[SummaryTask]) -> list[BuiltSummary]:
         """Each task's summary parts, with the generation of the data they were built from (reads only:
-        worker processes build them in parallel, the one writer stores them). The sources of SUMMARIES_PER_READ
-        substances are read at a time, each kind with one query."""
-        todo = list(tasks)
-        built: list[BuiltSummary] = []
-        for start in range(0, len(todo), SUMMARIES_PER_READ):
-            group = todo[start:start + SUMMARIES_PER_READ]
-            sources = self.store.summary_sources([substance for substance, _ in group])
-            built += [(substance, *_summary(substance, sources[substance], aliases), aliases)
-                      for substance, aliases in group]
-        return built
+        worker processes build them in parallel, the one writer stores them)."""
+        return [(substance, *self._build_summary(substance, aliases), aliases) for substance, aliases in tasks]
 
     def store_summaries(self, built: Sequence[BuiltSummary]) -> None:
         """Store built summaries, one write transaction for all; one whose documents changed since it was

@@ -100,16 +100,17 @@ def generations(conn: Connection, substances: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def _items(conn: Connection, substances: Sequence[str], categories: Iterable[str] | None = None) -> list[StoredItem]:
-    """Reader.items of each of `substances`, on `conn`: one query for them all, in document then text order
-    (the items of several substances interleaved; each substance's in the order a query of its own gives)."""
-    wanted, params = in_list("substance", substances)
-    where, params = f"i.substance IN {wanted}", params | {"per_key": ITEMS_PER_KEY}
+def _items(conn: Connection, substance: str, categories: Iterable[str] | None = None,
+           huge: Sequence[int] | None = None) -> list[StoredItem]:
+    """Reader.items, on `conn`; `huge`, when the caller knows them, are the ids of the substance's documents
+    with over HUGE_DOCUMENT_ITEMS items (else they are queried)."""
+    where, params = "i.substance = :substance", {"substance": substance, "per_key": ITEMS_PER_KEY}
     if categories is not None:
-        of, of_categories = in_list("category", categories)
-        where, params = f"{where} AND i.category IN {of}", params | of_categories
-    huge = [doc_id for (doc_id,) in conn.rows(f"SELECT id FROM documents WHERE substance IN {wanted} AND n_items > :n",
-                                              params | {"n": HUGE_DOCUMENT_ITEMS})]
+        wanted, of_categories = in_list("category", categories)
+        where, params = f"{where} AND i.category IN {wanted}", params | of_categories
+    if huge is None:
+        huge = [doc_id for (doc_id,) in conn.rows("SELECT id FROM documents WHERE substance = :s AND n_items > :n",
+                                                  {"s": substance, "n": HUGE_DOCUMENT_ITEMS})]
     if huge:
         ids, of_huge = in_list("huge", huge)
         where, params = (f"{where} AND (i.document_id NOT IN {ids} OR i.id IN (SELECT id FROM ("
@@ -129,15 +130,10 @@ def _stored_items(conn: Connection, sql: str, params: dict[str, Any]) -> list[St
     return out
 
 
-def _documents(conn: Connection, substances: Sequence[str] | None) -> list[DocumentInfo]:
-    """The documents about any of `substances` (None: every document), in source order."""
-    wanted, params = in_list("s", substances or ())
-    of_substances = f" WHERE d.substance IN {wanted}" if substances is not None else ""
+def _documents(conn: Connection, substance: str | None) -> list[DocumentInfo]:
+    of_substance = " WHERE d.substance = :s" if substance is not None else ""
     return [_info(row) for row in conn.rows(
-        f"SELECT {_INFO} FROM documents d{of_substances} ORDER BY d.source, d.text_offset, d.id", params)]
-
-
-SummarySources = tuple[int, list[DocumentInfo], list[StoredItem]]  # a substance's generation, documents, items
+        f"SELECT {_INFO} FROM documents d{of_substance} ORDER BY d.source, d.text_offset, d.id", {"s": substance})]
 
 
 class Reader(ABC):
@@ -217,23 +213,18 @@ class Reader(ABC):
         document (over HUGE_DOCUMENT_ITEMS items), only the first ITEMS_PER_KEY of each category, name and
         stance (it is one source, cited a few times), so a summary of a 40 MB text does not read them all."""
         with self.reading() as conn:
-            return _items(conn, [substance], categories)
+            return _items(conn, substance, categories)
 
-    def summary_sources(self, substances: Sequence[str]) -> dict[str, SummarySources]:
-        """What the summary of each of `substances` is built from, read in one transaction with a query of each
-        kind for them all (four queries per substance were a third of what building its summary cost): its
-        generation, its documents and its items (as `documents` and `items` read them)."""
-        wanted = list(dict.fromkeys(substances))
+    def summary_sources(self, substance: str) -> tuple[int, list[DocumentInfo], list[StoredItem]]:
+        """What a summary of `substance` is built from, read in one transaction (one connection, not one per read):
+        its generation, its `documents` and its `items` (the huge documents among them known from `documents`).
+        The generation first: data newer than it (PostgreSQL reads what commits meanwhile) only makes the summary
+        look stale, never older data current."""
         with self.reading() as conn:
-            current = generations(conn, wanted)
-            documents = _documents(conn, wanted)
-            items = _items(conn, wanted)
-        out: dict[str, SummarySources] = {s: (current.get(s, 0), [], []) for s in wanted}
-        for info in documents:
-            out[str(info.substance)][1].append(info)
-        for item in items:
-            out[str(item.substance)][2].append(item)
-        return out
+            built_from = generation(conn, substance)
+            documents = _documents(conn, substance)
+            huge = [d.id for d in documents if d.n_items > HUGE_DOCUMENT_ITEMS]
+            return built_from, documents, _items(conn, substance, huge=huge)
 
     def interactions(self, parties: Iterable[str]) -> list[StoredItem]:
         """Interaction items of any document naming one of `parties` (compared case-insensitively) as
@@ -249,7 +240,7 @@ class Reader(ABC):
 
     def documents(self, substance: str | None = None) -> list[DocumentInfo]:
         with self.reading() as conn:
-            return _documents(conn, None if substance is None else [substance])
+            return _documents(conn, substance)
 
     def document(self, doc_id: int) -> tuple[DocumentInfo, str, str, list[StoredItem]]:
         """(info, format, text, items) of one document; NotFoundError if there is none."""
