@@ -384,10 +384,9 @@ def _insert_documents(s: Session, documents: Sequence[Prepared], now: datetime) 
     """Insert the rows of new documents, in order, with one statement (a statement per document, each firing
     documents_fts's trigger, was a fifth of what the writer spent storing 1,000 monographs): their ids, read back
     by source and record, by id() of each Prepared."""
-    rows = [{"source": x.document.source, "record": x.document.record or "", **_document_values(x, len(x.records), now)}
-            for x in documents]
-    columns = tuple(rows[0]) if rows else ()
-    _insert_rows(s, DOCUMENTS, columns, [tuple(row.values()) for row in rows])
+    values = [{"source": x.document.source, "record": x.document.record or "",
+               **_document_values(x, len(x.records), now)} for x in documents]
+    _insert_rows(s, DOCUMENTS, tuple(values[0]) if values else (), [tuple(row.values()) for row in values])
     rows = _stored_rows(s, [x.document.source for x in documents])
     return {id(x): rows[x.document.source][x.document.record or ""].id for x in documents}
 

@@ -57,7 +57,8 @@ def in_list(name: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
     return "(" + (", ".join(f":{p}" for p in params) or "NULL") + ")", params
 
 
-_SCAN = json.JSONDecoder().scan_once  # the C scanner json.loads ends in, without its two frames and two regexes
+# the C scanner json.loads ends in, without its two frames and two regexes
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def json_loads(data: str | bytes) -> Any:
