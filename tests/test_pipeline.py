@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 import os
 import re
 from pathlib import Path
@@ -94,6 +95,24 @@ def test_pipeline_ingest_stores_one_source_however_named(zinc: Path, tmp_path: P
         again = ingest(store, [str(zinc), str(tmp_path) + "//a//zinc.md"], Settings.from_env({}))
         assert again.unchanged == (str(zinc),) and not again.added
         assert [d.source for d in store.documents()] == [str(zinc.resolve())]
+
+
+def test_pipeline_ingest_spares_the_collector_its_heap_only_while_it_runs(zinc: Path, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    """The heap is frozen for the ingest and unfrozen after; a freeze made by someone else is left alone."""
+    during: list[int] = []
+    real = pipeline.expand_paths
+    monkeypatch.setattr(pipeline, "expand_paths", lambda paths: during.append(gc.get_freeze_count()) or real(paths))
+    with connect(str(tmp_path / "kb.sqlite")) as store:
+        assert ingest(store, [str(zinc)], Settings.from_env({})).ok
+        assert during[0] > 0 and gc.get_freeze_count() == 0
+        gc.freeze()
+        try:
+            kept = gc.get_freeze_count()
+            ingest(store, [str(zinc)], Settings.from_env({}))
+            assert gc.get_freeze_count() == kept
+        finally:
+            gc.unfreeze()
 
 
 def test_pipeline_ingest_reports_a_store_failure_per_file_and_goes_on(zinc: Path, tmp_path: Path,

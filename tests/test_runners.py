@@ -2,6 +2,7 @@
 (`dask scheduler` and two `dask worker` processes on 127.0.0.1) ingests every file once."""
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import subprocess
@@ -41,6 +42,19 @@ def test_runners_in_process_and_pool_run_every_item_once() -> None:
     pool = Pool(2)
     try:
         assert sorted(pool.map(square, range(40))) == [(n, n * n) for n in range(40)]
+    finally:
+        pool.close()
+
+
+def frozen(_: object) -> int:
+    return gc.get_freeze_count()
+
+
+def test_runners_pool_worker_freezes_what_it_holds_once_warm() -> None:
+    """A worker's imports and warm-up are left out of the collector's full sweeps (summaries set them off often)."""
+    pool = Pool(1)
+    try:
+        assert all(n > 0 for _, n in pool.map(frozen, range(2)))
     finally:
         pool.close()
 

@@ -14,6 +14,7 @@ A worker that dies (killed, out of memory) costs the items it held: each is yiel
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -60,6 +61,9 @@ def _start_worker(warm: Callable[[], object] | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the orchestrator's to handle, once
     if warm is not None:
         warm()
+    # What the worker holds now (its imports, what `warm` loaded) lives as long as it does: frozen, the garbage
+    # collector's full sweeps, which work that keeps many objects alive a while sets off often, no longer walk it
+    gc.freeze()
 
 
 class Pool:

@@ -42,6 +42,7 @@ def _load() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     return canon, parents
 
 
+@lru_cache(maxsize=1 << 16)  # a summary asks for every use and effect named: the same few names, thousands of times
 def canonical(name: str) -> str:
     """The hierarchy's name for `name` (or its normalised self); a trailing plural 's' is forgiven."""
     canon, _ = _load()

@@ -5,16 +5,18 @@ It stores what it is given; reading and extracting files is materia.pipeline's j
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import itertools
 import json
 import operator
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import Connection as SqlConnection
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
@@ -46,7 +48,7 @@ from materia.store import summaries
 from materia.store.models import Base, DocumentRow, ItemRow
 from materia.store.read import MIGRATIONS, Reader, generations, latest_revision
 from materia.store.serialise import ItemRecord, Prepared, content_key, json_column, prepare
-from materia.store.sql import Connection, Row
+from materia.store.sql import Connection, Row, json_loads
 from materia.types import Document, Extraction, Span
 
 T = TypeVar("T")
@@ -56,6 +58,9 @@ _INSERTED = "materia.inserted"  # Session.info: ids of documents whose rows are 
 _QUEUED = "materia.queued"  # Session.info: item and history rows a write transaction inserts before it commits
 SQLITE_ROWS_PER_INSERT = 500  # rows of one INSERT statement on SQLite (fewer when its columns would pass its limit)
 DOCUMENTS, ITEMS, HISTORY = (Base.metadata.tables[t] for t in ("documents", "items", "history"))  # writes (Core)
+ITEM_COLUMNS = ("document_id", "category", "substance", "name", "stance", "evidence", "key", "digest", "text",
+                "payload", "span_start", "span_end")
+HISTORY_COLUMNS = ("source", "record", "item_key", "change", "at", "document_id", "substance", "item", "before")
 
 
 def _url(url_or_path: str) -> str:
@@ -128,7 +133,7 @@ def connect(url_or_path: str) -> Store:
     """Open the knowledge base at `url_or_path` and bring its schema up to date."""
     url = _url(url_or_path)
     try:
-        engine = create_engine(url, future=True)
+        engine = create_engine(url, future=True, json_deserializer=json_loads)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
@@ -160,8 +165,10 @@ def _stored_item(item: ItemRecord, offset: int) -> _JsonText:
     Written here, key by key, as json_column writes the object (encoding a dict per item was a tenth of what the
     writer spent); the payload as the worker encoded it, or encoded here when read back from the store."""
     payload = item.payload_json if item.payload_json is not None else json_column(item.held_payload or {})
-    return _JsonText(f'{{"category":{_string(item.category)},"name":{_string(item.name)},'
-                     f'"stance":{_string(item.stance)},"evidence":{_string(item.evidence)},"text":{_string(item.text)},'
+    # category, name and text are never None (NOT NULL columns, and so made): encoded without _string's check
+    return _JsonText(f'{{"category":{encode_basestring(item.category)},"name":{encode_basestring(item.name)},'
+                     f'"stance":{_string(item.stance)},"evidence":{_string(item.evidence)},'
+                     f'"text":{encode_basestring(item.text)},'
                      f'"span":[{item.span.start + offset},{item.span.end + offset}],"payload":{payload}}}')
 
 
@@ -170,15 +177,17 @@ def _string(value: str | None) -> str:
     return "null" if value is None else encode_basestring(value)
 
 
-def _queue_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert `rows` before the transaction commits (or reads items), with the rows of its other documents:
-    on SQLite, the fewer the statements, the fewer times items_fts writes what its trigger gathered."""
-    s.info.setdefault(_QUEUED, {}).setdefault(table, []).extend(rows)
+def _queue_rows(s: Session, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Insert `rows` (values of `columns`) before the transaction commits (or reads items), with the rows of its
+    other documents: on SQLite, the fewer the statements, the fewer times items_fts writes what its trigger
+    gathered."""
+    if rows:
+        s.info.setdefault(_QUEUED, {}).setdefault((table, columns), []).extend(rows)
 
 
 def _insert_queued(s: Session) -> None:
-    for table, rows in s.info.pop(_QUEUED, {}).items():
-        _insert_rows(s, table, rows)
+    for (table, columns), rows in s.info.pop(_QUEUED, {}).items():
+        _insert_rows(s, table, columns, rows)
 
 
 def _stored_records(s: Session, document_id: int) -> list[ItemRecord]:
@@ -191,8 +200,9 @@ def _stored_records(s: Session, document_id: int) -> list[ItemRecord]:
                        r.payload, r.digest) for r in rows]
 
 
-def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows of one shape through the driver: COPY on PostgreSQL (measured: an eighth of
+def _insert_rows(s: Session, table: Table, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert many rows of one shape (values of `columns`, as tuples: a dict per row, and taking each apart again,
+    was a tenth of what the writer spent) through the driver: COPY on PostgreSQL (measured: an eighth of
     executemany's client CPU and wall time for a document's items), multi-row INSERTs on SQLite (SQLAlchemy's
     processing of each row's parameters was a third of the writer's CPU in a large ingest; one statement per
     row, with items_fts's trigger, half of what SQLite spent storing 1,000 monographs), SQLAlchemy's
@@ -202,25 +212,17 @@ def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     connection = s.connection()
     dialect = connection.dialect.name
     if dialect not in ("postgresql", "sqlite"):  # SQLAlchemy encodes JSON columns itself
-        connection.execute(insert(table), [{c: json.loads(v) if isinstance(v, _JsonText) else v for c, v in row.items()}
-                                           for row in rows])
+        connection.execute(insert(table), [{c: json.loads(v) if isinstance(v, _JsonText) else v
+                                            for c, v in zip(columns, row, strict=True)} for row in rows])
         return
-    columns = list(rows[0])
-    as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
-    as_time = {c.name for c in table.columns if isinstance(c.type, DateTime)} if dialect == "sqlite" else set()
-    as_date = {c.name for c in table.columns if isinstance(c.type, Date)} if dialect == "sqlite" else set()
-
-    def values(column: str) -> list[Any]:  # a column at a time: a call per column, not per value
-        found = [row[column] for row in rows]
-        if column in as_json:
-            return [v if v is None or isinstance(v, _JsonText) else json_column(v) for v in found]
-        if column in as_time:  # as SQLAlchemy's SQLite DateTime stores it, so it reads it back
-            return [v if v is None else v.isoformat(" ", "microseconds") for v in found]
-        if column in as_date:
-            return [v if v is None else v.isoformat() for v in found]
-        return found
-
-    table_rows = list(zip(*(values(c) for c in columns), strict=True))
+    convert = _converters(table, dialect)
+    table_rows: Sequence[tuple[Any, ...]] = rows
+    if any(c in convert for c in columns):  # a column at a time: a call per column, not per value
+        by_column = list(zip(*rows, strict=True))
+        for i, column in enumerate(columns):
+            if column in convert:
+                by_column[i] = tuple(convert[column](by_column[i]))
+        table_rows = list(zip(*by_column, strict=True))
     quoted = ", ".join(f'"{c}"' for c in columns)  # "key", "text", "before" are words of SQL
     driver = connection.connection.driver_connection
     assert driver is not None  # a live connection inside the transaction
@@ -231,7 +233,7 @@ def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
             limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
             per = max(1, min(SQLITE_ROWS_PER_INSERT, limit // len(columns)))
             one_row = "(" + ", ".join("?" * len(columns)) + ")"
-            for start in range(0, len(rows), per):
+            for start in range(0, len(table_rows), per):
                 chunk = table_rows[start:start + per]
                 driver.execute(f"INSERT INTO {table.name} ({quoted}) VALUES {', '.join([one_row] * len(chunk))}",
                                list(itertools.chain.from_iterable(chunk)))
@@ -241,6 +243,37 @@ def _insert_rows(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
                 copy.write_row(row)
     except connection.dialect.loaded_dbapi.Error as exc:
         raise StoreError(f"could not store: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
+
+
+def _json_texts(found: Iterable[Any]) -> list[Any]:
+    return [v if v is None or isinstance(v, _JsonText) else json_column(v) for v in found]
+
+
+def _time_texts(found: Iterable[datetime | None]) -> list[str | None]:
+    """Times as SQLAlchemy's SQLite DateTime stores them (so it reads them back), each distinct one written once
+    (a transaction's history rows share one time)."""
+    texts: dict[datetime, str] = {}
+    return [None if v is None else texts.get(v) or texts.setdefault(v, v.isoformat(" ", "microseconds"))
+            for v in found]
+
+
+def _date_texts(found: Iterable[date | None]) -> list[str | None]:
+    return [None if v is None else v.isoformat() for v in found]
+
+
+@functools.cache
+def _converters(table: Table, dialect: str) -> dict[str, Callable[[Iterable[Any]], list[Any]]]:
+    """How the values of a column of `table` are handed to the driver, by column, where they need converting:
+    JSON columns as JSON text; on SQLite, times and dates as ISO text."""
+    out: dict[str, Callable[[Iterable[Any]], list[Any]]] = {}
+    for c in table.columns:
+        if isinstance(c.type, JSON):
+            out[c.name] = _json_texts
+        elif isinstance(c.type, DateTime) and dialect == "sqlite":
+            out[c.name] = _time_texts
+        elif isinstance(c.type, Date) and dialect == "sqlite":
+            out[c.name] = _date_texts
+    return out
 
 
 def _check_file(source: str, sha256: str, extractions: Sequence[Extraction | Prepared]) -> None:
@@ -351,8 +384,9 @@ def _insert_documents(s: Session, documents: Sequence[Prepared], now: datetime) 
     """Insert the rows of new documents, in order, with one statement (a statement per document, each firing
     documents_fts's trigger, was a fifth of what the writer spent storing 1,000 monographs): their ids, read back
     by source and record, by id() of each Prepared."""
-    _insert_rows(s, DOCUMENTS, [{"source": x.document.source, "record": x.document.record or "",
-                                 **_document_values(x, len(x.records), now)} for x in documents])
+    values = [{"source": x.document.source, "record": x.document.record or "",
+               **_document_values(x, len(x.records), now)} for x in documents]
+    _insert_rows(s, DOCUMENTS, tuple(values[0]) if values else (), [tuple(row.values()) for row in values])
     rows = _stored_rows(s, [x.document.source for x in documents])
     return {id(x): rows[x.document.source][x.document.record or ""].id for x in documents}
 
@@ -390,6 +424,15 @@ class _Matching:
         return out
 
 
+_BIND = re.compile(r"(?<![:\w\x5c]):(\w+)(?![:\w])")  # a :name parameter, as SQLAlchemy's text() finds one
+
+
+@functools.lru_cache(maxsize=1024)
+def _pyformat(sql: str) -> str:
+    """SQL text with :name parameters as a pyformat driver (psycopg) takes it: %(name)s, a literal % doubled."""
+    return _BIND.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
 class EngineConnection:
     """A Connection (store/sql.py) over a connection of SQLAlchemy's."""
 
@@ -405,7 +448,20 @@ class EngineConnection:
         return self.connection.connection.driver_connection
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        return list(self.connection.execute(text(sql), dict(params or {})).tuples())
+        # SQLite and PostgreSQL: the SQL as their driver takes it, its rows as the driver's tuples (compiling a text
+        # construct and making a Row of each row cost more than the query of a summary's few hundred items)
+        if self.dialect == "sqlite":
+            result = self.connection.exec_driver_sql(sql, dict(params or {}))
+        elif self.dialect == "postgresql":
+            result = self.connection.exec_driver_sql(_pyformat(sql), dict(params or {}))
+        else:
+            return [tuple(row) for row in self.connection.execute(text(sql), dict(params or {}))]
+        try:
+            return list(result.cursor.fetchall())
+        except self.connection.dialect.loaded_dbapi.Error as exc:  # SQLite steps through rows as they are fetched
+            raise DBAPIError.instance(sql, params, exc, self.connection.dialect.loaded_dbapi.Error) from exc
+        finally:
+            result.close()
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
         self.connection.execute(text(sql), dict(params or {}))
@@ -616,25 +672,23 @@ class Store(Reader):
     def _add_items(s: Session, w: _Written, recs: Sequence[ItemRecord]) -> None:
         # Items and their history as plain rows, inserted in bulk: the ORM's unit of work per item was most
         # of the cost of storing a document.
-        if recs:
-            _queue_rows(s, ITEMS, [
-                {"document_id": w.row.id, "category": r.category, "substance": w.row.substance, "name": r.name,
-                 "stance": r.stance, "evidence": r.evidence, "key": r.key, "digest": r.digest, "text": r.text,
-                 "payload": r.held_payload if r.payload_json is None else _JsonText(r.payload_json),
-                 "span_start": r.span.start, "span_end": r.span.end} for r in recs])
+        doc_id, substance = w.row.id, w.row.substance
+        _queue_rows(s, ITEMS, ITEM_COLUMNS, [
+            (doc_id, r.category, substance, r.name, r.stance, r.evidence, r.key, r.digest, r.text,
+             r.held_payload if r.payload_json is None else _JsonText(r.payload_json), r.span.start, r.span.end)
+            for r in recs])
 
     @staticmethod
     def _add_history(s: Session, w: _Written, changes: Iterable[tuple[str, ItemRecord, ItemRecord | None]],
                      now: datetime) -> None:
         doc = w.document
-        history = [{"source": doc.source, "record": doc.record or "", "item_key": item.key, "change": change,
-                    "at": now, "document_id": w.row.id,
-                    "substance": w.old_substance if change == "removed" else w.row.substance,
-                    "item": _stored_item(item, w.old_offset if change == "removed" else doc.offset),
-                    "before": None if before is None else _stored_item(before, w.old_offset)}
-                   for change, item, before in changes]
-        if history:
-            _queue_rows(s, HISTORY, history)
+        source, record = doc.source, doc.record or ""
+        _queue_rows(s, HISTORY, HISTORY_COLUMNS, [
+            (source, record, item.key, change, now, w.row.id,
+             w.old_substance if change == "removed" else w.row.substance,
+             _stored_item(item, w.old_offset if change == "removed" else doc.offset),
+             None if before is None else _stored_item(before, w.old_offset))
+            for change, item, before in changes])
 
     def put_parts(self, source: str, sha256: str, parts: Iterable[Extraction]) -> str:
         """Store a file of one document whose items come a part at a time (extract.blocks.extract_parts, for a
@@ -681,11 +735,9 @@ class Store(Reader):
         """Delete a document (a record its file no longer has, or a file that is gone), keeping the
         removal of each of its items in the history."""
         items = _stored_records(s, row.id)
-        if items:
-            _queue_rows(s, HISTORY, [
-                {"source": row.source, "record": row.record, "item_key": i.key, "change": "removed", "at": now,
-                 "document_id": row.id, "substance": row.substance, "item": _stored_item(i, row.text_offset),
-                 "before": None} for i in items])
+        _queue_rows(s, HISTORY, HISTORY_COLUMNS, [
+            (row.source, row.record, i.key, "removed", now, row.id, row.substance, _stored_item(i, row.text_offset),
+             None) for i in items])
         connection = s.connection()
         connection.execute(delete(ITEMS).where(ITEMS.c.document_id == row.id))
         connection.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == row.id))
@@ -740,9 +792,9 @@ class Store(Reader):
             for start in range(0, len(names), 500):
                 connection.execute(delete(table).where(table.c.substance.in_(names[start:start + 500])))
         now = _now()
-        _insert_rows(s, summaries.SUMMARIES, [
-            {"substance": substance, "part": part, "generation": built_from, "format": fmt, "body": body,
-             "built_at": now} for substance, (built_from, parts, _) in fresh.items() for part, body in parts.items()])
-        _insert_rows(s, summaries.ALIASES, [{"alias": alias, "substance": substance}
-                                            for substance, aliases in renamed.items() for alias in aliases])
+        _insert_rows(s, summaries.SUMMARIES, ("substance", "part", "generation", "format", "body", "built_at"), [
+            (substance, part, built_from, fmt, body, now)
+            for substance, (built_from, parts, _) in fresh.items() for part, body in parts.items()])
+        _insert_rows(s, summaries.ALIASES, ("alias", "substance"), [
+            (alias, substance) for substance, aliases in renamed.items() for alias in aliases])
         return stored

@@ -100,14 +100,17 @@ def generations(conn: Connection, substances: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def _items(conn: Connection, substance: str, categories: Iterable[str] | None = None) -> list[StoredItem]:
-    """Reader.items, on `conn`."""
+def _items(conn: Connection, substance: str, categories: Iterable[str] | None = None,
+           huge: Sequence[int] | None = None) -> list[StoredItem]:
+    """Reader.items, on `conn`; `huge`, when the caller knows them, are the ids of the substance's documents
+    with over HUGE_DOCUMENT_ITEMS items (else they are queried)."""
     where, params = "i.substance = :substance", {"substance": substance, "per_key": ITEMS_PER_KEY}
     if categories is not None:
         wanted, of_categories = in_list("category", categories)
         where, params = f"{where} AND i.category IN {wanted}", params | of_categories
-    huge = [doc_id for (doc_id,) in conn.rows("SELECT id FROM documents WHERE substance = :s AND n_items > :n",
-                                              {"s": substance, "n": HUGE_DOCUMENT_ITEMS})]
+    if huge is None:
+        huge = [doc_id for (doc_id,) in conn.rows("SELECT id FROM documents WHERE substance = :s AND n_items > :n",
+                                                  {"s": substance, "n": HUGE_DOCUMENT_ITEMS})]
     if huge:
         ids, of_huge = in_list("huge", huge)
         where, params = (f"{where} AND (i.document_id NOT IN {ids} OR i.id IN (SELECT id FROM ("
@@ -214,9 +217,14 @@ class Reader(ABC):
 
     def summary_sources(self, substance: str) -> tuple[int, list[DocumentInfo], list[StoredItem]]:
         """What a summary of `substance` is built from, read in one transaction (one connection, not one per read):
-        its generation, its `documents` and its `items`."""
+        its generation, its `documents` and its `items` (the huge documents among them known from `documents`).
+        The generation first: data newer than it (PostgreSQL reads what commits meanwhile) only makes the summary
+        look stale, never older data current."""
         with self.reading() as conn:
-            return generation(conn, substance), _documents(conn, substance), _items(conn, substance)
+            built_from = generation(conn, substance)
+            documents = _documents(conn, substance)
+            huge = [d.id for d in documents if d.n_items > HUGE_DOCUMENT_ITEMS]
+            return built_from, documents, _items(conn, substance, huge=huge)
 
     def interactions(self, parties: Iterable[str]) -> list[StoredItem]:
         """Interaction items of any document naming one of `parties` (compared case-insensitively) as
