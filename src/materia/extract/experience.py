@@ -205,10 +205,11 @@ _NO_VERDICT = re.compile(r"\bthan\s+(?:normal|usual|ever|before)\b|"
 _OTHER_REMEDY = re.compile(r"\b(?:with|by) (?:the )?(?:use of|applying|drinking|eating)\b(?! (?:it|this|these|them|"
                            r"the (?:pills?|medications?|medicine|drug|product|supplement|cream|gel|ointment))\b)",
                            re.IGNORECASE)
-# a change of the writer's own habits, whose result a sentence may judge instead of the product's
+# a change of the writer's own diet, whose result a sentence may judge instead of the product's (not smoking or
+# drinking: quitting them is what some products are taken for)
 _OWN_CHANGE = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:cut\s*back|cut\s+down|cut\s+out|gave\s+up|quit|stopped|avoided|"
-                         r"reduced|changed\s+my\s+diet)\s+(?:on\s+)?(?:the\s+|my\s+)?(?:coffee|caffeine|alcohol|"
-                         r"drinking|smoking|sugar|salt|dairy|gluten|eating|soda|fried|spicy|fatty)\b", re.IGNORECASE)
+                         r"reduced|changed\s+my\s+diet)\s+(?:on\s+)?(?:the\s+|my\s+)?(?:coffee|caffeine|sugar|salt|"
+                         r"dairy|gluten|soda|fried|spicy|fatty)\b", re.IGNORECASE)
 _CAUSED = re.compile(r"\b(?:made|make|makes|making|gave|give|gives|caused|causes|causing|since (?:taking|starting|i)|"
                      r"from (?:it|this|them)|after (?:taking|starting)|on (?:it|this)|while (?:taking|on)|"
                      r"product|pills?|medication|drug|supplement)\b", re.IGNORECASE)
