@@ -721,3 +721,12 @@ def test_experience_spans_take_in_the_parts_listed_and_the_degree_said(text: str
 def test_experience_adjectives_of_symptom_nouns_name_their_concept(text: str, name: str) -> None:
     assert [e.name for e in read_post(text).effects][:1] == [name]
 
+
+
+def test_experience_a_verdict_taken_from_the_post_cites_the_mentions_own_sentence() -> None:
+    # the post's verdict said of something else is no quote for this condition: its own sentence names it
+    text = "Later they added Adderall as I have also fibromyalgia. This helped the depression and low energy."
+    x = read_post(text)
+    cited = {u.name: text[u.sentence.start:u.sentence.end] for u in x.uses}
+    assert cited["fibromyalgia"] == "Later they added Adderall as I have also fibromyalgia."
+    assert cited["depression"] == "This helped the depression and low energy."

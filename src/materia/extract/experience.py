@@ -832,7 +832,11 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                 verdict = model
             else:
                 verdict, said_in = overall()
-                cited = said_in or ctx.sentence
+                # the post's verdict is cited where it is said of what the post lists ("all three conditions have
+                # improved"); said of something else ("this helped the depression"), the mention's own sentence
+                # is cited, so the quote at least names what the statement is about
+                cited = said_in if said_in is not None and _LISTED.search(text, said_in.start, said_in.end) \
+                    else ctx.sentence
         if ctx.negated and verdict is None:
             if not _PREVENTED.search(text, ctx.sentence.start, ctx.sentence.end):
                 continue
