@@ -77,6 +77,7 @@ class _Vocabulary:
     counts: dict[str, int]
     common_by_initial: dict[tuple[str, int], tuple[str, ...]]  # frequent words of patient text, for the guard
     settled: frozenset[str]  # words `correct` never changes: the vocabulary's and frequent ones, looked up first
+    capitals: frozenset[str]  # surfaces named only in capitals: a label's abbreviation ("TEN"), an acronym ("BP")
 
 
 @functools.lru_cache(maxsize=1)
@@ -91,11 +92,13 @@ def _build_vocabulary() -> _Vocabulary:
     grammar = lay.lay_grammar()
     automaton = ahocorasick.Automaton()
     words: set[str] = set()
+    capitals = set(effect_lexicon.label_capitals())
     for surface, term in lay.terms().items():
+        if term.source == lay.ACRONYM_SOURCE:
+            capitals.add(surface)  # "BP", "RA": matched in capitals only, so a two-letter one is safe
         # an everyday word ("sleep", "skin", "energy") is in only as a goal or condition: a use where the writer
         # says so (extract.experience), never an effect
-        acronym = term.source == lay.ACRONYM_SOURCE
-        if (len(surface) < 3 and not acronym) or (surface in cues.stop_words and term.kind == "symptom"):
+        elif len(surface) < 3 or (surface in cues.stop_words and term.kind == "symptom"):
             continue
         words.update(surface.split())
         for variant in (owned for plural in plural_variants(surface) for owned in _owned(plural)):
@@ -117,7 +120,7 @@ def _build_vocabulary() -> _Vocabulary:
             common.setdefault((w[0], len(w)), []).append(w)
     settled = frozenset(words) | {w for w, n in counts.items() if n >= 20}
     return _Vocabulary(automaton, frozenset(words), {k: tuple(v) for k, v in initial.items()}, counts,
-                       {k: tuple(v) for k, v in common.items()}, settled)
+                       {k: tuple(v) for k, v in common.items()}, settled, frozenset(capitals))
 
 
 _OWNERS = ("my", "his", "her", "their", "your")
@@ -269,17 +272,19 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
         if kind == "benefit" and i2 - 1 > taken and toks.words[i2 - 1] in _IMPAIRED and toks.joined(i2 - 1, i2):
             # "delayed sexual function", "disrupted immune system": a function impaired is a complaint
             i2, kind, name = i2 - 1, "symptom", f"impaired {name}"
-        if kind != "benefit" and toks.words[j2] in cues.body_parts:
-            # "achy joints and neck", "rash on my back, neck and face": one complaint of the parts listed (a part
-            # the vocabulary holds as an everyday word is taken in too)
-            j2 = _more_parts_named(toks, j2, _next_complaint(toks, chosen, n, cues), cues)
+        in_part = toks.words[j2] in cues.body_parts
+        # the next complaint's start, a body part the vocabulary holds as an everyday word aside: the parts listed
+        # after this one are taken in up to there
+        limit = _next_complaint(toks, chosen, n, cues) if in_part else len(toks.words)
+        if in_part and kind != "benefit":
+            # "achy joints and neck", "rash on my back, neck and face": one complaint of the parts listed
+            j2 = _more_parts_named(toks, j2, limit, cues)
         located = any(w in parts for w in toks.words[i2:i] + toks.words[j + 1:j2 + 1])
         out.append(Mention(toks.starts[i2], toks.ends[j2], name, kind, core, located, described=priority == 2))
         taken = j2
-        if j2 > j and toks.words[j2] in cues.body_parts:
-            # "joint pain in neck, back, hips, and jaw": the same complaint in each part the writer lists (a part
-            # the vocabulary holds as an everyday word is taken in too)
-            for c in _more_parts(toks, j2 + 1, _next_complaint(toks, chosen, n, cues), cues.body_parts):
+        if j2 > j and in_part:
+            # "joint pain in neck, back, hips, and jaw": the same complaint in each part the writer lists
+            for c in _more_parts(toks, j2 + 1, limit, cues.body_parts):
                 out.append(Mention(toks.starts[c], toks.ends[c], name, kind, Span(toks.starts[c], toks.ends[c]), True))
                 taken = c
     return out
@@ -335,7 +340,6 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
     norm = " " + " ".join(toks.words) + " "
     norm_starts = list(accumulate((len(w) + 1 for w in toks.words), initial=1))
     hits: list[_Hit] = []
-    capitals = effect_lexicon.label_capitals()
     for end_idx, (length, surface) in v.automaton.iter(norm):
         i = bisect.bisect_left(norm_starts, end_idx - length)
         j = bisect.bisect_right(norm_starts, end_idx - 1) - 1
@@ -347,8 +351,7 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
             # unworthiness"), never alone
         if _said_of_a_thing(toks.words, i):
             continue  # "it was a nightmare", "this is a pain": what the writer thinks of something, not a complaint
-        if (surface in capitals or (term is not None and term.source == lay.ACRONYM_SOURCE)) \
-                and not toks.text[toks.starts[i]:toks.ends[j]].isupper():
+        if surface in v.capitals and not toks.text[toks.starts[i]:toks.ends[j]].isupper():
             continue  # an abbreviation names a concept in capitals: "over the ten years" names no TEN, "add" no ADD
         kind: lay.TermKind = term.kind if term else "symptom"
         priority = 0
@@ -629,11 +632,11 @@ def _body_name(terms: dict[str, lay.LayTerm], part: str, predicate: str, noun: s
 
 _CANNOT = frozenset({"cant", "cannot", "couldnt", "unable", "inability", "hard", "harder", "difficult", "trouble",
                      "difficulty", "problem", "problems", "hardly", "barely"})
+_CANNOT_AUX = frozenset({"can", "couldn", "could", "won", "wouldn"})
 # words that say a function or a goal is impaired ("delayed sexual function"); falls ("decreased libido") are the
 # vocabulary's own terms
 _IMPAIRED = frozenset({"delayed", "disrupted", "impaired", "diminished", "poor", "weakened", "compromised",
                        "disturbed", "interrupted", "inhibited"})
-_CANNOT_AUX = frozenset({"can", "couldn", "could", "won", "wouldn"})
 
 
 _INABILITY_FILLERS = frozenset({"to", "with", "in", "of", "get", "getting", "any", "a", "good", "proper", "enough",
