@@ -248,16 +248,17 @@ def acronyms(rows: dict[str, tuple[str, str, str, str]], texts: list[str]) -> di
         if 2 <= len(words) <= 5 and all(w.isalpha() for w in words):
             by_initials["".join(w[0] for w in words).upper()].append(surface)
     lowered = [f" {_ACRONYM.sub(' ', x).lower()} " for x in texts]
-    written = Counter(a for x in texts for a in set(_ACRONYM.findall(x)))
+    acronyms_in = [set(_ACRONYM.findall(x)) for x in texts]  # per review, found once
+    written = Counter(a for found in acronyms_in for a in found)
     out: dict[str, tuple[str, str, str]] = {}
     for acronym, n in sorted(written.items()):
         if n < 2 or acronym.lower() in rows:
             continue
-        together = [x for x, low in zip(texts, lowered, strict=True) if acronym in _ACRONYM.findall(x)]
+        together = [x.lower() for x, found in zip(texts, acronyms_in, strict=True) if acronym in found]
         scored = []
         for surface in by_initials.get(acronym, ()):
             said = sum(low.count(f" {surface} ") + low.count(f" {surface}s ") for low in lowered)
-            if said >= 2 and any(surface in x.lower() for x in together):
+            if said >= 2 and any(surface in x for x in together):
                 scored.append((said, surface))
         if scored:
             canon, tid, kind, _ = rows[max(scored)[1]]
