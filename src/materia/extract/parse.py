@@ -7,14 +7,15 @@ import heapq
 import re
 import re._constants as _sre  # type: ignore[import-not-found]  # the parse of a pattern: no public API gives it
 import re._parser as _sre_parse  # type: ignore[import-not-found]
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from materia.extract.sentences import sentence_spans
 from materia.types import Document, Section, Span
 
+V = TypeVar("V")
 _PIECE = 1 << 20  # characters lower-cased at a time
 _SPACE = re.compile(r"\s")
 
@@ -38,25 +39,43 @@ _FOLDED_APART = re.compile("[\u0130\u0131\u017f]")
 _CASE_SAYING = re.compile(r"\\[xuUN0-9]|\(\?[a-zA-Z]*-")
 
 
-# _case_free's answers by the identities of the patterns: hashing a compiled pattern hashes all its code (microseconds
-# for a long alternation), which an lru_cache would pay on every call. Each entry holds its patterns, so no other
-# pattern can take their ids while it stands.
-_CASE_FREE: dict[tuple[int, ...], tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...] | None]] = {}
-_CASE_FREE_MAX = 256  # the cue lists are far fewer; patterns made on the fly would grow it without end
+class IdentityMemo(Generic[V]):
+    """Answers kept by the identities of the objects they are about: an lru_cache hashes a compiled pattern by all
+    its code (microseconds for a long alternation) on every call. Each entry holds its objects, so no other can
+    take their ids while it stands; at `most` entries it starts afresh (patterns made on the fly would grow it
+    without end)."""
+
+    def __init__(self, most: int) -> None:
+        self._known: dict[Hashable, tuple[object, V]] = {}
+        self._most = most
+
+    def get(self, key: Hashable, held: object, compute: Callable[..., V], *args: Any) -> V:
+        """The answer under `key` (the ids of `held`, and any detail), else `compute(*args)` kept with `held`.
+        The caller builds the key and no closure is made: answers are asked for on hot paths."""
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) >= self._most:
+                self._known.clear()
+            known = self._known[key] = (held, compute(*args))
+        return known[1]
+
+    def clear(self) -> None:
+        self._known.clear()
+
+
+_CASE_FREE: IdentityMemo[tuple[re.Pattern[str], ...] | None] = IdentityMemo(256)  # the cue lists are far fewer
 
 
 def _case_free(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...] | None:
     """`patterns` for_lowered when every one of them is case-insensitive, of ASCII, and says nothing else of case;
     else None (they are all run over one text)."""
-    key = tuple(map(id, patterns))
-    known = _CASE_FREE.get(key)
-    if known is None:
-        if len(_CASE_FREE) >= _CASE_FREE_MAX:
-            _CASE_FREE.clear()
-        free = tuple(for_lowered(p) if p.pattern.isascii() and not _CASE_SAYING.search(p.pattern) else p
-                     for p in patterns)
-        known = _CASE_FREE[key] = (patterns, None if any(a is b for a, b in zip(free, patterns, strict=True)) else free)
-    return known[1]
+    return _CASE_FREE.get(tuple(map(id, patterns)), patterns, _case_free_of, patterns)
+
+
+def _case_free_of(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...] | None:
+    free = tuple(for_lowered(p) if p.pattern.isascii() and not _CASE_SAYING.search(p.pattern) else p
+                 for p in patterns)
+    return None if any(a is b for a, b in zip(free, patterns, strict=True)) else free
 
 
 def lowered_for(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[tuple[re.Pattern[str], ...], str]:
@@ -73,9 +92,7 @@ def lowered_for(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[tuple
 Words = tuple[frozenset[str], ...]  # each set: one of its words is in the text
 
 
-# required_words' answers by the identity of the pattern (as _CASE_FREE: an lru_cache would hash all its code on
-# every call); each entry holds its pattern, so no other can take its id while it stands
-_REQUIRED: dict[int, tuple[re.Pattern[str], Words]] = {}
+_REQUIRED: IdentityMemo[Words] = IdentityMemo(256)
 
 
 def required_words(pattern: re.Pattern[str]) -> Words:
@@ -83,16 +100,14 @@ def required_words(pattern: re.Pattern[str]) -> Words:
     Read from the pattern's parse: a run of literal characters, a group, a repeat taken at least once, an
     alternation each of whose branches requires a word; everything else (classes, look-arounds, optional
     parts, characters beyond ASCII) requires nothing. A text lacking them needs no search (may_match)."""
-    known = _REQUIRED.get(id(pattern))
-    if known is None:
-        if len(_REQUIRED) >= _CASE_FREE_MAX:
-            _REQUIRED.clear()
-        try:
-            words = tuple(dict.fromkeys(_required(list(_sre_parse.parse(pattern.pattern, pattern.flags)))))
-        except (re.error, TypeError, ValueError):
-            words = ()
-        known = _REQUIRED[id(pattern)] = (pattern, words)
-    return known[1]
+    return _REQUIRED.get(id(pattern), pattern, _required_of, pattern)
+
+
+def _required_of(pattern: re.Pattern[str]) -> Words:
+    try:
+        return tuple(dict.fromkeys(_required(list(_sre_parse.parse(pattern.pattern, pattern.flags)))))
+    except (re.error, TypeError, ValueError):
+        return ()
 
 
 def _required(items: Sequence[tuple[object, object]]) -> list[frozenset[str]]:
@@ -158,9 +173,6 @@ def lower_same_length(text: str) -> str:
         pieces.append("".join(c if c == "\u0130" else c.lower() for c in piece) if whole_only else piece.lower())
         start = end
     return "".join(pieces)
-
-
-V = TypeVar("V")
 
 
 def longest_leftmost(hits: list[tuple[int, int, V]]) -> list[tuple[int, int, V]]:

@@ -44,7 +44,7 @@ import ahocorasick
 
 from materia.extract.conditions import StudyRole, study_lead
 from materia.extract.effects import may_name, names_in
-from materia.extract.parse import Parsed, automaton_iter, longest_leftmost, lowered_for
+from materia.extract.parse import IdentityMemo, Parsed, automaton_iter, longest_leftmost, lowered_for
 from materia.extract.references import CitationIndex
 from materia.lexicons.cues import EVIDENCE_CUES, disease_ontology_names, use_concepts, use_cues
 from materia.lexicons.effects import cues as effect_cues
@@ -168,24 +168,18 @@ def lead_of(parsed: Parsed, index: int) -> Span | None:
     return lead if text[lead.start:lead.end].rstrip().endswith(":") else None
 
 
-# _any's answers for one document (find clears them), by the identity of the cue list and the text: a sentence
-# holding many names is tested once per cue list. Not an lru_cache: hashing a compiled pattern hashes all its code,
-# microseconds for a long alternation, on every call. Each entry holds its cue list, so no other can take its id.
-_ANSWERS: dict[tuple[int, str], tuple[tuple[re.Pattern[str], ...], bool]] = {}
-_ANSWERS_MAX = 4096
+# _any's answers for one document (find clears them), by the cue list and the text: a sentence holding many names
+# is tested once per cue list
+_ANSWERS: IdentityMemo[bool] = IdentityMemo(4096)
 
 
 def _any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
-    key = (id(patterns), text)
-    known = _ANSWERS.get(key)
-    if known is not None:
-        return known[1]
-    if len(_ANSWERS) >= _ANSWERS_MAX:
-        _ANSWERS.clear()
+    return _ANSWERS.get((id(patterns), text), patterns, _search_any, patterns, text)
+
+
+def _search_any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
     searched_patterns, searched = lowered_for(patterns, text)
-    found = any(p.search(searched) for p in searched_patterns)
-    _ANSWERS[key] = (patterns, found)
-    return found
+    return any(p.search(searched) for p in searched_patterns)
 
 
 def _hits(patterns: tuple[re.Pattern[str], ...], text: str, offset: int) -> tuple[Span, ...]:
