@@ -775,7 +775,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if role == "history":
             if (verdict is None or verdict == "worse") and _CONDITION_LIST.search(text, ctx.sentence.start, m.start):
                 verdict, said_in = overall()
-                cited = said_in or ctx.sentence
+                cited = _quote_of_overall(text, said_in, ctx.sentence)
             if verdict is None or verdict == "worse":
                 continue
             role = "use"
@@ -832,11 +832,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                 verdict = model
             else:
                 verdict, said_in = overall()
-                # the post's verdict is cited where it is said of what the post lists ("all three conditions have
-                # improved"); said of something else ("this helped the depression"), the mention's own sentence
-                # is cited, so the quote at least names what the statement is about
-                cited = said_in if said_in is not None and _LISTED.search(text, said_in.start, said_in.end) \
-                    else ctx.sentence
+                cited = _quote_of_overall(text, said_in, ctx.sentence)
         if ctx.negated and verdict is None:
             if not _PREVENTED.search(text, ctx.sentence.start, ctx.sentence.end):
                 continue
@@ -1088,6 +1084,13 @@ def _share_list_roles(contexts: list[_Context], groups: list[list[int]],
                 if roles[k] is None:
                     roles[k] = given
     return roles
+
+
+def _quote_of_overall(text: str, said_in: Span | None, own: Span) -> Span:
+    """What a use that takes the post's verdict cites: the sentence saying it, where it is said of what the post
+    lists ("all three conditions have improved"); said of something else ("this helped the depression"), the
+    mention's own sentence, so the quote at least names what the statement is about."""
+    return said_in if said_in is not None and _LISTED.search(text, said_in.start, said_in.end) else own
 
 
 def _post_verdict(parsed: Parsed, span: Span, rating: float | None,
