@@ -150,6 +150,28 @@ def test_experience_review_row_reads_benefits_column_as_uses(tmp_path) -> None:
     assert spans(second.text, y) == ["muscle pain", "muscle pain"]  # a cue in the benefits column still counts
 
 
+@pytest.mark.parametrize(("benefits", "effects", "helped"), [
+    ("It made my skin dry and itchy but cleared my acne.", ["skin dry", "itchy"], ["acne"]),
+    ("Helped my back pain but it upset my stomach.", ["upset my stomach"], ["back pain"]),
+    ("I tried it as a teenager and it just irritated my face.", ["irritated my face"], []),
+    # a relief the product brought about stays one ("it significantly reduced my desire to recheck")
+    ("It made my anxiety much less.", [], ["anxiety"]),
+])
+def test_experience_review_row_benefits_column_keeps_what_the_product_brought_on(
+        tmp_path, benefits: str, effects: list[str], helped: list[str]) -> None:
+    from materia.ingest import read_documents
+
+    path = tmp_path / "reviews.tsv"
+    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
+                    "sideEffectsReview\tcommentsReview\n"
+                    f"1\tretin-a\t6\tModerately Effective\tModerate Side Effects\tacne\t{benefits}\tsee above\t"
+                    "see above\n", encoding="utf-8")
+    [doc] = read_documents(str(path))
+    x = extract(doc)
+    assert spans(doc.text, x) == effects  # the product the subject of the complaint's verb: an effect
+    assert sorted(doc.text[u.span.start:u.span.end] for u in x.uses if u.verdict == "helped") == helped
+
+
 def test_experience_unnamed_items_of_a_list_of_effects_are_effects() -> None:
     text = "Severe nausea, metalic tase, sick to the stomach, loss of appetite, zingy ears and headaches."
     x = read_post(text)

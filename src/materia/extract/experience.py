@@ -158,6 +158,12 @@ _STARTED = re.compile(rf"\b(?:prescrib\w*|added|start\w*|began|begun|put\s+(?:me
 _ALLERGIC = re.compile(r"allerg|intoleran|reaction", re.IGNORECASE)
 _TO_SOMETHING = re.compile(r"to\s+\w", re.IGNORECASE)
 _TO_PRODUCT = re.compile(rf"to\s+(?:{_PRODUCT})(?!\s+(?:for|of)\b)", re.IGNORECASE)
+_ADVERBS_BEFORE = r"(?:(?:just|also|really|only|actually|\w+ly)\s+)*"
+# in a review's field of benefits, a complaint the product brought on: "it made my skin dry and itchy", "it just
+# irritated my face" (the product, not "this", the subject of the complaint's own verb)
+_PRODUCT_CAUSED = re.compile(rf"\b{_PRODUCT}\s+{_ADVERBS_BEFORE}(?:made|makes|make|making|gave|gives|give|caused|causes|"
+                             r"cause)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)
+_PRODUCT_DID = re.compile(rf"\bit\s+{_ADVERBS_BEFORE}$", re.IGNORECASE)
 _RISE = re.compile(r"\b(?:increas\w*|boost\w*)", re.IGNORECASE)
 _NEAR_GOAL = 24  # characters: about three words
 _MEASURED = re.compile(rf"\s+(?:{_FIGURES}|tests?)\b", re.IGNORECASE)
@@ -182,7 +188,7 @@ _CAUSING = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|cause
 # when it was, after a mention: no cause of it where a relief is said of it
 _WHEN = re.compile(r"(?:after|since|while|when)\b", re.IGNORECASE)
 # a use cue that says the product relieved what follows: never read as a cause ("made ... and reduced my fever")
-_RELIEF = re.compile(r"(?:reduc|reliev|relie|eas|help|clear|improv|stop|cur|alleviat|prevent|control|lower|treat|"
+_RELIEF = re.compile(r"(?:reduc|reliev|relie|eas|help|clear|improv|stop|cur|alleviat|prevent|control|lower|treat|su[rp]press|"
                      r"lessen|diminish|get rid|got rid|gets rid|rid|heal|fix|solv)", re.IGNORECASE)
 _WORSE = re.compile(r"\bworse|\bworsen|\bflare|\baggravat|\bexacerbat", re.IGNORECASE)
 # a rise in how bad a complaint is ("nausea, increasing in severity"), not a rise of what the writer wanted
@@ -762,6 +768,11 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if role is None:
             role = "effect" if heading and m.kind != "benefit" else "use" if benefits_field \
                 else _no_cue_role(text, ctx, k in listed)
+            if benefits_field and m.kind != "benefit" and in_clause != "helped" \
+                    and (_PRODUCT_CAUSED.search(text, ctx.clause.start, m.start)
+                         or (m.described and _PRODUCT_DID.search(text, ctx.clause.start, m.start))) \
+                    and not cues.helped.search(text, m.start, m.end) and not _RELIEF.match(text, m.start):
+                role = "effect"  # not "it significantly reduced my desire to repeat"
             if _passed(text, ctx):
                 role = "effect"
             elif role == "effect" and not heading and in_clause == "helped" \
