@@ -752,3 +752,28 @@ def test_experience_a_verdict_taken_from_the_post_cites_the_mentions_own_sentenc
     cited = {u.name: text[u.sentence.start:u.sentence.end] for u in x.uses}
     assert cited["fibromyalgia"] == "Later they added Adderall as I have also fibromyalgia."
     assert cited["depression"] == "This helped the depression and low energy."
+
+
+@pytest.mark.parametrize(("text", "not_had", "helped"), [
+    # after tolerating or taking it: a side effect not had
+    ("Once my skin tolerated this routine after about a month without flakiness I went to every other night.",
+     ["flakiness"], []),
+    ("I tolerated it well without any nausea.", ["nausea"], []),
+    # what the writer can do free of a complaint: the relief
+    ("I can now walk without pain.", [], ["pain"]),
+    ("Able to breathe in a relaxed way and without wheezing.", [], ["wheezing"]),
+    # a complaint reviewers take products for, whatever the verb: the relief
+    ("Woke in the mornings without back aches.", [], ["back aches"]),
+])
+def test_experience_without_a_complaint_is_a_side_effect_not_had_or_a_relief(
+        text: str, not_had: list[str], helped: list[str]) -> None:
+    x = read_post(text)
+    assert spans(text, x, negated=True) == not_had
+    assert [text[u.span.start:u.span.end] for u in x.uses if u.verdict == "helped"] == helped
+    assert not spans(text, x)
+
+
+def test_experience_not_just_is_no_negation() -> None:
+    text = "Not just headaches, I also got nausea."
+    x = read_post(text)
+    assert spans(text, x) == ["headaches", "nausea"]  # more than it, not none of it

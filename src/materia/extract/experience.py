@@ -432,6 +432,14 @@ def _mostly_a_reason(m: Mention) -> bool:
     return counts is not None and counts.reason >= 3 and counts.reason_share() >= _MOSTLY_REASON
 
 
+def _taken_for(m: Mention) -> bool:
+    """Whether reviewers name the concept as a reason for taking a drug or a benefit more than as a side effect,
+    wherever in the body it is said (lay_roles.tsv)."""
+    counts = lay.role_counts().get(m.name)
+    return counts is not None and counts.reason + counts.benefit + counts.side_effect >= 3 \
+        and (counts.reason_share() >= _MOSTLY_REASON or counts.effect_share() < 0.5)
+
+
 def _prior_role(m: Mention) -> Role | None:
     """What a mention no cue decides is, from how often reviewers name its concept as a side effect rather than
     as their reason for taking a drug or a benefit (lay_roles.tsv); unseen, or placed in the body: a symptom is
@@ -606,6 +614,8 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
             negation = None  # "a week of zero energy and flu-like symptoms": the "zero" is a word of the one before
         if negation is not None and _ATTITUDE.match(before, negation.end()):
             negation = None  # "I did not like the moodiness": the writer's dislike of a complaint they had
+        if negation is not None and _FOCUS.match(before, negation.end()):
+            negation = None  # "not just for acne", "not only headaches but": more than it, not none of it
         if negation is not None and _UNTIL.match(text, m.end, sentence.end):
             negation = None  # "I did not experience sleeplessness until the third night": it came then
         negated = not endured and (negation is not None or bool(cues.negation_post.match(after.lstrip())))
@@ -642,6 +652,10 @@ _PLACE_BEFORE = re.compile(r"\b(?:around|under|near|behind|above|below|between)\
 _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s+|after\s+|week\s+|day\s+|"
                     r"month\s+)*(?:\d+|one|two|three|four|five|six|first|second|third|fourth|fifth|last|next|"
                     r"later|recently|now|a\s+(?:few|couple|week|month))\b", re.IGNORECASE)
+_WITHOUT = re.compile(r"\bwithout\s+(?:(?:any|the|a|an|much|major|serious|significant|bad)\s+)*$", re.IGNORECASE)
+_ABLE = re.compile(r"\b(?:(?:can|could)(?!\s+not\b)|able\s+to|ability\s+to|manag\w*\s+to)\b", re.IGNORECASE)
+_UNABLE = re.compile(r"\b(?:can'?t|cannot|couldn\W{0,3}t|could\s+not|unable|inability)\b", re.IGNORECASE)
+_FOCUS = re.compile(r"\s*(?:just|only|merely|simply|solely)\b", re.IGNORECASE)
 _ATTITUDE = re.compile(r"\s*(?:like|liked|enjoy|enjoyed|care for|cared for|appreciate|appreciated|mind|want|wanted)\b",
                        re.IGNORECASE)
 _CEASED = re.compile(r"\b(?:no more|no longer)\b", re.IGNORECASE)
@@ -778,6 +792,14 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             elif role == "effect" and not heading and in_clause == "helped" \
                     and not _STOPPED.search(text, m.end, ctx.clause.end):
                 role = "use"  # "excellent if you have sinus problems": the writer judges it, not suffers it
+            if ctx.negated and m.kind != "benefit" and _WITHOUT.search(text, ctx.clause.start, m.start) \
+                    and not _UNABLE.search(text, ctx.clause.start, m.start):
+                # "I can now walk without pain", "woke up without back aches": what the writer is able to do free of
+                # a complaint one takes products for is the relief; "tolerated this routine without flakiness",
+                # "sleeping 7-8 hours without hangover": a side effect not had (not "couldn't go 2 minutes without
+                # coughing", which has it)
+                role, verdict = ("use", "helped") if _ABLE.search(text, ctx.clause.start, m.start) \
+                    or _taken_for(m) else ("effect", verdict)
         cited = ctx.sentence
         if role is None:  # a condition no cue and no prior decides: a use where the writer judges it
             if verdict is None:
