@@ -777,3 +777,18 @@ def test_experience_not_just_is_no_negation() -> None:
     text = "Not just headaches, I also got nausea."
     x = read_post(text)
     assert spans(text, x) == ["headaches", "nausea"]  # more than it, not none of it
+
+
+def test_experience_a_condition_another_drug_was_taken_for_is_not_the_products(tmp_path) -> None:
+    from materia.ingest import read_documents
+
+    path = tmp_path / "reviews.tsv"
+    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
+                    "sideEffectsReview\tcommentsReview\n"
+                    "1\tlexapro\t8\tConsiderably Effective\tMild Side Effects\tdepression\t"
+                    "My depression lifted.\tnone\tI was also given klonopin for sleep. Later they added Adderall as "
+                    "I have also fibromyalgia. Unlike Zoloft, this helped my anxiety.\n", encoding="utf-8")
+    [doc] = read_documents(str(path))
+    x = extract(doc)
+    # sleep and fibromyalgia are what klonopin and Adderall were taken for, whatever the review's rating says
+    assert sorted(u.name for u in x.uses) == ["anxiety", "depression"]

@@ -51,5 +51,5 @@ def extract_parsed(parsed: Parsed, substance: str | None, every: tuple[str, ...]
             found[category.field] = () if skip else tuple(category.find()(parsed, *(found[n] for n in category.needs)))
             pending.remove(category)
     if reported:
-        found["effects"], found["uses"] = experience.merge(parsed, found["effects"], found["uses"])
+        found["effects"], found["uses"] = experience.merge(parsed, found["effects"], found["uses"], substance)
     return Extraction(document=document, **found)

@@ -28,12 +28,14 @@ Only documents of kind community or review reach this module (extract/__init__.p
 from __future__ import annotations
 
 import bisect
+import difflib
 import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
+from materia.extract import drug_mentions
 from materia.extract.lay_mentions import Mention, core_words, mentions
 from materia.extract.parse import Parsed
 from materia.extract.role_model import effect_probability
@@ -161,8 +163,8 @@ _TO_PRODUCT = re.compile(rf"to\s+(?:{_PRODUCT})(?!\s+(?:for|of)\b)", re.IGNORECA
 _ADVERBS_BEFORE = r"(?:(?:just|also|really|only|actually|\w+ly)\s+)*"
 # in a review's field of benefits, a complaint the product brought on: "it made my skin dry and itchy", "it just
 # irritated my face" (the product, not "this", the subject of the complaint's own verb)
-_PRODUCT_CAUSED = re.compile(rf"\b{_PRODUCT}\s+{_ADVERBS_BEFORE}(?:made|makes|make|making|gave|gives|give|caused|causes|"
-                             r"cause)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)
+_PRODUCT_CAUSED = re.compile(rf"\b{_PRODUCT}\s+{_ADVERBS_BEFORE}(?:made|makes|make|making|gave|gives|give|caused|"
+                             r"causes|cause)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)
 _PRODUCT_DID = re.compile(rf"\bit\s+{_ADVERBS_BEFORE}$", re.IGNORECASE)
 _RISE = re.compile(r"\b(?:increas\w*|boost\w*)", re.IGNORECASE)
 _NEAR_GOAL = 24  # characters: about three words
@@ -188,8 +190,8 @@ _CAUSING = re.compile(r"\b(?:gave|give|gives|giving|made|make|makes|making|cause
 # when it was, after a mention: no cause of it where a relief is said of it
 _WHEN = re.compile(r"(?:after|since|while|when)\b", re.IGNORECASE)
 # a use cue that says the product relieved what follows: never read as a cause ("made ... and reduced my fever")
-_RELIEF = re.compile(r"(?:reduc|reliev|relie|eas|help|clear|improv|stop|cur|alleviat|prevent|control|lower|treat|su[rp]press|"
-                     r"lessen|diminish|get rid|got rid|gets rid|rid|heal|fix|solv)", re.IGNORECASE)
+_RELIEF = re.compile(r"(?:reduc|reliev|relie|eas|help|clear|improv|stop|cur|alleviat|prevent|control|lower|treat|"
+                     r"su[rp]press|lessen|diminish|get rid|got rid|gets rid|rid|heal|fix|solv)", re.IGNORECASE)
 _WORSE = re.compile(r"\bworse|\bworsen|\bflare|\baggravat|\bexacerbat", re.IGNORECASE)
 # a rise in how bad a complaint is ("nausea, increasing in severity"), not a rise of what the writer wanted
 _GREW_WORSE = re.compile(r"\b(?:increas\w*|grew|grows|growing|rose|rising)\s+(?:in\s+|the\s+)?"
@@ -432,6 +434,21 @@ def _mostly_a_reason(m: Mention) -> bool:
     return counts is not None and counts.reason >= 3 and counts.reason_share() >= _MOSTLY_REASON
 
 
+def _of_another_drug(text: str, ctx: _Context, product: str) -> bool:
+    """Whether the mention's sentence tells of taking another drug and names not the product, and the mention's own
+    clause does not say "it" or "this" of the product: a condition named there without a verdict of its own is the
+    other drug's ("I was also given klonopin for sleep", "they added Adderall as I have also fibromyalgia"),
+    whatever the post says of the product. A name spelt almost as the product's is the product ("erthyromycin")."""
+    named = [d for d in drug_mentions.default_recogniser().find(text, ctx.sentence.start, ctx.sentence.end)
+             if d.kind == "substance" and not ctx.mention.start <= d.span.start < ctx.mention.end]
+    if any(d.name in product or product in d.name or difflib.SequenceMatcher(None, d.name, product).ratio() >= 0.8
+           for d in named):
+        return False
+    taken = any(_TAKEN.search(text, max(ctx.sentence.start, d.span.start - 30), d.span.start)
+                or _WAS_GIVEN.match(text, d.span.end) for d in named)
+    return taken and not _PRODUCT_PRONOUN.search(text, ctx.clause.start, ctx.clause.end)
+
+
 def _taken_for(m: Mention) -> bool:
     """Whether reviewers name the concept as a reason for taking a drug or a benefit more than as a side effect,
     wherever in the body it is said (lay_roles.tsv)."""
@@ -654,6 +671,12 @@ _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s
                     r"later|recently|now|a\s+(?:few|couple|week|month))\b", re.IGNORECASE)
 _WITHOUT = re.compile(r"\bwithout\s+(?:(?:any|the|a|an|much|major|serious|significant|bad)\s+)*$", re.IGNORECASE)
 _ABLE = re.compile(r"\b(?:(?:can|could)(?!\s+not\b)|able\s+to|ability\s+to|manag\w*\s+to)\b", re.IGNORECASE)
+# a drug the writer took: "added Adderall", "put on topral", "took me off Ativan", "Zoloft was prescribed"
+_TAKEN = re.compile(r"\b(?:took|take|takes|taking|start\w*|began|added|add|given|prescrib\w*|put\s+(?:me\s+)?on|on|off|"
+                    r"switch\w*\s+(?:to|from)|tried|using|used|with)\s+(?:(?:the|a|an|my|some|\d+\s*mg)\s+)*$",
+                    re.IGNORECASE)
+_WAS_GIVEN = re.compile(r"\s+(?:was|were|is)\s+(?:prescribed|given|added|started)\b", re.IGNORECASE)
+_PRODUCT_PRONOUN = re.compile(r"\b(?:it|this)\b", re.IGNORECASE)
 _UNABLE = re.compile(r"\b(?:can'?t|cannot|couldn\W{0,3}t|could\s+not|unable|inability)\b", re.IGNORECASE)
 _FOCUS = re.compile(r"\s*(?:just|only|merely|simply|solely)\b", re.IGNORECASE)
 _ATTITUDE = re.compile(r"\s*(?:like|liked|enjoy|enjoyed|care for|cared for|appreciate|appreciated|mind|want|wanted)\b",
@@ -717,11 +740,13 @@ def cue_free_mentions(parsed: Parsed, span: Span) -> list[Mention]:
     return [c.mention for c, role in zip(contexts, roles, strict=True) if role is None and not c.negated]
 
 
-def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field | None = None) -> Reading:
+def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field | None = None,
+         product: str | None = None) -> Reading:
     """Effects and uses one post reports. `rating` (0..1) is the writer's overall score when the site has one;
     `field`: the span is a review's field of side effects, so what it names is an effect unless a cue says
     otherwise, as under a "Side effects:" heading; or of benefits, so what it names is a use unless a cue says
-    otherwise ("lower cholesterol", "less tired")."""
+    otherwise ("lower cholesterol", "less tired"). `product`: the canonical name of the substance the post is about;
+    a use said where only another drug is named is left to that drug."""
     text = parsed.text
     cues = lay.experience_cues()
     contexts = _contexts(parsed, span, cues)
@@ -876,6 +901,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if fall and _TOO_FAR.search(text, m.start, min(m.end + 20, ctx.clause.end)):
             effects.append(_effect(text, ctx, cues, negated=False))  # "dropped too low": the fall is the harm
             continue
+        if product is not None and in_clause is None and _of_another_drug(text, ctx, product):
+            continue  # "later they added Adderall as I have also fibromyalgia": not this product's use
         uses.append(Use(_treated(text, m, verdict), Span(m.start, m.end), stance, "anecdote", (), cited, verdict))
         if verdict == "worse" and m.kind != "benefit":
             effects.append(_effect(text, ctx, cues, negated=False))
@@ -1150,8 +1177,9 @@ def _post_verdict(parsed: Parsed, span: Span, rating: float | None,
     return overall, cited
 
 
-def find(parsed: Parsed) -> Reading:
-    """Everything the posts of a document report, in text order."""
+def find(parsed: Parsed, product: str | None = None) -> Reading:
+    """Everything the posts of a document report, in text order. `product`: the canonical name of the substance
+    the posts are about, when known."""
     _chunk_verdict.cache_clear()  # for one document, as uses' cue cache: across documents it flatters repeats
     effects: list[Effect] = []
     uses: list[Use] = []
@@ -1162,19 +1190,20 @@ def find(parsed: Parsed) -> Reading:
         if post is not None and post.rating is not None and post.rating_scale:
             rating = max(0.0, min(1.0, (post.rating - 1) / max(1, post.rating_scale - 1)))
         for part, field in fields(parsed, span):
-            reading = read(parsed, part, rating, field)
+            reading = read(parsed, part, rating, field, product)
             effects.extend(reading.effects)
             uses.extend(reading.uses)
     return Reading(tuple(effects), tuple(uses))
 
 
-def merge(parsed: Parsed, effects: tuple[Effect, ...],
-          uses: tuple[Use, ...]) -> tuple[tuple[Effect, ...], tuple[Use, ...]]:
-    """The document's effects and uses with what its posts report: inside a post the reading of the post wins."""
+def merge(parsed: Parsed, effects: tuple[Effect, ...], uses: tuple[Use, ...],
+          product: str | None = None) -> tuple[tuple[Effect, ...], tuple[Use, ...]]:
+    """The document's effects and uses with what its posts report: inside a post the reading of the post wins.
+    `product`: the canonical name of the substance the posts are about, when known."""
     posts = post_spans(parsed)
     if not posts:
         return effects, uses
-    reading = find(parsed)
+    reading = find(parsed, product)
 
     def inside(s: Span) -> bool:
         return any(p.contains(s) for p in posts)
