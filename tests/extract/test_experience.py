@@ -787,8 +787,10 @@ def test_experience_a_condition_another_drug_was_taken_for_is_not_the_products(t
                     "sideEffectsReview\tcommentsReview\n"
                     "1\tlexapro\t8\tConsiderably Effective\tMild Side Effects\tdepression\t"
                     "My depression lifted.\tnone\tI was also given klonopin for sleep. Later they added Adderall as "
-                    "I have also fibromyalgia. Unlike Zoloft, this helped my anxiety.\n", encoding="utf-8")
+                    "I have also fibromyalgia. Unlike Zoloft, this helped my anxiety. I went back to using benzoyl "
+                    "peroxide to calm down the acne.\n", encoding="utf-8")
     [doc] = read_documents(str(path))
     x = extract(doc)
-    # sleep and fibromyalgia are what klonopin and Adderall were taken for, whatever the review's rating says
+    # sleep and fibromyalgia are what klonopin and Adderall were taken for, whatever the review's rating says; what
+    # calmed the acne was benzoyl peroxide
     assert sorted(u.name for u in x.uses) == ["anxiety", "depression"]

@@ -434,19 +434,36 @@ def _mostly_a_reason(m: Mention) -> bool:
     return counts is not None and counts.reason >= 3 and counts.reason_share() >= _MOSTLY_REASON
 
 
-def _of_another_drug(text: str, ctx: _Context, product: str) -> bool:
+def _of_another_drug(text: str, ctx: _Context, product: str, judged: bool) -> bool:
     """Whether the mention's sentence tells of taking another drug and names not the product, and the mention's own
-    clause does not say "it" or "this" of the product: a condition named there without a verdict of its own is the
-    other drug's ("I was also given klonopin for sleep", "they added Adderall as I have also fibromyalgia"),
-    whatever the post says of the product. A name spelt almost as the product's is the product ("erthyromycin")."""
+    clause does not say "it" or "this" of the product: a condition named there is the other drug's ("I was also
+    given klonopin for sleep", "they added Adderall as I have also fibromyalgia"), whatever the post says of the
+    product; one its own clause judges (`judged`) only where that clause names the other drug ("went back to using
+    benzoyl peroxide to calm down the acne"). A name spelt almost as the product's is the product ("erthyromycin")."""
+    forms = lay.experience_cues().stop_words  # "the eye drops", "nasal spray": the product's form as likely as not
     named = [d for d in drug_mentions.default_recogniser().find(text, ctx.sentence.start, ctx.sentence.end)
-             if d.kind == "substance" and not ctx.mention.start <= d.span.start < ctx.mention.end]
-    if any(d.name in product or product in d.name or difflib.SequenceMatcher(None, d.name, product).ratio() >= 0.8
-           for d in named):
+             if d.kind == "substance" and not ctx.mention.start <= d.span.start < ctx.mention.end
+             and text[d.span.start:d.span.end].lower() not in forms]
+    if not named:
         return False
-    taken = any(_TAKEN.search(text, max(ctx.sentence.start, d.span.start - 30), d.span.start)
-                or _WAS_GIVEN.match(text, d.span.end) for d in named)
-    return taken and not _PRODUCT_PRONOUN.search(text, ctx.clause.start, ctx.clause.end)
+    names = _names_of(product)
+    if names[0] in text[ctx.sentence.start:ctx.sentence.end].lower().replace("-", " ") or any(
+            any(d.name in n or n in d.name or difflib.SequenceMatcher(None, d.name, n).ratio() >= 0.8 for n in names)
+            for d in named):
+        return False
+    taken = [d for d in named if _TAKEN.search(text, max(ctx.sentence.start, d.span.start - 30), d.span.start)
+             or _WAS_GIVEN.match(text, d.span.end)]
+    if judged:
+        taken = [d for d in taken if ctx.clause.start <= d.span.start < ctx.clause.end]
+    return bool(taken) and not _PRODUCT_PRONOUN.search(text, ctx.clause.start, ctx.clause.end)
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_of(product: str) -> tuple[str, ...]:
+    """The product's name as texts write it ("ortho tri cyclen" for "ortho-tri-cyclen"), then the canonical names
+    the drug vocabularies give it ("carisoprodol" for "soma")."""
+    written = product.lower().replace("-", " ")
+    return (written, product, *(d.name for d in drug_mentions.default_recogniser().find(written)))
 
 
 def _taken_for(m: Mention) -> bool:
@@ -673,7 +690,7 @@ _WITHOUT = re.compile(r"\bwithout\s+(?:(?:any|the|a|an|much|major|serious|signif
 _ABLE = re.compile(r"\b(?:(?:can|could)(?!\s+not\b)|able\s+to|ability\s+to|manag\w*\s+to)\b", re.IGNORECASE)
 # a drug the writer took: "added Adderall", "put on topral", "took me off Ativan", "Zoloft was prescribed"
 _TAKEN = re.compile(r"\b(?:took|take|takes|taking|start\w*|began|added|add|given|prescrib\w*|put\s+(?:me\s+)?on|on|off|"
-                    r"switch\w*\s+(?:to|from)|tried|using|used|with)\s+(?:(?:the|a|an|my|some|\d+\s*mg)\s+)*$",
+                    r"switch\w*\s+(?:to|from)|tried|using|used)\s+(?:(?:the|a|an|my|some|\d+\s*mg)\s+)*$",
                     re.IGNORECASE)
 _WAS_GIVEN = re.compile(r"\s+(?:was|were|is)\s+(?:prescribed|given|added|started)\b", re.IGNORECASE)
 _PRODUCT_PRONOUN = re.compile(r"\b(?:it|this)\b", re.IGNORECASE)
@@ -901,7 +918,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if fall and _TOO_FAR.search(text, m.start, min(m.end + 20, ctx.clause.end)):
             effects.append(_effect(text, ctx, cues, negated=False))  # "dropped too low": the fall is the harm
             continue
-        if product is not None and in_clause is None and _of_another_drug(text, ctx, product):
+        if product is not None and _of_another_drug(text, ctx, product, in_clause is not None):
             continue  # "later they added Adderall as I have also fibromyalgia": not this product's use
         uses.append(Use(_treated(text, m, verdict), Span(m.start, m.end), stance, "anecdote", (), cited, verdict))
         if verdict == "worse" and m.kind != "benefit":
