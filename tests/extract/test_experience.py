@@ -153,7 +153,11 @@ def test_experience_review_row_reads_benefits_column_as_uses(tmp_path) -> None:
 @pytest.mark.parametrize(("benefits", "effects", "helped"), [
     ("It made my skin dry and itchy but cleared my acne.", ["skin dry", "itchy"], ["acne"]),
     ("Helped my back pain but it upset my stomach.", ["upset my stomach"], ["back pain"]),
-    ("I tried it as a teenager and it just irritated my face.", ["irritated my face"], []),
+    ("I tried it as a teenager and it just irritated my face, making it red and eventually flaky.",
+     ["irritated my face", "flaky"], []),
+    # put down to the product by its name
+    ("I am hesitant because of the initial irritation and flakyness associated with Retin-A.",
+     ["irritation", "flakyness"], []),
     # a relief the product brought about stays one ("it significantly reduced my desire to recheck")
     ("It made my anxiety much less.", [], ["anxiety"]),
 ])

@@ -166,6 +166,13 @@ _ADVERBS_BEFORE = r"(?:(?:just|also|really|only|actually|\w+ly)\s+)*"
 _PRODUCT_CAUSED = re.compile(rf"\b{_PRODUCT}\s+{_ADVERBS_BEFORE}(?:made|makes|make|making|gave|gives|give|caused|"
                              r"causes|cause)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)
 _PRODUCT_DID = re.compile(rf"\bit\s+{_ADVERBS_BEFORE}$", re.IGNORECASE)
+# a participle that goes on from what the product did: "it just irritated my face, making it red and eventually flaky"
+_PRODUCT_WENT_ON = re.compile(r"\b(?:it|this)\s+[^.;:]*,\s*(?:making|causing|leaving|giving)\s+(?:\S+\s+){0,4}$",
+                              re.IGNORECASE)
+# what follows a complaint and puts it down to something: "associated with Retin-A", "caused by Lipitor"
+_PUT_DOWN_TO = re.compile(r"\s*(?:(?:and|or|,)\s+[\w-]+\s+)*(?:(?:that|which)\s+(?:is|are|was|were)\s+)?"
+                          r"(?:associated\s+with|caused\s+by|brought\s+on\s+by|induced\s+by|from|due\s+to)\s+"
+                          r"(?:(?:the|taking|using)\s+)?", re.IGNORECASE)
 _RISE = re.compile(r"\b(?:increas\w*|boost\w*)", re.IGNORECASE)
 _NEAR_GOAL = 24  # characters: about three words
 _MEASURED = re.compile(rf"\s+(?:{_FIGURES}|tests?)\b", re.IGNORECASE)
@@ -434,6 +441,18 @@ def _mostly_a_reason(m: Mention) -> bool:
     return counts is not None and counts.reason >= 3 and counts.reason_share() >= _MOSTLY_REASON
 
 
+def _blamed_on(text: str, ctx: _Context, product: str) -> bool:
+    """Whether the words after the mention put it down to the product by name ("irritation and flakyness associated
+    with Retin-A", "headaches from the Lipitor")."""
+    cue = _PUT_DOWN_TO.match(text, ctx.mention.end, ctx.clause.end)
+    if cue is None:
+        return False
+    said = text[cue.end():ctx.clause.end].lower().replace("-", " ")
+    return any(said.startswith(name) for name in _names_of(product)[:1]) or any(
+        d.span.start == cue.end() and d.name in _names_of(product)
+        for d in drug_mentions.default_recogniser().find(text, cue.end(), ctx.clause.end))
+
+
 def _of_another_drug(text: str, ctx: _Context, product: str, judged: bool) -> bool:
     """Whether the mention's sentence tells of taking another drug and names not the product, and the mention's own
     clause does not say "it" or "this" of the product: a condition named there is the other drug's ("I was also
@@ -452,7 +471,7 @@ def _of_another_drug(text: str, ctx: _Context, product: str, judged: bool) -> bo
             for d in named):
         return False
     taken = [d for d in named if _TAKEN.search(text, max(ctx.sentence.start, d.span.start - 30), d.span.start)
-             or _WAS_GIVEN.match(text, d.span.end)]
+             or _WAS_GIVEN.match(text, d.span.end) or _ON_IT.fullmatch(text, ctx.sentence.start, d.span.start)]
     if judged:
         taken = [d for d in taken if ctx.clause.start <= d.span.start < ctx.clause.end]
     return bool(taken) and not _PRODUCT_PRONOUN.search(text, ctx.clause.start, ctx.clause.end)
@@ -692,6 +711,7 @@ _ABLE = re.compile(r"\b(?:(?:can|could)(?!\s+not\b)|able\s+to|ability\s+to|manag
 _TAKEN = re.compile(r"\b(?:took|take|takes|taking|start\w*|began|added|add|given|prescrib\w*|put\s+(?:me\s+)?on|on|off|"
                     r"switch\w*\s+(?:to|from)|tried|using|used)\s+(?:(?:the|a|an|my|some|\d+\s*mg)\s+)*$",
                     re.IGNORECASE)
+_ON_IT = re.compile(r"\W*(?:with|on)\s+(?:the\s+)?", re.IGNORECASE)  # "With Adderall XR, I also lost the desire to eat"
 _WAS_GIVEN = re.compile(r"\s+(?:was|were|is)\s+(?:prescribed|given|added|started)\b", re.IGNORECASE)
 _PRODUCT_PRONOUN = re.compile(r"\b(?:it|this)\b", re.IGNORECASE)
 _UNABLE = re.compile(r"\b(?:can'?t|cannot|couldn\W{0,3}t|could\s+not|unable|inability)\b", re.IGNORECASE)
@@ -826,9 +846,12 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                 else _no_cue_role(text, ctx, k in listed)
             if benefits_field and m.kind != "benefit" and in_clause != "helped" \
                     and (_PRODUCT_CAUSED.search(text, ctx.clause.start, m.start)
+                         or _PRODUCT_WENT_ON.search(text, ctx.clause.start, m.start)
                          or (m.described and _PRODUCT_DID.search(text, ctx.clause.start, m.start))) \
                     and not cues.helped.search(text, m.start, m.end) and not _RELIEF.match(text, m.start):
                 role = "effect"  # not "it significantly reduced my desire to repeat"
+            if m.kind != "benefit" and product is not None and _blamed_on(text, ctx, product):
+                role = "effect"  # "the irritation and flakyness associated with Retin-A"
             if _passed(text, ctx):
                 role = "effect"
             elif role == "effect" and not heading and in_clause == "helped" \
