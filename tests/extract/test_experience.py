@@ -798,3 +798,10 @@ def test_experience_a_condition_another_drug_was_taken_for_is_not_the_products(t
     # sleep and fibromyalgia are what klonopin and Adderall were taken for, whatever the review's rating says; what
     # calmed the acne was benzoyl peroxide
     assert sorted(u.name for u in x.uses) == ["anxiety", "depression"]
+
+
+def test_experience_aside_from_before_a_relief_adds_to_it() -> None:
+    text = "Aside from acne, it seemed to help my skin in general."
+    assert {(u.name, u.verdict) for u in read_post(text).uses} == {("acne", "helped"), ("skin", "helped")}
+    text = "It alleviated my symptoms except for a slight cough."
+    assert [(u.name, u.verdict) for u in read_post(text).uses] == [("cough", "nothing")]  # the one it left

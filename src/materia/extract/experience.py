@@ -920,8 +920,11 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if verdict is None and m.name in lay.lay_grammar().treated_when_lowered and _FELL.search(text, m.start, m.end) \
                 and not _TOO_FAR.search(text, m.start, min(m.end + 20, ctx.clause.end)):
             verdict = "helped"  # "it did lower my BP some": the fall is in the mention's own words
-        if verdict == "helped" and _EXCEPT.search(text, max(ctx.sentence.start, m.start - 24), m.start):
-            verdict = "nothing"  # "alleviated my symptoms except for a slight cough": the one it left
+        left_out = _EXCEPT.search(text, max(ctx.sentence.start, m.start - 24), m.start) if verdict == "helped" else None
+        if left_out is not None and cues.helped.search(text, ctx.sentence.start, left_out.start()):
+            # "alleviated my symptoms except for a slight cough": the one it left (not "Aside from acne, it seemed
+            # to help my skin in general", which adds to what it helped)
+            verdict = "nothing"
         if verdict is None and _OWN_CHANGE.search(text, ctx.sentence.start, ctx.sentence.end):
             continue  # what the sentence judges is the writer's change of habit, not the product
         if verdict is None:
