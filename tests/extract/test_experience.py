@@ -706,6 +706,7 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     ("I cutback on the coffee and did not notice a difference in stomach issues.", [], []),
     # a body part after a word of place is where, not a goal; a goal's word used as a verb with an object is no goal
     ("My wrinkles around my eyes were noticeably improving.", [], [("periorbital wrinkles", "benefit")]),
+    ("Fine lines around eyes appear slightly reduced.", [], []),  # no "eye" helped
     ("I went back to using benzoyl peroxide to try to calm down the acne.", [], [("acne", "benefit")]),
     # what a relief said of a group takes in, and a list that goes on past an aside
     ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],

@@ -700,7 +700,7 @@ _CURED_LATER = re.compile(r"\b(?:saved (?:me|my life)|cured|(?:completely|totall
 # calm my manic thoughts" (not "it seems to help", "it started to help")
 _PURPOSE = re.compile(r"\b(?:in order|so as|prescri\w*|given|meant|intended|designed|trying|tried|hoping|hoped|"
                       r"wanted|want|needed|need)\s+to\s+$", re.IGNORECASE)
-_PLACE_BEFORE = re.compile(r"\b(?:around|under|near|behind|above|below|between)\s+(?:my|the|his|her|both)\s+$",
+_PLACE_BEFORE = re.compile(r"\b(?:around|under|near|behind|above|below|between)\s+(?:(?:my|the|his|her|both)\s+)?$",
                            re.IGNORECASE)
 _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s+|after\s+|week\s+|day\s+|"
                     r"month\s+)*(?:\d+|one|two|three|four|five|six|first|second|third|fourth|fifth|last|next|"
