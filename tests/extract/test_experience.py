@@ -764,11 +764,15 @@ def test_experience_a_verdict_taken_from_the_post_cites_the_mentions_own_sentenc
     ("Once my skin tolerated this routine after about a month without flakiness I went to every other night.",
      ["flakiness"], []),
     ("I tolerated it well without any nausea.", ["nausea"], []),
+    ("Very quick migraine relief with no nausea or drowsiness.", ["nausea", "drowsiness"], ["migraine"]),
+    ("Strattera helped my son slow down without making him groggy.", ["groggy"], []),
     # what the writer can do free of a complaint: the relief
     ("I can now walk without pain.", [], ["pain"]),
     ("Able to breathe in a relaxed way and without wheezing.", [], ["wheezing"]),
     # a complaint reviewers take products for, whatever the verb: the relief
     ("Woke in the mornings without back aches.", [], ["back aches"]),
+    ("Zoloft allowed me to continue my daily activities without feeling depressed or anxious.", [],
+     ["depressed", "anxious"]),
 ])
 def test_experience_without_a_complaint_is_a_side_effect_not_had_or_a_relief(
         text: str, not_had: list[str], helped: list[str]) -> None:
@@ -806,3 +810,8 @@ def test_experience_aside_from_before_a_relief_adds_to_it() -> None:
     assert {(u.name, u.verdict) for u in read_post(text).uses} == {("acne", "helped"), ("skin", "helped")}
     text = "It alleviated my symptoms except for a slight cough."
     assert [(u.name, u.verdict) for u in read_post(text).uses] == [("cough", "nothing")]  # the one it left
+
+
+def test_experience_what_made_the_writer_stop_said_first_is_an_effect() -> None:
+    text = "Prescribed 875mg 2x/day for seven days but because of the horrific diarrhea, stopped at five days."
+    assert spans(text, read_post(text)) == ["horrific diarrhea"]

@@ -107,6 +107,9 @@ _STOPPED_THEN = re.compile(rf"\b(?:{_STOPPING}|took me off|(?:been|got|am|was|i'
 _QUIT_FOR = re.compile(rf"\b(?:{_STOPPING}|gave up)\b(?:\s+[\w']+){{0,3}}\s+"
                        r"(?:because of|due to)\s+(?:the\s+|my\s+|these\s+|this\s+|all\s+the\s+|such\s+)?$",
                        re.IGNORECASE)
+_BECAUSE_OF = re.compile(r"\b(?:because of|due to)\s+(?:(?:the|my|these|this|all|such|a|an)\s+)*(?:\w+\s+){0,2}$",
+                         re.IGNORECASE)
+_QUIT_AFTER = re.compile(rf"\s*,?\s*(?:(?:i|we|so|and|then|finally|had\s+to)\s+)*(?:{_STOPPING})\b", re.IGNORECASE)
 _TAKING = re.compile(r"\b(?:taking|taken|took|take|on|using|used|prescribed)\b(?:\s+[\w-]+){0,2}\s*$", re.IGNORECASE)
 # a name of what a test measures: "cholesterol test", "cholesterol and liver function tests", "thyroid panel"
 _TESTED = re.compile(r"(?:and\s+(?:(?!(?:my|the|his|her|our|their|all)\b)\w+\s+){1,3})?"
@@ -353,8 +356,12 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     if allergy:
         # "highly allergic to this drug": the product's doing; "allergic to penicillin": what the writer has
         return "effect" if _TO_PRODUCT.match(after) else "history"
-    if _QUIT_FOR.search(text, sentence.start, m.start):
-        return "effect"  # "I stopped it because of the pain": what made the writer stop was the product's doing
+    if _QUIT_FOR.search(text, sentence.start, m.start) or (
+            _BECAUSE_OF.search(text, max(sentence.start, m.start - 24), m.start)
+            and _QUIT_AFTER.match(text, m.end, sentence.end)):
+        # "I stopped it because of the pain", "because of the horrific diarrhea, stopped at five days": what made the
+        # writer stop was the product's doing
+        return "effect"
     because = _BECAUSE_I_WAS.search(text, sentence.start, m.start)
     if because is not None and _QUIT.search(text, sentence.start, because.start()):
         return "effect"  # "I stopped it because I was having headaches"
@@ -705,8 +712,12 @@ _PLACE_BEFORE = re.compile(r"\b(?:around|under|near|behind|above|below|between)\
 _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s+|after\s+|week\s+|day\s+|"
                     r"month\s+)*(?:\d+|one|two|three|four|five|six|first|second|third|fourth|fifth|last|next|"
                     r"later|recently|now|a\s+(?:few|couple|week|month))\b", re.IGNORECASE)
-_WITHOUT = re.compile(r"\bwithout\s+(?:(?:any|the|a|an|much|major|serious|significant|bad)\s+)*$", re.IGNORECASE)
-_ABLE = re.compile(r"\b(?:(?:can|could)(?!\s+not\b)|able\s+to|ability\s+to|manag\w*\s+to)\b", re.IGNORECASE)
+_WITHOUT = re.compile(r"\b(?:without|with\s+no)\s+"
+                      r"(?:(?:making|causing|giving|leaving)\s+(?:me|him|her|them|you|us)\s+)?"
+                      r"(?:(?:any|the|a|an|much|major|serious|significant|bad|feeling|feelings\s+of)\s+)*"
+                      r"(?:[\w'-]+(?:\s+[\w'-]+)?(?:\s*,\s*|\s+(?:or|and|nor)\s+)){0,4}$", re.IGNORECASE)
+_ABLE = re.compile(r"\b(?:(?:can|could)(?!\s+not\b)|able\s+to|ability\s+to|manag\w*\s+to|"
+                   r"(?:allow|enabl)\w*\s+(?:me|him|her|us|them)\s+to|lets?\s+(?:me|him|her|us|them))\b", re.IGNORECASE)
 # a drug the writer took: "added Adderall", "put on topral", "took me off Ativan", "Zoloft was prescribed"
 _TAKEN = re.compile(r"\b(?:took|take|takes|taking|start\w*|began|added|add|given|prescrib\w*|put\s+(?:me\s+)?on|on|off|"
                     r"switch\w*\s+(?:to|from)|tried|using|used)\s+(?:(?:the|a|an|my|some|\d+\s*mg)\s+)*$",
@@ -857,14 +868,17 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             elif role == "effect" and not heading and in_clause == "helped" \
                     and not _STOPPED.search(text, m.end, ctx.clause.end):
                 role = "use"  # "excellent if you have sinus problems": the writer judges it, not suffers it
-            if ctx.negated and m.kind != "benefit" and _WITHOUT.search(text, ctx.clause.start, m.start) \
-                    and not _UNABLE.search(text, ctx.clause.start, m.start):
-                # "I can now walk without pain", "woke up without back aches": what the writer is able to do free of
-                # a complaint one takes products for is the relief; "tolerated this routine without flakiness",
-                # "sleeping 7-8 hours without hangover": a side effect not had (not "couldn't go 2 minutes without
-                # coughing", which has it)
-                role, verdict = ("use", "helped") if _ABLE.search(text, ctx.clause.start, m.start) \
-                    or _taken_for(m) else ("effect", verdict)
+        not_had = False
+        if ctx.negated and ctx.role != "effect" and m.kind != "benefit" \
+                and _WITHOUT.search(text, ctx.clause.start, m.start) \
+                and not _UNABLE.search(text, ctx.clause.start, m.start):
+            # "I can now walk without pain", "woke up without back aches": what the writer is able to do free of a
+            # complaint one takes products for is the relief; "tolerated this routine without flakiness", "migraine
+            # relief with no nausea", "without making him groggy": a side effect not had (not "couldn't go 2 minutes
+            # without coughing", which has it)
+            relief = _ABLE.search(text, ctx.clause.start, m.start) or _taken_for(m)
+            role, verdict = ("use", "helped") if relief else ("effect", verdict)
+            not_had = not relief
         cited = ctx.sentence
         if role is None:  # a condition no cue and no prior decides: a use where the writer judges it
             if verdict is None:
@@ -911,7 +925,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             # "no more headaches since starting": what stopped once the writer began the product, whatever the cue
             ceased = _CEASED.search(text, ctx.clause.start, m.core.start) and _SINCE_TAKING.search(
                 text, ctx.sentence.start, ctx.sentence.end)
-            if ctx.negated and ((ctx.role != "effect" and kept_away) or ceased):
+            if ctx.negated and not not_had and ((ctx.role != "effect" and kept_away) or ceased):
                 # "no more headaches": what the product cleared is a use it helped
                 uses.append(Use(m.name, Span(m.start, m.end), "benefit", "anecdote", (), ctx.sentence, "helped"))
                 continue
