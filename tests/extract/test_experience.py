@@ -815,3 +815,14 @@ def test_experience_aside_from_before_a_relief_adds_to_it() -> None:
 def test_experience_what_made_the_writer_stop_said_first_is_an_effect() -> None:
     text = "Prescribed 875mg 2x/day for seven days but because of the horrific diarrhea, stopped at five days."
     assert spans(text, read_post(text)) == ["horrific diarrhea"]
+
+
+@pytest.mark.parametrize(("text", "effects"), [
+    ("While it helped my face, it consequently dried out the skin on my whole body as well.",
+     ["dried out the skin on my whole body"]),
+    ("Please dont take this medicine it made my acne horrible!", ["acne"]),
+    # a relief said of it after the complaint is no harm
+    ("HOWEVER it makes the pain somewhat disappear.", []),
+])
+def test_experience_what_the_product_did_to_the_writer_is_an_effect(text: str, effects: list[str]) -> None:
+    assert spans(text, read_post(text)) == effects

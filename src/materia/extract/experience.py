@@ -448,6 +448,20 @@ def _mostly_a_reason(m: Mention) -> bool:
     return counts is not None and counts.reason >= 3 and counts.reason_share() >= _MOSTLY_REASON
 
 
+def _brought_on(text: str, ctx: _Context, cues: lay.ExperienceCues) -> bool:
+    """Whether the product is the subject of the complaint's own verb or of a causative before it ("it made my skin
+    dry and itchy", "it just irritated my face", "while it helped my face, it consequently dried out the skin"), and
+    no relief is said of it ("it significantly reduced my desire to repeat", "it makes the pain somewhat
+    disappear")."""
+    m = ctx.mention
+    if m.kind == "benefit" or cues.helped.search(text, m.start, m.end) or _RELIEF.match(text, m.start):
+        return False
+    subject = _PRODUCT_CAUSED.search(text, ctx.clause.start, m.start) \
+        or _PRODUCT_WENT_ON.search(text, ctx.clause.start, m.start) \
+        or (_PRODUCT_DID.search(text, ctx.clause.start, m.start) if m.described else None)
+    return subject is not None and _chunk_verdict(text[subject.start():ctx.clause.end]) != "helped"
+
+
 def _blamed_on(text: str, ctx: _Context, product: str) -> bool:
     """Whether the words after the mention put it down to the product by name ("irritation and flakyness associated
     with Retin-A", "headaches from the Lipitor")."""
@@ -855,15 +869,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if role is None:
             role = "effect" if heading and m.kind != "benefit" else "use" if benefits_field \
                 else _no_cue_role(text, ctx, k in listed)
-            if benefits_field and m.kind != "benefit" and in_clause != "helped" \
-                    and (_PRODUCT_CAUSED.search(text, ctx.clause.start, m.start)
-                         or _PRODUCT_WENT_ON.search(text, ctx.clause.start, m.start)
-                         or (m.described and _PRODUCT_DID.search(text, ctx.clause.start, m.start))) \
-                    and not cues.helped.search(text, m.start, m.end) and not _RELIEF.match(text, m.start):
-                role = "effect"  # not "it significantly reduced my desire to repeat"
-            if m.kind != "benefit" and product is not None and _blamed_on(text, ctx, product):
-                role = "effect"  # "the irritation and flakyness associated with Retin-A"
-            if _passed(text, ctx):
+            brought_on = _brought_on(text, ctx, cues) or (
+                product is not None and m.kind != "benefit" and _blamed_on(text, ctx, product))
+            if brought_on or _passed(text, ctx):
                 role = "effect"
             elif role == "effect" and not heading and in_clause == "helped" \
                     and not _STOPPED.search(text, m.end, ctx.clause.end):
