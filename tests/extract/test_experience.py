@@ -821,8 +821,17 @@ def test_experience_what_made_the_writer_stop_said_first_is_an_effect() -> None:
     ("While it helped my face, it consequently dried out the skin on my whole body as well.",
      ["dried out the skin on my whole body"]),
     ("Please dont take this medicine it made my acne horrible!", ["acne"]),
+    ("It was as if the medication numbed my senses.", ["numbed"]),
     # a relief said of it after the complaint is no harm
     ("HOWEVER it makes the pain somewhat disappear.", []),
+    # what passed by itself, what the writer put up with, what stopping the product relieved, what made them take less
+    ("I had some abdominal pain but it was not significant and went away on its own.", ["abdominal pain"]),
+    ("Once in a while I have a day or two of soreness, but very tolerable.", ["soreness"]),
+    ("Stopping the Capoten relieved the cough after about 3 weeks.", ["cough"]),
+    ("Taken daily at first and then, due to stomach irritation, reduced to use only when needed.",
+     ["stomach irritation"]),
+    # made bearable is a relief
+    ("It did not eliminate the pain completely, but made it very tolerable.", []),
 ])
 def test_experience_what_the_product_did_to_the_writer_is_an_effect(text: str, effects: list[str]) -> None:
     assert spans(text, read_post(text)) == effects

@@ -97,7 +97,7 @@ _YEARS = re.compile(r"\b(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?:\d+\+?|a fe
                     r"four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)\s+(?:years?|yrs?|decades?)\b",
                     re.IGNORECASE)
 # the words of one concept, shared by the patterns below: stopping the product, a test, a test's figures
-_STOPPING = r"stopp\w*|quit\w*|discontinu\w*|came off|coming off|went off"
+_STOPPING = r"stopp\w*|quit\w*|discontinu\w*|cessation|came off|coming off|went off|took (?:myself|me) off"
 _TEST_WORDS = r"tests?|testing|panels?|screenings?|lab work|blood ?work"
 _FIGURES = r"results?|numbers?|levels?|values?|readings?|counts?|enzymes?"
 # "Stopped and the pain was gone in 3 days": what passed once the product was stopped was its doing
@@ -107,9 +107,16 @@ _STOPPED_THEN = re.compile(rf"\b(?:{_STOPPING}|took me off|(?:been|got|am|was|i'
 _QUIT_FOR = re.compile(rf"\b(?:{_STOPPING}|gave up)\b(?:\s+[\w']+){{0,3}}\s+"
                        r"(?:because of|due to)\s+(?:the\s+|my\s+|these\s+|this\s+|all\s+the\s+|such\s+)?$",
                        re.IGNORECASE)
+_BY_ITSELF = re.compile(r"\b(?:went away|goes away|go away|gone|resolved|disappeared|subsided|cleared(?:\s+up)?|"
+                        r"stopped)\s+(?:on its own|by itself|itself|on their own|by themselves)\b", re.IGNORECASE)
+# put up with, not made bearable ("helped my eczema be tolerable", "made it very tolerable")
+_TOLERABLE = re.compile(r"\bbut\s+(?:(?:it|they|that|this)\s+(?:was|were|is|are)\s+|it's\s+|very\s+|quite\s+|pretty\s+|"
+                        r"still\s+|completely\s+|totally\s+|fairly\s+)*(?:tolerable|bearable)\b", re.IGNORECASE)
+_STOPPING_IT = re.compile(r"\b(?:stopping|quitting|discontinuing|coming off|going off|cessation of)\b", re.IGNORECASE)
 _BECAUSE_OF = re.compile(r"\b(?:because of|due to)\s+(?:(?:the|my|these|this|all|such|a|an)\s+)*(?:\w+\s+){0,2}$",
                          re.IGNORECASE)
-_QUIT_AFTER = re.compile(rf"\s*,?\s*(?:(?:i|we|so|and|then|finally|had\s+to)\s+)*(?:{_STOPPING})\b", re.IGNORECASE)
+_QUIT_AFTER = re.compile(rf"\s*,?\s*(?:(?:i|we|so|and|then|finally|had\s+to)\s+)*"
+                         rf"(?:{_STOPPING}|reduced|cut\s+(?:back|down)|lowered|(?:only|now)\s+take)\b", re.IGNORECASE)
 _TAKING = re.compile(r"\b(?:taking|taken|took|take|on|using|used|prescribed)\b(?:\s+[\w-]+){0,2}\s*$", re.IGNORECASE)
 # a name of what a test measures: "cholesterol test", "cholesterol and liver function tests", "thyroid panel"
 _TESTED = re.compile(r"(?:and\s+(?:(?!(?:my|the|his|her|our|their|all)\b)\w+\s+){1,3})?"
@@ -168,7 +175,10 @@ _ADVERBS_BEFORE = r"(?:(?:just|also|really|only|actually|\w+ly)\s+)*"
 # irritated my face" (the product, not "this", the subject of the complaint's own verb)
 _PRODUCT_CAUSED = re.compile(rf"\b{_PRODUCT}\s+{_ADVERBS_BEFORE}(?:made|makes|make|making|gave|gives|give|caused|"
                              r"causes|cause)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)
+# "it" the subject of a complaint's verb only where the complaint has its part ("irritated my face", not "it winds up")
 _PRODUCT_DID = re.compile(rf"\bit\s+{_ADVERBS_BEFORE}$", re.IGNORECASE)
+_MEDICINE_DID = re.compile(rf"\b(?:the|this)\s+(?:medications?|medicines?|meds|drugs?|pills?|tablets?)\s+"
+                           rf"{_ADVERBS_BEFORE}$", re.IGNORECASE)
 # a participle that goes on from what the product did: "it just irritated my face, making it red and eventually flaky"
 _PRODUCT_WENT_ON = re.compile(r"\b(?:it|this)\s+[^.;:]*,\s*(?:making|causing|leaving|giving)\s+(?:\S+\s+){0,4}$",
                               re.IGNORECASE)
@@ -362,6 +372,10 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         # "I stopped it because of the pain", "because of the horrific diarrhea, stopped at five days": what made the
         # writer stop was the product's doing
         return "effect"
+    if _BY_ITSELF.search(text, m.end, sentence.end) or _TOLERABLE.search(text, m.end, sentence.end):
+        # "some abdominal pain but it ... went away on its own", "a day or two of soreness, but very tolerable": what
+        # the writer put up with, and what passed with no help, was the product's doing
+        return "effect"
     because = _BECAUSE_I_WAS.search(text, sentence.start, m.start)
     if because is not None and _QUIT.search(text, sentence.start, because.start()):
         return "effect"  # "I stopped it because I was having headaches"
@@ -382,6 +396,9 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     if cause is not None and said_after is None and earlier(cause_end, min(clause.end, cause_end + 30)):
         return "history"  # "itching, watery eyes, and sneezing from seasonal allergies": the condition's doing
     if use_cue is not None:
+        if _RELIEF.match(use_cue.group()) and _STOPPING_IT.search(text, clause.start, m.start - len(before)
+                                                                  + use_cue.start()):
+            return "effect"  # "Stopping the Capoten relieved the cough": what stopping the product relieved
         if m.kind != "benefit" and use_cue.group().lower() == "full of":
             return "effect"  # "full of energy" is a goal reached, "full of acne" a complaint had
         if m.kind == "symptom" and not _RELIEF.match(use_cue.group()) \
@@ -458,6 +475,7 @@ def _brought_on(text: str, ctx: _Context, cues: lay.ExperienceCues) -> bool:
         return False
     subject = _PRODUCT_CAUSED.search(text, ctx.clause.start, m.start) \
         or _PRODUCT_WENT_ON.search(text, ctx.clause.start, m.start) \
+        or _MEDICINE_DID.search(text, ctx.clause.start, m.start) \
         or (_PRODUCT_DID.search(text, ctx.clause.start, m.start) if m.described else None)
     return subject is not None and _chunk_verdict(text[subject.start():ctx.clause.end]) != "helped"
 
