@@ -766,6 +766,7 @@ def test_experience_a_verdict_taken_from_the_post_cites_the_mentions_own_sentenc
     ("I tolerated it well without any nausea.", ["nausea"], []),
     ("Very quick migraine relief with no nausea or drowsiness.", ["nausea", "drowsiness"], ["migraine"]),
     ("Strattera helped my son slow down without making him groggy.", ["groggy"], []),
+    ("It worked as well with out the druggy feelings and sickness.", ["sickness"], []),
     # what the writer can do free of a complaint: the relief
     ("I can now walk without pain.", [], ["pain"]),
     ("Able to breathe in a relaxed way and without wheezing.", [], ["wheezing"]),
@@ -822,6 +823,7 @@ def test_experience_what_made_the_writer_stop_said_first_is_an_effect() -> None:
      ["dried out the skin on my whole body"]),
     ("Please dont take this medicine it made my acne horrible!", ["acne"]),
     ("It was as if the medication numbed my senses.", ["numbed"]),
+    ('I took myself off of it because I was tired of the "hangover" effect.', ["hangover"]),
     # a relief said of it after the complaint is no harm
     ("HOWEVER it makes the pain somewhat disappear.", []),
     # what passed by itself, what the writer put up with, what stopping the product relieved, what made them take less

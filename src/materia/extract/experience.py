@@ -744,9 +744,10 @@ _PLACE_BEFORE = re.compile(r"\b(?:around|under|near|behind|above|below|between)\
 _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s+|after\s+|week\s+|day\s+|"
                     r"month\s+)*(?:\d+|one|two|three|four|five|six|first|second|third|fourth|fifth|last|next|"
                     r"later|recently|now|a\s+(?:few|couple|week|month))\b", re.IGNORECASE)
-_WITHOUT = re.compile(r"\b(?:without|with\s+no)\s+"
+_WITHOUT = re.compile(r"\b(?:with\s*out|with\s+no)\s+"
                       r"(?:(?:making|causing|giving|leaving)\s+(?:me|him|her|them|you|us)\s+)?"
-                      r"(?:(?:any|the|a|an|much|major|serious|significant|bad|feeling|feelings\s+of)\s+)*"
+                      r"(?:(?:any|the|a|an|my|his|her|their|those|these|that|much|major|serious|significant|bad|"
+                      r"horrendous|horrible|terrible|usual|feeling|feelings\s+of|effects?\s+of)\s+)*"
                       r"(?:[\w'-]+(?:\s+[\w'-]+)?(?:\s*,\s*|\s+(?:or|and|nor)\s+)){0,4}$", re.IGNORECASE)
 _ABLE = re.compile(r"\b(?:(?:can|could)(?!\s+not\b)|able\s+to|ability\s+to|manag\w*\s+to|"
                    r"(?:allow|enabl)\w*\s+(?:me|him|her|us|them)\s+to|lets?\s+(?:me|him|her|us|them))\b", re.IGNORECASE)
