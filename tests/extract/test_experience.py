@@ -837,3 +837,18 @@ def test_experience_what_made_the_writer_stop_said_first_is_an_effect() -> None:
 ])
 def test_experience_what_the_product_did_to_the_writer_is_an_effect(text: str, effects: list[str]) -> None:
     assert spans(text, read_post(text)) == effects
+
+
+def test_experience_side_effects_the_sentence_then_denies_are_not_had() -> None:
+    text = "I read the pamphlet and there are a few side effects such as dizziness but I didn't suffer any."
+    x = read_post(text)
+    assert spans(text, x, negated=True) == ["dizziness"] and not spans(text, x)
+    text = "I had hoped to have the side effect of weight loss but didn't."
+    assert not spans(text, read_post(text))
+
+
+def test_experience_the_cause_of_a_complaint_is_not_an_effect() -> None:
+    text = "Reduction of itching which was caused by seasonal allergies."
+    x = read_post(text)
+    assert not x.effects
+    assert {u.name for u in x.uses} == {"itching", "seasonal allergy"}

@@ -113,6 +113,11 @@ _BY_ITSELF = re.compile(r"\b(?:went away|goes away|go away|gone|resolved|disappe
 _TOLERABLE = re.compile(r"\bbut\s+(?:(?:it|they|that|this)\s+(?:was|were|is|are)\s+|it's\s+|very\s+|quite\s+|pretty\s+|"
                         r"still\s+|completely\s+|totally\s+|fairly\s+)*(?:tolerable|bearable)\b", re.IGNORECASE)
 _STOPPING_IT = re.compile(r"\b(?:stopping|quitting|discontinuing|coming off|going off|cessation of)\b", re.IGNORECASE)
+_CAUSED_BY_IT = re.compile(r"\b(?:caused|brought\s+on|triggered|induced)\s+by\s+(?:(?:the|my|a|an|his|her|their)\s+)?$",
+                           re.IGNORECASE)
+_BUT_DID_NOT = re.compile(r"\bbut\s+(?:i\s+|it\s+)?(?:didn't|did\s+not|never|haven't|have\s+not|hasn't|wasn't)"
+                          r"(?:\s+(?:suffer|have|get|experience|notice|happen))?(?:\s+(?:any|them|it|that|from\s+any))?"
+                          r"\W*$", re.IGNORECASE)
 _BECAUSE_OF = re.compile(r"\b(?:because of|due to)\s+(?:(?:the|my|these|this|all|such|a|an)\s+)*(?:\w+\s+){0,2}$",
                          re.IGNORECASE)
 _QUIT_AFTER = re.compile(rf"\s*,?\s*(?:(?:i|we|so|and|then|finally|had\s+to)\s+)*"
@@ -391,6 +396,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     if said_after is not None and not (use_cue is not None and _RELIEF.match(use_cue.group())
                                        and _WHEN.match(said_after.group())):
         return "effect"
+    if _CAUSED_BY_IT.search(text, max(clause.start, m.start - 30), m.start):
+        return "history"  # "itching which was caused by seasonal allergies": the cause of a complaint, not one
     cause = _CAUSED_BY.match(after)
     cause_end = m.end + len(text[m.end:min(clause.end, m.end + 40)]) - len(after) + (cause.end() if cause else 0)
     if cause is not None and said_after is None and earlier(cause_end, min(clause.end, cause_end + 30)):
@@ -710,7 +717,10 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
             negation = None  # "not just for acne", "not only headaches but": more than it, not none of it
         if negation is not None and _UNTIL.match(text, m.end, sentence.end):
             negation = None  # "I did not experience sleeplessness until the third night": it came then
-        negated = not endured and (negation is not None or bool(cues.negation_post.match(after.lstrip())))
+        # "there are a few side effects such as dizziness but I didn't suffer any": what the sentence then denies
+        denied = _SIDE_EFFECTS_NAMED.search(text, sentence.start, m.start) is not None \
+            and _BUT_DID_NOT.search(text, m.end, sentence.end) is not None
+        negated = not endured and (negation is not None or denied or bool(cues.negation_post.match(after.lstrip())))
         hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
         role = _own_role(text, m, sentence, clause, cues, named_between, in_name)
         if role != "use" and m.kind != "benefit" and _condition_brings(text, m, clause, conditions, found):
