@@ -93,6 +93,30 @@ def healthsea_entities(path: Path) -> Counter[tuple[str, str]]:
     return found
 
 
+MIN_MISSPELT = 6  # letters: shorter words one letter apart are as often other words ("pain", "gain")
+
+
+def misspelt(surface: str, rows: dict[str, tuple[str, str, str, str]]) -> str | None:
+    """The surface of `rows` that `surface` misspells by one letter dropped, added or swapped with its neighbour
+    inside a word ("migrane", "diarhea", "rheumatoid artritis"): never the first letter or the last two, where one
+    letter makes another word or form ("scrape" is no "scrapie", "allergies" no "allergic"), never a letter for
+    another ("contusion" is no "confusion", "dysphasia" no "dysphagia"), never a space ("lip edema" is no
+    "lipedema"). None when no surface, or more than one, is so near."""
+    if len(surface) < MIN_MISSPELT:
+        return None
+    candidates = set()
+    for word in re.finditer(r"[a-z]+", surface):
+        a, b = word.start(), word.end()
+        for i in range(a + 1, b - 2):  # a letter added at i, or i and i+1 swapped; two letters after stay
+            candidates.add(surface[:i] + surface[i + 1:])
+            candidates.add(surface[:i] + surface[i + 1] + surface[i] + surface[i + 2:])
+        for i in range(a + 1, b - 1):  # a letter dropped before i
+            for letter in "abcdefghijklmnopqrstuvwxyz":
+                candidates.add(surface[:i] + letter + surface[i:])
+    found = sorted(c for c in candidates if c in rows)
+    return found[0] if len(found) == 1 else None
+
+
 def druglib_records(path: Path) -> list[list[str]]:
     text = path.read_text(encoding="utf-8")
     starts = [m.start() for m in re.finditer(r"(?m)^\d+\t", text)] + [len(text)]
@@ -363,8 +387,10 @@ def main() -> None:
                 rows[surface] = (canon, tid, kind, source)
             continue
         singular = re.sub(r"(?:(?<=[^aeiou]i)es|(?<=[^s])s)$", "", surface)
-        if singular != surface and singular in rows:  # "migraines": the concept "migraine" already has
-            canon, tid, known_kind, _ = rows[singular]
+        # "migraines": the concept "migraine" already has; "migrane", "diarhea": a letter dropped, added or swapped
+        known_as = singular if singular != surface and singular in rows else misspelt(singular, rows)
+        if known_as is not None:
+            canon, tid, known_kind, _ = rows[known_as]
             rows[surface] = (canon, tid, kind if kind == "benefit" else known_kind, "healthsea")
             continue
         rows[surface] = (surface, "-", kind, "healthsea")
