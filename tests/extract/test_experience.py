@@ -852,3 +852,19 @@ def test_experience_the_cause_of_a_complaint_is_not_an_effect() -> None:
     x = read_post(text)
     assert not x.effects
     assert {u.name for u in x.uses} == {"itching", "seasonal allergy"}
+
+
+def test_experience_a_use_taking_the_rating_cites_its_own_sentence_unless_the_verdict_is_said_of_all(
+        tmp_path) -> None:
+    from materia.ingest import read_documents
+
+    path = tmp_path / "reviews.tsv"
+    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
+                    "sideEffectsReview\tcommentsReview\n"
+                    "1\tlexapro\t10\tHighly Effective\tMild Side Effects\tdepression\t"
+                    "I was in denial to the fact I was depressed. The intense guilt I felt about everything has "
+                    "almost gone.\tnone\tnone\n", encoding="utf-8")
+    [doc] = read_documents(str(path))
+    [use] = [u for u in extract(doc).uses if u.name == "depressed"]
+    # "everything" there is what the guilt was about, not what the review says got better
+    assert doc.text[use.sentence.start:use.sentence.end] == "I was in denial to the fact I was depressed."

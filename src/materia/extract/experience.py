@@ -82,7 +82,10 @@ _PREVENTED = re.compile(r"\b(?:(?:ever )?since|while|when) (?:i|we) (?:took|take
                         r"\bnever (?:caught|catch)\b", re.IGNORECASE)  # ("never had any nausea" is a denial)
 # a sentence about what the post listed: "all three conditions", "both of them", "these problems"
 _LISTED = re.compile(r"\b(?:all|both|these|those|the|my|his|her)\s+(?:\w+\s+)?(?:conditions|diseases|disorders|"
-                     r"problems|issues|symptoms|illnesses)\b|\b(?:all|both) of them\b|\beverything\b", re.IGNORECASE)
+                     r"problems|issues|symptoms|illnesses)\b|\b(?:all|both) of them\b|"
+                     # "everything improved", not "the guilt I felt about everything has almost gone"
+                     r"\beverything\s+(?:(?:is|was|has|had|got|gets|seems?|seemed|became|been|went|just|really)\s+)*"
+                     r"(?:better|improv\w*|clear\w*|gone|great|fine|good|normal|resolved)\b", re.IGNORECASE)
 # what may stand between a condition and what became of it: "my allergy symptoms got much better"
 _ADVERBS = re.compile(r"^\s*(?:(?:symptoms?|issues?|problems?|attacks?|has|have|had|is|are|was|were|has been|"
                       r"have been|got|get|gets|seems?|seemed|now|become|became|\w+ly|much|so|a lot|a bit|far|way|all|"
