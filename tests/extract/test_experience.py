@@ -868,3 +868,17 @@ def test_experience_a_use_taking_the_rating_cites_its_own_sentence_unless_the_ve
     [use] = [u for u in extract(doc).uses if u.name == "depressed"]
     # "everything" there is what the guilt was about, not what the review says got better
     assert doc.text[use.sentence.start:use.sentence.end] == "I was in denial to the fact I was depressed."
+
+
+def test_experience_what_another_drug_did_is_not_the_products_effect(tmp_path) -> None:
+    from materia.ingest import read_documents
+
+    path = tmp_path / "reviews.tsv"
+    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
+                    "sideEffectsReview\tcommentsReview\n"
+                    "1\tclimara\t7\tConsiderably Effective\tMild Side Effects\tmenopause\tFewer hot flashes.\t"
+                    "Side effects were constipation, for which I was prescribed Lactulose, headaches which would last "
+                    "for days.\tI originally took Premarin which gave me nausea.\n", encoding="utf-8")
+    [doc] = read_documents(str(path))
+    # Premarin's nausea is not Climara's; Lactulose, a remedy for what Climara did, changes nothing
+    assert spans(doc.text, extract(doc)) == ["constipation", "headaches"]

@@ -502,12 +502,14 @@ def _blamed_on(text: str, ctx: _Context, product: str) -> bool:
         for d in drug_mentions.default_recogniser().find(text, cue.end(), ctx.clause.end))
 
 
-def _of_another_drug(text: str, ctx: _Context, product: str, judged: bool) -> bool:
+def _of_another_drug(text: str, ctx: _Context, product: str, judged: bool, before: bool = False) -> bool:
     """Whether the mention's sentence tells of taking another drug and names not the product, and the mention's own
     clause does not say "it" or "this" of the product: a condition named there is the other drug's ("I was also
     given klonopin for sleep", "they added Adderall as I have also fibromyalgia"), whatever the post says of the
     product; one its own clause judges (`judged`) only where that clause names the other drug ("went back to using
-    benzoyl peroxide to calm down the acne"). A name spelt almost as the product's is the product ("erthyromycin")."""
+    benzoyl peroxide to calm down the acne"). `before`: only a drug taken before the mention counts (a complaint
+    told of after it: "I was placed on Paxil at first ..., however I had lots of acne as a result"). A name spelt
+    almost as the product's is the product ("erthyromycin")."""
     forms = lay.experience_cues().stop_words  # "the eye drops", "nasal spray": the product's form as likely as not
     named = [d for d in drug_mentions.default_recogniser().find(text, ctx.sentence.start, ctx.sentence.end)
              if d.kind == "substance" and not ctx.mention.start <= d.span.start < ctx.mention.end
@@ -523,6 +525,11 @@ def _of_another_drug(text: str, ctx: _Context, product: str, judged: bool) -> bo
              or _WAS_GIVEN.match(text, d.span.end) or _ON_IT.fullmatch(text, ctx.sentence.start, d.span.start)]
     if judged:
         taken = [d for d in taken if ctx.clause.start <= d.span.start < ctx.clause.end]
+    if before:  # and not a remedy for what the product did ("for which I was prescribed Lactulose", "despite
+        # taking probiotics", "I already take Dulcolax for my constipation")
+        taken = [d for d in taken if d.span.end <= ctx.mention.start
+                 and not _REMEDY_BEFORE.search(text, max(ctx.sentence.start, d.span.start - 30), d.span.start)
+                 and not _REMEDY_AFTER.match(text, d.span.end)]
     return bool(taken) and not _PRODUCT_PRONOUN.search(text, ctx.clause.start, ctx.clause.end)
 
 
@@ -769,6 +776,9 @@ _TAKEN = re.compile(r"\b(?:took|take|takes|taking|start\w*|began|added|add|given
                     r"switch\w*\s+(?:to|from)|tried|using|used)\s+(?:(?:the|a|an|my|some|\d+\s*mg)\s+)*$",
                     re.IGNORECASE)
 _ON_IT = re.compile(r"\W*(?:with|on)\s+(?:the\s+)?", re.IGNORECASE)  # "With Adderall XR, I also lost the desire to eat"
+_REMEDY_BEFORE = re.compile(r"\b(?:for\s+which|despite|even\s+on|even\s+with|along\s+with)\b", re.IGNORECASE)
+_REMEDY_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:to\s+(?:avoid|prevent|help|counter\w*|treat|manage|control|ease)|"
+                           r"for\s+(?:my|the|this))\b", re.IGNORECASE)
 _WAS_GIVEN = re.compile(r"\s+(?:was|were|is)\s+(?:prescribed|given|added|started)\b", re.IGNORECASE)
 _PRODUCT_PRONOUN = re.compile(r"\b(?:it|this)\b", re.IGNORECASE)
 _UNABLE = re.compile(r"\b(?:can'?t|cannot|couldn\W{0,3}t|could\s+not|unable|inability)\b", re.IGNORECASE)
@@ -969,6 +979,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                 # "no more headaches": what the product cleared is a use it helped
                 uses.append(Use(m.name, Span(m.start, m.end), "benefit", "anecdote", (), ctx.sentence, "helped"))
                 continue
+            if product is not None and _of_another_drug(text, ctx, product, False, before=True):
+                continue  # "I was on Lexapro for a little over a year, but gained about 30 pounds": not this one's
             effects.append(_effect(text, ctx, cues, negated=ctx.negated))
             continue
         if verdict is None and m.name in lay.lay_grammar().treated_when_lowered and _FELL.search(text, m.start, m.end) \
