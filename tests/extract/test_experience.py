@@ -708,6 +708,8 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     ("My wrinkles around my eyes were noticeably improving.", [], [("periorbital wrinkles", "benefit")]),
     ("Fine lines around eyes appear slightly reduced.", [], []),  # no "eye" helped
     ("I went back to using benzoyl peroxide to try to calm down the acne.", [], [("acne", "benefit")]),
+    # an instruction for what may come is neither had nor treated
+    ("He told me to apply it twice a day but, if my skin becomes dry, to reduce it to one a day.", [], []),
     # what a relief said of a group takes in, and a list that goes on past an aside
     ("All menopausal symptoms are gone, including headaches, hot flashes (every hour on the hour), memory loss.", [],
      [("menopausal symptoms", "benefit"), ("headache", "benefit"), ("hot flashes", "benefit"),
@@ -882,3 +884,19 @@ def test_experience_what_another_drug_did_is_not_the_products_effect(tmp_path) -
     [doc] = read_documents(str(path))
     # Premarin's nausea is not Climara's; Lactulose, a remedy for what Climara did, changes nothing
     assert spans(doc.text, extract(doc)) == ["constipation", "headaches"]
+
+
+def test_experience_a_remedy_switched_to_is_not_the_products_use(tmp_path) -> None:
+    from materia.ingest import read_documents
+
+    path = tmp_path / "reviews.tsv"
+    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
+                    "sideEffectsReview\tcommentsReview\n"
+                    "1\tretin-a\t8\tConsiderably Effective\tMild Side Effects\tacne\tSmoother skin.\tnone\t"
+                    "I discontinued use after 3 weeks and went back to using benzoil peroxide to try to calm down the "
+                    "acne. Now I use it for overall skin appearance (not just for acne).\n", encoding="utf-8")
+    [doc] = read_documents(str(path))
+    said = [(doc.text[u.span.start:u.span.end], u.verdict) for u in extract(doc).uses]
+    # the first acne is the misspelt remedy's; the second a purpose among others, taking the review's verdict
+    assert ("acne", "helped") in said and ("acne", "nothing") not in said
+    assert [u for u in extract(doc).uses if "benzoil" in doc.text[u.sentence.start:u.sentence.end]] == []

@@ -511,6 +511,9 @@ def _of_another_drug(text: str, ctx: _Context, product: str, judged: bool, befor
     told of after it: "I was placed on Paxil at first ..., however I had lots of acne as a result"). A name spelt
     almost as the product's is the product ("erthyromycin")."""
     forms = lay.experience_cues().stop_words  # "the eye drops", "nasal spray": the product's form as likely as not
+    if judged and _BACK_TO_ANOTHER.search(text, ctx.clause.start, ctx.mention.start) \
+            and _names_of(product)[0] not in text[ctx.clause.start:ctx.mention.start].lower().replace("-", " "):
+        return True  # "went back to using benzoil peroxide to try to calm down the acne": whatever its spelling
     named = [d for d in drug_mentions.default_recogniser().find(text, ctx.sentence.start, ctx.sentence.end)
              if d.kind == "substance" and not ctx.mention.start <= d.span.start < ctx.mention.end
              and text[d.span.start:d.span.end].lower() not in forms]
@@ -776,12 +779,20 @@ _TAKEN = re.compile(r"\b(?:took|take|takes|taking|start\w*|began|added|add|given
                     r"switch\w*\s+(?:to|from)|tried|using|used)\s+(?:(?:the|a|an|my|some|\d+\s*mg)\s+)*$",
                     re.IGNORECASE)
 _ON_IT = re.compile(r"\W*(?:with|on)\s+(?:the\s+)?", re.IGNORECASE)  # "With Adderall XR, I also lost the desire to eat"
+# a switch to something else, named in the clause of what it was for
+_BACK_TO_ANOTHER = re.compile(r"\b(?:went|go|going|gone|switched|switching)\s+(?:back\s+)?to\s+(?:using|taking)\s+"
+                              r"(?!(?:it|this|them|the\s+(?:same|medication|medicine|drug|pills?|cream|gel))\b)\w",
+                              re.IGNORECASE)
 _REMEDY_BEFORE = re.compile(r"\b(?:for\s+which|despite|even\s+on|even\s+with|along\s+with)\b", re.IGNORECASE)
 _REMEDY_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:to\s+(?:avoid|prevent|help|counter\w*|treat|manage|control|ease)|"
                            r"for\s+(?:my|the|this))\b", re.IGNORECASE)
 _WAS_GIVEN = re.compile(r"\s+(?:was|were|is)\s+(?:prescribed|given|added|started)\b", re.IGNORECASE)
 _PRODUCT_PRONOUN = re.compile(r"\b(?:it|this)\b", re.IGNORECASE)
 _UNABLE = re.compile(r"\b(?:can'?t|cannot|couldn\W{0,3}t|could\s+not|unable|inability)\b", re.IGNORECASE)
+_IF_IT_BECOMES = re.compile(r"\bif\s+(?:\w+\s+){0,4}$", re.IGNORECASE)  # "if my skin becomes dry"
+_THEN_LESS = re.compile(r"\W*(?:(?:then|you|i|we)\s+)?(?:to\s+|should\s+|must\s+)?(?:reduce|cut|lower|decrease|stop|"
+                        r"skip|use\s+(?:it\s+)?less|apply\s+(?:it\s+)?less)\b", re.IGNORECASE)
+_NOT_JUST = re.compile(r"\bnot\s+(?:just|only|merely|simply|solely)\b[^.;:!?]*$", re.IGNORECASE)
 _FOCUS = re.compile(r"\s*(?:just|only|merely|simply|solely)\b", re.IGNORECASE)
 _ATTITUDE = re.compile(r"\s*(?:like|liked|enjoy|enjoyed|care for|cared for|appreciate|appreciated|mind|want|wanted)\b",
                        re.IGNORECASE)
@@ -908,6 +919,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             continue
         if ctx.role is None and _GENERALLY.search(text, max(ctx.clause.start, m.start - 40), m.start):
             continue  # "it is normal to have spotting for the first months": what happens to people
+        if ctx.role is None and _IF_IT_BECOMES.search(text, max(ctx.sentence.start, m.start - 40), m.start) \
+                and _THEN_LESS.match(text, m.end, ctx.sentence.end):
+            continue  # "if my skin becomes dry, to reduce it to one a day": an instruction for what may happen
         if role is None:
             role = "effect" if heading and m.kind != "benefit" else "use" if benefits_field \
                 else _no_cue_role(text, ctx, k in listed)
@@ -994,7 +1008,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if verdict is None and _OWN_CHANGE.search(text, ctx.sentence.start, ctx.sentence.end):
             continue  # what the sentence judges is the writer's change of habit, not the product
         if verdict is None:
-            model = _model_verdict(text, m, ctx.clause)
+            # "not just for acne": a purpose among others, which the clause model reads as a denial
+            model = None if _NOT_JUST.search(text, ctx.clause.start, m.start) else _model_verdict(text, m, ctx.clause)
             if model in ("helped", "nothing"):
                 verdict = model
             else:
