@@ -792,7 +792,6 @@ _UNABLE = re.compile(r"\b(?:can'?t|cannot|couldn\W{0,3}t|could\s+not|unable|inab
 _IF_IT_BECOMES = re.compile(r"\bif\s+(?:\w+\s+){0,4}$", re.IGNORECASE)  # "if my skin becomes dry"
 _THEN_LESS = re.compile(r"\W*(?:(?:then|you|i|we)\s+)?(?:to\s+|should\s+|must\s+)?(?:reduce|cut|lower|decrease|stop|"
                         r"skip|use\s+(?:it\s+)?less|apply\s+(?:it\s+)?less)\b", re.IGNORECASE)
-_NOT_JUST = re.compile(r"\bnot\s+(?:just|only|merely|simply|solely)\b[^.;:!?]*$", re.IGNORECASE)
 _FOCUS = re.compile(r"\s*(?:just|only|merely|simply|solely)\b", re.IGNORECASE)
 _ATTITUDE = re.compile(r"\s*(?:like|liked|enjoy|enjoyed|care for|cared for|appreciate|appreciated|mind|want|wanted)\b",
                        re.IGNORECASE)
@@ -1008,10 +1007,11 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if verdict is None and _OWN_CHANGE.search(text, ctx.sentence.start, ctx.sentence.end):
             continue  # what the sentence judges is the writer's change of habit, not the product
         if verdict is None:
-            # "not just for acne": a purpose among others, which the clause model reads as a denial
-            model = None if _NOT_JUST.search(text, ctx.clause.start, m.start) else _model_verdict(text, m, ctx.clause)
-            if model in ("helped", "nothing"):
-                verdict = model
+            # the clause model's "helped" only: its NEUTRAL is healthsea's "no claim or did nothing", no evidence
+            # that the product did nothing ("Condition was long term and stress related", "not just for acne"); the
+            # post's verdict is taken instead
+            if _model_verdict(text, m, ctx.clause) == "helped":
+                verdict = "helped"
             else:
                 verdict, said_in = overall()
                 cited = _quote_of_overall(text, said_in, ctx.sentence)
