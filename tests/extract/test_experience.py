@@ -894,9 +894,11 @@ def test_experience_a_remedy_switched_to_is_not_the_products_use(tmp_path) -> No
                     "sideEffectsReview\tcommentsReview\n"
                     "1\tretin-a\t8\tConsiderably Effective\tMild Side Effects\tacne\tSmoother skin.\tnone\t"
                     "I discontinued use after 3 weeks and went back to using benzoil peroxide to try to calm down the "
-                    "acne. Now I use it for overall skin appearance (not just for acne).\n", encoding="utf-8")
+                    "acne. Now I use it for overall skin appearance (not just for acne). I also requested a change "
+                    "to another cream and no longer have a rash problem.\n", encoding="utf-8")
     [doc] = read_documents(str(path))
     said = [(doc.text[u.span.start:u.span.end], u.verdict) for u in extract(doc).uses]
     # the first acne is the misspelt remedy's; the second a purpose among others, taking the review's verdict
     assert ("acne", "helped") in said and ("acne", "nothing") not in said
     assert [u for u in extract(doc).uses if "benzoil" in doc.text[u.sentence.start:u.sentence.end]] == []
+    assert "rash" not in {u.name for u in extract(doc).uses}  # what the other cream cleared

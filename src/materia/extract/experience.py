@@ -780,9 +780,9 @@ _TAKEN = re.compile(r"\b(?:took|take|takes|taking|start\w*|began|added|add|given
                     re.IGNORECASE)
 _ON_IT = re.compile(r"\W*(?:with|on)\s+(?:the\s+)?", re.IGNORECASE)  # "With Adderall XR, I also lost the desire to eat"
 # a switch to something else, named in the clause of what it was for
-_BACK_TO_ANOTHER = re.compile(r"\b(?:went|go|going|gone|switched|switching)\s+(?:back\s+)?to\s+(?:using|taking)\s+"
-                              r"(?!(?:it|this|them|the\s+(?:same|medication|medicine|drug|pills?|cream|gel))\b)\w",
-                              re.IGNORECASE)
+_BACK_TO_ANOTHER = re.compile(r"\b(?:went|go|going|gone|switch\w*|chang\w*)\s+(?:back\s+)?to\s+(?:"
+                              r"(?:using|taking)\s+(?!(?:it|this|them|the\s+(?:same|medication|medicine|drug|pills?|"
+                              r"cream|gel))\b)\w|(?:another|a\s+different|a\s+new)\b)", re.IGNORECASE)
 _REMEDY_BEFORE = re.compile(r"\b(?:for\s+which|despite|even\s+on|even\s+with|along\s+with)\b", re.IGNORECASE)
 _REMEDY_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:to\s+(?:avoid|prevent|help|counter\w*|treat|manage|control|ease)|"
                            r"for\s+(?:my|the|this))\b", re.IGNORECASE)
