@@ -806,6 +806,9 @@ _SLIGHT = re.compile(r"\b(?:some|mild|mildly|slight|slightly|minor|little|bit)\b
 _SOONER = re.compile(r"\b(?:sooner|faster|quicker|more quickly|earlier)\s+than\b", re.IGNORECASE)
 _GENERALLY = re.compile(r"\b(?:normal|common|usual|typical|expected|possible)\s+(?:for\s+\w+\s+)?to\s+"
                         r"(?:have|get|experience|see|feel)\b", re.IGNORECASE)
+_MEASURE_WORDS = re.compile(r"\s+(?:levels?|numbers?|readings?|counts?)$")
+_LOWERED_BEFORE = re.compile(r"\b(?:lower\w*|reduc\w*|decreas\w*|bring\w*\s+down|brought\s+down)\s+(?:\w+\s+){0,3}$",
+                             re.IGNORECASE)
 _FELL = re.compile(r"\b(?:dropp?(?:ed|ing|s)?|fell|fallen|falling|down|lower(?:ed|ing)?|decreas\w*|reduc\w*)\b",
                    re.IGNORECASE)
 
@@ -825,10 +828,19 @@ _TOO_FAR = re.compile(r"\b(?:too|very|dangerously|extremely|so|really)\s+low\b",
 def _treated(text: str, m: Mention, verdict: Verdict | None) -> str:
     """The name of a use: a fall the writer says helped is what it treated ("my cholesterol dropped from 280
     to 190": high cholesterol), not the fall itself; "my low blood pressure improved" stays hypotension."""
-    treated = lay.lay_grammar().treated_when_lowered.get(m.name)
-    if treated is None or verdict != "helped" or not _FELL.search(text, m.start, m.end):
+    if verdict != "helped":
         return m.name
-    return treated
+    grammar = lay.lay_grammar()
+    treated = grammar.treated_when_lowered.get(m.name)
+    if treated is not None and _FELL.search(text, m.start, m.end):
+        return treated
+    # "it helped reduce my total cholesterol numbers", "to lower my cholesterol level": the quantity lowered, named
+    # bare, is what it treated too
+    function = grammar.functions.get(tuple(_MEASURE_WORDS.sub("", m.name).split()))
+    if function is not None and function["down"] in grammar.treated_when_lowered \
+            and _LOWERED_BEFORE.search(text, max(0, m.start - 40), m.start):
+        return grammar.treated_when_lowered[function["down"]]
+    return m.name
 
 
 def _scope_closed(before: str, cue_end: int, offset: int, starts: list[int]) -> bool:
