@@ -502,21 +502,27 @@ def _blamed_on(text: str, ctx: _Context, product: str) -> bool:
         for d in drug_mentions.default_recogniser().find(text, cue.end(), ctx.clause.end))
 
 
-def _of_another_drug(text: str, ctx: _Context, product: str, judged: bool, before: bool = False) -> bool:
+def _drugs_named(text: str, sentence: Span) -> list[drug_mentions.Mention]:
+    """The drugs a sentence names, not a product's form ("the eye drops", "nasal spray": the product's as likely as
+    not)."""
+    forms = lay.experience_cues().stop_words
+    return [d for d in drug_mentions.default_recogniser().find(text, sentence.start, sentence.end)
+            if d.kind == "substance" and text[d.span.start:d.span.end].lower() not in forms]
+
+
+def _of_another_drug(text: str, ctx: _Context, product: str, in_sentence: list[drug_mentions.Mention],
+                     judged: bool, before: bool = False) -> bool:
     """Whether the mention's sentence tells of taking another drug and names not the product, and the mention's own
     clause does not say "it" or "this" of the product: a condition named there is the other drug's ("I was also
     given klonopin for sleep", "they added Adderall as I have also fibromyalgia"), whatever the post says of the
     product; one its own clause judges (`judged`) only where that clause names the other drug ("went back to using
     benzoyl peroxide to calm down the acne"). `before`: only a drug taken before the mention counts (a complaint
     told of after it: "I was placed on Paxil at first ..., however I had lots of acne as a result"). A name spelt
-    almost as the product's is the product ("erthyromycin")."""
-    forms = lay.experience_cues().stop_words  # "the eye drops", "nasal spray": the product's form as likely as not
+    almost as the product's is the product ("erthyromycin"). `in_sentence`: the drugs the sentence names."""
     if judged and _BACK_TO_ANOTHER.search(text, ctx.clause.start, ctx.mention.start) \
             and _names_of(product)[0] not in text[ctx.clause.start:ctx.mention.start].lower().replace("-", " "):
         return True  # "went back to using benzoil peroxide to try to calm down the acne": whatever its spelling
-    named = [d for d in drug_mentions.default_recogniser().find(text, ctx.sentence.start, ctx.sentence.end)
-             if d.kind == "substance" and not ctx.mention.start <= d.span.start < ctx.mention.end
-             and text[d.span.start:d.span.end].lower() not in forms]
+    named = [d for d in in_sentence if not ctx.mention.start <= d.span.start < ctx.mention.end]
     if not named:
         return False
     names = _names_of(product)
@@ -901,6 +907,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         return i < len(complaint_starts) and complaint_starts[i] < clause.end
 
     overall = functools.cache(lambda: _post_verdict(parsed, span, rating, cues))  # read once per post, if ever
+    drugs_in = functools.cache(lambda sentence: _drugs_named(text, sentence))  # once per sentence, if ever
     # what the writer says the product relieved ("my coughing had subsided"): their condition wherever they name it
     relieved = functools.cache(lambda: {  # (not by a lower dose: "cut dose to 5 mg to reduce brain fog")
         c.mention.name: c.mention.start for c in reversed(contexts) if c.role == "use" and not c.negated
@@ -1004,7 +1011,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                 # "no more headaches": what the product cleared is a use it helped
                 uses.append(Use(m.name, Span(m.start, m.end), "benefit", "anecdote", (), ctx.sentence, "helped"))
                 continue
-            if product is not None and _of_another_drug(text, ctx, product, False, before=True):
+            if product is not None and _of_another_drug(text, ctx, product, drugs_in(ctx.sentence), False,
+                                                        before=True):
                 continue  # "I was on Lexapro for a little over a year, but gained about 30 pounds": not this one's
             effects.append(_effect(text, ctx, cues, negated=ctx.negated))
             continue
@@ -1037,7 +1045,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         if fall and _TOO_FAR.search(text, m.start, min(m.end + 20, ctx.clause.end)):
             effects.append(_effect(text, ctx, cues, negated=False))  # "dropped too low": the fall is the harm
             continue
-        if product is not None and _of_another_drug(text, ctx, product, in_clause is not None):
+        if product is not None and _of_another_drug(text, ctx, product, drugs_in(ctx.sentence), in_clause is not None):
             continue  # "later they added Adderall as I have also fibromyalgia": not this product's use
         uses.append(Use(_treated(text, m, verdict), Span(m.start, m.end), stance, "anecdote", (), cited, verdict))
         if verdict == "worse" and m.kind != "benefit":
