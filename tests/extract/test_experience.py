@@ -708,6 +708,9 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     # a body part after a word of place is where, not a goal; a goal's word used as a verb with an object is no goal
     ("My wrinkles around my eyes were noticeably improving.", [], [("periorbital wrinkles", "benefit")]),
     ("Fine lines around eyes appear slightly reduced.", [], []),  # no "eye" helped
+    # "back" as where one ended up, "period" as a stretch of time: no goal
+    ("Oral form did not work and she ended up back in the hospital within 24 hours.", [], []),
+    ("This lotion was applied twice a day for a period of one year and it helped.", [], []),
     ("I went back to using benzoyl peroxide to try to calm down the acne.", [], [("acne", "benefit")]),
     # an instruction for what may come is neither had nor treated
     ("He told me to apply it twice a day but, if my skin becomes dry, to reduce it to one a day.", [], []),

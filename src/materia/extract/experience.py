@@ -142,9 +142,13 @@ _BEFORE_TAKING = re.compile(r"\b(?:before|prior to)\s+(?:i\s+)?(?:tak\w*|start\w
                             r"took|(?:the |this )?(?:meds|medications?|medicine|treatment|pills?|drug))\b",
                             re.IGNORECASE)
 # "back" after a verb of going or coming is no body part: "went back to the higher dose", "has not come back"
+# "for a period of one year", "a long period of time": a stretch of time, no period
+_SPAN_OF_TIME = re.compile(r"\s+of\s+(?:time|about|around|over|\d|one|two|three|four|five|six|several|many|a\s+few|"
+                           r"(?:\w+\s+)?(?:days?|weeks?|months?|years?))", re.IGNORECASE)
 _ADVERB_BACK = re.compile(r"\b(?:go|goes|going|gone|went|come|comes|coming|came|get|gets|got|getting|is|was|are|were|"
-                          r"be|been|bring|brought|call\w*|cut|set|step\w*|put|"
-                          r"(?:give|gives|gave|given|giving)(?:\s+(?:me|him|her|us|them))?)\s+back\b", re.IGNORECASE)
+                          r"be|been|bring|brought|call\w*|cut|set|step\w*|put|ended\s+up|end\s+up|"
+                          r"(?:give|gives|gave|given|giving)(?:\s+(?:me|him|her|us|them))?)\s+back\b|"
+                          r"\bback\s+(?:in|into|to|on|at|home)\b", re.IGNORECASE)
 # a place on a part, not the part: "the back of my hands", "the top of my head"
 _PART_OF = re.compile(r"\s+of\b", re.IGNORECASE)
 # too much of what one could want is a complaint: "it gave me excess energy", "way too much sleep"
@@ -930,8 +934,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         # "the back of my hands", "wrinkles around my eyes": a place, no goal
         place = core_words(text, m) in cues.body_parts and (
             _PART_OF.match(text, m.core.end) or _PLACE_BEFORE.search(text, max(0, m.start - 16), m.start))
-        if everyday and ((ctx.role is None and in_clause is None) or place
-                         or _ADVERB_BACK.search(text, max(0, m.start - 12), m.end)):
+        if everyday and ((ctx.role is None and in_clause is None) or place or _SPAN_OF_TIME.match(text, m.end)
+                         or _ADVERB_BACK.search(text, max(0, m.start - 12), m.end + 8)):
             # "lips", "skin", "sleep": a goal only where the writer says so ("good for my skin"); "went back to the
             # higher dose": no body part at all
             continue
