@@ -838,6 +838,7 @@ def test_experience_what_made_the_writer_stop_said_first_is_an_effect() -> None:
     ("Stopping the Capoten relieved the cough after about 3 weeks.", ["cough"]),
     ("Taken daily at first and then, due to stomach irritation, reduced to use only when needed.",
      ["stomach irritation"]),
+    ("However due to how tired I get for the entire next day, I only take as needed.", ["tired"]),
     # made bearable is a relief
     ("It did not eliminate the pain completely, but made it very tolerable.", []),
 ])

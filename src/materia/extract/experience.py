@@ -123,7 +123,7 @@ _BUT_DID_NOT = re.compile(r"\bbut\s+(?:i\s+|it\s+)?(?:didn't|did\s+not|never|hav
                           r"\W*$", re.IGNORECASE)
 _BECAUSE_OF = re.compile(r"\b(?:because of|due to)\s+(?:(?:the|my|these|this|all|such|a|an)\s+)*(?:\w+\s+){0,2}$",
                          re.IGNORECASE)
-_QUIT_AFTER = re.compile(rf"\s*,?\s*(?:(?:i|we|so|and|then|finally|had\s+to)\s+)*"
+_QUIT_AFTER = re.compile(rf"(?:[^,.;:!?]{{0,40}},)?\s*(?:(?:i|we|so|and|then|finally|had\s+to|only)\s+)*"
                          rf"(?:{_STOPPING}|reduced|cut\s+(?:back|down)|lowered|(?:only|now)\s+take)\b", re.IGNORECASE)
 _TAKING = re.compile(r"\b(?:taking|taken|took|take|on|using|used|prescribed)\b(?:\s+[\w-]+){0,2}\s*$", re.IGNORECASE)
 # a name of what a test measures: "cholesterol test", "cholesterol and liver function tests", "thyroid panel"
