@@ -839,6 +839,7 @@ def test_experience_what_made_the_writer_stop_said_first_is_an_effect() -> None:
     ("Taken daily at first and then, due to stomach irritation, reduced to use only when needed.",
      ["stomach irritation"]),
     ("However due to how tired I get for the entire next day, I only take as needed.", ["tired"]),
+    ("The first time no problems apart from a dry mouth and stopped smoking for 18 months.", ["dry mouth"]),
     # made bearable is a relief
     ("It did not eliminate the pain completely, but made it very tolerable.", []),
 ])

@@ -110,6 +110,10 @@ _STOPPED_THEN = re.compile(rf"\b(?:{_STOPPING}|took me off|(?:been|got|am|was|i'
 _QUIT_FOR = re.compile(rf"\b(?:{_STOPPING}|gave up)\b(?:\s+[\w']+){{0,3}}\s+"
                        r"(?:because of|due to)\s+(?:the\s+|my\s+|these\s+|this\s+|all\s+the\s+|such\s+)?$",
                        re.IGNORECASE)
+_NONE_BUT = re.compile(r"\b(?:no|none|nothing|not\s+any|didn't\s+have\s+any)\s+(?:\w+\s+)?"
+                       r"(?:problems?|issues?|complaints?|troubles?)\s*,?\s*"
+                       r"(?:apart\s+from|except(?:\s+for)?|other\s+than|besides|but)\s+"
+                       r"(?:(?:a|an|the|some|slight|mild|occasional|minor)\s+)*$", re.IGNORECASE)
 _BY_ITSELF = re.compile(r"\b(?:went away|goes away|go away|gone|resolved|disappeared|subsided|cleared(?:\s+up)?|"
                         r"stopped)\s+(?:on its own|by itself|itself|on their own|by themselves)\b", re.IGNORECASE)
 # put up with, not made bearable ("helped my eczema be tolerable", "made it very tolerable")
@@ -384,6 +388,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         # "I stopped it because of the pain", "because of the horrific diarrhea, stopped at five days": what made the
         # writer stop was the product's doing
         return "effect"
+    if _NONE_BUT.search(text, max(sentence.start, m.start - 60), m.start):
+        return "effect"  # "the first time no problems apart from a dry mouth": the one complaint it brought
     if _BY_ITSELF.search(text, m.end, sentence.end) or _TOLERABLE.search(text, m.end, sentence.end):
         # "some abdominal pain but it ... went away on its own", "a day or two of soreness, but very tolerable": what
         # the writer put up with, and what passed with no help, was the product's doing
