@@ -115,3 +115,14 @@ def test_monograph_claim_quotes_the_strongest_kind_of_source_first() -> None:
     (claim,) = claims(items)
     # the regulator's and the referenced article's words before one person's, whatever order the store gave
     assert [c.source_kind for c in claim.citations] == ["referenced article", "label", "community report"]
+
+
+def test_monograph_community_counts_a_condition_written_differently_once() -> None:
+    c = make_doc(3, kind="review")
+    items = [make_item(c, "post", "a", "8", span=(0, 10), rating=8, condition="depression/anxiety"),
+             make_item(c, "post", "b", "6", span=(10, 20), rating=6, condition="Depression"),
+             make_item(c, "post", "c", "9", span=(20, 30), rating=9, condition="migranes"),
+             make_item(c, "post", "d", "2", span=(30, 40), rating=2, condition="Anti Ageing")]
+    found = {r.condition: r.count for r in build("escitalopram", [c], items).community.conditions}
+    # one review naming two conditions counts under each; a field no vocabulary reads stays as written
+    assert found == {"depression": 2, "anxiety": 1, "migraine": 1, "Anti Ageing": 1}

@@ -1,6 +1,7 @@
 """Items of many documents -> one monograph per substance (pure over stored items)."""
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -169,8 +170,10 @@ def community(items: Sequence[StoredItem]) -> Community:
     posts = [i for i in items if i.category == "post"]
     ratings = [int(p.payload["rating"]) for p in posts if p.payload.get("rating") is not None]
     by_condition: dict[str, list[StoredItem]] = defaultdict(list)
+    shown: dict[str, str] = {}  # a condition as first written, for those counted by their words as written
     for p in posts:
-        by_condition[str(p.payload.get("condition") or p.payload.get("topic") or "unspecified")].append(p)
+        for name in condition_names(str(p.payload.get("condition") or p.payload.get("topic") or "unspecified")):
+            by_condition[shown.setdefault(name.lower(), name)].append(p)
     conditions = []
     for cond, group in sorted(by_condition.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         rs = [int(p.payload["rating"]) for p in group if p.payload.get("rating") is not None]
@@ -195,6 +198,21 @@ def community(items: Sequence[StoredItem]) -> Community:
                      tuple(sorted(mentions.items(), key=lambda kv: (-kv[1], kv[0]))),
                      tuple(report(p, effects.get(p.id, ())) for p in posts),
                      verdicts(items, starts), reported_effects(reported))
+
+
+@functools.lru_cache(maxsize=4096)
+def condition_names(written: str) -> tuple[str, ...]:
+    """The conditions a review's condition field (or a post's topic) names, as the lay vocabulary names them, so
+    reviews that write one condition differently are counted together ("depression/anxiety" is depression and
+    anxiety, "migranes" migraine); a body part or an everyday word alone names none ("back"). Else the field as
+    written, its spaces folded."""
+    from materia.extract.lay_mentions import core_words, mentions
+    from materia.lexicons.lay import experience_cues
+
+    cues = experience_cues()
+    everyday = cues.body_parts | cues.stop_words
+    found = dict.fromkeys(canonical(m.name) for m in mentions(written) if core_words(written, m) not in everyday)
+    return tuple(found) or (" ".join(written.split()),)
 
 
 def _where(item: StoredItem) -> tuple[str, str, int, int]:
