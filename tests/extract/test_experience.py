@@ -908,3 +908,15 @@ def test_experience_a_remedy_switched_to_is_not_the_products_use(tmp_path) -> No
     assert ("acne", "helped") in said and ("acne", "nothing") not in said
     assert [u for u in extract(doc).uses if "benzoil" in doc.text[u.sentence.start:u.sentence.end]] == []
     assert "rash" not in {u.name for u in extract(doc).uses}  # what the other cream cleared
+
+
+def test_experience_a_goal_denied_takes_no_verdict_from_the_rating(tmp_path) -> None:
+    from materia.ingest import read_documents
+
+    path = tmp_path / "reviews.tsv"
+    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
+                    "sideEffectsReview\tcommentsReview\n"
+                    "1\tlexapro\t2\tIneffective\tMild Side Effects\tdepression\tnone\t"
+                    "There were no weight loss/gain experiences.\tnone\n", encoding="utf-8")
+    [doc] = read_documents(str(path))
+    assert "weight loss" not in {u.name for u in extract(doc).uses}  # not "did nothing for weight loss"

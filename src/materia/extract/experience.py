@@ -1042,7 +1042,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             # post's verdict is taken instead
             if _model_verdict(text, m, ctx.clause) == "helped":
                 verdict = "helped"
-            else:
+            elif not (ctx.negated and m.kind == "benefit"):
+                # a goal denied ("there were no weight loss/gain experiences") is no use the post's verdict is on;
+                # a complaint denied may be ("there was no acne on my face")
                 verdict, said_in = overall()
                 cited = _quote_of_overall(text, said_in, ctx.sentence)
         if ctx.negated and verdict is None:
