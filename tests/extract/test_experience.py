@@ -701,6 +701,9 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     # a fall in the mention's own words is its verdict; "didn't seem as achey" is a relief, not "didn't seem to help"
     ("It did lower my BP some.", [], [("hypertension", "benefit")]),
     ("It helped reduce my total cholesterol numbers.", [], [("high cholesterol", "benefit")]),
+    ("It controls my blood sugar well.", [], [("hyperglycemia", "benefit")]),
+    # a harm whose risk it spared is no condition it treated
+    ("Lowering of blood sugar without risk of hypoglycemia", [], [("hyperglycemia", "benefit")]),
     ("Some swelling of ankles was reduced and I didn't seem as achey.", [],
      [("ankle swelling", "benefit"), ("ache", "benefit")]),
     # a verdict on the writer's own change of habits is none on the product (seen on the atorvastatin page)

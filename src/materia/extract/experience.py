@@ -783,10 +783,12 @@ _PLACE_BEFORE = re.compile(r"\b(?:around|under|near|behind|above|below|between)\
 _UNTIL = re.compile(r"\s*(?:until|till|untill|til)\s+(?:the\s+|about\s+|around\s+|after\s+|week\s+|day\s+|"
                     r"month\s+)*(?:\d+|one|two|three|four|five|six|first|second|third|fourth|fifth|last|next|"
                     r"later|recently|now|a\s+(?:few|couple|week|month))\b", re.IGNORECASE)
+_RISK = re.compile(r"\b(?:risks?|danger)\b", re.IGNORECASE)
 _WITHOUT = re.compile(r"\b(?:with\s*out|with\s+no)\s+"
                       r"(?:(?:making|causing|giving|leaving)\s+(?:me|him|her|them|you|us)\s+)?"
                       r"(?:(?:any|the|a|an|my|his|her|their|those|these|that|much|major|serious|significant|bad|"
-                      r"horrendous|horrible|terrible|usual|feeling|feelings\s+of|effects?\s+of)\s+)*"
+                      r"horrendous|horrible|terrible|usual|feeling|feelings\s+of|effects?\s+of|risks?\s+of|"
+                      r"danger\s+of)\s+)*"
                       r"(?:[\w'-]+(?:\s+[\w'-]+)?(?:\s*,\s*|\s+(?:or|and|nor)\s+)){0,4}$", re.IGNORECASE)
 _ABLE = re.compile(r"\b(?:(?:can|could)(?!\s+not\b)|able\s+to|ability\s+to|manag\w*\s+to|"
                    r"(?:allow|enabl)\w*\s+(?:me|him|her|us|them)\s+to|lets?\s+(?:me|him|her|us|them))\b", re.IGNORECASE)
@@ -823,8 +825,8 @@ _SOONER = re.compile(r"\b(?:sooner|faster|quicker|more quickly|earlier)\s+than\b
 _GENERALLY = re.compile(r"\b(?:normal|common|usual|typical|expected|possible)\s+(?:for\s+\w+\s+)?to\s+"
                         r"(?:have|get|experience|see|feel)\b", re.IGNORECASE)
 _MEASURE_WORDS = re.compile(r"\s+(?:levels?|numbers?|readings?|counts?)$")
-_LOWERED_BEFORE = re.compile(r"\b(?:lower\w*|reduc\w*|decreas\w*|bring\w*\s+down|brought\s+down)\s+(?:\w+\s+){0,3}$",
-                             re.IGNORECASE)
+_LOWERED_BEFORE = re.compile(r"\b(?:lower\w*|reduc\w*|decreas\w*|bring\w*\s+down|brought\s+down|control\w*|"
+                             r"regulat\w*|stabili[sz]\w*|manag\w*)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 _FELL = re.compile(r"\b(?:dropp?(?:ed|ing|s)?|fell|fallen|falling|down|lower(?:ed|ing)?|decreas\w*|reduc\w*)\b",
                    re.IGNORECASE)
 
@@ -961,14 +963,15 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                     and not _STOPPED.search(text, m.end, ctx.clause.end):
                 role = "use"  # "excellent if you have sinus problems": the writer judges it, not suffers it
         not_had = False
-        if ctx.negated and ctx.role != "effect" and m.kind != "benefit" \
-                and _WITHOUT.search(text, ctx.clause.start, m.start) \
-                and not _UNABLE.search(text, ctx.clause.start, m.start):
+        without = _WITHOUT.search(text, ctx.clause.start, m.start) \
+            if ctx.negated and ctx.role != "effect" and m.kind != "benefit" else None
+        if without is not None and not _UNABLE.search(text, ctx.clause.start, m.start):
             # "I can now walk without pain", "woke up without back aches": what the writer is able to do free of a
             # complaint one takes products for is the relief; "tolerated this routine without flakiness", "migraine
-            # relief with no nausea", "without making him groggy": a side effect not had (not "couldn't go 2 minutes
-            # without coughing", which has it)
-            relief = _ABLE.search(text, ctx.clause.start, m.start) or _taken_for(m)
+            # relief with no nausea", "without making him groggy", "without risk of hypoglycemia": a side effect not
+            # had (not "couldn't go 2 minutes without coughing", which has it)
+            relief = not _RISK.search(without.group()) and (
+                _ABLE.search(text, ctx.clause.start, m.start) or _taken_for(m))
             role, verdict = ("use", "helped") if relief else ("effect", verdict)
             not_had = not relief
         cited = ctx.sentence
