@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import settings
@@ -31,6 +36,24 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update", action="store_true", help="rewrite golden files instead of comparing")
+
+
+@pytest.fixture(scope="session")
+def repo_module() -> Callable[[str], ModuleType]:
+    """A file of bench/ or scripts/ (no package) as a module, loaded once: `repo_module("bench/findings.py")`.
+    It is registered in sys.modules, as an import would, so its dataclasses can find their module."""
+
+    @functools.cache
+    def load(relative: str) -> ModuleType:
+        name = f"repo_{Path(relative).stem}"
+        spec = importlib.util.spec_from_file_location(name, ROOT / relative)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+
+    return load
 
 
 @pytest.fixture

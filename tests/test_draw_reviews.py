@@ -1,24 +1,15 @@
 """scripts/draw_reviews.py: the draws of unseen DrugLib reviews are reproducible and never repeat a review."""
 from __future__ import annotations
 
-import importlib.util
 import json
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "draw_reviews.py"
 
-
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("draw_reviews", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_draws_rebuild_the_annotated_texts_and_no_review_is_in_two_sets(corpora: Path) -> None:
-    draw = _script()
+def test_draws_rebuild_the_annotated_texts_and_no_review_is_in_two_sets(
+        corpora: Path, repo_module: Callable[[str], ModuleType]) -> None:
+    draw = repo_module("scripts/draw_reviews.py")
     records = {r["record"]: r["text"] for r in draw.whole_records(corpora / "druglib_reviews" / "drugLibTest_raw.tsv")}
     annotated = [json.loads(line) for path in draw.SETS for line in path.read_text(encoding="utf-8").splitlines()]
     # every annotated review the file holds whole reads as the script joins it (the draws since the fourth)

@@ -1,9 +1,12 @@
 """Posts and reviews: effects the writer had, uses with the writer's verdict, history, negation, misspellings."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from materia.extract import extract
+from materia.ingest import read_documents
 from materia.ingest.posts import as_post
 from materia.types import Document, Extraction
 
@@ -14,6 +17,15 @@ def read_post(text: str) -> Extraction:
 
 def spans(text: str, x: Extraction, negated: bool = False) -> list[str]:
     return [text[e.span.start:e.span.end] for e in x.effects if e.negated == negated]
+
+
+def read_rows(tmp_path: Path, rows: str) -> list[Document]:
+    """DrugLib-shaped review rows (id, drug, rating, effectiveness, side effects, condition, then the benefits,
+    side-effects and comments columns) as the review reader reads them."""
+    path = tmp_path / "reviews.tsv"
+    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
+                    "sideEffectsReview\tcommentsReview\n" + rows, encoding="utf-8")
+    return read_documents(str(path))
 
 
 def test_experience_bare_symptom_list_is_effects_with_onset() -> None:
@@ -115,15 +127,9 @@ def test_experience_never_reaches_labels() -> None:
 
 
 def test_experience_review_row_reads_side_effects_column_as_effects(tmp_path) -> None:
-    from materia.ingest import read_documents
-
-    path = tmp_path / "reviews.tsv"
-    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
-                    "sideEffectsReview\tcommentsReview\n"
-                    "1\tzomig\t9\tHighly Effective\tMild Side Effects\tdepression\t"
-                    "My migraines went away within minutes.\tdrowsiness, dry mouth\tTook it when needed.\n",
-                    encoding="utf-8")
-    [doc] = read_documents(str(path))
+    [doc] = read_rows(tmp_path,
+                      "1\tzomig\t9\tHighly Effective\tMild Side Effects\tdepression\t"
+                      "My migraines went away within minutes.\tdrowsiness, dry mouth\tTook it when needed.\n")
     x = extract(doc)
     assert spans(doc.text, x) == ["drowsiness", "dry mouth"]  # a bare list in the side-effects column
     assert [(doc.text[u.span.start:u.span.end], u.verdict) for u in x.uses] == [("migraines", "helped")]
@@ -132,17 +138,11 @@ def test_experience_review_row_reads_side_effects_column_as_effects(tmp_path) ->
 
 
 def test_experience_review_row_reads_benefits_column_as_uses(tmp_path) -> None:
-    from materia.ingest import read_documents
-
-    path = tmp_path / "reviews.tsv"
-    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
-                    "sideEffectsReview\tcommentsReview\n"
-                    "1\tlipitor\t9\tHighly Effective\tNo Side Effects\tcholesterol\t"
-                    "lower cholesterol, less tired\tnone\tOne a day.\n"
-                    "2\tlipitor\t3\tIneffective\tSevere Side Effects\tcholesterol\t"
-                    "none, it gave me muscle pain\tmuscle pain\tStopped it.\n",
-                    encoding="utf-8")
-    first, second = read_documents(str(path))
+    first, second = read_rows(tmp_path,
+                              "1\tlipitor\t9\tHighly Effective\tNo Side Effects\tcholesterol\t"
+                              "lower cholesterol, less tired\tnone\tOne a day.\n"
+                              "2\tlipitor\t3\tIneffective\tSevere Side Effects\tcholesterol\t"
+                              "none, it gave me muscle pain\tmuscle pain\tStopped it.\n")
     x = extract(first)
     assert spans(first.text, x) == []  # what the benefits column names is what it helped, unless a cue says not
     assert {u.name for u in x.uses} == {"high cholesterol", "fatigue"}
@@ -163,14 +163,9 @@ def test_experience_review_row_reads_benefits_column_as_uses(tmp_path) -> None:
 ])
 def test_experience_review_row_benefits_column_keeps_what_the_product_brought_on(
         tmp_path, benefits: str, effects: list[str], helped: list[str]) -> None:
-    from materia.ingest import read_documents
-
-    path = tmp_path / "reviews.tsv"
-    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
-                    "sideEffectsReview\tcommentsReview\n"
-                    f"1\tretin-a\t6\tModerately Effective\tModerate Side Effects\tacne\t{benefits}\tsee above\t"
-                    "see above\n", encoding="utf-8")
-    [doc] = read_documents(str(path))
+    [doc] = read_rows(tmp_path,
+                      f"1\tretin-a\t6\tModerately Effective\tModerate Side Effects\tacne\t{benefits}\tsee above\t"
+                      "see above\n")
     x = extract(doc)
     assert spans(doc.text, x) == effects  # the product the subject of the complaint's verb: an effect
     assert sorted(doc.text[u.span.start:u.span.end] for u in x.uses if u.verdict == "helped") == helped
@@ -799,16 +794,11 @@ def test_experience_not_just_is_no_negation() -> None:
 
 
 def test_experience_a_condition_another_drug_was_taken_for_is_not_the_products(tmp_path) -> None:
-    from materia.ingest import read_documents
-
-    path = tmp_path / "reviews.tsv"
-    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
-                    "sideEffectsReview\tcommentsReview\n"
-                    "1\tlexapro\t8\tConsiderably Effective\tMild Side Effects\tdepression\t"
-                    "My depression lifted.\tnone\tI was also given klonopin for sleep. Later they added Adderall as "
-                    "I have also fibromyalgia. Unlike Zoloft, this helped my anxiety. I went back to using benzoyl "
-                    "peroxide to calm down the acne.\n", encoding="utf-8")
-    [doc] = read_documents(str(path))
+    [doc] = read_rows(tmp_path,
+                      "1\tlexapro\t8\tConsiderably Effective\tMild Side Effects\tdepression\t"
+                      "My depression lifted.\tnone\tI was also given klonopin for sleep. Later they added Adderall as "
+                      "I have also fibromyalgia. Unlike Zoloft, this helped my anxiety. I went back to using benzoyl "
+                      "peroxide to calm down the acne.\n")
     x = extract(doc)
     # sleep and fibromyalgia are what klonopin and Adderall were taken for, whatever the review's rating says; what
     # calmed the acne was benzoyl peroxide
@@ -867,45 +857,30 @@ def test_experience_the_cause_of_a_complaint_is_not_an_effect() -> None:
 
 def test_experience_a_use_taking_the_rating_cites_its_own_sentence_unless_the_verdict_is_said_of_all(
         tmp_path) -> None:
-    from materia.ingest import read_documents
-
-    path = tmp_path / "reviews.tsv"
-    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
-                    "sideEffectsReview\tcommentsReview\n"
-                    "1\tlexapro\t10\tHighly Effective\tMild Side Effects\tdepression\t"
-                    "I was in denial to the fact I was depressed. The intense guilt I felt about everything has "
-                    "almost gone.\tnone\tnone\n", encoding="utf-8")
-    [doc] = read_documents(str(path))
+    [doc] = read_rows(tmp_path,
+                      "1\tlexapro\t10\tHighly Effective\tMild Side Effects\tdepression\t"
+                      "I was in denial to the fact I was depressed. The intense guilt I felt about everything has "
+                      "almost gone.\tnone\tnone\n")
     [use] = [u for u in extract(doc).uses if u.name == "depressed"]
     # "everything" there is what the guilt was about, not what the review says got better
     assert doc.text[use.sentence.start:use.sentence.end] == "I was in denial to the fact I was depressed."
 
 
 def test_experience_what_another_drug_did_is_not_the_products_effect(tmp_path) -> None:
-    from materia.ingest import read_documents
-
-    path = tmp_path / "reviews.tsv"
-    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
-                    "sideEffectsReview\tcommentsReview\n"
-                    "1\tclimara\t7\tConsiderably Effective\tMild Side Effects\tmenopause\tFewer hot flashes.\t"
-                    "Side effects were constipation, for which I was prescribed Lactulose, headaches which would last "
-                    "for days.\tI originally took Premarin which gave me nausea.\n", encoding="utf-8")
-    [doc] = read_documents(str(path))
+    [doc] = read_rows(tmp_path,
+                      "1\tclimara\t7\tConsiderably Effective\tMild Side Effects\tmenopause\tFewer hot flashes.\t"
+                      "Side effects were constipation, for which I was prescribed Lactulose, headaches which "
+                      "would last for days.\tI originally took Premarin which gave me nausea.\n")
     # Premarin's nausea is not Climara's; Lactulose, a remedy for what Climara did, changes nothing
     assert spans(doc.text, extract(doc)) == ["constipation", "headaches"]
 
 
 def test_experience_a_remedy_switched_to_is_not_the_products_use(tmp_path) -> None:
-    from materia.ingest import read_documents
-
-    path = tmp_path / "reviews.tsv"
-    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
-                    "sideEffectsReview\tcommentsReview\n"
-                    "1\tretin-a\t8\tConsiderably Effective\tMild Side Effects\tacne\tSmoother skin.\tnone\t"
-                    "I discontinued use after 3 weeks and went back to using benzoil peroxide to try to calm down the "
-                    "acne. Now I use it for overall skin appearance (not just for acne). I also requested a change "
-                    "to another cream and no longer have a rash problem.\n", encoding="utf-8")
-    [doc] = read_documents(str(path))
+    [doc] = read_rows(tmp_path,
+                      "1\tretin-a\t8\tConsiderably Effective\tMild Side Effects\tacne\tSmoother skin.\tnone\t"
+                      "I discontinued use after 3 weeks and went back to using benzoil peroxide to try to calm "
+                      "down the acne. Now I use it for overall skin appearance (not just for acne). I also requested "
+                      "a change to another cream and no longer have a rash problem.\n")
     said = [(doc.text[u.span.start:u.span.end], u.verdict) for u in extract(doc).uses]
     # the first acne is the misspelt remedy's; the second a purpose among others, taking the review's verdict
     assert ("acne", "helped") in said and ("acne", "nothing") not in said
@@ -914,12 +889,7 @@ def test_experience_a_remedy_switched_to_is_not_the_products_use(tmp_path) -> No
 
 
 def test_experience_a_goal_denied_takes_no_verdict_from_the_rating(tmp_path) -> None:
-    from materia.ingest import read_documents
-
-    path = tmp_path / "reviews.tsv"
-    path.write_text("id\turlDrugName\trating\teffectiveness\tsideEffects\tcondition\tbenefitsReview\t"
-                    "sideEffectsReview\tcommentsReview\n"
-                    "1\tlexapro\t2\tIneffective\tMild Side Effects\tdepression\tnone\t"
-                    "There were no weight loss/gain experiences.\tnone\n", encoding="utf-8")
-    [doc] = read_documents(str(path))
+    [doc] = read_rows(tmp_path,
+                      "1\tlexapro\t2\tIneffective\tMild Side Effects\tdepression\tnone\t"
+                      "There were no weight loss/gain experiences.\tnone\n")
     assert "weight loss" not in {u.name for u in extract(doc).uses}  # not "did nothing for weight loss"

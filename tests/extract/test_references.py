@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import importlib.util
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
@@ -143,14 +143,9 @@ def test_references_without_a_list_every_cited_number_counts() -> None:
     assert CitationIndex().cited("It may help reduce muscle wasting [2, 3].") == (2, 3)
 
 
-def test_references_research_summaries_parse_as_written_by_hand() -> None:
+def test_references_research_summaries_parse_as_written_by_hand(repo_module: Callable[[str], ModuleType]) -> None:
     """Entries whose every field matches the hand-written parse (*.expected.yaml): at least 90%."""
-    spec = importlib.util.spec_from_file_location("findings_bench", ROOT / "bench" / "findings.py")
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["findings_bench"] = bench
-    spec.loader.exec_module(bench)
-    for stem, score in bench.score_references().items():
+    for stem, score in repo_module("bench/findings.py").score_references().items():
         assert score["found"] == score["n"] and score["entries"] >= 0.9, (stem, score)
 
 

@@ -147,16 +147,8 @@ REVIEWS_FLOOR = 0.90  # review rows: some brands are in no vocabulary we ship (e
 
 
 @pytest.fixture(scope="module")
-def subject_bench():
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location("bench_subjects", ROOT / "bench" / "subjects.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_subjects"] = module
-    spec.loader.exec_module(module)
-    return module
+def subject_bench(repo_module):
+    return repo_module("bench/subjects.py")
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import importlib.util
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -36,15 +35,6 @@ def _sectioned(parts: list[tuple[str, SectionType, str]], kind: DocumentKind = "
         sections.append(Section(title, kind_of, Span(start, len(text)), Span(start + len(title) + 2, len(text))))
     return _doc(text, kind, tuple(sections))
 
-
-def _bench() -> ModuleType:
-    """bench/findings.py, which scores the hand-written development set."""
-    spec = importlib.util.spec_from_file_location("findings_bench", ROOT / "bench" / "findings.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["findings_bench"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_uses_lay_name_in_use_context_is_canonical() -> None:
@@ -206,16 +196,17 @@ def test_uses_author_year_citations_are_refs() -> None:
     assert (use.refs, use.evidence) == ((1,), "meta_analysis")
 
 
-def test_uses_findings_development_set_holds_its_floors() -> None:
+def test_uses_findings_development_set_holds_its_floors(repo_module: Callable[[str], ModuleType]) -> None:
     """Stance and evidence accuracy on tests/golden/uses/findings.yaml; held-out batches scored apart."""
-    scores = _bench().score_findings()
+    scores = repo_module("bench/findings.py").score_findings()
     floors = {"dev": (0.95, 0.95), "heldout": (0.9, 0.9), "heldout2": (0.8, 0.8)}
     for split, (stance, evidence) in floors.items():
         assert scores[split]["stance"] >= stance and scores[split]["evidence"] >= evidence, (split, scores[split])
 
 
-def test_uses_research_summaries_key_findings_and_no_condition_as_side_effect() -> None:
-    scores = _bench().score_summaries()
+def test_uses_research_summaries_key_findings_and_no_condition_as_side_effect(
+        repo_module: Callable[[str], ModuleType]) -> None:
+    scores = repo_module("bench/findings.py").score_summaries()
     assert scores["key_findings_stance"] >= 0.8
     assert scores["uses_stance"] >= 0.8
     assert scores["conditions_as_effects"] <= 1
