@@ -893,3 +893,14 @@ def test_experience_a_goal_denied_takes_no_verdict_from_the_rating(tmp_path) -> 
                       "1\tlexapro\t2\tIneffective\tMild Side Effects\tdepression\tnone\t"
                       "There were no weight loss/gain experiences.\tnone\n")
     assert "weight loss" not in {u.name for u in extract(doc).uses}  # not "did nothing for weight loss"
+
+
+def test_experience_side_effects_a_review_names_are_no_benefits_whatever_its_column(tmp_path) -> None:
+    [doc] = read_rows(tmp_path,
+                      "1\taccutane\t8\tConsiderably Effective\tModerate Side Effects\tacne\t"
+                      "Cleared my acne. I did get side effects: headaches and dry mouth.\tDry skin.\t"
+                      "I didn't experience any of the other side effects often mentioned such as depression.\n")
+    x = extract(doc)
+    assert spans(doc.text, x) == ["headaches", "dry mouth", "Dry skin"]
+    assert spans(doc.text, x, negated=True) == ["depression"]
+    assert [u.name for u in x.uses] == ["acne"]

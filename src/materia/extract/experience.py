@@ -122,6 +122,9 @@ _TOLERABLE = re.compile(r"\bbut\s+(?:(?:it|they|that|this)\s+(?:was|were|is|are)
 _STOPPING_IT = re.compile(r"\b(?:stopping|quitting|discontinuing|coming off|going off|cessation of)\b", re.IGNORECASE)
 _CAUSED_BY_IT = re.compile(r"\b(?:caused|brought\s+on|triggered|induced)\s+by\s+(?:(?:the|my|a|an|his|her|their)\s+)?$",
                            re.IGNORECASE)
+_DENIED_SUCH_AS = re.compile(r"\b(?:no|not|never|didn't|did\s+not|haven't|have\s+not|hasn't|without|none)\b[^.;:!?]*"
+                             r"\bside[- ]?effects?\b[^.;:!?]*\b(?:such\s+as|like|including|e\.g\.)\s[^.;:!?]*$",
+                             re.IGNORECASE)
 _BUT_DID_NOT = re.compile(r"\bbut\s+(?:i\s+|it\s+)?(?:didn't|did\s+not|never|haven't|have\s+not|hasn't|wasn't)"
                           r"(?:\s+(?:suffer|have|get|experience|notice|happen))?(?:\s+(?:any|them|it|that|from\s+any))?"
                           r"\W*$", re.IGNORECASE)
@@ -746,12 +749,15 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
             negation = None  # "not just for acne", "not only headaches but": more than it, not none of it
         if negation is not None and _UNTIL.match(text, m.end, sentence.end):
             negation = None  # "I did not experience sleeplessness until the third night": it came then
-        # "there are a few side effects such as dizziness but I didn't suffer any": what the sentence then denies
-        denied = _SIDE_EFFECTS_NAMED.search(text, sentence.start, m.start) is not None \
-            and _BUT_DID_NOT.search(text, m.end, sentence.end) is not None
+        # "there are a few side effects such as dizziness but I didn't suffer any": what the sentence then denies;
+        # "I didn't experience any of the other side effects often mentioned such as depression": an example of
+        # what it denies
+        denied = _SIDE_EFFECTS_NAMED.search(text, sentence.start, m.start) is not None and (
+            _BUT_DID_NOT.search(text, m.end, sentence.end) is not None
+            or _DENIED_SUCH_AS.search(text, clause.start, m.start) is not None)
         negated = not endured and (negation is not None or denied or bool(cues.negation_post.match(after.lstrip())))
         hedged = bool(cues.hedge.search(text, sentence.start, sentence.end))
-        role = _own_role(text, m, sentence, clause, cues, named_between, in_name)
+        role = "effect" if denied else _own_role(text, m, sentence, clause, cues, named_between, in_name)
         if role != "use" and m.kind != "benefit" and _condition_brings(text, m, clause, conditions, found):
             role = "history"  # "my migraines caused nausea": a condition and what it brings, not the product's doing
         out.append(_Context(m, sentence, clause, role, negated, hedged))
@@ -953,7 +959,11 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                 and _THEN_LESS.match(text, m.end, ctx.sentence.end):
             continue  # "if my skin becomes dry, to reduce it to one a day": an instruction for what may happen
         if role is None:
-            role = "effect" if heading and m.kind != "benefit" else "use" if benefits_field \
+            # a benefits column names what it helped, unless the sentence says it names side effects ("I didn't
+            # experience any of the other side effects often mentioned such as depression")
+            named_benefit = benefits_field and (m.kind == "benefit" or not _SIDE_EFFECTS_NAMED.search(
+                text, ctx.sentence.start, m.start))
+            role = "effect" if heading and m.kind != "benefit" else "use" if named_benefit \
                 else _no_cue_role(text, ctx, k in listed)
             brought_on = _brought_on(text, ctx, cues) or (
                 product is not None and m.kind != "benefit" and _blamed_on(text, ctx, product))
