@@ -186,3 +186,14 @@ def test_db_migration_0006_keeps_one_index_of_items_by_substance(db_url: str) ->
         assert "ix_items_substance" not in indexes and "ix_items_statement" in indexes
         assert [i.name for i in store.items("zinc")] == ["headaches"]
         assert store.check() == []
+
+
+def test_db_sqlite_connections_are_durable_with_a_bulk_load_cache(tmp_path: Path) -> None:
+    """Every SQLite connection: WAL with synchronous=NORMAL (a crash loses at most the last commits, never the
+    database), a page cache that holds an ingest's transaction, and checkpoints every 64 MB of WAL."""
+    from materia.store.db import SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES
+
+    with connect(str(tmp_path / "kb.sqlite")) as store, store.engine.connect() as conn:
+        asked = ("journal_mode", "synchronous", "cache_size", "wal_autocheckpoint", "foreign_keys")
+        assert [conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in asked] == [
+            "wal", 1, -SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES, 1]
