@@ -158,3 +158,42 @@ def test_db_latest_revision_is_alembic_head() -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert ScriptDirectory.from_config(config).get_current_head() == latest_revision()
+
+
+def test_db_migration_0006_keeps_one_index_of_items_by_substance(db_url: str) -> None:
+    """0006 on a 0005 knowledge base drops ix_items_substance; its items are still found by substance (through
+    ix_items_statement, which leads with it), as on a new knowledge base."""
+    from datetime import datetime
+
+    import sqlalchemy as sa
+    from old_schema import at_revision
+
+    with at_revision(db_url, "0005") as conn:
+        doc_id = conn.execute(sa.text(
+            "INSERT INTO documents (source, record, sha256, kind, format, title, text, substance, has_references, "
+            "n_items, ingested_at) VALUES ('/kb/zinc.md', '', '1', 'article', 'text', 'Zinc', :t, 'zinc', :f, 1, :at) "
+            "RETURNING id"), {"t": "Zinc eases headaches.", "f": False, "at": datetime(2024, 1, 1)}).scalar_one()
+        conn.execute(sa.text(
+            "INSERT INTO items (document_id, category, substance, name, key, text, payload, span_start, span_end) "
+            "VALUES (:d, 'use', 'zinc', 'headaches', 'use|headaches|', 'Zinc eases headaches.', '{}', 0, 21)"),
+            {"d": doc_id})
+    with connect(db_url) as store:
+        listed = ("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items'"
+                  if store.dialect == "sqlite" else
+                  "SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND schemaname = current_schema()")
+        with store.engine.connect() as conn:  # reflection skips expression indexes (ix_items_statement)
+            indexes = set(conn.execute(sa.text(listed)).scalars())
+        assert "ix_items_substance" not in indexes and "ix_items_statement" in indexes
+        assert [i.name for i in store.items("zinc")] == ["headaches"]
+        assert store.check() == []
+
+
+def test_db_sqlite_connections_are_durable_with_a_bulk_load_cache(tmp_path: Path) -> None:
+    """Every SQLite connection: WAL with synchronous=NORMAL (a crash loses at most the last commits, never the
+    database), a page cache that holds an ingest's transaction, and checkpoints every 64 MB of WAL."""
+    from materia.store.db import SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES
+
+    with connect(str(tmp_path / "kb.sqlite")) as store, store.engine.connect() as conn:
+        asked = ("journal_mode", "synchronous", "cache_size", "wal_autocheckpoint", "foreign_keys")
+        assert [conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in asked] == [
+            "wal", 1, -SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES, 1]
