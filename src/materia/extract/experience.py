@@ -190,8 +190,8 @@ _ALLERGIC = re.compile(r"allerg|intoleran|reaction", re.IGNORECASE)
 _TO_SOMETHING = re.compile(r"to\s+\w", re.IGNORECASE)
 _TO_PRODUCT = re.compile(rf"to\s+(?:{_PRODUCT})(?!\s+(?:for|of)\b)", re.IGNORECASE)
 _ADVERBS_BEFORE = r"(?:(?:just|also|really|only|actually|\w+ly)\s+)*"
-# in a review's field of benefits, a complaint the product brought on: "it made my skin dry and itchy", "it just
-# irritated my face" (the product, not "this", the subject of the complaint's own verb)
+# a complaint the product brought on: "it made my skin dry and itchy", "it just irritated my face" (the product,
+# not "this", the subject of the complaint's own verb)
 _PRODUCT_CAUSED = re.compile(rf"\b{_PRODUCT}\s+{_ADVERBS_BEFORE}(?:made|makes|make|making|gave|gives|give|caused|"
                              r"causes|cause)\s+(?:\S+\s+){0,4}$", re.IGNORECASE)
 # "it" the subject of a complaint's verb only where the complaint has its part ("irritated my face", not "it winds up")
