@@ -708,6 +708,9 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     ("Fine lines around eyes appear slightly reduced.", [], []),  # no "eye" helped
     # "back" as where one ended up, "period" as a stretch of time: no goal
     ("Oral form did not work and she ended up back in the hospital within 24 hours.", [], []),
+    ("During that time, there was a back and forth response from my body.", [], []),
+    # the verdict in the complaint's own words
+    ("My Blood Pressure is still high sometimes.", [], [("hypertension", "no_benefit")]),
     ("This lotion was applied twice a day for a period of one year and it helped.", [], []),
     ("I went back to using benzoyl peroxide to try to calm down the acne.", [], [("acne", "benefit")]),
     # an instruction for what may come is neither had nor treated

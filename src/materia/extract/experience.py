@@ -117,6 +117,7 @@ _NONE_BUT = re.compile(r"\b(?:no|none|nothing|not\s+any|didn't\s+have\s+any)\s+(
 _BY_ITSELF = re.compile(r"\b(?:went away|goes away|go away|gone|resolved|disappeared|subsided|cleared(?:\s+up)?|"
                         r"stopped)\s+(?:on its own|by itself|itself|on their own|by themselves)\b", re.IGNORECASE)
 # put up with, not made bearable ("helped my eczema be tolerable", "made it very tolerable")
+_STILL = re.compile(r"\bstill\b", re.IGNORECASE)
 _TOLERABLE = re.compile(r"\bbut\s+(?:(?:it|they|that|this)\s+(?:was|were|is|are)\s+|it's\s+|very\s+|quite\s+|pretty\s+|"
                         r"still\s+|completely\s+|totally\s+|fairly\s+)*(?:tolerable|bearable)\b", re.IGNORECASE)
 _STOPPING_IT = re.compile(r"\b(?:stopping|quitting|discontinuing|coming off|going off|cessation of)\b", re.IGNORECASE)
@@ -155,7 +156,7 @@ _SPAN_OF_TIME = re.compile(r"\s+of\s+(?:time|about|around|over|\d|one|two|three|
 _ADVERB_BACK = re.compile(r"\b(?:go|goes|going|gone|went|come|comes|coming|came|get|gets|got|getting|is|was|are|were|"
                           r"be|been|bring|brought|call\w*|cut|set|step\w*|put|ended\s+up|end\s+up|"
                           r"(?:give|gives|gave|given|giving)(?:\s+(?:me|him|her|us|them))?)\s+back\b|"
-                          r"\bback\s+(?:in|into|to|on|at|home)\b", re.IGNORECASE)
+                          r"\bback\s+(?:in|into|to|on|at|home|and\s+forth)\b", re.IGNORECASE)
 # a place on a part, not the part: "the back of my hands", "the top of my head"
 _PART_OF = re.compile(r"\s+of\b", re.IGNORECASE)
 # too much of what one could want is a complaint: "it gave me excess energy", "way too much sleep"
@@ -165,8 +166,8 @@ _SIDE_EFFECTS_NAMED = re.compile(r"\bside[- ]?effects?\b|\badverse\b", re.IGNORE
 # what went away once the product was stopped was the product's doing
 _PRODUCT = (r"(?:it|this|them|the (?:medications?|medicines?|meds|drugs?|pills?|tablets?|treatment|antibiotics?)|"
             r"medications?|meds)")
-_STOPPED = re.compile(rf"\b(?:after|once|when|since)\s+(?:i\s+)?(?:(?:{_STOPPING})(?:\s+taking)?"
-                      rf"(?:\s+{_PRODUCT}\b|\s*[,.;)]|\s*$)|"
+_STOPPED = re.compile(rf"\b(?:after|once|when|since)\s+(?:i\s+)?(?:(?:{_STOPPING})(?:\s+taking|\s+of)?"
+                      rf"(?:\s+{_PRODUCT}\b|\s+(?:the\s+)?drug\b|\s*[,.;)]|\s*$)|"
                       rf"{_PRODUCT}\s+(?:was|were)\s+(?:stopped|discontinued))", re.IGNORECASE)
 # a complaint that comes back when the product is stopped was relieved by it: "both times the uncontrollable anxiety
 # returned" (attempts to discontinue), "after not taking the medicine the acne has started to come back"
@@ -799,7 +800,8 @@ _WITHOUT = re.compile(r"\b(?:with\s*out|with\s+no)\s+"
 _ABLE = re.compile(r"\b(?:(?:can|could)(?!\s+not\b)|able\s+to|ability\s+to|manag\w*\s+to|"
                    r"(?:allow|enabl)\w*\s+(?:me|him|her|us|them)\s+to|lets?\s+(?:me|him|her|us|them))\b", re.IGNORECASE)
 # a drug the writer took: "added Adderall", "put on topral", "took me off Ativan", "Zoloft was prescribed"
-_TAKEN = re.compile(r"\b(?:took|take|takes|taking|start\w*|began|added|add|given|prescrib\w*|put\s+(?:me\s+)?on|on|off|"
+_TAKEN = re.compile(r"\b(?:took|take|takes|taking|start\w*|began|added|add|given|prescrib\w*|introduc\w*|"
+                    r"put\s+(?:me\s+)?on|on|off|"
                     r"switch\w*\s+(?:to|from)|tried|using|used)\s+(?:(?:the|a|an|my|some|\d+\s*mg)\s+)*$",
                     re.IGNORECASE)
 _ON_IT = re.compile(r"\W*(?:with|on)\s+(?:the\s+)?", re.IGNORECASE)  # "With Adderall XR, I also lost the desire to eat"
@@ -1049,6 +1051,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             verdict = "nothing"
         if verdict is None and _OWN_CHANGE.search(text, ctx.sentence.start, ctx.sentence.end):
             continue  # what the sentence judges is the writer's change of habit, not the product
+        if verdict is None and _STILL.search(text, m.start, m.end):
+            verdict = "nothing"  # "my blood pressure is still high sometimes": the verdict in the complaint's own words
         if verdict is None:
             # the clause model's "helped" only: its NEUTRAL is healthsea's "no claim or did nothing", no evidence
             # that the product did nothing ("Condition was long term and stress related", "not just for acne"); the
