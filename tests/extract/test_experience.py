@@ -711,6 +711,8 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     ("During that time, there was a back and forth response from my body.", [], []),
     # the verdict in the complaint's own words
     ("My Blood Pressure is still high sometimes.", [], [("hypertension", "no_benefit")]),
+    # a help the product cannot give
+    ("Excellent! Can't enhance the mood if it is not there.", [], [("mood", "no_benefit")]),
     ("This lotion was applied twice a day for a period of one year and it helped.", [], []),
     ("I went back to using benzoyl peroxide to try to calm down the acne.", [], [("acne", "benefit")]),
     # an instruction for what may come is neither had nor treated

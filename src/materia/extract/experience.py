@@ -117,6 +117,8 @@ _NONE_BUT = re.compile(r"\b(?:no|none|nothing|not\s+any|didn't\s+have\s+any)\s+(
 _BY_ITSELF = re.compile(r"\b(?:went away|goes away|go away|gone|resolved|disappeared|subsided|cleared(?:\s+up)?|"
                         r"stopped)\s+(?:on its own|by itself|itself|on their own|by themselves)\b", re.IGNORECASE)
 # put up with, not made bearable ("helped my eczema be tolerable", "made it very tolerable")
+_CANNOT = re.compile(r"\b(?:can't|cant|cannot|can\s+not|won't|wont)\s+(?:really\s+)?(?:help|enhanc|improv|cure|fix|"
+                     r"boost|treat|reliev|reduc|lower|heal|clear)\w*", re.IGNORECASE)
 _STILL = re.compile(r"\bstill\b", re.IGNORECASE)
 _TOLERABLE = re.compile(r"\bbut\s+(?:(?:it|they|that|this)\s+(?:was|were|is|are)\s+|it's\s+|very\s+|quite\s+|pretty\s+|"
                         r"still\s+|completely\s+|totally\s+|fairly\s+)*(?:tolerable|bearable)\b", re.IGNORECASE)
@@ -681,6 +683,8 @@ def _chunk_verdict(chunk: str) -> Verdict | None:
     chunk = _NO_VERDICT.sub(" ", chunk)
     if _OTHER_REMEDY.search(chunk):
         return None  # "mild dry skin that improves with the use of cream": what helped was something else
+    if _CANNOT.search(chunk):
+        return "nothing"  # "can't enhance the mood if it is not there": a help the product cannot give
     for helped in cues.helped.finditer(chunk):
         # a negation says it did not help where it is said of the help ("it did not really help"), not of another
         # clause ("the acne has decreased and I have not had any irritation")
