@@ -711,6 +711,9 @@ def test_experience_lists_opinions_and_what_the_product_relieved(
     ("During that time, there was a back and forth response from my body.", [], []),
     # the verdict in the complaint's own words
     ("My Blood Pressure is still high sometimes.", [], [("hypertension", "no_benefit")]),
+    # what was watched, and what the writer feared from others' reviews: neither had nor treated
+    ("Liver function was monitored.", [], []),
+    ("I was afraid at first because of all the negative reviews concerning irritation.", [], []),
     # a help the product cannot give
     ("Excellent! Can't enhance the mood if it is not there.", [], [("mood", "no_benefit")]),
     ("This lotion was applied twice a day for a period of one year and it helped.", [], []),

@@ -138,7 +138,8 @@ _QUIT_AFTER = re.compile(rf"(?:[^,.;:!?]{{0,40}},)?\s*(?:(?:i|we|so|and|then|fin
 _TAKING = re.compile(r"\b(?:taking|taken|took|take|on|using|used|prescribed)\b(?:\s+[\w-]+){0,2}\s*$", re.IGNORECASE)
 # a name of what a test measures: "cholesterol test", "cholesterol and liver function tests", "thyroid panel"
 _TESTED = re.compile(r"(?:and\s+(?:(?!(?:my|the|his|her|our|their|all)\b)\w+\s+){1,3})?"
-                     rf"(?:{_TEST_WORDS}|levels? checked)\b", re.IGNORECASE)
+                     rf"(?:{_TEST_WORDS}|levels? checked|(?:was|were|is|are|being|been)\s+(?:closely\s+|regularly\s+)?"
+                     r"(?:monitored|checked|tested|measured))\b", re.IGNORECASE)
 # a test and what it is for, right before the mention: "blood test for liver issues", "to ensure liver health is"
 _TEST_PURPOSE = re.compile(rf"\b(?:{_TEST_WORDS}|monitoring|check-?ups?)\b"
                            r"(?:\s+[\w-]+){0,4}?\s+"
@@ -1024,8 +1025,10 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             continue  # "2 younger brothers with heart attacks": the family's, neither had nor treated by the writer
         if role == "effect" and spoken_of and (ctx.role != "effect" or _OTHER_PEOPLE.search(spoken_of.group())):
             continue  # "limits the possibility of stroke": spoken of, not had; "some people get muscle pain": not mine
-        if role == "use" and spoken_of and _RAISED.search(text, ctx.clause.start, m.start):
-            continue  # "increased risks for breast cancer": a harm spoken of, neither had nor treated
+        if role == "use" and spoken_of and (_RAISED.search(text, ctx.clause.start, m.start) or in_clause is None):
+            # "increased risks for breast cancer": a harm spoken of, neither had nor treated; "afraid because of the
+            # negative reviews concerning irritation": what the writer feared, which no verdict of its own judges
+            continue
         if role == "effect" and ctx.role is None and not heading and relieved().get(m.name, -1) > m.start:
             # "I had severe coughing fits for more than two weeks ... my coughing had subsided": no cue calls it
             # the product's, and the post says the product relieved it
