@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import get_args
 
 from materia.errors import VocabularyError
@@ -15,6 +15,7 @@ from materia.types import SectionType
 
 _TOP_KEYS = {"section_cues", "disclaimer_cues", "loinc", "label_keys"}
 _TYPES = set(get_args(SectionType))
+_MEMO_HEADINGS = 4096
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+")
 
 
@@ -26,14 +27,19 @@ class Cues:
     disclaimer: re.Pattern[str]
     loinc: dict[str, SectionType]
     label_keys: dict[str, SectionType]
+    # heading -> its type: a site repeats its headings on every page, and each costs a search per rule
+    _types: dict[str, SectionType | None] = field(default_factory=dict, compare=False, repr=False)
 
     def heading_type(self, heading: str) -> SectionType | None:
         """The type a heading names, or None when it names none (a sub-heading)."""
+        if heading in self._types:
+            return self._types[heading]
         lowered = heading.lower()
-        for kind, pattern in self.heading_rules:
-            if pattern.search(lowered):
-                return kind
-        return None
+        kind = next((kind for kind, pattern in self.heading_rules if pattern.search(lowered)), None)
+        if len(self._types) >= _MEMO_HEADINGS:  # bounded: headings of a big crawl are many
+            self._types.clear()
+        self._types[heading] = kind
+        return kind
 
     def is_disclaimer(self, paragraph: str) -> bool:
         """True when at least half the paragraph's sentences are accuracy/medical-advice boilerplate,
