@@ -912,3 +912,12 @@ def test_experience_side_effects_a_review_names_are_no_benefits_whatever_its_col
     assert spans(doc.text, x) == ["headaches", "dry mouth", "Dry skin"]
     assert spans(doc.text, x, negated=True) == ["depression"]
     assert [u.name for u in x.uses] == ["acne"]
+
+
+@pytest.mark.parametrize("text", ["G.I disorder (? other drugs) bronchial spasm - stopped after cessation of drug",
+                                  "My blood pressure came down. Bad cough -- went away after I stopped the pills."])
+def test_experience_a_dash_stands_for_the_verb_of_what_became_of_a_complaint(text: str) -> None:
+    x = read_post(text)
+    named = {"muscle cramps", "cough"}
+    assert [u for u in x.uses if u.name in named] == []
+    assert {e.name for e in x.effects} & named

@@ -120,6 +120,7 @@ _BY_ITSELF = re.compile(r"\b(?:went away|goes away|go away|gone|resolved|disappe
 _CANNOT = re.compile(r"\b(?:can't|cant|cannot|can\s+not|won't|wont)\s+(?:really\s+)?(?:help|enhanc|improv|cure|fix|"
                      r"boost|treat|reliev|reduc|lower|heal|clear)\w*", re.IGNORECASE)
 _STILL = re.compile(r"\bstill\b", re.IGNORECASE)
+_DASH = re.compile(r"^\s+(?:-{1,2}|[\u2013\u2014])\s+")
 _TOLERABLE = re.compile(r"\bbut\s+(?:(?:it|they|that|this)\s+(?:was|were|is|are)\s+|it's\s+|very\s+|quite\s+|pretty\s+|"
                         r"still\s+|completely\s+|totally\s+|fairly\s+)*(?:tolerable|bearable)\b", re.IGNORECASE)
 _STOPPING_IT = re.compile(r"\b(?:stopping|quitting|discontinuing|coming off|going off|cessation of)\b", re.IGNORECASE)
@@ -380,7 +381,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     """What the cues around a mention say it is, strongest first: an effect said to come from the product or to
     have got worse; a use the writer takes it for or says improved; history; an effect by a side-effect cue."""
     before = text[max(clause.start, m.start - 60):m.start]
-    after = text[m.end:min(clause.end, m.end + 40)].lstrip()
+    # "bronchial spasm - stopped after cessation of drug": a dash stands for the verb, what became of it follows
+    after = _DASH.sub("", text[m.end:min(clause.end, m.end + 40)], count=1).lstrip()
     use_cue = _use_cue(text, before, m.start - len(before), sentence, cues, earlier, in_name)
     said_after = cues.worse_after.match(after) or cues.effect_after.match(after)
     # "acne got worse", "headaches from it", "nausea since taking it"; but when it was is no cause where a relief
