@@ -142,3 +142,12 @@ def test_lay_mentions_a_symptom_adjective_before_a_thing_is_no_symptom(text: str
                                             ("I felt a weak and shaky", "weak")])
 def test_lay_mentions_a_symptom_adjective_before_a_body_part_or_feeling_stays(text: str, span: str) -> None:
     assert span in [s for s, _ in found(text)]
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("stable mood, calm stomach and overall stability", [("mood", "mood"), ("calm stomach", "stomach")]),
+    ("I finally got my libido back", [("libido", "libido"), ("back", "back")]),  # no "libido back"
+])
+def test_lay_mentions_a_goal_adjective_before_a_body_part_is_one_goal(text: str,
+                                                                      named: list[tuple[str, str]]) -> None:
+    assert found(text) == named

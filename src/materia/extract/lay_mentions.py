@@ -262,6 +262,7 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
     # an everyday word right before a symptom is the part the symptom is of ("skin irritation"), not a goal
     chosen = [h for n, h in enumerate(chosen) if not _part_of_neighbour(toks, chosen, n, cues)
               and not _modifies_a_thing(toks, h, cues)]
+    chosen = _goal_of_a_part(toks, chosen, cues)
     out: list[Mention] = []
     taken = -1
     parts = cues.body_parts | _grammar().rules.systems
@@ -364,12 +365,35 @@ def _modifies_a_thing(toks: _Tokens, hit: _Hit, cues: lay.ExperienceCues) -> boo
                 or nxt in _grammar().rules.systems)
 
 
+def _goal_of_a_part(toks: _Tokens, chosen: list[_Hit], cues: lay.ExperienceCues) -> list[_Hit]:
+    """A goal adjective written right before a body part that is a goal too is one goal, the part's state: "calm
+    stomach" is a settled stomach, not calm and a stomach (but "got my libido back" is no libido of the back)."""
+    out: list[_Hit] = []
+    for h in chosen:
+        prev = out[-1] if out else None
+        if prev is not None and prev[3] == "benefit" and h[3] == "benefit" and prev[0] == prev[1] \
+                and h[0] == h[1] == prev[1] + 1 and toks.joined(prev[1], h[0]) \
+                and toks.words[h[0]] in cues.body_parts and toks.words[prev[0]] not in cues.body_parts \
+                and toks.words[prev[0]] not in cues.stop_words and _english_adjective(toks.words[prev[0]]) \
+                and toks.text[toks.ends[prev[1]]:toks.starts[h[0]]] == " ":
+            out[-1] = (prev[0], h[1], h[2], "benefit", min(prev[4], h[4]))
+            continue
+        out.append(h)
+    return out
+
+
 def _adjective(word: str, cues: lay.ExperienceCues) -> bool:
     """A symptom word that is an adjective: its noun in -ness is a term too ("tight": "tightness", "foggy":
     "fogginess"), or the cues list it as one ("swollen")."""
     terms = lay.terms()
     return (word in cues.symptom_adjectives or f"{word}ness" in terms
             or (word.endswith("y") and f"{word[:-1]}iness" in terms))
+
+
+def _english_adjective(word: str) -> bool:
+    """A word English makes a noun in -ness of ("calm": "calmness", "healthy": "healthiness")."""
+    english = lay.english_words()
+    return f"{word}ness" in english or (word.endswith("y") and f"{word[:-1]}iness" in english)
 
 
 def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
