@@ -123,7 +123,9 @@ _STILL = re.compile(r"\bstill\b", re.IGNORECASE)
 # a goal the writer has more of, said right before it
 _MORE_OF = re.compile(r"\b(?:more|rais(?:es|ed|ing)|higher|greater|extra)\s+(?:(?:my|the|of|much|alot|lot|a)\s+){0,3}$",
                       re.IGNORECASE)
-_RISE = re.compile(r"(?:more|rais(?:es|ed|ing)|higher|greater|extra)\b", re.IGNORECASE)
+# "losing more hair", "the more weight you have to lose": more of what goes, or a comparison, is no help
+_LOSING = re.compile(r"\b(?:los\w*|lost|the)\s+$", re.IGNORECASE)
+_MORE_WORD = re.compile(r"(?:more|rais(?:es|ed|ing)|higher|greater|extra)\b", re.IGNORECASE)
 _WANTED = re.compile(r"\b(?:need(?:s|ed)?|want(?:s|ed)?|wish(?:ed)?|would like|could use|hop(?:e|ed|ing)|lack(?:s|ed)?|"
                      r"tr(?:y|ied|ying) to get)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 _DASH = re.compile(r"^\s+(?:-{1,2}|[\u2013\u2014])\s+")
@@ -980,9 +982,10 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         m = ctx.mention
         verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)
         in_clause = _verdict(said, (ctx.clause,), cues)  # what the mention's own clause says of it
-        if in_clause is None and m.kind == "benefit" and not ctx.negated \
-                and (_MORE_OF.search(text, max(ctx.clause.start, m.core.start - 30), m.core.start)
-                     or _RISE.match(text, m.core.start)) \
+        more = _MORE_OF.search(text, max(ctx.clause.start, m.core.start - 30), m.core.start) \
+            or _MORE_WORD.match(text, m.core.start)
+        if in_clause is None and m.kind == "benefit" and not ctx.negated and more is not None \
+                and not _LOSING.search(text, max(0, more.start() - 20), more.start()) \
                 and not _WANTED.search(text, max(ctx.clause.start, m.start - 30), m.start):
             # "Raises my energy levels", "i had alot more energy": more of a goal (not "I need more sleep")
             verdict = in_clause = "helped"
