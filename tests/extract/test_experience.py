@@ -1,11 +1,13 @@
 """Posts and reviews: effects the writer had, uses with the writer's verdict, history, negation, misspellings."""
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
 
 from materia.extract import extract
+from materia.extract.experience import post_sentences
 from materia.ingest import read_documents
 from materia.ingest.posts import as_post
 from materia.types import Document, Extraction
@@ -912,3 +914,34 @@ def test_experience_side_effects_a_review_names_are_no_benefits_whatever_its_col
     assert spans(doc.text, x) == ["headaches", "dry mouth", "Dry skin"]
     assert spans(doc.text, x, negated=True) == ["depression"]
     assert [u.name for u in x.uses] == ["acne"]
+
+
+@pytest.mark.parametrize("text", ["G.I disorder (? other drugs) bronchial spasm - stopped after cessation of drug",
+                                  "My blood pressure came down. Bad cough -- went away after I stopped the pills."])
+def test_experience_a_dash_stands_for_the_verb_of_what_became_of_a_complaint(text: str) -> None:
+    x = read_post(text)
+    named = {"muscle cramps", "cough"}
+    assert [u for u in x.uses if u.name in named] == []
+    assert {e.name for e in x.effects} & named
+
+
+def test_experience_a_run_on_review_is_cut_at_its_writers_full_stops() -> None:
+    parse = importlib.import_module("materia.extract.parse").parse  # the module, shadowed by its function
+    text = ("i was severly depressed for weeks and would just cry all the time and nothing my doctor gave me worked at "
+            "all. one day my doctor said lets try a new drug, about 5 lbs. in weight went and i was started on 75 mg "
+            "for about 2 months.Then i got terrible headaches from it. Raises my energy. helps me.")
+    doc = as_post(Document(source="post.txt", sha256="", text=text, kind="article", format="text"))
+    parsed = parse(doc)
+    said = [text[s.start:s.end] for s in post_sentences(parsed, doc.posts[0].span)]
+    assert said[0].endswith("worked at all.") and said[1].startswith("one day") and said[1].endswith("2 months.")
+    assert "5 lbs. in weight" in said[1]  # a unit's full stop ends nothing
+    assert said[2] == "Then i got terrible headaches from it."
+    assert "Raises my energy. helps me." in said  # a short sentence is kept whole
+    assert {e.name for e in read_post(text).effects} >= {"headache"}
+
+
+@pytest.mark.parametrize(("text", "helped"), [("my depression lifted and i had alot more energy.", True),
+                                              ("I need more sleep", False), ("I wish I had more energy", False)])
+def test_experience_more_of_a_goal_is_its_help(text: str, helped: bool) -> None:
+    goals = [u for u in read_post(text).uses if u.name in ("energy", "sleep")]
+    assert bool(goals and goals[0].verdict == "helped") is helped

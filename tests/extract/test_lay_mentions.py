@@ -128,3 +128,26 @@ def test_lay_mentions_an_acronym_reviewers_write_names_its_term_only_in_capitals
     assert ("UTI", "urinary tract infection") in found and ("RA", "rheumatoid arthritis") in found
     assert any(surface.endswith("BP") for surface, _ in found)
     assert not any(surface.islower() for surface, _ in found)  # "add", "bp cuff": no capitals, no acronym
+
+
+@pytest.mark.parametrize("text", ["I had a tight schedule at work", "That is a weak argument",
+                                  "I felt a faint shadow of it", "drifting in a foggy twilight"])
+def test_lay_mentions_a_symptom_adjective_before_a_thing_is_no_symptom(text: str) -> None:
+    assert not found(text)
+
+
+@pytest.mark.parametrize(("text", "span"), [("It gave me a dry mouth", "dry mouth"),
+                                            ("I had a weak feeling all day", "weak feeling"),
+                                            ("I had a dizzy spell", "dizzy spell"),
+                                            ("I felt a weak and shaky", "weak")])
+def test_lay_mentions_a_symptom_adjective_before_a_body_part_or_feeling_stays(text: str, span: str) -> None:
+    assert span in [s for s, _ in found(text)]
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("stable mood, calm stomach and overall stability", [("mood", "mood"), ("calm stomach", "stomach")]),
+    ("I finally got my libido back", [("libido", "libido"), ("back", "back")]),  # no "libido back"
+])
+def test_lay_mentions_a_goal_adjective_before_a_body_part_is_one_goal(text: str,
+                                                                      named: list[tuple[str, str]]) -> None:
+    assert found(text) == named

@@ -45,7 +45,7 @@ from materia.lexicons.surface import normalise
 from materia.types import Effect, Span, Stance, Use, Verdict
 
 __all__ = ["Reading", "covers_document", "cue_free_mentions", "fields", "find", "merge", "no_cue_features",
-           "post_spans", "read"]
+           "post_sentences", "post_spans", "read"]
 
 Role = Literal["effect", "use", "history"]
 T = TypeVar("T")
@@ -120,6 +120,15 @@ _BY_ITSELF = re.compile(r"\b(?:went away|goes away|go away|gone|resolved|disappe
 _CANNOT = re.compile(r"\b(?:can't|cant|cannot|can\s+not|won't|wont)\s+(?:really\s+)?(?:help|enhanc|improv|cure|fix|"
                      r"boost|treat|reliev|reduc|lower|heal|clear)\w*", re.IGNORECASE)
 _STILL = re.compile(r"\bstill\b", re.IGNORECASE)
+# a goal the writer has more of, said right before it
+_MORE_OF = re.compile(r"\b(?:more|rais(?:es|ed|ing)|higher|greater|extra)\s+(?:(?:my|the|of|much|alot|lot|a)\s+){0,3}$",
+                      re.IGNORECASE)
+# "losing more hair", "the more weight you have to lose": more of what goes, or a comparison, is no help
+_LOSING = re.compile(r"\b(?:los\w*|lost|the)\s+$", re.IGNORECASE)
+_MORE_WORD = re.compile(r"(?:more|rais(?:es|ed|ing)|higher|greater|extra)\b", re.IGNORECASE)
+_WANTED = re.compile(r"\b(?:need(?:s|ed)?|want(?:s|ed)?|wish(?:ed)?|would like|could use|hop(?:e|ed|ing)|lack(?:s|ed)?|"
+                     r"tr(?:y|ied|ying) to get)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+_DASH = re.compile(r"^\s+(?:-{1,2}|[\u2013\u2014])\s+")
 _TOLERABLE = re.compile(r"\bbut\s+(?:(?:it|they|that|this)\s+(?:was|were|is|are)\s+|it's\s+|very\s+|quite\s+|pretty\s+|"
                         r"still\s+|completely\s+|totally\s+|fairly\s+)*(?:tolerable|bearable)\b", re.IGNORECASE)
 _STOPPING_IT = re.compile(r"\b(?:stopping|quitting|discontinuing|coming off|going off|cessation of)\b", re.IGNORECASE)
@@ -309,6 +318,34 @@ def fields(parsed: Parsed, post: Span) -> list[tuple[Span, Field | None]]:
     return [(s.body, kinds.get(s.type)) for s in inner]
 
 
+# where a writer who keeps to no capitals ends a sentence: a full stop after a word, then a word in lower case
+# ("was still depressed. i was increased to 150 mg"), or a capital glued to the stop ("under control.Sleep was")
+_RUN_ON_STOP = re.compile(r"(?<=[a-z]{2}[.!?])(?:[ \t]+(?=[a-z])|(?=[A-Z][a-z'’ ]))")
+# a word before a full stop that does not end a sentence: an abbreviation, a unit ("5 lbs. in a month")
+_NOT_A_STOP = frozenset("etc approx vs dr mr mrs ms st no mg mcg ml tab tabs caps hr hrs wk wks mo mos yr yrs lb lbs "
+                        "oz tsp tbsp pt pts min max".split())
+_RUN_ON = 200  # characters: a shorter sentence is kept whole ("Raises my energy levels. helps me to feel better")
+_WORD_BEFORE_STOP = re.compile(r"([a-z]+)[.!?]$")
+
+
+def post_sentences(parsed: Parsed, span: Span) -> list[Span]:
+    """The sentences of a post within `span`, a run-on sentence (longer than _RUN_ON) cut where its writer ended
+    one with no capital after it: clause and sentence rules then reach no further than the writer's own full stop."""
+    text = parsed.text
+    out: list[Span] = []
+    for s in parsed.sentences_in(span):
+        lo, hi = max(s.start, span.start), min(s.end, span.end)
+        for stop in _RUN_ON_STOP.finditer(text, lo, hi) if hi - lo > _RUN_ON else ():
+            word = _WORD_BEFORE_STOP.search(text, max(lo, stop.start() - 12), stop.start())
+            if word is not None and word.group(1) in _NOT_A_STOP:
+                continue
+            out.append(Span(lo, stop.start()))
+            lo = stop.end()
+        if lo < hi:
+            out.append(Span(lo, hi))
+    return out
+
+
 def _clause(text: str, lo: int, hi: int, start: int, end: int, cues: lay.ExperienceCues) -> Span:
     """The clause of text[start:end] within the sentence text[lo:hi]: from the last word or comma that starts
     a clause before it ("but", "which", ", I ...") to the next after it."""
@@ -380,7 +417,8 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
     """What the cues around a mention say it is, strongest first: an effect said to come from the product or to
     have got worse; a use the writer takes it for or says improved; history; an effect by a side-effect cue."""
     before = text[max(clause.start, m.start - 60):m.start]
-    after = text[m.end:min(clause.end, m.end + 40)].lstrip()
+    # "bronchial spasm - stopped after cessation of drug": a dash stands for the verb, what became of it follows
+    after = _DASH.sub("", text[m.end:min(clause.end, m.end + 40)], count=1).lstrip()
     use_cue = _use_cue(text, before, m.start - len(before), sentence, cues, earlier, in_name)
     said_after = cues.worse_after.match(after) or cues.effect_after.match(after)
     # "acne got worse", "headaches from it", "nausea since taking it"; but when it was is no cause where a relief
@@ -737,9 +775,11 @@ def _contexts(parsed: Parsed, span: Span, cues: lay.ExperienceCues) -> list[_Con
     # a condition, or a complaint the writer calls theirs ("my rosacea", "my arthritis"): what may cause others
     conditions = [m for m in found if m.kind == "condition" or (m.kind == "symptom" and _POSSESSIVE.search(
         text, max(span.start, m.start - 20), m.start))]
+    sentences = post_sentences(parsed, span)
+    sentence_starts = [s.start for s in sentences]
     for m in found:
-        sentence = parsed.sentence_at(m.start) or Span(span.start, span.end)
-        sentence = Span(max(sentence.start, span.start), min(sentence.end, span.end))
+        k = bisect.bisect_right(sentence_starts, m.start) - 1
+        sentence = sentences[k] if k >= 0 and m.start < sentences[k].end else Span(span.start, span.end)
         clause = _clause(text, sentence.start, sentence.end, m.start, m.end, cues)
         before = text[clause.start:m.start]
         after = text[m.end:clause.end]
@@ -942,6 +982,13 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         m = ctx.mention
         verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)
         in_clause = _verdict(said, (ctx.clause,), cues)  # what the mention's own clause says of it
+        more = _MORE_OF.search(text, max(ctx.clause.start, m.core.start - 30), m.core.start) \
+            or _MORE_WORD.match(text, m.core.start)
+        if in_clause is None and m.kind == "benefit" and not ctx.negated and more is not None \
+                and not _LOSING.search(text, max(0, more.start() - 20), more.start()) \
+                and not _WANTED.search(text, max(ctx.clause.start, m.start - 30), m.start):
+            # "Raises my energy levels", "i had alot more energy": more of a goal (not "I need more sleep")
+            verdict = in_clause = "helped"
         everyday = m.kind == "benefit" and core_words(text, m) in cues.body_parts | cues.stop_words
         if _TEST_PURPOSE.search(text, ctx.clause.start, m.start):
             continue  # "blood tests every six months to ensure liver health is unaffected": what is watched for
@@ -1132,7 +1179,7 @@ def _listed_complaints(parsed: Parsed, span: Span, contexts: list[_Context], eff
     out: list[Effect] = []
     found = _Found(_ByStart([(u.span.start, u) for u in uses]), _ByStart([(c.mention.start, c) for c in contexts]),
                    _ByStart([(e.span.start, e) for e in effects if not e.negated]))
-    sentences = [Span(max(s.start, span.start), min(s.end, span.end)) for s in parsed.sentences_in(span)]
+    sentences = post_sentences(parsed, span)
     for sentence in sentences:
         for part in _LISTS.finditer(text, sentence.start, sentence.end):
             items: list[Span] = []
@@ -1341,8 +1388,7 @@ def _post_verdict(parsed: Parsed, span: Span, rating: float | None,
     only ever read near a mention. One reading per post: it reads every sentence of the post."""
     text = parsed.text
     said: list[tuple[Verdict, Span, bool]] = []
-    for s in parsed.sentences_in(span):
-        s = Span(max(s.start, span.start), min(s.end, span.end))
+    for s in post_sentences(parsed, span):
         verdict = _verdict(text, (s,), cues)
         if verdict is not None and verdict != "worse":
             said.append((verdict, s, _LISTED.search(text, s.start, s.end) is not None))

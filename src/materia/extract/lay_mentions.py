@@ -26,6 +26,7 @@ import ahocorasick
 from materia.lexicons import effects as effect_lexicon
 from materia.lexicons import lay
 from materia.lexicons.cache import compiled
+from materia.lexicons.stopwords import stop_words
 from materia.lexicons.surface import normalise, plural_variants
 from materia.types import Span
 
@@ -259,7 +260,9 @@ def mentions(text: str, lo: int = 0, hi: int | None = None) -> list[Mention]:
     chosen.sort()
     cues = lay.experience_cues()
     # an everyday word right before a symptom is the part the symptom is of ("skin irritation"), not a goal
-    chosen = [h for n, h in enumerate(chosen) if not _part_of_neighbour(toks, chosen, n, cues)]
+    chosen = [h for n, h in enumerate(chosen) if not _part_of_neighbour(toks, chosen, n, cues)
+              and not _modifies_a_thing(toks, h, cues)]
+    chosen = _goal_of_a_part(toks, chosen, cues)
     out: list[Mention] = []
     taken = -1
     parts = cues.body_parts | _grammar().rules.systems
@@ -331,6 +334,66 @@ def _part_of_neighbour(toks: _Tokens, chosen: list[_Hit], n: int, cues: lay.Expe
         k = _skip(words, k + 1, _BEFORE_BODY, 3)
         return k == i and toks.joined(prev[1], i)
     return False
+
+
+# words that may follow "a rash" or "a weak" without being a noun it modifies: verbs of what a symptom did, modals,
+# adverbs (a noun after "a" is singular: a word in -s, -ed, -ing or -ly is read as no noun too)
+_NOT_A_NOUN = frozenset({"would", "could", "might", "must", "may", "also", "still", "even", "yet", "everywhere",
+                         "again", "later", "soon", "too", "came", "went", "broke", "began", "begun", "grew", "spread",
+                         "got", "became", "kept", "took", "made", "hit", "ran", "stuck", "set", "come", "occur",
+                         "develop", "appear", "start", "form", "break", "like", "which", "that", "across", "near",
+                         "around", "behind", "along", "beneath", "underneath", "inside", "whenever", "every",
+                         "mild", "severe", "bad", "worse", "afterwards", "afterward", "overnight", "immediately"})
+
+
+def _modifies_a_thing(toks: _Tokens, hit: _Hit, cues: lay.ExperienceCues) -> bool:
+    """A one-word symptom adjective between "a" and the noun it qualifies names a quality of that thing, not a
+    complaint: "a tight schedule", "a weak argument", "a faint shadow" (but "a dry mouth", "a weak feeling", "a dizzy
+    spell": a body part, a feeling, an episode; or no noun after it: "a weak and shaky feeling")."""
+    i, j, _, kind, _ = hit
+    words = toks.words
+    if kind != "symptom" or i != j or i == 0 or j + 1 >= len(words) or words[i - 1] not in ("a", "an"):
+        return False
+    nxt = words[j + 1]
+    if not (nxt.isalpha() and toks.joined(j, j + 1) and toks.joined(i - 1, i) and _adjective(words[i], cues)
+            and nxt in lay.english_words()):  # a word of English, not a misspelt "epsiode"
+        return False
+    if nxt.endswith(("s", "ed", "ing", "ly")) or nxt in _NOT_A_NOUN or nxt in stop_words():
+        return False
+    return not (nxt in cues.body_parts or nxt in _FEELING_NOUNS or nxt in _EPISODES or nxt in _AMOUNT_OF
+                or nxt in _PART_HEADS or nxt in _PRODUCT_WORDS or nxt in _vocabulary().words
+                or nxt in _grammar().rules.systems)
+
+
+def _goal_of_a_part(toks: _Tokens, chosen: list[_Hit], cues: lay.ExperienceCues) -> list[_Hit]:
+    """A goal adjective written right before a body part that is a goal too is one goal, the part's state: "calm
+    stomach" is a settled stomach, not calm and a stomach (but "got my libido back" is no libido of the back)."""
+    out: list[_Hit] = []
+    for h in chosen:
+        prev = out[-1] if out else None
+        if prev is not None and prev[3] == "benefit" and h[3] == "benefit" and prev[0] == prev[1] \
+                and h[0] == h[1] == prev[1] + 1 and toks.joined(prev[1], h[0]) \
+                and toks.words[h[0]] in cues.body_parts and toks.words[prev[0]] not in cues.body_parts \
+                and toks.words[prev[0]] not in cues.stop_words and _english_adjective(toks.words[prev[0]]) \
+                and toks.text[toks.ends[prev[1]]:toks.starts[h[0]]] == " ":
+            out[-1] = (prev[0], h[1], h[2], "benefit", min(prev[4], h[4]))
+            continue
+        out.append(h)
+    return out
+
+
+def _adjective(word: str, cues: lay.ExperienceCues) -> bool:
+    """A symptom word that is an adjective: its noun in -ness is a term too ("tight": "tightness", "foggy":
+    "fogginess"), or the cues list it as one ("swollen")."""
+    terms = lay.terms()
+    return (word in cues.symptom_adjectives or f"{word}ness" in terms
+            or (word.endswith("y") and f"{word[:-1]}iness" in terms))
+
+
+def _english_adjective(word: str) -> bool:
+    """A word English makes a noun in -ness of ("calm": "calmness", "healthy": "healthiness")."""
+    english = lay.english_words()
+    return f"{word}ness" in english or (word.endswith("y") and f"{word[:-1]}iness" in english)
 
 
 def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
