@@ -151,3 +151,17 @@ def test_lay_mentions_a_symptom_adjective_before_a_body_part_or_feeling_stays(te
 def test_lay_mentions_a_goal_adjective_before_a_body_part_is_one_goal(text: str,
                                                                       named: list[tuple[str, str]]) -> None:
     assert found(text) == named
+
+
+@pytest.mark.parametrize("text", ["I had been given other blood pressure medication", "any depression medication",
+                                  "it was given as a mood stabilizer", "strong pain killers like darvocet",
+                                  "over the counter sinus headache medication", "my thyroid meds were bumped up"])
+def test_lay_mentions_a_complaint_before_a_product_noun_names_a_kind_of_product(text: str) -> None:
+    assert not found(text)  # nor the words inside it: no "blood" goal in "blood pressure medication"
+
+
+def test_lay_mentions_a_product_form_is_no_symptom_in_either_number() -> None:
+    # "eye drop" is a layperson's synonym of ptosis; "eye drops" a product form (a stop word): in both numbers
+    assert "ptosis" not in [name for _, name in found("I use the eye drops twice a day and an eye drop at night")]
+    assert not found("I use the eye drops twice a day")  # nor an "eye" goal: the phrase names none
+    assert ("blood sugar", "blood sugar") in found("it caused dramatic blood sugar drops")  # a fall, no product

@@ -98,8 +98,9 @@ def _build_vocabulary() -> _Vocabulary:
         if term.source == lay.ACRONYM_SOURCE:
             capitals.add(surface)  # "BP", "RA": matched in capitals only, so a two-letter one is safe
         # an everyday word ("sleep", "skin", "energy") is in only as a goal or condition: a use where the writer
-        # says so (extract.experience), never an effect
-        elif len(surface) < 3 or (surface in cues.stop_words and term.kind == "symptom"):
+        # says so (extract.experience), never an effect; in either number ("eye drop" is no ptosis, for "eye drops"
+        # is a product form)
+        elif len(surface) < 3 or (term.kind == "symptom" and not cues.stop_words.isdisjoint(plural_variants(surface))):
             continue
         words.update(surface.split())
         for variant in (owned for plural in plural_variants(surface) for owned in _owned(plural)):
@@ -400,6 +401,8 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
     v = _vocabulary()
     terms = lay.terms()
     stop_words = lay.experience_cues().stop_words
+    product_nouns = lay.experience_cues().product_nouns
+    named_products: list[tuple[int, int]] = []  # token ranges of complaints that name a kind of product
     norm = " " + " ".join(toks.words) + " "
     norm_starts = list(accumulate((len(w) + 1 for w in toks.words), initial=1))
     hits: list[_Hit] = []
@@ -409,6 +412,12 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
         term = terms.get(surface)
         if i and toks.words[i - 1] == "anti" and toks.text[toks.ends[i - 1]:toks.starts[i]] in ("-", ""):
             continue  # "anti-histamine", "anti-nausea drugs": a kind of product, not a complaint
+        if j + 1 < len(toks.words) and toks.joined(j, j + 1) and (
+                toks.words[j + 1] in product_nouns or " ".join(toks.words[i:j + 2]) in stop_words):
+            # "other blood pressure medication", "a mood stabilizer": a kind of product, no complaint or goal; "eye
+            # drops": the start of a phrase that names none (nor do the words inside: no "blood" goal either)
+            named_products.append((i, j))
+            continue
         if surface in _FEELING_NOUNS and not (j + 1 < len(toks.words) and toks.words[j + 1] == "of"):
             continue  # "started feeling better": a feeling is named by what it is ("a drugged feeling", "feelings of
             # unworthiness"), never alone
@@ -425,6 +434,8 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
         if kind == "symptom" and toks.words[i] == "chronic":
             kind = "condition"  # "chronic fatigue": a long-standing condition, not a new effect
         hits.append((i, j, term.canonical if term else surface, kind, priority))
+    if named_products:
+        hits = [h for h in hits if not any(i <= h[0] and h[1] <= j for i, j in named_products)]
     return hits
 
 

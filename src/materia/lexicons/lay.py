@@ -34,7 +34,7 @@ _CUE_KEYS = frozenset({
     "source", "licence", "negation", "negation_post", "hedge", "terminators", "effect", "effect_after",
     "effect_headings", "use_before", "use_after", "helped", "no_benefit", "worse", "worse_after", "history",
     "history_after", "modifiers_left", "symptom_adjectives", "body_parts", "onset", "duration", "stop_words",
-    "ordinary_words", "hypothetical", "family",
+    "ordinary_words", "product_nouns", "hypothetical", "family",
 })
 
 
@@ -144,6 +144,7 @@ class ExperienceCues:
     duration: re.Pattern[str]
     stop_words: frozenset[str]
     ordinary_words: frozenset[str]  # an ontology's synonym that in a post is an everyday word: never a term (terms)
+    product_nouns: frozenset[str]  # "medication", "drops": after a complaint, they name a kind of product
     hypothetical: re.Pattern[str]  # "the risk of", "can lead to": a symptom spoken of, not had
     family: re.Pattern[str]  # "brothers", "mother": whose conditions are spoken of, not the writer's
 
@@ -217,6 +218,7 @@ def experience_cues() -> ExperienceCues:
         onset=patterns("onset"), duration=patterns("duration"),
         stop_words=frozenset(w.lower() for w in items("stop_words")),
         ordinary_words=frozenset(w.lower() for w in items("ordinary_words")),
+        product_nouns=frozenset(w.lower() for w in items("product_nouns")),
         hypothetical=words(items("hypothetical") + [f"{w} {verb}" for w in items("family") if w != "family"
                                                     for verb in ("with", "had")]),
         family=words(items("family")),
