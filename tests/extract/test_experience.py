@@ -945,3 +945,30 @@ def test_experience_a_run_on_review_is_cut_at_its_writers_full_stops() -> None:
 def test_experience_more_of_a_goal_is_its_help(text: str, helped: bool) -> None:
     goals = [u for u in read_post(text).uses if u.name in ("energy", "sleep")]
     assert bool(goals and goals[0].verdict == "helped") is helped
+
+
+def test_experience_a_complaint_that_rose_is_worse_never_helped(tmp_path) -> None:
+    # a benefits column names what the product helped, unless the writer says the complaint rose
+    [doc] = read_rows(tmp_path,
+                      "1\taricept\t2\tIneffective\tMild Side Effects\talzheimer's disease\t"
+                      "Anxiety continued to increase. The patient became more agitated more easily. "
+                      "Her memory improved a little.\tnone\tnone\n")
+    verdicts = {u.name: u.verdict for u in extract(doc).uses}
+    assert verdicts["anxiety"] == "worse" and verdicts["agitation"] == "worse"
+    assert "helped" in verdicts.values()  # what it did help: "Her memory improved a little"
+
+
+@pytest.mark.parametrize("text", ["It gave me increased sleep quality and I love it.",
+                                  "My anxiety has not increased since I started it, which I love."])
+def test_experience_no_rise_of_a_complaint_in_a_measure_or_denied(text: str) -> None:
+    assert not [u for u in read_post(text).uses if u.verdict == "worse"]
+
+
+def test_experience_unchanged_or_worsened_is_a_verdict_that_it_did_nothing() -> None:
+    x = read_post("The behavior and memory problems remained unchanged or worsened over time.")
+    assert [u.verdict for u in x.uses] == ["nothing"]
+
+
+def test_experience_a_warning_of_a_complaint_is_spoken_of_not_had() -> None:
+    x = read_post("Because of the warning of photosensitivity increase to sun exposure I used sunscreen daily.")
+    assert not x.effects and not [u for u in x.uses if u.verdict]

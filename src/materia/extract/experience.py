@@ -220,6 +220,14 @@ _PUT_DOWN_TO = re.compile(r"\s*(?:(?:and|or|,)\s+[\w-]+\s+)*(?:(?:that|which)\s+
                           r"(?:(?:the|taking|using)\s+)?", re.IGNORECASE)
 _RISE = re.compile(r"\b(?:increas\w*|boost\w*)", re.IGNORECASE)
 _NEAR_GOAL = 24  # characters: about three words
+# a complaint that rose, in its own words: "anxiety continued to increase", "irritability increased", "more agitated"
+# (not "had increased": told of the time before)
+_ROSE_AFTER = re.compile(r"\s+(?:(?:has|have|was|were|is|are|been|just|also|only|then|continued|continues|kept|"
+                         r"seemed|seems|started|began|to|steadily|gradually|slowly|greatly)\s+){0,3}"
+                         r"(?:increas\w*|grew|grow(?:s|ing)?|rose|ris(?:es|ing)|escalat\w*|intensif\w*|progress(?:ed|es|ing))\b",
+                         re.IGNORECASE)
+_ROSE_BEFORE = re.compile(r"(?<!\bno )(?<!\bany )(?<!\bnot )\b(?:more|increas(?:ed|ing))\s+(?:and\s+more\s+)?$",
+                          re.IGNORECASE)
 _MEASURED = re.compile(rf"\s+(?:{_FIGURES}|tests?)\b", re.IGNORECASE)
 _FULL_OF = re.compile(r"\bfull of\s+(?:(?:a|an|the|some|strange|bad)\s+)*$", re.IGNORECASE)
 # a comma that starts a new clause, not the next item of a list: one before the writer or another person
@@ -713,8 +721,11 @@ def _chunk_verdict(chunk: str) -> Verdict | None:
     if _GREW_WORSE.search(chunk):
         return "worse"
     if _WORSE.search(chunk):
-        # the product made it worse, not the condition running its course ("my arthritis getting worse")
-        return "worse" if _CAUSED.search(chunk) or _WORSENED_MINE.search(chunk) else None
+        # the product made it worse, not the condition running its course ("my arthritis getting worse"), which is
+        # still a verdict that it did nothing where the writer says so ("remained unchanged or worsened")
+        if _CAUSED.search(chunk) or _WORSENED_MINE.search(chunk):
+            return "worse"
+        return "nothing" if cues.no_benefit.search(chunk) else None
     if _OWN_CHANGE.search(chunk):
         return None  # "I cut back on the coffee and did not notice a difference": a verdict on the writer's change
     if cues.no_benefit.search(chunk):
@@ -1107,6 +1118,8 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
             continue  # what the sentence judges is the writer's change of habit, not the product
         if verdict is None and _STILL.search(text, m.start, m.end):
             verdict = "nothing"  # "my blood pressure is still high sometimes": the verdict in the complaint's own words
+        if verdict is None and m.kind != "benefit" and _rose(text, m, ctx.clause):
+            verdict = "worse"  # "Anxiety continued to increase", "irritability increased": more of the complaint
         if verdict is None:
             # the clause model's "helped" only: its NEUTRAL is healthsea's "no claim or did nothing", no evidence
             # that the product did nothing ("Condition was long term and stress related", "not just for acne"); the
@@ -1295,6 +1308,21 @@ def _body_side() -> re.Pattern[str]:
     """"lower" or "upper" naming where in the body ("lower back", "upper left arm"), no fall of anything."""
     parts = "|".join(sorted(map(re.escape, lay.experience_cues().body_parts), key=len, reverse=True))
     return re.compile(rf"\b(?:lower|upper)(?=\s+(?:(?:left|right)\s+)?(?:{parts})\b)", re.IGNORECASE)
+
+
+def _rose(text: str, m: Mention, clause: Span) -> bool:
+    """Whether the clause says the complaint `m` rose, in its own words (a rise of a goal is a help: "increased
+    energy"), and no negation stands before it ("it has not increased")."""
+    if text[m.core.start:m.core.end].lower().rsplit(" ", 1)[-1] in _GOOD_TO_RAISE:
+        return False  # "increased sleep quality", "bone density increased": a measure named, whose rise is good
+    if _ROSE_BEFORE.search(text, max(clause.start, m.core.start - 20), m.core.start):  # "more agitated": in the span
+        return True
+    rise = _ROSE_AFTER.match(text, m.end, clause.end)
+    return rise is not None and not _NEGATED_RISE.search(rise.group())
+
+
+_GOOD_TO_RAISE = frozenset({"quality", "function", "health", "control", "strength", "density", "mobility", "stamina"})
+_NEGATED_RISE = re.compile(r"\b(?:not|never|n't)\b", re.IGNORECASE)
 
 
 def _without_symptoms(text: str, contexts: list[_Context]) -> str:
