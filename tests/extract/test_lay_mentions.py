@@ -165,3 +165,16 @@ def test_lay_mentions_a_product_form_is_no_symptom_in_either_number() -> None:
     assert "ptosis" not in [name for _, name in found("I use the eye drops twice a day and an eye drop at night")]
     assert not found("I use the eye drops twice a day")  # nor an "eye" goal: the phrase names none
     assert ("blood sugar", "blood sugar") in found("it caused dramatic blood sugar drops")  # a fall, no product
+
+
+@pytest.mark.parametrize("text", ["over a period of twelve hours, little or no relief", "for long periods.Valium works",
+                                  "within a 24 hour period", "a short period where I ran out of it",
+                                  "during an extremely stressful period in my life", "the 7 day placebo period"])
+def test_lay_mentions_a_period_of_time_is_no_menses(text: str) -> None:
+    assert not found(text)
+
+
+@pytest.mark.parametrize("text", ["my period only came once every three months", "it described 4 periods per year",
+                                  "It did control my periods"])
+def test_lay_mentions_menses_stay_a_goal(text: str) -> None:
+    assert [name for _, name in found(text)] == ["period"]

@@ -397,6 +397,24 @@ def _english_adjective(word: str) -> bool:
     return f"{word}ness" in english or (word.endswith("y") and f"{word[:-1]}iness" in english)
 
 
+_SPANS_OF_TIME = frozenset({"period", "periods"})  # a word for the menses and for a span of time
+# the words around "period" when it is a span of time: what follows ("of twelve hours", "where I ran out"), what
+# stands before it (a unit, a kind of wait: "a 72 hour period", "the waiting period", "prolonged periods"; not a bare
+# count: "4 periods per year" are menses)
+_TIME_AFTER = frozenset({"of", "where", "when", "during", "while"})
+_TIME_BEFORE = re.compile(r"[\da-z]+-(?:hours?|days?|weeks?|months?|years?)|hours?|hrs?|days?|weeks?|wks?|"
+                          r"months?|years?|yrs?|time|trial|waiting|placebo|titration|tritation|adjustment|prolonged|long|"
+                          r"lengthy|extended|brief|stressful|difficult|given|certain|same")
+
+
+def _of_time(toks: _Tokens, i: int, j: int) -> bool:
+    """Whether "period(s)" at words i..j is a span of time: by the word after it or the one before."""
+    after = toks.words[j + 1] if j + 1 < len(toks.words) else ""
+    if after in _TIME_AFTER and toks.joined(j, j + 1):
+        return True
+    return bool(i and _TIME_BEFORE.fullmatch(toks.words[i - 1]) and toks.joined(i - 1, i))
+
+
 def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
     v = _vocabulary()
     terms = lay.terms()
@@ -430,6 +448,8 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
         if surface in stop_words:
             if i and _NOUN_MODIFIER.fullmatch(toks.words[i - 1]) and toks.joined(i - 1, i):
                 continue  # "the treatment period", "treatment skin care": what the noun before names, not a goal
+            if surface in _SPANS_OF_TIME and _of_time(toks, i, j):
+                continue  # "over a period of twelve hours", "for long periods", "a 72 hour period": time, no menses
             kind, priority = "benefit", 3
         if kind == "symptom" and toks.words[i] == "chronic":
             kind = "condition"  # "chronic fatigue": a long-standing condition, not a new effect
