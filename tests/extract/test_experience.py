@@ -972,3 +972,10 @@ def test_experience_unchanged_or_worsened_is_a_verdict_that_it_did_nothing() -> 
 def test_experience_a_warning_of_a_complaint_is_spoken_of_not_had() -> None:
     x = read_post("Because of the warning of photosensitivity increase to sun exposure I used sunscreen daily.")
     assert not x.effects and not [u for u in x.uses if u.verdict]
+
+
+def test_experience_a_goal_listed_in_the_side_effects_column_among_complaints_is_an_effect(tmp_path) -> None:
+    [doc] = read_rows(tmp_path, "1\tritalin\t7\tModerately Effective\tMild Side Effects\tadhd\t"
+                                "marked improvement in behavior\tweight loss, jittery feeling, insomnia\tnone\n")
+    x = extract(doc)
+    assert spans(doc.text, x) == ["weight loss", "jittery feeling", "insomnia"] and not x.uses

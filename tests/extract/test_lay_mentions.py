@@ -178,3 +178,8 @@ def test_lay_mentions_a_period_of_time_is_no_menses(text: str) -> None:
                                   "It did control my periods"])
 def test_lay_mentions_menses_stay_a_goal(text: str) -> None:
     assert [name for _, name in found(text)] == ["period"]
+
+
+@pytest.mark.parametrize("text", ["I opted for weight-bearing exercise", "a skin-care routine", "this sleep-aid"])
+def test_lay_mentions_an_everyday_word_starting_a_compound_is_no_goal(text: str) -> None:
+    assert not found(text)

@@ -651,19 +651,26 @@ def _named_as_side_effect(text: str, ctx: _Context) -> bool:
         and _SIDE_EFFECTS_NAMED.search(text, ctx.sentence.start, max(ctx.mention.start, ctx.clause.end)) is not None
 
 
-def _among_complaints(contexts: list[_Context], groups: list[list[int]],
-                      listed_role: Callable[[int], Role | None]) -> set[int]:
+def _among_complaints(contexts: list[_Context], groups: list[list[int]], listed_role: Callable[[int], Role | None],
+                      everyday: Callable[[int], bool], side_effects: bool = False) -> set[int]:
     """The changes a writer could want (not one named as a goal) listed bare, with no cue, among complaints only:
-    "fatigue, increased hair loss, weight loss" (not "weight loss, increased energy, decreased appetite").
-    `listed_role(k)`: the role model's reading of mention k as a listed one."""
+    "fatigue, increased hair loss, weight loss" (not "weight loss, increased energy, decreased appetite"). Under a
+    side-effects heading or in that column, a goal named as one (not a body part) listed among complaints is one too
+    ("weight loss, jittery feeling, insomnia"). `listed_role(k)`: the role model's reading of mention k as a listed
+    one; `everyday(k)`: whether mention k is a body part or an everyday word ("skin", "sleep")."""
     goals = lay.lay_grammar().goals
     out: set[int] = set()
     for group in groups:
-        if len(group) < 2 or any(contexts[j].role is not None for j in group):
-            continue
         wanted = [j for j in group if contexts[j].mention.kind == "benefit"]
-        if len(wanted) == 1 and contexts[wanted[0]].mention.name not in goals \
-                and all(listed_role(j) == "effect" for j in group if j != wanted[0]):
+        if len(group) < 2 or len(wanted) != 1:
+            continue
+        others = [j for j in group if j != wanted[0]]
+        if side_effects and not everyday(wanted[0]) \
+                and all(contexts[j].role in (None, "effect") for j in group) \
+                and all(contexts[j].mention.kind != "benefit" for j in others):
+            out.add(wanted[0])  # the column or heading says what its list names
+        elif not any(contexts[j].role is not None for j in group) and contexts[wanted[0]].mention.name not in goals \
+                and all(listed_role(j) == "effect" for j in others):
             out.add(wanted[0])
     return out
 
@@ -969,7 +976,9 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
     listed = {k for g in groups if len(g) > 1 for k in g}
     listed_role = functools.cache(  # read once, if ever
         lambda k: "use" if benefits_field else _no_cue_role(text, contexts[k], True))
-    complaint_like = _among_complaints(contexts, groups, listed_role)
+    complaint_like = _among_complaints(
+        contexts, groups, listed_role,
+        lambda k: core_words(text, contexts[k].mention) in cues.body_parts | cues.stop_words, heading)
     roles = _share_list_roles(contexts, groups, listed_role)
     effects: list[Effect] = []
     uses: list[Use] = []

@@ -448,6 +448,8 @@ def _vocabulary_hits(toks: _Tokens) -> list[_Hit]:
         if surface in stop_words:
             if i and _NOUN_MODIFIER.fullmatch(toks.words[i - 1]) and toks.joined(i - 1, i):
                 continue  # "the treatment period", "treatment skin care": what the noun before names, not a goal
+            if j + 1 < len(toks.words) and toks.text[toks.ends[j]:toks.starts[j + 1]] == "-":
+                continue  # "weight-bearing exercise", "skin-care routine": the first half of a compound, no goal
             if surface in _SPANS_OF_TIME and _of_time(toks, i, j):
                 continue  # "over a period of twelve hours", "for long periods", "a 72 hour period": time, no menses
             kind, priority = "benefit", 3
