@@ -979,3 +979,11 @@ def test_experience_a_goal_listed_in_the_side_effects_column_among_complaints_is
                                 "marked improvement in behavior\tweight loss, jittery feeling, insomnia\tnone\n")
     x = extract(doc)
     assert spans(doc.text, x) == ["weight loss", "jittery feeling", "insomnia"] and not x.uses
+
+
+def test_experience_a_clause_denying_the_help_said_before_is_a_verdict_that_it_did_nothing() -> None:
+    x = read_post("I took it for a sinus infection. Infection cleared up but the cough did not. My acne cleared but "
+                  "the redness didn't. The headaches have not since returned.")
+    verdicts = {u.name: u.verdict for u in x.uses}
+    assert verdicts["cough"] == "nothing" and verdicts.get("redness") != "helped"
+    assert verdicts["acne"] == "helped" and verdicts.get("headache") != "nothing"  # not "have not since returned"

@@ -252,6 +252,9 @@ _WHEN = re.compile(r"(?:after|since|while|when)\b", re.IGNORECASE)
 # a use cue that says the product relieved what follows: never read as a cause ("made ... and reduced my fever")
 _RELIEF = re.compile(r"(?:reduc|reliev|relie|eas|help|clear|improv|stop|cur|alleviat|prevent|control|lower|treat|"
                      r"su[rp]press|lessen|diminish|get rid|got rid|gets rid|rid|heal|fix|solv)", re.IGNORECASE)
+# a clause that ends denying what the one before it said ("Infection cleared up but the cough did not")
+_DID_NOT = re.compile(r"\b(?:did|does|has|have)(?:\s+not|n't)\s*$", re.IGNORECASE)
+_SENTENCE_ENDS = re.compile(r"[\s\"']*(?:[.!?;]|$)")
 _WORSE = re.compile(r"\bworse|\bworsen|\bflare|\baggravat|\bexacerbat", re.IGNORECASE)
 # a rise in how bad a complaint is ("nausea, increasing in severity"), not a rise of what the writer wanted
 _GREW_WORSE = re.compile(r"\b(?:increas\w*|grew|grows|growing|rose|rising)\s+(?:in\s+|the\s+)?"
@@ -1002,6 +1005,10 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         m = ctx.mention
         verdict = _verdict(said, (ctx.clause, ctx.sentence), cues)
         in_clause = _verdict(said, (ctx.clause,), cues)  # what the mention's own clause says of it
+        if in_clause is None and _DID_NOT.search(text, m.end, ctx.clause.end) \
+                and _SENTENCE_ENDS.match(text, ctx.clause.end):
+            # "Infection cleared up but the cough did not": the clause denies, of it, the help said before
+            verdict = in_clause = "nothing"
         more = _MORE_OF.search(text, max(ctx.clause.start, m.core.start - 30), m.core.start) \
             or _MORE_WORD.match(text, m.core.start)
         if in_clause is None and m.kind == "benefit" and not ctx.negated and more is not None \
