@@ -987,3 +987,8 @@ def test_experience_a_clause_denying_the_help_said_before_is_a_verdict_that_it_d
     verdicts = {u.name: u.verdict for u in x.uses}
     assert verdicts["cough"] == "nothing" and verdicts.get("redness") != "helped"
     assert verdicts["acne"] == "helped" and verdicts.get("headache") != "nothing"  # not "have not since returned"
+
+
+def test_experience_a_complaint_read_or_heard_about_is_spoken_of_not_had() -> None:
+    x = read_post("I read about hair loss in the reviews. It gave me a headache.")
+    assert [e.name for e in x.effects] == ["headache"]
