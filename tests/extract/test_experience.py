@@ -992,3 +992,9 @@ def test_experience_a_clause_denying_the_help_said_before_is_a_verdict_that_it_d
 def test_experience_a_complaint_read_or_heard_about_is_spoken_of_not_had() -> None:
     x = read_post("I read about hair loss in the reviews. It gave me a headache.")
     assert [e.name for e in x.effects] == ["headache"]
+
+
+def test_experience_a_complaint_from_a_condition_named_is_not_from_the_product() -> None:
+    x = read_post("It did get rid of the pain in my ears from the infection really quickly.")
+    assert not x.effects and {u.name: u.verdict for u in x.uses}.get("pain") == "helped"
+    assert [e.name for e in read_post("I got terrible headaches from the pills.").effects] == ["headache"]

@@ -462,14 +462,17 @@ def _own_role(text: str, m: Mention, sentence: Span, clause: Span, cues: lay.Exp
         return "use"  # "I can't get to sleep without it": what the product makes possible
     if _CAME_BACK.match(after) and _OFF_PRODUCT.search(text, sentence.start, sentence.end):
         return "use"  # "when I stop, the headaches come back": what it kept away
+    cause = _CAUSED_BY.match(after)
+    cause_end = m.end + len(text[m.end:min(clause.end, m.end + 40)]) - len(after) + (cause.end() if cause else 0)
+    named_cause = cause is not None and earlier(cause_end, min(clause.end, cause_end + 30))
+    if said_after is not None and named_cause and said_after.group().lower().startswith("from"):
+        said_after = None  # "the pain in my ears from the infection": from a condition named, not from the product
     if said_after is not None and not (use_cue is not None and _RELIEF.match(use_cue.group())
                                        and _WHEN.match(said_after.group())):
         return "effect"
     if _CAUSED_BY_IT.search(text, max(clause.start, m.start - 30), m.start):
         return "history"  # "itching which was caused by seasonal allergies": the cause of a complaint, not one
-    cause = _CAUSED_BY.match(after)
-    cause_end = m.end + len(text[m.end:min(clause.end, m.end + 40)]) - len(after) + (cause.end() if cause else 0)
-    if cause is not None and said_after is None and earlier(cause_end, min(clause.end, cause_end + 30)):
+    if named_cause and said_after is None:
         return "history"  # "itching, watery eyes, and sneezing from seasonal allergies": the condition's doing
     if use_cue is not None:
         if _RELIEF.match(use_cue.group()) and _STOPPING_IT.search(text, clause.start, m.start - len(before)
