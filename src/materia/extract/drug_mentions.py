@@ -365,13 +365,14 @@ def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
 
 def _names_automaton(table: dict[str, tuple[str, Partner]]) -> ahocorasick.Automaton:
     """The recogniser's names (`table`) and the drug dictionary's (drug_variants) in one automaton, each key valued
-    (its length, "kind\tcanonical" of the table or None, the dictionary's canonical or None): one scan of a text
-    finds both. The dictionary's million nodes are far from the processor's cache, and a scan of its own cost
-    twice as much inside an extraction as alone, so a second scan of the text for the table's names cost as much."""
+    (its length, "kind\tcanonical" of the table or None, the dictionary's canonical or None), so that one scan of
+    a text finds both. Inside an extraction the dictionary's million nodes are out of the processor's cache: its
+    scan cost twice what it does alone, and a scan of its own for the table's names half as much again."""
     values: dict[str, tuple[int, str | None, str | None]] = {
         surface: (len(surface), f"{kind}\t{canonical}", None) for surface, (canonical, kind) in table.items()}
     for variant, canonical in drug_variants():
-        values[variant] = (len(variant), values.get(variant, (0, None, None))[1], canonical)
+        own = values.get(variant)
+        values[variant] = (len(variant), own[1] if own else None, canonical)
     automaton = ahocorasick.Automaton()
     for key, value in values.items():
         automaton.add_word(key, value)
