@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 from materia.errors import MateriaError, ReadError, StoreError
 from materia.extract import blocks, extract
+from materia.extract.substances import drug_dictionary
 from materia.ingest import from_bytes, read_bytes, read_raw
 from materia.knowledge import KnowledgeBase
 from materia.knowledge.base import SUMMARIES_PER_COMMIT, BuiltSummary, SummaryTask
@@ -196,6 +197,7 @@ def warm_up() -> None:
                      text="Abilify (aripiprazole) 10 mg a day may cause nausea; zinc helps colds. "
                           "Avoid with strong CYP3A4 inhibitors such as ketoconazole."))
     unit_factor("mg", "g")  # the unit registry (pint), which the first upper limit of a dose needs
+    drug_dictionary()  # what a title is scanned with when no name in it is known (substances.subjects)
 
 
 def _runner(workers: int, scheduler: str | None, pending_bytes: int, pending_files: int) -> Runner:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from materia.errors import NotFoundError
-from materia.knowledge import Claim, KnowledgeBase, Monograph, MonographSection
+from materia.knowledge import Citation, Claim, KnowledgeBase, Monograph, MonographSection
 from materia.knowledge import summaries as summary_rules
 from materia.knowledge.summaries import ALIASES, HEAD, HEAD_CITATIONS, HEAD_CLAIMS, MONOGRAPH, summary_format
 from materia.pipeline import ingest
@@ -47,6 +47,22 @@ def test_summaries_round_trip_the_monograph_exactly(monograph: Monograph) -> Non
     assert summary_rules.decode_json(parts[MONOGRAPH]) == dumps(monograph)
     assert from_json(Monograph, to_json(monograph)) == monograph
     assert summary_rules.decode(list[str], parts[ALIASES]) == ["galzin"]
+
+
+@pytest.mark.parametrize("claim", [
+    Claim("use", "colds", "supports", (Citation("a.md", 1, (0, 9), 'Zinc "helps" colds.\n'),), 3, 2),
+    Claim("effect", "nausée — 😀", None, (
+        Citation("b.tsv", 2, (4, 40), "café\t\\  ", "community", "row 12"),
+        Citation("c.xml", 30, (0, 0), "", "regulatory label", None))),
+    Claim("timing", "timing", "with food", ()),
+])
+def test_summaries_claims_are_written_as_dumps_writes_them(claim: Claim) -> None:
+    # parts() writes claims and citations key by key: the fields, their order and their encoding as dumps has them
+    assert [f.name for f in dataclasses.fields(Claim)] == ["topic", "name", "stance", "citations", "n_citations",
+                                                           "n_sources"]
+    assert [f.name for f in dataclasses.fields(Citation)] == ["source", "document_id", "span", "text", "source_kind",
+                                                              "record"]
+    assert summary_rules._claim_json(claim) == dumps(claim)
 
 
 def test_summaries_head_keeps_first_claims_and_counts_the_rest(monograph: Monograph) -> None:

@@ -30,17 +30,20 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import cast
 
 import ahocorasick
 
 from materia.errors import VocabularyError
 from materia.extract.names import canonical as canonical_name
-from materia.extract.parse import lower_same_length, lowered_for
-from materia.extract.substances import drug_dictionary, scan_offsets
+from materia.extract.parse import longest_leftmost, lower_same_length, lowered_for
+from materia.extract.substances import drug_variants, whole_words
 from materia.lexicons import loader
+from materia.lexicons.cache import compiled
 from materia.lexicons.cues import alternation, interaction_cues
 from materia.lexicons.drug_classes import canonical_class, classes, fold
+from materia.lexicons.drugs import dictionary_file
 from materia.lexicons.lay import word_counts
 from materia.lexicons.substances import substances
 from materia.types import Partner, Span
@@ -106,7 +109,8 @@ class Recogniser:
     """Drug, class and food mentions from the shipped vocabularies and a gazetteer of (surface, kind,
     canonical) rows (the DDI 2013 one by default; bench/ passes one learned from training folds only)."""
 
-    def __init__(self, gazetteer: Iterable[tuple[str, str, str]]) -> None:
+    def __init__(self, gazetteer: Iterable[tuple[str, str, str]], cached: bool = False) -> None:
+        """`cached`: the gazetteer is the shipped one, so the automaton of names may be read from the cache."""
         table: dict[str, tuple[str, Partner]] = {}
         stops: set[str] = set()
         for entry in substances():
@@ -126,10 +130,8 @@ class Recogniser:
         for surface in interaction_cues().not_partners:
             table[surface] = (surface, cast(Partner, _NOT_PARTNER))
         self._stops = frozenset(stops)
-        self._automaton = ahocorasick.Automaton()
-        for surface, (canonical, kind) in table.items():
-            self._automaton.add_word(surface, (len(surface), f"{kind}\t{canonical}"))
-        self._automaton.make_automaton()
+        build = functools.partial(_names_automaton, table)
+        self._names = compiled("drug-mention-automaton", build, _name_sources()) if cached else build()
         cues = interaction_cues()
         # at most one ending can stand before a word's boundary, so a trie of them finds what a list does
         self._ending = re.compile(rf"\b[a-z][a-z-]{{2,}}{alternation(cues.name_endings)}\b")
@@ -149,14 +151,23 @@ class Recogniser:
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
         """Mentions in text[start:end], in text order, with spans into `text`."""
         piece = text[start:end]
+        own: list[tuple[int, int, tuple[int, str | None, str | None]]] = []
+        dictionary: list[tuple[int, int, tuple[int, str | None, str | None]]] = []
+        for hit in whole_words(self._names, piece):  # each vocabulary's longest leftmost names, as two scans found
+            if hit[2][1] is not None:
+                own.append(hit)
+            if hit[2][2] is not None:
+                dictionary.append(hit)
         hits: list[tuple[int, int, str, Partner]] = []
-        for begin, stop, value in scan_offsets(self._automaton, piece, start):
-            kind, name = value.split("\t", 1)
+        for begin, stop, (_, value, _) in longest_leftmost(own):
+            kind, name = cast(str, value).split("\t", 1)
+            begin, stop = start + begin, start + stop
             if kind != "substance" or text[begin:stop].lower() not in self._stops:
                 hits.append((begin, stop, name, cast(Partner, kind)))
-        for begin, stop, name in scan_offsets(drug_dictionary(), piece, start):
+        for begin, stop, (_, _, canonical) in longest_leftmost(dictionary):
+            begin, stop = start + begin, start + stop
             if text[begin:stop].lower() not in self._stops:
-                hits.append((begin, stop, name, "substance"))
+                hits.append((begin, stop, cast(str, canonical), "substance"))
         for match in _class_phrases(piece):
             phrase = piece[match.start():match.end()]
             name = canonical_class(phrase) or canonical_class(_COORDINATED_STRENGTHS.sub("", phrase)) or fold(phrase)
@@ -352,7 +363,31 @@ def _abbreviations(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def _names_automaton(table: dict[str, tuple[str, Partner]]) -> ahocorasick.Automaton:
+    """The recogniser's names (`table`) and the drug dictionary's (drug_variants) in one automaton, each key valued
+    (its length, "kind\tcanonical" of the table or None, the dictionary's canonical or None), so that one scan of
+    a text finds both. Inside an extraction the dictionary's million nodes are out of the processor's cache: its
+    scan cost twice what it does alone, and a scan of its own for the table's names half as much again."""
+    values: dict[str, tuple[int, str | None, str | None]] = {
+        surface: (len(surface), f"{kind}\t{canonical}", None) for surface, (canonical, kind) in table.items()}
+    for variant, canonical in drug_variants():
+        own = values.get(variant)
+        values[variant] = (len(variant), own[1] if own else None, canonical)
+    automaton = ahocorasick.Automaton()
+    for key, value in values.items():
+        automaton.add_word(key, value)
+    automaton.make_automaton()
+    return automaton
+
+
+def _name_sources() -> tuple[str | Path, ...]:
+    """What the shipped recogniser's names are built from: the vocabularies (lexicons/), the drug dictionary, the
+    code."""
+    return ("lexicons", "extract/drug_mentions.py", "extract/substances.py", dictionary_file(),
+            Path(ahocorasick.__file__))
+
+
 @functools.cache
 def default_recogniser() -> Recogniser:
     """The recogniser with the DDI 2013 gazetteer we ship, built on first use."""
-    return Recogniser(read_gazetteer(loader.read_text(GAZETTEER)))
+    return Recogniser(read_gazetteer(loader.read_text(GAZETTEER)), cached=True)

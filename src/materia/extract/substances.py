@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ from materia.lexicons.drugs import dictionary_file, drug_canonicals
 from materia.lexicons.substances import substances
 from materia.types import Span
 
-__all__ = ["drug_dictionary", "find", "find_in", "main_subject", "scan", "scan_offsets", "subjects"]
+__all__ = ["drug_dictionary", "drug_variants", "find", "find_in", "main_subject", "scan", "scan_offsets", "subjects",
+           "whole_words"]
 
 _SKIP_SECTIONS = frozenset({"references", "boilerplate", "disclaimer"})
 _MIN_DRUG_NAME = 5  # shorter dictionary names ("gas", "iron", "sun") are mostly ordinary words
@@ -61,11 +63,17 @@ def drug_dictionary() -> ahocorasick.Automaton:
 
 def _drug_automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
-    for variant, canonical in drug_canonicals().items():
-        if len(variant) >= _MIN_DRUG_NAME and variant.isascii():
-            automaton.add_word(variant, (len(variant), canonical))
+    for variant, canonical in drug_variants():
+        automaton.add_word(variant, (len(variant), canonical))
     automaton.make_automaton()
     return automaton
+
+
+def drug_variants() -> Iterator[tuple[str, str]]:
+    """(variant, canonical) of the drug dictionary that drug_dictionary finds in text."""
+    for variant, canonical in drug_canonicals().items():
+        if len(variant) >= _MIN_DRUG_NAME and variant.isascii():
+            yield variant, canonical
 
 
 def scan(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[tuple[str, Span]]:
@@ -75,19 +83,27 @@ def scan(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[tu
 
 def scan_offsets(automaton: ahocorasick.Automaton, text: str, start: int = 0) -> list[tuple[int, int, Any]]:
     """`scan` as (start, end, value): for a caller that reads the offsets only, and need not make a Span of each."""
+    return [(start + begin, start + end, value[1])
+            for begin, end, value in longest_leftmost(whole_words(automaton, text))]
+
+
+def whole_words(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, tuple[Any, ...]]]:
+    """Every match in `text` lower-cased of an automaton whose values start with their key's length that is a
+    whole word, overlapping ones too: (start, end, value), offsets into `text`. `scan` keeps the longest
+    leftmost; an automaton of two vocabularies (one value each) can keep them for each (longest_leftmost)."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few code points change length when lower-cased
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    hits: list[tuple[int, int, Any]] = []
-    for end_index, (length, name) in automaton_iter(automaton, lowered):
-        begin = end_index - length + 1
+    hits: list[tuple[int, int, tuple[Any, ...]]] = []
+    for end_index, value in automaton_iter(automaton, lowered):
+        begin = end_index - value[0] + 1
         end = end_index + 1
         if begin > 0 and (_is_word_char(lowered[begin - 1]) or lowered[begin - 1] == "-"):
             continue
         if end < len(lowered) and _is_word_char(lowered[end]):
             continue
-        hits.append((begin, end, name))
-    return [(start + begin, start + end, name) for begin, end, name in longest_leftmost(hits)]
+        hits.append((begin, end, value))
+    return hits
 
 
 def find_in(text: str, start: int = 0) -> list[tuple[str, Span]]:
@@ -204,6 +220,7 @@ def canonical_name(surface: str, dictionary: bool = True) -> str | None:
     key = " ".join(surface.lower().split())
     name = _curated_names().get(key) or _curated()[2].get(surface.strip())
     if name is None and dictionary and len(key) >= _MIN_DRUG_NAME and key.isascii():
-        found = drug_dictionary().get(key, None)
-        name = found[1] if found else None
+        # the table drug_dictionary's automaton holds (drug_variants): a dict finds a key at once, the automaton
+        # walks its million nodes down the key's letters (microseconds each, out of the processor's cache)
+        name = drug_canonicals().get(key)
     return name

@@ -19,9 +19,10 @@ import json
 import zlib
 from collections.abc import Iterable, Mapping
 from importlib import resources
+from json.encoder import encode_basestring
 from typing import Any, TypeVar
 
-from materia.knowledge.model import Claim, Monograph, MonographSection
+from materia.knowledge.model import Citation, Claim, Monograph, MonographSection
 from materia.serialise import dumps, field_names, from_json
 
 T = TypeVar("T")
@@ -90,11 +91,11 @@ def parts(m: Monograph, aliases: Iterable[str] = ()) -> dict[str, bytes]:
 
     Each claim is encoded once: the whole monograph, its head and the section chunks are joined from those texts
     (encoding them in each part was most of what the parts cost), the same text as encoding each part alone."""
-    claims = [[dumps(c) for c in s.claims] for s in m.sections]
+    claims = [[_claim_json(c) for c in s.claims] for s in m.sections]
     sections = [_object(s, claims=_array(texts)) for s, texts in zip(m.sections, claims, strict=True)]
     out = {MONOGRAPH: _compress(_object(m, sections=_array(sections)))}
     first = head(m)  # its claims are the monograph's own but where it cuts their citations
-    head_sections = [_object(section, claims=_array(text if claim is whole else dumps(claim)
+    head_sections = [_object(section, claims=_array(text if claim is whole else _claim_json(claim)
                                                     for claim, whole, text in zip(section.claims, s.claims, texts,
                                                                                   strict=False)))
                      for section, s, texts in zip(first.sections, m.sections, claims, strict=True)]
@@ -104,6 +105,27 @@ def parts(m: Monograph, aliases: Iterable[str] = ()) -> dict[str, bytes]:
             out[chunk_part(s.key, n)] = _compress(_array(texts[n * SECTION_CHUNK:(n + 1) * SECTION_CHUNK]))
     out[ALIASES] = encode(sorted(set(aliases)))
     return out
+
+
+def _claim_json(claim: Claim) -> str:
+    """`dumps(claim)`, written here key by key: claims and their citations are most of the JSON of a monograph's
+    parts, and the encoder's hook made a dict of each and the encoder wrote its keys again (a test holds the two
+    the same, field by field)."""
+    return (f'{{"topic":{encode_basestring(claim.topic)},"name":{encode_basestring(claim.name)},'
+            f'"stance":{_string(claim.stance)},"citations":[{",".join(map(_citation_json, claim.citations))}],'
+            f'"n_citations":{claim.n_citations:d},"n_sources":{claim.n_sources:d}}}')
+
+
+def _string(value: str | None) -> str:
+    """A string (or None) as `dumps` writes it."""
+    return "null" if value is None else encode_basestring(value)
+
+
+def _citation_json(citation: Citation) -> str:
+    """`dumps(citation)`, written as _claim_json writes a claim."""
+    return (f'{{"source":{encode_basestring(citation.source)},"document_id":{citation.document_id:d},'
+            f'"span":[{citation.span[0]:d},{citation.span[1]:d}],"text":{encode_basestring(citation.text)},'
+            f'"source_kind":{encode_basestring(citation.source_kind)},"record":{_string(citation.record)}}}')
 
 
 def _object(value: Any, **members: str) -> str:

@@ -47,9 +47,9 @@ _VERSION_SQL = ("SELECT (SELECT count(*) FROM documents), (SELECT max(id) FROM d
 _INFO = ("d.id, d.source, d.kind, d.title, d.modified, d.substance, d.has_references, d.n_items, d.record, "
          "d.text_offset, d.content_key, d.ingested_at")
 _ITEM = "i.id, i.category, i.substance, i.name, i.stance, i.evidence, i.text, i.span_start, i.span_end, i.payload"
-# Items with their document's info as columns: a large substance has tens of thousands of items (and never
-# the documents' text, which would be copied once per item).
-_ITEMS_SQL = f"SELECT {_ITEM}, {_INFO} FROM items i JOIN documents d ON i.document_id = d.id WHERE "
+# Items with their document's id, the documents' info read apart (_stored_items): a document's twelve columns on
+# each of its items' rows (forty, in a monograph) made reading a substance's items half as dear again.
+_ITEMS_SQL = f"SELECT {_ITEM}, i.document_id FROM items i JOIN documents d ON i.document_id = d.id WHERE "
 _ITEMS_ORDER = " ORDER BY d.source, d.text_offset, d.id, i.span_start, i.id"
 _CURRENT_SUMMARIES = ("SELECT s.substance, s.body FROM summaries s JOIN substance_generations g "
                       "ON g.substance = s.substance AND g.generation = s.generation "
@@ -101,9 +101,10 @@ def generations(conn: Connection, substances: Sequence[str]) -> dict[str, int]:
 
 
 def _items(conn: Connection, substance: str, categories: Iterable[str] | None = None,
-           huge: Sequence[int] | None = None) -> list[StoredItem]:
-    """Reader.items, on `conn`; `huge`, when the caller knows them, are the ids of the substance's documents
-    with over HUGE_DOCUMENT_ITEMS items (else they are queried)."""
+           documents: Sequence[DocumentInfo] | None = None) -> list[StoredItem]:
+    """Reader.items, on `conn`; `documents`, when the caller has read them, are the substance's (its huge
+    documents, with over HUGE_DOCUMENT_ITEMS items, are found among them, else queried)."""
+    huge = None if documents is None else [d.id for d in documents if d.n_items > HUGE_DOCUMENT_ITEMS]
     where, params = "i.substance = :substance", {"substance": substance, "per_key": ITEMS_PER_KEY}
     if categories is not None:
         wanted, of_categories = in_list("category", categories)
@@ -117,17 +118,21 @@ def _items(conn: Connection, substance: str, categories: Iterable[str] | None = 
                          "SELECT h.id, row_number() OVER (PARTITION BY h.document_id, h.\"key\" "
                          f"ORDER BY h.span_start, h.id) AS n FROM items h WHERE h.document_id IN {ids}) AS ranked "
                          "WHERE n <= :per_key))"), params | of_huge
-    return _stored_items(conn, _ITEMS_SQL + where + _ITEMS_ORDER, params)
+    return _stored_items(conn, _ITEMS_SQL + where + _ITEMS_ORDER, params, documents or ())
 
 
-def _stored_items(conn: Connection, sql: str, params: dict[str, Any]) -> list[StoredItem]:
-    """Rows of _ITEMS_SQL as StoredItems, each document's info built once."""
-    out = []
-    infos: dict[int, DocumentInfo] = {}
-    for row in conn.rows(sql, params):
-        info = infos.get(row[10]) or infos.setdefault(row[10], _info(row[10:]))
-        out.append(_item(row[:10], info))
-    return out
+def _stored_items(conn: Connection, sql: str, params: dict[str, Any],
+                  documents: Iterable[DocumentInfo] = ()) -> list[StoredItem]:
+    """Rows of _ITEMS_SQL as StoredItems, with the info of their documents: those of `documents` (read by the
+    caller in the same transaction), the others read here, 500 a query."""
+    rows = conn.rows(sql, params)
+    infos = {d.id: d for d in documents}
+    unknown = sorted({row[10] for row in rows} - infos.keys())
+    for start in range(0, len(unknown), 500):
+        ids, of_ids = in_list("d", unknown[start:start + 500])
+        infos.update((row[0], _info(row)) for row in conn.rows(f"SELECT {_INFO} FROM documents d WHERE d.id IN {ids}",
+                                                                of_ids))
+    return [_item(row[:10], infos[row[10]]) for row in rows]
 
 
 def _documents(conn: Connection, substance: str | None) -> list[DocumentInfo]:
@@ -223,8 +228,7 @@ class Reader(ABC):
         with self.reading() as conn:
             built_from = generation(conn, substance)
             documents = _documents(conn, substance)
-            huge = [d.id for d in documents if d.n_items > HUGE_DOCUMENT_ITEMS]
-            return built_from, documents, _items(conn, substance, huge=huge)
+            return built_from, documents, _items(conn, substance, documents=documents)
 
     def interactions(self, parties: Iterable[str]) -> list[StoredItem]:
         """Interaction items of any document naming one of `parties` (compared case-insensitively) as
