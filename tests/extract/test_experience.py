@@ -998,3 +998,10 @@ def test_experience_a_complaint_from_a_condition_named_is_not_from_the_product()
     x = read_post("It did get rid of the pain in my ears from the infection really quickly.")
     assert not x.effects and {u.name: u.verdict for u in x.uses}.get("pain") == "helped"
     assert [e.name for e in read_post("I got terrible headaches from the pills.").effects] == ["headache"]
+
+
+def test_experience_what_another_drug_as_the_subject_of_the_clause_did_is_not_the_products(tmp_path) -> None:
+    [doc] = read_rows(tmp_path, "1\twellbutrin\t8\tHighly Effective\tMild Side Effects\tdepression\t"
+                                "Lexapro would diminish my libido and make it difficult to reach orgasm.\tnone\tnone\n")
+    x = extract(doc)
+    assert not x.uses and not x.effects  # Lexapro's doing, not a libido Wellbutrin helped

@@ -599,6 +599,11 @@ def _of_another_drug(text: str, ctx: _Context, product: str, in_sentence: list[d
             any(d.name in n or n in d.name or difflib.SequenceMatcher(None, d.name, n).ratio() >= 0.8 for n in names)
             for d in named):
         return False
+    # the subject of the mention's own clause: "Lexapro would diminish my libido" (when the vocabularies know the
+    # product's name: else its generic, "The Hydrocodone/acetaminophen pills" for Vicodin, would look like another)
+    if len(names) > 2 and any(ctx.clause.start <= d.span.start < ctx.mention.start
+                              and _CLAUSE_LEAD.fullmatch(text, ctx.clause.start, d.span.start) for d in named):
+        return True
     taken = [d for d in named if _TAKEN.search(text, max(ctx.sentence.start, d.span.start - 30), d.span.start)
              or _WAS_GIVEN.match(text, d.span.end) or _ON_IT.fullmatch(text, ctx.sentence.start, d.span.start)]
     if judged:
@@ -609,6 +614,11 @@ def _of_another_drug(text: str, ctx: _Context, product: str, in_sentence: list[d
                  and not _REMEDY_BEFORE.search(text, max(ctx.sentence.start, d.span.start - 30), d.span.start)
                  and not _REMEDY_AFTER.match(text, d.span.end)]
     return bool(taken) and not _PRODUCT_PRONOUN.search(text, ctx.clause.start, ctx.clause.end)
+
+
+# what may stand in a clause before its subject
+_CLAUSE_LEAD = re.compile(r"[\s\"'(,;:-]*(?:(?:the|my|his|her|and|but|also|then|while|whereas|although|though)\s+)*",
+                          re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1024)
