@@ -1005,3 +1005,9 @@ def test_experience_what_another_drug_as_the_subject_of_the_clause_did_is_not_th
                                 "Lexapro would diminish my libido and make it difficult to reach orgasm.\tnone\tnone\n")
     x = extract(doc)
     assert not x.uses and not x.effects  # Lexapro's doing, not a libido Wellbutrin helped
+
+
+def test_experience_a_condition_another_drug_treated_is_not_the_products_use(tmp_path) -> None:
+    [doc] = read_rows(tmp_path, "1\twellbutrin\t8\tHighly Effective\tMild Side Effects\tdepression\tIt works.\tnone\t"
+                                "I originally was treated with Zoloft for a severe episode of depression.\n")
+    assert not extract(doc).uses
