@@ -879,8 +879,8 @@ _WITHOUT = re.compile(r"\b(?:with\s*out|with\s+no)\s+"
 _ABLE = re.compile(r"\b(?:(?:can|could)(?!\s+not\b)|able\s+to|ability\s+to|manag\w*\s+to|"
                    r"(?:allow|enabl)\w*\s+(?:me|him|her|us|them)\s+to|lets?\s+(?:me|him|her|us|them))\b", re.IGNORECASE)
 # a drug the writer took: "added Adderall", "put on topral", "took me off Ativan", "Zoloft was prescribed"
-_TAKEN = re.compile(r"\b(?:took|take|takes|taking|start\w*|began|added|add|given|prescrib\w*|introduc\w*|treated\s+with|"
-                    r"put\s+(?:me\s+)?on|on|off|"
+_TAKEN = re.compile(r"\b(?:took|take|takes|taking|start\w*|began|added|add|given|prescrib\w*|introduc\w*|"
+                    r"treated\s+with|put\s+(?:me\s+)?on|on|off|"
                     r"switch\w*\s+(?:to|from)|tried|using|used)\s+(?:(?:the|a|an|my|some|\d+\s*mg)\s+)*$",
                     re.IGNORECASE)
 _ON_IT = re.compile(r"\W*(?:with|on)\s+(?:the\s+)?", re.IGNORECASE)  # "With Adderall XR, I also lost the desire to eat"
