@@ -120,12 +120,12 @@ _BY_ITSELF = re.compile(r"\b(?:went away|goes away|go away|gone|resolved|disappe
 _CANNOT = re.compile(r"\b(?:can't|cant|cannot|can\s+not|won't|wont)\s+(?:really\s+)?(?:help|enhanc|improv|cure|fix|"
                      r"boost|treat|reliev|reduc|lower|heal|clear)\w*", re.IGNORECASE)
 _STILL = re.compile(r"\bstill\b", re.IGNORECASE)
-# a goal the writer has more of, said right before it
-_MORE_OF = re.compile(r"\b(?:more|rais(?:es|ed|ing)|higher|greater|extra)\s+(?:(?:my|the|of|much|alot|lot|a)\s+){0,3}$",
-                      re.IGNORECASE)
+_MORE = r"(?:more|rais(?:es|ed|ing)|higher|greater|extra)"
+# a goal the writer has more of, said right before it ("i had alot more energy"), or in its own words ("more energy")
+_MORE_OF = re.compile(rf"\b{_MORE}\s+(?:(?:my|the|of|much|alot|lot|a)\s+){{0,3}}$", re.IGNORECASE)
+_MORE_WORD = re.compile(rf"{_MORE}\b", re.IGNORECASE)
 # "losing more hair", "the more weight you have to lose": more of what goes, or a comparison, is no help
 _LOSING = re.compile(r"\b(?:los\w*|lost|the)\s+$", re.IGNORECASE)
-_MORE_WORD = re.compile(r"(?:more|rais(?:es|ed|ing)|higher|greater|extra)\b", re.IGNORECASE)
 _WANTED = re.compile(r"\b(?:need(?:s|ed)?|want(?:s|ed)?|wish(?:ed)?|would like|could use|hop(?:e|ed|ing)|lack(?:s|ed)?|"
                      r"tr(?:y|ied|ying) to get)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 _DASH = re.compile(r"^\s+(?:-{1,2}|[\u2013\u2014])\s+")
@@ -339,7 +339,9 @@ _RUN_ON = 200  # characters: a shorter sentence is kept whole ("Raises my energy
 _WORD_BEFORE_STOP = re.compile(r"([a-z]+)[.!?]$")
 
 
-def post_sentences(parsed: Parsed, span: Span) -> list[Span]:
+# read's mentions, its lists and the post's verdict each need them (a Parsed hashes by identity)
+@functools.lru_cache(maxsize=16)
+def post_sentences(parsed: Parsed, span: Span) -> tuple[Span, ...]:
     """The sentences of a post within `span`, a run-on sentence (longer than _RUN_ON) cut where its writer ended
     one with no capital after it: clause and sentence rules then reach no further than the writer's own full stop."""
     text = parsed.text
@@ -354,7 +356,7 @@ def post_sentences(parsed: Parsed, span: Span) -> list[Span]:
             lo = stop.end()
         if lo < hi:
             out.append(Span(lo, hi))
-    return out
+    return tuple(out)
 
 
 def _clause(text: str, lo: int, hi: int, start: int, end: int, cues: lay.ExperienceCues) -> Span:
@@ -994,7 +996,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
         lambda k: "use" if benefits_field else _no_cue_role(text, contexts[k], True))
     complaint_like = _among_complaints(
         contexts, groups, listed_role,
-        lambda k: core_words(text, contexts[k].mention) in cues.body_parts | cues.stop_words, heading)
+        lambda k: core_words(text, contexts[k].mention) in cues.everyday, heading)
     roles = _share_list_roles(contexts, groups, listed_role)
     effects: list[Effect] = []
     uses: list[Use] = []
@@ -1029,7 +1031,7 @@ def read(parsed: Parsed, span: Span, rating: float | None = None, field: Field |
                 and not _WANTED.search(text, max(ctx.clause.start, m.start - 30), m.start):
             # "Raises my energy levels", "i had alot more energy": more of a goal (not "I need more sleep")
             verdict = in_clause = "helped"
-        everyday = m.kind == "benefit" and core_words(text, m) in cues.body_parts | cues.stop_words
+        everyday = m.kind == "benefit" and core_words(text, m) in cues.everyday
         if _TEST_PURPOSE.search(text, ctx.clause.start, m.start):
             continue  # "blood tests every six months to ensure liver health is unaffected": what is watched for
         tested = _TESTED.match(text[m.end:ctx.clause.end].lstrip())

@@ -322,7 +322,7 @@ def _part_of_neighbour(toks: _Tokens, chosen: list[_Hit], n: int, cues: lay.Expe
     where it is after in/on/of ("depression of mood", "pain in my back"), not a goal of its own."""
     i, j, _, kind, _ = chosen[n]
     words = toks.words
-    if kind != "benefit" or " ".join(words[i:j + 1]) not in cues.stop_words | cues.body_parts:
+    if kind != "benefit" or " ".join(words[i:j + 1]) not in cues.everyday:
         return False
     nxt = chosen[n + 1] if n + 1 < len(chosen) else None
     if nxt is not None and nxt[0] == j + 1 and nxt[3] != "benefit" and toks.joined(j, j + 1):

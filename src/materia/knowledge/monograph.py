@@ -210,7 +210,7 @@ def condition_names(written: str) -> tuple[str, ...]:
     from materia.lexicons.lay import experience_cues
 
     cues = experience_cues()
-    everyday = cues.body_parts | cues.stop_words
+    everyday = cues.everyday
     found = dict.fromkeys(canonical(m.name) for m in mentions(written) if core_words(written, m) not in everyday)
     return tuple(found) or (" ".join(written.split()),)
 

@@ -145,6 +145,7 @@ class ExperienceCues:
     stop_words: frozenset[str]
     ordinary_words: frozenset[str]  # an ontology's synonym that in a post is an everyday word: never a term (terms)
     product_nouns: frozenset[str]  # "medication", "drops": after a complaint, they name a kind of product
+    everyday: frozenset[str]  # body parts and stop words: a goal only where the writer says so ("skin", "sleep")
     hypothetical: re.Pattern[str]  # "the risk of", "can lead to": a symptom spoken of, not had
     family: re.Pattern[str]  # "brothers", "mother": whose conditions are spoken of, not the writer's
 
@@ -219,6 +220,7 @@ def experience_cues() -> ExperienceCues:
         stop_words=frozenset(w.lower() for w in items("stop_words")),
         ordinary_words=frozenset(w.lower() for w in items("ordinary_words")),
         product_nouns=frozenset(w.lower() for w in items("product_nouns")),
+        everyday=frozenset(w.lower() for w in items("body_parts") + items("stop_words")),
         hypothetical=words(items("hypothetical") + [f"{w} {verb}" for w in items("family") if w != "family"
                                                     for verb in ("with", "had")]),
         family=words(items("family")),
